@@ -1,0 +1,1 @@
+"""开发区领导驾驶舱: data, queries and pure computations behind the Streamlit pages."""

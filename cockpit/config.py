@@ -1,0 +1,60 @@
+"""Business rules read from `config/rules.toml` (or the file named by COCKPIT_RULES)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RULES = ROOT / "config" / "rules.toml"
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """红黄绿灯规则: yellow while 完成率 trails 时序进度 by at most `yellow_points` 个百分点."""
+
+    yellow_points: float = 10.0
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """化工园区风险等级的得分下限 (A below `b`)."""
+
+    b: float = 60.0
+    c: float = 70.0
+    d: float = 85.0
+    goal: str = "D"
+
+
+@dataclass(frozen=True)
+class Rules:
+    status: StatusRule
+    grade: GradeRule
+    zone_name: str = "经济开发区"
+    zone_short_name: str = "经开区"
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get("COCKPIT_RULES", DEFAULT_RULES))
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Read the rules file; a missing file falls back to the documented defaults."""
+    path = path or rules_path()
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    status = raw.get("status", {})
+    grade = raw.get("risk_grade", {})
+    zone = raw.get("zone", {})
+    return Rules(
+        status=StatusRule(yellow_points=float(status.get("yellow_points", 10.0))),
+        grade=GradeRule(
+            b=float(grade.get("B", 60.0)),
+            c=float(grade.get("C", 70.0)),
+            d=float(grade.get("D", 85.0)),
+            goal=str(grade.get("goal", "D")),
+        ),
+        zone_name=str(zone.get("name", "经济开发区")),
+        zone_short_name=str(zone.get("short_name", zone.get("name", "经开区"))),
+    )

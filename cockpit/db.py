@@ -1,0 +1,139 @@
+"""DuckDB over the parquet files: one locked-down connection, a view per table, named queries.
+
+Nothing here knows about Streamlit. `Database.run(name, params)` reads `queries/<name>.sql`, binds the
+parameters the file declares in its header (`-- params: $year INTEGER, ...`) and returns a DataFrame.
+User values only ever reach SQL as bound `$name` parameters; query and table names come from whitelists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_DIR = ROOT / "queries"
+MACRO_DIR = QUERY_DIR / "macros"
+DEFAULT_DATA_DIR = ROOT / "data"
+
+# Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
+TABLES = (
+    "sectors", "areas", "parcels", "enterprises", "enterprise_month", "county_month",
+    "projects", "project_month", "bond_events", "land_actions", "hazards", "accidents",
+    "trainings", "risk_assessments", "targets", "indicators",
+)
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)")
+
+
+def data_dir() -> Path:
+    """The data directory: $COCKPIT_DATA_DIR, else the bundled `data/`."""
+    return Path(os.environ.get("COCKPIT_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    name: str
+    purpose: str
+    params: dict[str, str]  # name → DuckDB type, in header order
+    grain: str
+    sql: str
+
+
+def query_names() -> list[str]:
+    """Every named query (the whitelist of names `run` accepts)."""
+    return sorted(p.stem for p in QUERY_DIR.glob("*.sql"))
+
+
+def parse_header(name: str, sql: str) -> QuerySpec:
+    """Read the `-- purpose:`, `-- params:` and `-- grain:` header lines of a query file."""
+    fields: dict[str, str] = {}
+    for line in sql.splitlines():
+        if not line.startswith("--"):
+            break
+        key, _, value = line[2:].strip().partition(":")
+        if key in ("purpose", "params", "grain"):
+            fields[key] = (fields.get(key, "") + " " + value.strip()).strip()
+    missing = [k for k in ("purpose", "params", "grain") if k not in fields]
+    if missing:
+        raise ValueError(f"查询 {name}.sql 缺少文件头: {', '.join(missing)}")
+    params = dict(_PARAM.findall(fields["params"]))
+    return QuerySpec(name, fields["purpose"], params, fields["grain"], sql)
+
+
+@lru_cache(maxsize=None)
+def load_query(name: str) -> QuerySpec:
+    if not _NAME.match(name) or name not in query_names():
+        raise KeyError(f"没有名为 {name!r} 的查询")
+    path = QUERY_DIR / f"{name}.sql"
+    return parse_header(name, path.read_text(encoding="utf-8"))
+
+
+def _sql_literal(path: Path) -> str:
+    """A path as a SQL string literal (paths are ours, not users'; quotes doubled anyway)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+class Database:
+    """One DuckDB connection per process; each query runs on its own cursor (thread-safe use)."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = Path(directory or data_dir()).resolve()
+        self._lock = threading.Lock()
+        self.con = duckdb.connect(":memory:")
+        for table in TABLES:
+            path = self.directory / f"{table}.parquet"
+            if path.exists():
+                self.con.execute(
+                    f"create view {table} as select * from read_parquet({_sql_literal(path)})"
+                )
+        for macro in sorted(MACRO_DIR.glob("*.sql")):
+            self.con.execute(macro.read_text(encoding="utf-8"))
+        # Lock down: only the data directory is readable; nothing can turn access back on.
+        self.con.execute(f"set allowed_directories=[{_sql_literal(self.directory)}]")
+        self.con.execute("set enable_external_access=false")
+        self.con.execute("set lock_configuration=true")
+
+    def data_version(self) -> str:
+        """A short fingerprint of the data files (names, sizes, modification times).
+
+        An import that replaces a file changes it, so cached results keyed by it are not reused.
+        """
+        h = hashlib.sha1()
+        for table in TABLES:
+            path = self.directory / f"{table}.parquet"
+            if path.exists():
+                st = path.stat()
+                h.update(f"{table}:{st.st_size}:{st.st_mtime_ns};".encode())
+        return h.hexdigest()[:12]
+
+    def run(self, name: str, params: dict | None = None) -> pd.DataFrame:
+        """Run the named query with the parameters its header declares, taken from `params`.
+
+        Missing declared parameters raise; keys the query does not declare are ignored, so pages can
+        pass the whole filter state.
+        """
+        spec = load_query(name)
+        params = params or {}
+        missing = [p for p in spec.params if p not in params]
+        if missing:
+            raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
+        bound = {p: _bindable(params[p]) for p in spec.params}
+        cur = self.con.cursor()
+        try:
+            return cur.execute(spec.sql, bound).df()
+        finally:
+            cur.close()
+
+
+def _bindable(value):
+    """Tuples (used in cache keys) become lists, which DuckDB binds as LIST values."""
+    return list(value) if isinstance(value, tuple) else value

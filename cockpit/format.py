@@ -1,0 +1,70 @@
+"""Number formatting with the units and precision of the zone's reports (亿元 to 0.01, % to 0.1)."""
+
+from __future__ import annotations
+
+import math
+
+DASH = "—"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def num(x, digits: int = 2) -> str:
+    """Thousands separators and fixed decimals: 1234.5 → '1,234.50'; None/NaN → '—'."""
+    if _missing(x):
+        return DASH
+    return f"{x:,.{digits}f}"
+
+
+def yi(wan, digits: int = 2) -> str:
+    """万元 amount shown in 亿元: 1366500 → '136.65 亿元'."""
+    return DASH if _missing(wan) else f"{num(wan / 10000, digits)} 亿元"
+
+
+def wan(x, digits: int = 0) -> str:
+    """万元 amount: 4300 → '4,300 万元'."""
+    return DASH if _missing(x) else f"{num(x, digits)} 万元"
+
+
+def pct(x, digits: int = 1, signed: bool = False) -> str:
+    """Percentage value already in percent: 35.6 → '35.6%' (signed → '+35.6%')."""
+    if _missing(x):
+        return DASH
+    return f"{x:+.{digits}f}%" if signed else f"{x:.{digits}f}%"
+
+
+def pp(x, digits: int = 1) -> str:
+    """Difference of two percentages: 2.34 → '+2.3 个百分点'."""
+    return DASH if _missing(x) else f"{x:+.{digits}f} 个百分点"
+
+
+def mu(x, digits: int = 1) -> str:
+    """Land area: 150 → '150.0 亩'."""
+    return DASH if _missing(x) else f"{num(x, digits)} 亩"
+
+
+def count(x, unit: str = "个") -> str:
+    """Whole count with its measure word: 90 → '90 个'."""
+    return DASH if _missing(x) else f"{int(x):,} {unit}"
+
+
+def by_unit(value, unit: str) -> str:
+    """Format a value given in the indicator's display unit (as in the catalogue)."""
+    if unit == "亿元":
+        return DASH if _missing(value) else f"{num(value, 2)} 亿元"
+    if unit == "%":
+        return pct(value)
+    if unit == "亩":
+        return mu(value)
+    if unit in ("个", "起", "人次", "家"):
+        return count(value, unit)
+    if unit == "分":
+        return DASH if _missing(value) else f"{num(value, 1)} 分"
+    return DASH if _missing(value) else f"{num(value, 2)} {unit}"
+
+
+def period_label(year: int, month: int) -> str:
+    """Reporting period in the bulletin style: (2024, 9) → '2024年1—9月'; month 1 or 2 → '1—2月'."""
+    return f"{year}年1—{max(month, 2)}月"

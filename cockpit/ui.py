@@ -1,0 +1,98 @@
+"""Streamlit glue shared by the pages: the cached connection, cached named queries, KPI cards.
+
+Pages stay thin: read filters → call `q(name, …)` → render with the helpers here and in `charts`.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import format as fmt
+from cockpit.cards import Card
+from cockpit.config import Rules, load_rules
+from cockpit.db import Database, data_dir
+from cockpit.metrics import STATUS_CN, STATUS_DOT
+
+
+@st.cache_resource(show_spinner=False)
+def _database(directory: str) -> Database:
+    return Database(directory)
+
+
+def database() -> Database:
+    """The process-wide connection for the configured data directory."""
+    return _database(str(data_dir()))
+
+
+def _freeze(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def _cached(name: str, params: tuple, version: str):
+    return database().run(name, dict(params))
+
+
+def q(name: str, params: dict | None = None, **extra):
+    """Run a named query, cached by (name, parameters it declares, data version).
+
+    Keys the query does not declare are dropped before caching, so unrelated filters share entries.
+    """
+    from cockpit.db import load_query
+
+    merged = {**(params or {}), **extra}
+    declared = load_query(name).params
+    key = tuple(sorted((k, _freeze(v)) for k, v in merged.items() if k in declared))
+    missing = [p for p in declared if p not in merged]
+    if missing:
+        raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
+    db = database()
+    return _cached(name, key, db.data_version())
+
+
+def rules() -> Rules:
+    return load_rules()
+
+
+def scope_caption(text: str) -> None:
+    st.caption(f"统计范围：{text}")
+
+
+def card(c: Card, as_of: str = "") -> None:
+    """One KPI card: value, 同比, 完成率 against 时序进度 with its light, and the 口径 on demand."""
+    help_text = f"**口径**：{c.definition}\n\n**计算**：{c.formula}\n\n**来源表**：`{c.source_table}`"
+    if as_of:
+        help_text += f"\n\n**数据截至**：{as_of}"
+    arrow, color = _delta_style(c)
+    with st.container(border=True):
+        st.metric(c.name, c.value_text, delta=c.change_text, delta_color=color,
+                  delta_arrow=arrow, help=help_text)
+        if c.target is None:
+            st.caption("无年度目标")
+        else:
+            light = f"{STATUS_DOT[c.status]} {STATUS_CN[c.status]}" if c.status else ""
+            target = fmt.by_unit(c.target, c.unit)
+            if c.completion is not None and c.progress is not None:
+                st.caption(f"{light} · 完成率 {fmt.pct(c.completion)}（时序进度 {fmt.pct(c.progress)}）"
+                           f" · 目标 {target}")
+            elif c.completion is not None:
+                st.caption(f"{light} · 完成率 {fmt.pct(c.completion)} · 目标 {target}")
+            else:
+                st.caption(f"{light} · 目标 {target}")
+
+
+def _delta_style(c: Card) -> tuple[str, str]:
+    """Arrow follows the sign of the change; colour says good (green) or bad (red) for this indicator."""
+    if not c.change:
+        return "off", "gray"
+    up = c.change > 0
+    good = up == c.higher_is_better
+    return ("up" if up else "down"), ("green" if good else "red")
+
+
+def card_grid(cards: list[Card], per_row: int = 4, as_of: str = "") -> None:
+    for start in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, c in zip(cols, cards[start:start + per_row]):
+            with col:
+                card(c, as_of)

@@ -1,0 +1,32 @@
+-- purpose: table macros that apply the shared filter bar (产业链, 行业, 片区, 高新) in one place
+-- params: none (macros take the filter values as arguments from each query)
+-- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project
+create macro scoped_enterprises(chains, sectors, areas, high_tech_only) as table
+select
+    e.ent_id,
+    e.ent_name,
+    e.sector_code,
+    s.sector_name,
+    s.chain,
+    e.area_code,
+    e.parcel_id,
+    e.land_mu,
+    e.is_high_tech
+from enterprises as e
+join sectors as s using (sector_code)
+where (len(chains::varchar[]) = 0 or s.chain = any(chains::varchar[]))
+  and (len(sectors::varchar[]) = 0 or e.sector_code = any(sectors::varchar[]))
+  and (len(areas::varchar[]) = 0 or e.area_code = any(areas::varchar[]))
+  and (not high_tech_only or e.is_high_tech);
+
+-- projects without a sector (基础设施, 平台提升) drop out as soon as an industry filter is set
+create macro scoped_projects(chains, sectors, areas, high_tech_only) as table
+select
+    p.*,
+    s.chain
+from projects as p
+left join sectors as s using (sector_code)
+where (len(chains::varchar[]) = 0 or s.chain = any(chains::varchar[]))
+  and (len(sectors::varchar[]) = 0 or p.sector_code = any(sectors::varchar[]))
+  and (len(areas::varchar[]) = 0 or p.area_code = any(areas::varchar[]))
+  and (not high_tech_only or p.is_high_tech);

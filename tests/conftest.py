@@ -1,0 +1,55 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory):
+    """A Database over the hand-made tiny dataset."""
+    import tiny
+    from cockpit.db import Database
+
+    return Database(tiny.write(tmp_path_factory.mktemp("tiny")))
+
+
+@pytest.fixture(scope="session")
+def real_db():
+    """A Database over the shipped sample data."""
+    from cockpit.db import DEFAULT_DATA_DIR, Database
+
+    return Database(DEFAULT_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """A running `streamlit run app.py` on the shipped data."""
+    from browser import streamlit_server
+
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture()
+def page(chromium):
+    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    yield pg
+    context.close()
