@@ -23,9 +23,9 @@ class Card:
     unit: str
     value: float | None            # in the display unit (亿元, %, 亩, …)
     value_text: str
-    change: float | None           # 同比 in % (or in 个百分点 when change_is_points)
+    change: float | None           # 同比: % ("pct"), 个百分点 ("points") or a difference ("diff")
     change_text: str | None
-    change_is_points: bool
+    change_mode: str
     higher_is_better: bool
     target: float | None
     completion: float | None       # 完成率, %
@@ -48,20 +48,28 @@ def _yi(wan):
 
 
 def make_card(indicator_id: str, value, previous, *, month: int, targets: dict, rules: Rules,
-              change_is_points: bool = False) -> Card:
-    """A card for one indicator: value and last year's value in the display unit."""
+              change_mode: str = "pct") -> Card:
+    """A card for one indicator: value and last year's value in the display unit.
+
+    change_mode: "pct" 同比 in %, "points" for shares (个百分点), "diff" for counts (比上年同期 ± n).
+    """
     meta = BY_ID[indicator_id]
     higher = bool(meta["higher_is_better"])
     target = targets.get(indicator_id)
     cumulative = indicator_id in CUMULATIVE
-    if change_is_points:
-        change = None if value is None or previous is None else value - previous
-        change_text = None if change is None else f"同比 {fmt.pp(change)}"
+    diff = None if value is None or previous is None else value - previous
+    if change_mode == "points":
+        change, change_text = diff, None if diff is None else f"同比 {fmt.pp(diff)}"
+    elif change_mode == "diff":
+        change = diff
+        change_text = None if diff is None else (
+            f"与上年同期持平（{fmt.by_unit(previous, meta['unit'])}）" if diff == 0
+            else f"比上年同期 {'+' if diff > 0 else '-'}{fmt.by_unit(abs(diff), meta['unit'])}")
     else:
         change = metrics.yoy(value, previous)
         change_text = None if change is None else f"同比 {fmt.pct(change, signed=True)}"
-    if change_text is None and previous is not None and not change_is_points:
-        change_text = f"上年同期 {fmt.by_unit(previous, meta['unit'])}"
+        if change_text is None and previous is not None:
+            change_text = f"上年同期 {fmt.by_unit(previous, meta['unit'])}"
     return Card(
         indicator_id=indicator_id,
         name=meta["name_cn"],
@@ -70,7 +78,7 @@ def make_card(indicator_id: str, value, previous, *, month: int, targets: dict, 
         value_text=fmt.by_unit(value, meta["unit"]),
         change=change,
         change_text=change_text,
-        change_is_points=change_is_points,
+        change_mode=change_mode,
         higher_is_better=higher,
         target=target,
         completion=metrics.completion(value, target) if higher else None,
@@ -103,7 +111,7 @@ def overview_cards(industry: pd.DataFrame, investment: pd.DataFrame, land: pd.Da
         card("high_tech_share",
              metrics.share(ind.get("high_tech_va_wan"), ind.get("value_added_wan")),
              metrics.share(ind_ly.get("high_tech_va_wan"), ind_ly.get("value_added_wan")),
-             change_is_points=True),
+             change_mode="points"),
         card("mujun_va", ind.get("mujun_va_wan_per_mu"), ind_ly.get("mujun_va_wan_per_mu")),
         card("fai", _yi(inv.get("fai_wan")), _yi(inv_ly.get("fai_wan"))),
         card("industrial_invest", _yi(inv.get("industrial_invest_wan")),
@@ -112,6 +120,7 @@ def overview_cards(industry: pd.DataFrame, investment: pd.DataFrame, land: pd.Da
              _yi(inv_ly.get("high_tech_invest_wan"))),
         card("project_count", inv.get("project_count"), inv_ly.get("project_count")),
         card("land_reclaimed", lnd.get("reclaimed_mu"), lnd_ly.get("reclaimed_mu")),
-        card("major_hazards_open", saf.get("major_open"), saf_ly.get("major_open")),
-        card("accidents", saf.get("accidents"), saf_ly.get("accidents")),
+        card("major_hazards_open", saf.get("major_open"), saf_ly.get("major_open"),
+             change_mode="diff"),
+        card("accidents", saf.get("accidents"), saf_ly.get("accidents"), change_mode="diff"),
     ]

@@ -50,7 +50,6 @@ class Status(str, Enum):
 
 
 STATUS_CN = {Status.GREEN: "正常", Status.YELLOW: "预警", Status.RED: "滞后"}
-STATUS_DOT = {Status.GREEN: "🟢", Status.YELLOW: "🟡", Status.RED: "🔴"}
 
 
 def status(value, target, month: int, *, cumulative: bool, higher_is_better: bool,

@@ -11,7 +11,7 @@ from cockpit import format as fmt
 from cockpit.cards import Card
 from cockpit.config import Rules, load_rules
 from cockpit.db import Database, data_dir
-from cockpit.metrics import STATUS_CN, STATUS_DOT
+from cockpit.metrics import STATUS_CN, Status
 
 
 @st.cache_resource(show_spinner=False)
@@ -70,7 +70,7 @@ def card(c: Card, as_of: str = "") -> None:
         if c.target is None:
             st.caption("无年度目标")
         else:
-            light = f"{STATUS_DOT[c.status]} {STATUS_CN[c.status]}" if c.status else ""
+            light = status_badge(c.status)
             target = fmt.by_unit(c.target, c.unit)
             if c.completion is not None and c.progress is not None:
                 st.caption(f"{light} · 完成率 {fmt.pct(c.completion)}（时序进度 {fmt.pct(c.progress)}）"
@@ -79,6 +79,16 @@ def card(c: Card, as_of: str = "") -> None:
                 st.caption(f"{light} · 完成率 {fmt.pct(c.completion)} · 目标 {target}")
             else:
                 st.caption(f"{light} · 目标 {target}")
+
+
+_STATUS_COLOR = {Status.GREEN: "green", Status.YELLOW: "orange", Status.RED: "red"}
+
+
+def status_badge(status: Status | None) -> str:
+    """Markdown for a status light: a coloured dot and its word (no emoji: projectors lack the font)."""
+    if status is None:
+        return ""
+    return f":{_STATUS_COLOR[status]}[● {STATUS_CN[status]}]"
 
 
 def _delta_style(c: Card) -> tuple[str, str]:

@@ -14,8 +14,8 @@ def open_page(page, url):
 
 
 def test_deep_link_2023_shows_the_report_values(page, app_url):
-    """Test that /overview?year=2023&month=1—12月 opened first shows the report's 2023 figures."""
-    open_page(page, f"{app_url}/overview?year=2023&month={MONTH_12}")
+    """Test that /?year=2023&month=1—12月 opened first shows the report's 2023 figures."""
+    open_page(page, f"{app_url}/?year=2023&month={MONTH_12}")
     values = metric_values(page)
     assert values["规上工业产值"] == "136.65 亿元"
     assert values["规上工业增加值"] == "23.19 亿元"
@@ -26,7 +26,7 @@ def test_deep_link_2023_shows_the_report_values(page, app_url):
 
 def test_filter_change_updates_numbers_and_url_and_the_url_restores_the_view(page, chromium, app_url):
     """Test that choosing a 产业链 in the UI changes the cards and the URL, and that URL reopens the view."""
-    open_page(page, f"{app_url}/overview?year=2023&month={MONTH_12}")
+    open_page(page, f"{app_url}/?year=2023&month={MONTH_12}")
     before = metric_values(page)["规上工业产值"]
 
     box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")

@@ -40,4 +40,7 @@ def test_overview_cards():
     assert cards["accidents"].status == Status.GREEN
     assert cards["high_tech_invest"].change is None  # last year missing → no 同比
     assert cards["fai"].target is None and cards["fai"].status is None
-    assert cards["major_hazards_open"].higher_is_better is False
+    hazards = cards["major_hazards_open"]
+    assert hazards.higher_is_better is False and hazards.change == 2
+    assert hazards.change_text == "比上年同期 +2 个"
+    assert cards["accidents"].change_text == "与上年同期持平（0 起）"
