@@ -1,0 +1,470 @@
+"""亩均效益综合评价 (Zhejiang "亩均论英雄"): indicators, benchmarks, weighted score, A/B/C/D classes.
+
+Pure pandas; the rules come from `config/mujun.toml` (or the file named by $COCKPIT_MUJUN), read on every
+call of `load_config`, so an edited file takes effect on the next page run without code changes.
+
+Evaluation of year Y (see `evaluate`):
+1. The units: every enterprise that reported as 规上 in Y (rows of the named query `mujun_inputs`);
+   enterprises on the same parcel form one unit (sums of their figures and of their land).
+2. Six indicators per unit (`INDICATORS`): a ratio numerator / denominator (× 100 for R&D 占比);
+   an indicator is missing when its denominator is zero or absent.
+3. Benchmarks: the zone averages of Y − 1 (Σ numerator ÷ Σ denominator over that year's units) or fixed
+   values; without data for Y − 1 the zone averages of Y itself.
+4. Points per indicator = value / benchmark × weight (optionally capped at `max_ratio` × weight);
+   a missing indicator scores 0 ("zero"), is left out with the other weights scaled up to the full
+   weight ("reweight"), or excludes the unit ("exclude").
+5. Classes by rank (top A % …, ties share the better class) or by score thresholds.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "config" / "mujun.toml"
+CLASSES = ("A", "B", "C", "D")
+NOT_RATED = "未参评"
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    unit: str
+    numerator: str
+    denominator: str
+    factor: float = 1.0
+    definition: str = ""
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    Indicator("tax_per_mu", "亩均税收", "万元/亩", "tax_wan", "land_mu", 1.0,
+              "实缴税金 ÷ 用地面积"),
+    Indicator("va_per_mu", "亩均增加值", "万元/亩", "value_added_wan", "land_mu", 1.0,
+              "工业增加值 ÷ 用地面积"),
+    Indicator("va_per_energy", "单位能耗增加值", "万元/吨标煤", "value_added_wan", "energy_tce", 1.0,
+              "工业增加值 ÷ 综合能耗"),
+    Indicator("va_per_emission", "单位排放增加值", "万元/吨", "value_added_wan", "emission_t", 1.0,
+              "工业增加值 ÷ 主要污染物排放当量"),
+    Indicator("labour_productivity", "全员劳动生产率", "万元/人", "value_added_wan", "employees", 1.0,
+              "工业增加值 ÷ 年平均从业人员"),
+    Indicator("rd_share", "R&D经费占营业收入比重", "%", "rd_wan", "revenue_wan", 100.0,
+              "R&D 经费支出 ÷ 营业收入 × 100"),
+)
+BY_KEY = {i.key: i for i in INDICATORS}
+SUM_COLUMNS = ("tax_wan", "value_added_wan", "revenue_wan", "output_wan", "energy_tce",
+               "emission_t", "employees", "rd_wan", "land_mu")
+
+
+# ---------------------------------------------------------------------------------------- config
+@dataclass(frozen=True)
+class Config:
+    weights: dict[str, float]
+    benchmark_mode: str = "previous_year"          # or "fixed"
+    fixed: dict[str, float] = field(default_factory=dict)
+    max_ratio: float = 0.0                         # 0 = no cap
+    method: str = "rank"                           # or "threshold"
+    names: dict[str, str] = field(default_factory=lambda: {
+        "A": "优先发展", "B": "提升发展", "C": "调控帮扶", "D": "倒逼整治"})
+    rank_pct: dict[str, float] = field(default_factory=lambda: {
+        "A": 20.0, "B": 40.0, "C": 35.0, "D": 5.0})
+    thresholds: dict[str, float] = field(default_factory=lambda: {"A": 300.0, "B": 130.0, "C": 50.0})
+    missing: str = "zero"                          # or "reweight", "exclude"
+
+    def label(self, cls) -> str:
+        """'A 类 优先发展'; units not rated → '未参评'."""
+        if cls not in CLASSES:
+            return NOT_RATED
+        return f"{cls} 类 {self.names.get(cls, '')}".strip()
+
+    def describe(self) -> str:
+        """The rules in one paragraph (shown on the page)."""
+        weights = "、".join(f"{BY_KEY[k].name} {self.weights[k]:g}" for k in self.weights)
+        if self.benchmark_mode == "fixed":
+            bench = "基准值为配置文件中的固定值"
+        else:
+            bench = "基准值为上一年度全区平均值（全区合计相除）"
+        cap = f"，单项最多计 {self.max_ratio:g} 倍权重分" if self.max_ratio > 0 else ""
+        if self.method == "rank":
+            cls = "按得分排名分类：" + "、".join(
+                f"{c} 类（{self.names[c]}）{self.rank_pct[c]:g}%" for c in CLASSES)
+            cls += "（从高到低，个数四舍五入，同分同类）"
+        else:
+            cls = ("按得分线分类：" + "、".join(
+                f"{c} 类（{self.names[c]}）≥ {self.thresholds[c]:g} 分" for c in CLASSES[:3])
+                + f"、其余为 D 类（{self.names['D']}）")
+        missing = {"zero": "缺项记 0 分", "reweight": "缺项不计、其余各项按权重折算到满分",
+                   "exclude": "有缺项的单元不参评"}[self.missing]
+        return (f"综合得分 = Σ（实际值 ÷ 基准值 × 权重）；权重：{weights}；{bench}{cap}；{cls}；"
+                f"{missing}；同一地块上的企业合并评价。")
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("COCKPIT_MUJUN", DEFAULT_CONFIG))
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read and check the 亩均 rules; a missing file gives the documented defaults."""
+    path = Path(path or config_path())
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return parse_config(raw)
+
+
+def parse_config(raw: dict) -> Config:
+    default = Config(weights={"tax_per_mu": 30.0, "va_per_mu": 20.0, "va_per_energy": 20.0,
+                              "va_per_emission": 10.0, "labour_productivity": 10.0,
+                              "rd_share": 10.0})
+    weights = {k: float(raw.get("weights", {}).get(k, default.weights[k])) for k in BY_KEY}
+    unknown = set(raw.get("weights", {})) - set(BY_KEY)
+    if unknown:
+        raise ValueError(f"亩均配置 [weights] 中有未知指标：{'、'.join(sorted(unknown))}")
+    if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+        raise ValueError("亩均配置 [weights]：权重不能为负，且合计须大于 0")
+    bench = raw.get("benchmark", {})
+    mode = str(bench.get("mode", default.benchmark_mode))
+    if mode not in ("previous_year", "fixed"):
+        raise ValueError('亩均配置 [benchmark] mode 只能是 "previous_year" 或 "fixed"')
+    fixed = {k: float(v) for k, v in bench.get("fixed", {}).items() if k in BY_KEY}
+    if mode == "fixed" and any(fixed.get(k, 0) <= 0 for k in BY_KEY if weights[k] > 0):
+        raise ValueError("亩均配置 [benchmark.fixed]：每项有权重的指标都要填写大于 0 的固定基准值")
+    classes = raw.get("classes", {})
+    method = str(classes.get("method", default.method))
+    if method not in ("rank", "threshold"):
+        raise ValueError('亩均配置 [classes] method 只能是 "rank" 或 "threshold"')
+    names = {**default.names, **{k: str(v) for k, v in classes.get("names", {}).items()
+                                 if k in CLASSES}}
+    rank_pct = {**default.rank_pct, **{k: float(v) for k, v in classes.get("rank", {}).items()
+                                       if k in CLASSES}}
+    if abs(sum(rank_pct.values()) - 100.0) > 1e-6 or any(v < 0 for v in rank_pct.values()):
+        raise ValueError("亩均配置 [classes.rank]：A、B、C、D 的比例须为非负数且合计 100")
+    thresholds = {**default.thresholds, **{k: float(v) for k, v in
+                                           classes.get("threshold", {}).items() if k in CLASSES[:3]}}
+    if not thresholds["A"] >= thresholds["B"] >= thresholds["C"]:
+        raise ValueError("亩均配置 [classes.threshold]：须满足 A ≥ B ≥ C")
+    missing = str(raw.get("missing", {}).get("rule", default.missing))
+    if missing not in ("zero", "reweight", "exclude"):
+        raise ValueError('亩均配置 [missing] rule 只能是 "zero"、"reweight" 或 "exclude"')
+    return Config(weights=weights, benchmark_mode=mode, fixed=fixed,
+                  max_ratio=float(bench.get("max_ratio", 0.0)), method=method, names=names,
+                  rank_pct=rank_pct, thresholds=thresholds, missing=missing)
+
+
+# ----------------------------------------------------------------------------------- evaluation
+def evaluation_year(chosen_year: int, last_month: dict[int, int]) -> tuple[int | None, str]:
+    """The year to evaluate for the filter bar's year, and a note saying why.
+
+    A complete year (reported through 12月) is evaluated as chosen; for a year in progress, the last
+    complete year before it. `last_month`: year → last month with data.
+    """
+    complete = sorted(y for y, m in last_month.items() if m >= 12)
+    if chosen_year in complete:
+        return chosen_year, f"评价年度 {chosen_year} 年（全年数据）"
+    earlier = [y for y in complete if y < chosen_year]
+    if not earlier:
+        return (complete[-1] if complete else None), "所选年度之前没有完整年度数据"
+    year = earlier[-1]
+    through = last_month.get(chosen_year)
+    told = f"数据截至 {through} 月" if through else "没有数据"
+    return year, f"{chosen_year} 年尚未结束（{told}），默认评价上一个完整年度 {year} 年"
+
+
+def complete_years(last_month: dict[int, int]) -> list[int]:
+    return sorted((y for y, m in last_month.items() if m >= 12), reverse=True)
+
+
+def group_units(inputs: pd.DataFrame) -> pd.DataFrame:
+    """One evaluation unit per parcel (enterprises without a parcel are units of their own).
+
+    `inputs`: rows of `mujun_inputs` for one year. Returns unit_id, parcel_id, n_enterprises,
+    ent_names (、-joined), the summed figures, and in_scope (any of its enterprises in scope).
+    """
+    df = inputs.copy()
+    df["unit_id"] = df["parcel_id"].where(df["parcel_id"].notna() & (df["parcel_id"] != ""),
+                                          "企业:" + df["ent_id"].astype(str))
+    for col in SUM_COLUMNS:
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+    agg = {col: (col, lambda s: s.sum(min_count=1)) for col in SUM_COLUMNS}
+    units = df.groupby("unit_id", sort=True).agg(
+        parcel_id=("parcel_id", "first"),
+        n_enterprises=("ent_id", "nunique"),
+        ent_names=("ent_name", lambda s: "、".join(sorted(s))),
+        **agg,
+    ).reset_index()
+    if "in_scope" in df:
+        units["in_scope"] = df.groupby("unit_id", sort=True)["in_scope"].any().values
+    return units
+
+
+def _ratio(num, den, factor: float = 1.0):
+    num = pd.to_numeric(num, errors="coerce")
+    den = pd.to_numeric(den, errors="coerce")
+    out = num / den.where(den > 0) * factor
+    return out
+
+
+def add_indicators(units: pd.DataFrame) -> pd.DataFrame:
+    """The six indicator values per unit (NaN where the denominator is zero or missing)."""
+    out = units.copy()
+    for ind in INDICATORS:
+        out[ind.key] = _ratio(out[ind.numerator], out[ind.denominator], ind.factor)
+    return out
+
+
+def zone_averages(units: pd.DataFrame) -> dict[str, float | None]:
+    """Zone average of each indicator: Σ numerator ÷ Σ denominator over units with a denominator > 0."""
+    out = {}
+    for ind in INDICATORS:
+        num = pd.to_numeric(units[ind.numerator], errors="coerce")
+        den = pd.to_numeric(units[ind.denominator], errors="coerce")
+        ok = (den > 0) & num.notna()
+        total = float(den[ok].sum())
+        out[ind.key] = float(num[ok].sum()) / total * ind.factor if total > 0 else None
+    return out
+
+
+def benchmarks(inputs: pd.DataFrame, year: int, cfg: Config) -> tuple[dict[str, float | None], str]:
+    """Benchmarks for evaluating `year` and a note on where they come from.
+
+    `inputs`: rows of `mujun_inputs` for all years (only `year` and `year − 1` are used).
+    """
+    if cfg.benchmark_mode == "fixed":
+        return {k: cfg.fixed.get(k) for k in BY_KEY}, "基准值：配置文件中的固定值"
+    previous = inputs[inputs["year"] == year - 1]
+    if not previous.empty:
+        return zone_averages(group_units(previous)), f"基准值：{year - 1} 年全区平均值"
+    same = inputs[inputs["year"] == year]
+    return (zone_averages(group_units(same)),
+            f"基准值：{year - 1} 年无数据，采用 {year} 年全区平均值")
+
+
+def score_units(units: pd.DataFrame, bench: dict[str, float | None], cfg: Config) -> pd.DataFrame:
+    """Points per indicator (`pts_<key>`), `score`, `missing` (names of missing indicators), `rated`."""
+    out = add_indicators(units)
+    total_weight = sum(cfg.weights.values())
+    points = pd.DataFrame(index=out.index)
+    available_weight = pd.Series(0.0, index=out.index)
+    for ind in INDICATORS:
+        w = cfg.weights[ind.key]
+        b = bench.get(ind.key)
+        if w == 0:
+            points[ind.key] = 0.0
+            continue
+        if b is None or not (b > 0):
+            ratio = pd.Series(np.nan, index=out.index)
+        else:
+            ratio = out[ind.key] / b
+            if cfg.max_ratio > 0:
+                ratio = ratio.clip(upper=cfg.max_ratio)
+        points[ind.key] = ratio * w
+        available_weight += np.where(points[ind.key].notna(), w, 0.0)
+    missing = points.isna()
+    out["missing"] = [
+        "、".join(BY_KEY[k].name for k in points.columns if row[k]) for _, row in missing.iterrows()]
+    raw = points.sum(axis=1, min_count=1)
+    if cfg.missing == "reweight":
+        score = raw * total_weight / available_weight.where(available_weight > 0)
+        rated = available_weight > 0
+    elif cfg.missing == "exclude":
+        score = raw.where(~missing.any(axis=1))
+        rated = ~missing.any(axis=1)
+    else:
+        score = points.fillna(0.0).sum(axis=1)
+        rated = pd.Series(True, index=out.index)
+    for k in points.columns:
+        out[f"pts_{k}"] = points[k]
+    out["score"] = score.where(rated)
+    out["rated"] = rated.astype(bool)
+    return out
+
+
+def _round_half_up(x: float) -> int:
+    return int(math.floor(x + 0.5 + 1e-9))
+
+
+def rank_cutoffs(n: int, cfg: Config) -> dict[str, int]:
+    """Cumulative counts of the rank classes for n units: {'A': nA, 'B': nA+nB, 'C': nA+nB+nC}."""
+    out, cum = {}, 0.0
+    for c in CLASSES[:3]:
+        cum += cfg.rank_pct[c]
+        out[c] = _round_half_up(n * cum / 100.0)
+    return out
+
+
+def class_of(score: float, others: pd.Series | np.ndarray, n: int, cfg: Config) -> str | None:
+    """The class of one score: by threshold, or by its rank among `others` (the scores of all units
+    but this one; rank = 1 + number of strictly higher scores, so ties share the better class)."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return None
+    if cfg.method == "threshold":
+        for c in CLASSES[:3]:
+            if score >= cfg.thresholds[c]:
+                return c
+        return "D"
+    others = np.asarray(others, dtype=float)
+    rank = 1 + int(np.sum(others[~np.isnan(others)] > score))
+    cut = rank_cutoffs(n, cfg)
+    for c in CLASSES[:3]:
+        if rank <= cut[c]:
+            return c
+    return "D"
+
+
+def classify(scores: pd.Series, cfg: Config) -> pd.Series:
+    """Class (A/B/C/D) per score; None for units without a score (not rated)."""
+    values = scores.to_numpy(dtype=float)
+    rated = ~np.isnan(values)
+    n = int(rated.sum())
+    return pd.Series([class_of(s, values[rated], n, cfg) if ok else None
+                      for s, ok in zip(values, rated)], index=scores.index, dtype=object)
+
+
+def rank_of(scores: pd.Series) -> pd.Series:
+    """Competition rank (1 = best; ties share the smaller rank); NaN scores get no rank."""
+    return scores.rank(method="min", ascending=False)
+
+
+@dataclass
+class Evaluation:
+    year: int
+    units: pd.DataFrame              # one row per unit: sums, indicators, points, score, rank, cls
+    enterprises: pd.DataFrame        # one row per enterprise: its own figures + its unit's result
+    benchmarks: dict[str, float | None]
+    benchmark_note: str
+    config: Config
+
+
+def evaluate(inputs: pd.DataFrame, year: int, cfg: Config) -> Evaluation:
+    """Score and classify every unit (parcel) of `year`; `inputs`: all rows of `mujun_inputs`."""
+    rows = inputs[inputs["year"] == year]
+    bench, note = benchmarks(inputs, year, cfg)
+    if rows.empty:
+        units = score_units(add_indicators(group_units(_empty_inputs())), bench, cfg)
+    else:
+        units = score_units(group_units(rows), bench, cfg)
+    units["rank"] = rank_of(units["score"])
+    units["cls"] = classify(units["score"], cfg)
+    units["cls_label"] = [cfg.label(c) for c in units["cls"]]
+    ents = rows.copy()
+    ents["unit_id"] = ents["parcel_id"].where(ents["parcel_id"].notna() & (ents["parcel_id"] != ""),
+                                              "企业:" + ents["ent_id"].astype(str))
+    keep = ["unit_id", "n_enterprises", "score", "rank", "cls", "cls_label", "rated", "missing"]
+    keep += [i.key for i in INDICATORS]
+    ents = ents.merge(units[keep], on="unit_id", how="left")
+    return Evaluation(year, units, ents, bench, note, cfg)
+
+
+def _empty_inputs() -> pd.DataFrame:
+    cols = ["year", "ent_id", "ent_name", "parcel_id", "in_scope", *SUM_COLUMNS]
+    return pd.DataFrame({c: pd.Series(dtype=object if c in ("ent_id", "ent_name", "parcel_id")
+                                      else float) for c in cols})
+
+
+# ------------------------------------------------------------------------------------- summaries
+def class_counts(ents: pd.DataFrame, by: str | None, cfg: Config) -> pd.DataFrame:
+    """Enterprises per class (and their share, %) overall or per value of column `by`.
+
+    Returns long rows: [by,] cls_label, count, share_pct (share within the group).
+    """
+    df = ents.copy()
+    df["cls_label"] = [cfg.label(c) for c in df["cls"]]
+    keys = ([by] if by else []) + ["cls_label"]
+    counts = df.groupby(keys, dropna=False).size().rename("count").reset_index()
+    totals = counts.groupby(by)["count"].transform("sum") if by else counts["count"].sum()
+    counts["share_pct"] = counts["count"] / totals * 100.0
+    order = [cfg.label(c) for c in CLASSES] + [NOT_RATED]
+    counts["order"] = counts["cls_label"].map({v: i for i, v in enumerate(order)})
+    return counts.sort_values(keys[:-1] + ["order"]).drop(columns="order").reset_index(drop=True)
+
+
+def indicator_table(ev: Evaluation, unit_id: str) -> pd.DataFrame:
+    """One unit's six indicators against the benchmarks: value, benchmark, ratio (%), weight, points."""
+    unit = ev.units.set_index("unit_id").loc[unit_id]
+    rows = []
+    for ind in INDICATORS:
+        value = unit[ind.key]
+        bench = ev.benchmarks.get(ind.key)
+        rows.append({
+            "指标": ind.name,
+            "单位": ind.unit,
+            "实际值": value,
+            "基准值": bench,
+            "实际值/基准值（%）": value / bench * 100.0 if bench and pd.notna(value) else np.nan,
+            "权重（分）": ev.config.weights[ind.key],
+            "得分（分）": unit[f"pts_{ind.key}"],
+        })
+    return pd.DataFrame(rows)
+
+
+def class_history(inputs: pd.DataFrame, ent_id: str, years: list[int], cfg: Config) -> pd.DataFrame:
+    """One enterprise's score, rank and class in each of `years` (evaluated with the current rules)."""
+    rows = []
+    for year in sorted(years):
+        ev = evaluate(inputs, year, cfg)
+        hit = ev.enterprises[ev.enterprises["ent_id"] == ent_id]
+        if hit.empty:
+            continue
+        r = hit.iloc[0]
+        rows.append({"year": year, "score": r["score"], "rank": r["rank"],
+                     "units": int(ev.units["rated"].sum()), "cls": r["cls"],
+                     "cls_label": cfg.label(r["cls"])})
+    return pd.DataFrame(rows, columns=["year", "score", "rank", "units", "cls", "cls_label"])
+
+
+def d_class_list(ev: Evaluation, parcel_actions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """D 类（倒逼整治）enterprises of the evaluation with their parcels (for the 低效用地 page).
+
+    Columns: ent_id, ent_name, chain, sector_name, area_code, area_name, parcel_id, land_mu, score,
+    rank, tax_per_mu, va_per_mu, and — when `parcel_actions` (query `mujun_parcel_actions`) is
+    given — the parcel's latest 整治 action: action_id, action_year, method, status.
+    """
+    cols = ["ent_id", "ent_name", "chain", "sector_name", "area_code", "area_name", "parcel_id",
+            "land_mu", "score", "rank", "tax_per_mu", "va_per_mu"]
+    d = ev.enterprises[ev.enterprises["cls"] == "D"][cols].sort_values(["score", "ent_id"])
+    if parcel_actions is not None:
+        acts = parcel_actions.rename(columns={"plan_year": "action_year"})[
+            ["parcel_id", "action_id", "action_year", "method", "status"]]
+        d = d.merge(acts, on="parcel_id", how="left")
+    return d.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------------------- what-if
+@dataclass(frozen=True)
+class WhatIf:
+    unit_id: str
+    values: dict[str, float | None]      # indicator key → new value
+    score: float | None
+    cls: str | None
+    rank: int | None
+    units: int                           # number of rated units in the ranking
+
+
+def what_if(ev: Evaluation, ent_id: str, *, tax_wan: float | None = None,
+            value_added_wan: float | None = None, land_mu: float | None = None) -> WhatIf:
+    """Re-score the unit of one enterprise after changing that enterprise's 税收, 增加值 or 用地.
+
+    New values replace the enterprise's own figures (its unit's totals change by the difference);
+    benchmarks and all other units stay as evaluated, so the class is read against the same ranking.
+    """
+    ent = ev.enterprises.set_index("ent_id").loc[ent_id]
+    unit_id = ent["unit_id"]
+    unit = ev.units[ev.units["unit_id"] == unit_id][list(("unit_id", *SUM_COLUMNS))].copy()
+    for col, new in (("tax_wan", tax_wan), ("value_added_wan", value_added_wan),
+                     ("land_mu", land_mu)):
+        if new is not None:
+            unit[col] = unit[col] + (float(new) - float(ent[col]))
+    scored = score_units(unit.reset_index(drop=True), ev.benchmarks, ev.config).iloc[0]
+    score = scored["score"]
+    others = ev.units.loc[(ev.units["unit_id"] != unit_id) & ev.units["rated"], "score"]
+    rated = bool(scored["rated"])
+    n = int(len(others) + (1 if rated else 0))
+    cls = class_of(float(score), others.to_numpy(dtype=float), n, ev.config) if rated else None
+    rank = 1 + int((others > score).sum()) if rated else None
+    return WhatIf(unit_id, {i.key: scored[i.key] for i in INDICATORS},
+                  None if not rated else float(score), cls, rank, n)
