@@ -11,6 +11,10 @@ navigation = st.navigation(
     [
         st.Page("pages/overview/overview.py", title="总览", icon="📊", url_path="overview",
                 default=True),
+        st.Page("pages/invest/projects.py", title="投资与项目", icon=":material/construction:",
+                url_path="invest"),
+        st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
+                url_path="land"),
     ],
     position="top",
 )

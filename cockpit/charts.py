@@ -88,3 +88,91 @@ def ranked_bars(df: pd.DataFrame, *, category: str, value: str, title: str, unit
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=13, font=FONT).encode(
         x="v:Q", y=y, text=f"{label}:N")
     return (bars + text).properties(height=max(120, 34 * len(data)))
+
+
+def funnel_bars(df: pd.DataFrame, *, stage: str, value: str, title: str, unit: str,
+                label: str | None = None) -> alt.Chart:
+    """A pipeline funnel: one centred horizontal bar per stage, in the rows' order (first on top).
+
+    `label`: a text column written on the right of each bar (e.g. '42 个 · 31.20 亿元').
+    """
+    data = _check(df.copy())
+    order = list(data[stage])
+    data["_lo"] = -data[value] / 2.0
+    data["_hi"] = data[value] / 2.0
+    y = alt.Y(f"{stage}:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14))
+    bars = alt.Chart(data, title=title).mark_bar(color=PALETTE[0], cornerRadius=3).encode(
+        x=alt.X("_lo:Q", axis=None), x2="_hi:Q", y=y,
+        tooltip=[alt.Tooltip(f"{stage}:N", title="阶段"),
+                 alt.Tooltip(f"{value}:Q", title=unit, format=",.0f")]
+                + ([alt.Tooltip(f"{label}:N", title="说明")] if label else []),
+    )
+    layers = [bars]
+    if label:
+        layers.append(alt.Chart(data).mark_text(align="left", dx=8, fontSize=13, font=FONT).encode(
+            x="_hi:Q", y=y, text=f"{label}:N"))
+    return alt.layer(*layers).properties(height=max(140, 44 * len(data)))
+
+
+def actual_vs_plan(df: pd.DataFrame, *, x: str, actual: str, plan: str, title: str, unit: str,
+                   actual_label: str = "完成", plan_label: str = "计划") -> alt.Chart:
+    """Bars for the actual value of each period and a dashed line with points for the plan.
+
+    `x`: an ordinal period label column (e.g. '2024-03'); values already in `unit`.
+    """
+    data = _check(df.copy())
+    color = alt.Scale(domain=[actual_label, plan_label], range=[PALETTE[0], PALETTE[2]])
+    x_enc = alt.X(f"{x}:O", title=None, sort=None)
+    data["_a"], data["_p"] = actual_label, plan_label
+    bars = alt.Chart(data).mark_bar(opacity=0.9).encode(
+        x=x_enc, y=alt.Y(f"{actual}:Q", title=unit),
+        color=alt.Color("_a:N", scale=color, title=None),
+        tooltip=[alt.Tooltip(f"{x}:O", title="月份"),
+                 alt.Tooltip(f"{actual}:Q", title=f"{actual_label}（{unit}）", format=",.0f"),
+                 alt.Tooltip(f"{plan}:Q", title=f"{plan_label}（{unit}）", format=",.0f")],
+    )
+    line = alt.Chart(data).mark_line(strokeDash=[6, 3], strokeWidth=2, point=True).encode(
+        x=x_enc, y=alt.Y(f"{plan}:Q"), color=alt.Color("_p:N", scale=color, title=None))
+    return alt.layer(bars, line, title=title).properties(height=280)
+
+
+def stacked_parts(df: pd.DataFrame, *, category: str, part: str, value: str, title: str, unit: str,
+                  category_order: list[str], part_order: list[str]) -> alt.Chart:
+    """Horizontal bars per category, stacked by part in a fixed order (e.g. 整治方式 × 状态, 亩).
+
+    `df` is long: one row per category and part.
+    """
+    data = _check(df.copy())
+    data["_order"] = data[part].map({p: i for i, p in enumerate(part_order)})
+    return alt.Chart(data, title=title).mark_bar().encode(
+        x=alt.X(f"{value}:Q", title=unit, stack="zero"),
+        y=alt.Y(f"{category}:N", sort=category_order, title=None, axis=alt.Axis(labelLimit=220)),
+        color=alt.Color(f"{part}:N", scale=alt.Scale(domain=part_order,
+                                                      range=PALETTE[:len(part_order)]),
+                        sort=part_order, title=None),
+        order=alt.Order("_order:Q"),
+        tooltip=[alt.Tooltip(f"{category}:N", title="类别"), alt.Tooltip(f"{part}:N", title="构成"),
+                 alt.Tooltip(f"{value}:Q", title=unit, format=",.2f")],
+    ).properties(height=max(140, 36 * len(category_order)))
+
+
+def parcel_plot(df: pd.DataFrame, *, state: str, states: dict[str, str], title: str,
+                tooltip: dict[str, str]) -> alt.Chart:
+    """Schematic parcel positions (x, y in 100 m; no map tiles): one circle per parcel, area ∝ 亩,
+    coloured by `state` (`states`: state → colour, in legend order).
+
+    `tooltip`: column → label shown on hover.
+    """
+    data = _check(df.copy())
+    data["_x_km"], data["_y_km"] = data["x"] / 10.0, data["y"] / 10.0
+    scale = alt.Scale(zero=False, nice=False, padding=12)
+    return alt.Chart(data, title=title).mark_circle(opacity=0.8, stroke="#ffffff",
+                                                    strokeWidth=0.5).encode(
+        x=alt.X("_x_km:Q", title="东西向（公里，示意坐标）", scale=scale),
+        y=alt.Y("_y_km:Q", title="南北向（公里）", scale=scale),
+        size=alt.Size("area_mu:Q", title="面积（亩）", scale=alt.Scale(range=[20, 600])),
+        color=alt.Color(f"{state}:N", scale=alt.Scale(domain=list(states),
+                                                       range=list(states.values())), title=None),
+        tooltip=[alt.Tooltip(f"{c}:{'Q' if c == 'area_mu' else 'N'}", title=t)
+                 for c, t in tooltip.items()],
+    ).properties(height=460)

@@ -1,0 +1,92 @@
+"""低效用地整治 arithmetic: method × status summary, 亩均税收 uplift, the candidate floor (pure)."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+METHODS = ("收回", "收购", "企业重组/兼并", "提升改造", "二次招商")
+STATUSES = ("摸排", "方案", "实施", "验收")
+DEFAULT_FLOOR_WAN = 5.0
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def uplift(before, after) -> float | None:
+    """亩均税收 after ÷ before (倍); None when either is missing or before is not positive."""
+    if _missing(before) or _missing(after) or before <= 0:
+        return None
+    return after / before
+
+
+def method_status_summary(actions: pd.DataFrame) -> pd.DataFrame:
+    """Actions (columns method, status, area_mu) → one row per method and status that occurs:
+    method, status, action_count, area_mu, in the order of METHODS and STATUSES (unknown ones last)."""
+    cols = ["method", "status", "action_count", "area_mu"]
+    if actions.empty:
+        return pd.DataFrame(columns=cols)
+    g = (actions.groupby(["method", "status"], as_index=False)
+         .agg(action_count=("area_mu", "size"), area_mu=("area_mu", "sum")))
+    order_m = {m: i for i, m in enumerate(METHODS)}
+    order_s = {s: i for i, s in enumerate(STATUSES)}
+    g["_m"] = g["method"].map(lambda m: order_m.get(m, len(METHODS)))
+    g["_s"] = g["status"].map(lambda s: order_s.get(s, len(STATUSES)))
+    return g.sort_values(["_m", "_s", "method", "status"])[cols].reset_index(drop=True)
+
+
+def status_totals(actions: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """Status → (number of actions, 亩), for every status in STATUSES (zero when none)."""
+    out = {}
+    for s in STATUSES:
+        rows = actions[actions["status"] == s]
+        out[s] = (len(rows), float(rows["area_mu"].sum()))
+    return out
+
+
+def load_floor(path=None) -> float:
+    """亩均税收 floor (万元/亩) for the candidate pool, from the [land] section of the rules file."""
+    import tomllib
+
+    from cockpit.config import rules_path
+
+    path = path or rules_path()
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return float(raw.get("land", {}).get("mujun_tax_floor_wan", DEFAULT_FLOOR_WAN))
+
+
+# map colours of the parcel states in `queries/land_parcels_map.sql`, in legend order
+STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b39", "闲置": "#c9463d"}
+
+
+def eval_year(year: int, month: int) -> int:
+    """The 亩均 evaluation year for data through (year, month): the last complete year."""
+    return year if month == 12 else year - 1
+
+
+def kpi_values(kpis: pd.DataFrame, year: int) -> dict[str, float | None]:
+    """`land_kpis` rows → {'current': 亩 this year, 'previous': 亩 last year}."""
+    by = {int(r["year"]): float(r["reclaimed_mu"]) for _, r in kpis.iterrows()}
+    return {"current": by.get(year), "previous": by.get(year - 1)}
+
+
+def present_order(values, order) -> list[str]:
+    """The distinct `values` in the order of `order` (unknown ones after, alphabetically)."""
+    seen = set(values)
+    return [v for v in order if v in seen] + sorted(seen - set(order))
+
+
+def with_uplift(actions: pd.DataFrame) -> pd.DataFrame:
+    """Add `uplift` (亩均税收 after ÷ before, 倍) to `land_actions_status` rows."""
+    out = actions.copy()
+    out["uplift"] = [uplift(b, a) for b, a in zip(out["mujun_tax_before_wan"],
+                                                  out["mujun_tax_after_wan"])]
+    return out
+
+
+def scope_text(period: str, codes, area_names: dict[str, str]) -> str:
+    """'2024年1—9月 · 片区：华埠片区（本页只受片区筛选影响）'."""
+    where = "片区：" + "、".join(area_names.get(c, c) for c in codes) if codes else "全部片区"
+    return f"{period} · {where}（本页只受片区筛选影响）"

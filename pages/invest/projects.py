@@ -1,0 +1,198 @@
+"""投资与项目: investment growth and its sources, the project pipeline, lagging projects, 专项债, project detail."""
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import charts, filters, ui
+from cockpit import format as fmt
+from cockpit import projects as pr
+from cockpit.attribution import attribute
+
+f = filters.current()
+p = f.params()
+rules = ui.rules()
+period = fmt.period_label(f.year, f.month)
+as_of = pr.as_of_date(f.year, f.month)
+targets = ui.q("targets_for_year", p)
+
+st.header(f"{rules.zone_short_name} · 投资与项目")
+ui.scope_caption(filters.current_description())
+ui.card_grid(pr.invest_cards(ui.q("investment_kpis", p), targets, year=f.year, month=f.month,
+                             rules=rules), as_of=period)
+
+DATE = st.column_config.DateColumn
+WAN = {"format": "%.0f"}
+growth, pipeline, lag, bonds, detail = st.tabs(
+    ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"])
+
+with growth:
+    measure = st.radio("指标", list(pr.INVEST_MEASURES), format_func=pr.INVEST_MEASURES.get,
+                       horizontal=True, key="invest_measure")
+    name = pr.INVEST_MEASURES[measure]
+    trend = ui.q("invest_trend", p)
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(charts.ytd_trend(trend, value=f"{measure}_ytd_wan",
+                                         title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）"),
+                        theme=None, width="stretch")
+    with right:
+        table = pr.ytd_yoy(trend, f.year)
+        st.dataframe(
+            table[["month", f"{measure}_ytd_wan", f"{measure}_yoy_pct"]], hide_index=True,
+            width="stretch", height=320,
+            column_config={
+                "month": st.column_config.NumberColumn("截至月份", format="1—%d月"),
+                f"{measure}_ytd_wan": st.column_config.NumberColumn(f"{name}累计（万元）", **WAN),
+                f"{measure}_yoy_pct": st.column_config.NumberColumn("同比（%）", format="%+.1f"),
+            })
+    st.caption(f"{name}口径：{pr.INVEST_COPY[measure]} 同比 = 本期累计 ÷ 上年同期累计 − 1。")
+
+    st.subheader("增长来源")
+    dim = st.radio("按", ["产业链", "行业", "项目类型"], horizontal=True, key="invest_dim")
+    parts = ui.q("invest_by_part", p)
+    att = attribute(parts[parts["dimension"] == dim], key="part", current="invest_wan",
+                    previous="invest_ly_wan")
+    att["label"] = pr.growth_labels(att)
+    left, right = st.columns([1, 1])
+    with left:
+        st.altair_chart(
+            charts.ranked_bars(att, category="part", value="invest_wan", scale=1e4, unit="亿元",
+                               title=f"固定资产投资分{dim}（{period}，亿元）", label="label"),
+            theme=None, width="stretch")
+    with right:
+        movers = pr.top_movers(ui.q("invest_by_project", p), n=8)
+        st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
+        st.dataframe(
+            movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
+            hide_index=True, width="stretch",
+            column_config={
+                "project_name": st.column_config.TextColumn("项目"),
+                "kind": st.column_config.TextColumn("类型"),
+                "invest_wan": st.column_config.NumberColumn("本期完成（万元）", **WAN),
+                "invest_ly_wan": st.column_config.NumberColumn("上年同期（万元）", **WAN),
+                "delta": st.column_config.NumberColumn("增减（万元）", format="%+.0f"),
+                "pull_pp": st.column_config.NumberColumn("拉动（个百分点）", format="%+.1f"),
+            })
+    st.caption("拉动（个百分点）= 该部分投资增量 ÷ 上年同期固定资产投资合计 × 100，各部分拉动之和等于合计同比；"
+               "基础设施、平台提升项目无行业，归入“非工业（基础设施/平台）”，选择产业链或行业筛选时不计入。")
+
+with pipeline:
+    pipe = ui.q("project_pipeline", p)
+    r = pr.rates(pipe, f.year, as_of)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("开工率", fmt.pct(r.start_rate),
+              help=f"计划{f.year}年开工的项目中，截至{period}末已开工的比例：{r.started} ÷ {r.start_planned} 个。")
+    c2.metric("投产率", fmt.pct(r.produce_rate),
+              help=f"计划{f.year}年投产（基础设施、平台提升项目为竣工）的项目中，截至{period}末已投产（竣工）的比例："
+                   f"{r.produced} ÷ {r.produce_planned} 个。")
+    c3.metric("资金到位率", fmt.pct(r.funds_rate),
+              help=f"{period}项目到位资金 ÷ 计划投资：{fmt.wan(r.funds_in_wan)} ÷ {fmt.wan(r.plan_wan)}。")
+    st.caption(f"开工 {r.started}/{r.start_planned} 个 · 投产（竣工） {r.produced}/{r.produce_planned} 个 · "
+               f"到位资金 {fmt.yi(r.funds_in_wan)} / 计划投资 {fmt.yi(r.plan_wan)}")
+
+    kind = st.radio("项目类型", list(pr.KIND_STAGES), horizontal=True, key="funnel_kind")
+    active = pr.active_in_year(pipe, f.year, as_of)
+    fun = pr.funnel(active, as_of, kind)
+    fun["label"] = pr.funnel_labels(fun)
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(charts.funnel_bars(fun, stage="stage", value="reached_count", unit="个",
+                                           title=f"{kind}项目推进漏斗（截至{period}末，个 · 计划总投资亿元）",
+                                           label="label"),
+                        theme=None, width="stretch")
+    with right:
+        st.dataframe(fun[["stage", "reached_count", "current_count", "reached_invest_wan"]],
+                     hide_index=True, width="stretch",
+                     column_config={
+                         "stage": st.column_config.TextColumn("阶段"),
+                         "reached_count": st.column_config.NumberColumn("已达到（个）"),
+                         "current_count": st.column_config.NumberColumn("处于该阶段（个）"),
+                         "reached_invest_wan": st.column_config.NumberColumn("已达到项目计划总投资（万元）", **WAN),
+                     })
+    st.caption(f"漏斗范围：截至{period}末已谋划、且未在{f.year}年以前投产（竣工）的项目。"
+               "“已达到”= 该阶段日期不晚于期末；在谈 = 已洽谈未签约。基础设施、平台提升项目只有谋划、开工、竣工。")
+
+with lag:
+    rule = pr.load_lag_rule()
+    late = pr.lagging(pipe, as_of, yellow_months=rule.yellow_months, red_months=rule.red_months)
+    st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{len(late)}** 项"
+                f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
+    late["light"] = pr.lag_texts(late)
+    st.dataframe(
+        late[["light", "project_name", "milestone", "plan_date", "months_late"]]
+        .style.map(pr.lag_cell_style, subset=["light"]),
+        hide_index=True, width="stretch",
+        column_config={
+            "light": st.column_config.TextColumn("预警"),
+            "project_name": st.column_config.TextColumn("项目"),
+            "milestone": st.column_config.TextColumn("未达节点"),
+            "plan_date": DATE("计划日期", format="YYYY-MM-DD"),
+            "months_late": st.column_config.NumberColumn("逾期（月）"),
+        })
+
+with bonds:
+    totals = ui.q("bond_totals", p).set_index("event")["amount_wan"]
+    c1, c2, c3 = st.columns(3)
+    for col, event in zip((c1, c2, c3), ("获批", "到位", "支出")):
+        col.metric(f"专项债{event}（{period}）", fmt.yi(totals.get(event)),
+                   help=f"日期在{period}内的专项债{event}金额合计（bond_events，万元 ÷ 10000）。")
+    plan = pr.plan_cards(ui.q("project_plan_actuals", p), targets, year=f.year, month=f.month,
+                         rules=rules)
+    if plan:
+        st.markdown(f"**{f.year}年项目储备与专项债计划：实际与目标**")
+        ui.card_grid(plan, per_row=3, as_of=period)
+        st.caption("平台提升项目数按已开工计；储备项目 = 列入当年计划的储备项目（不含专项债）；"
+                   "专项债储备项目的拟争取资金 = 其申报金额之和。")
+    table = pr.bond_table(ui.q("bond_progress", p), f.month, rules.status)
+    st.markdown(f"**专项债项目：申报 → 获批 → 到位 → 支出**（截至{period}末）")
+    st.dataframe(
+        table[["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
+               "approved_wan", "received_wan", "spent_wan", "spend_pct", "progress_pct", "status"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "project_name": st.column_config.TextColumn("项目"),
+            "bond_year": st.column_config.NumberColumn("批次年度", format="%d"),
+            "date_declared": DATE("申报日期", format="YYYY-MM-DD"),
+            "declared_wan": st.column_config.NumberColumn("申报（万元）", **WAN),
+            "date_approved": DATE("获批日期", format="YYYY-MM-DD"),
+            "approved_wan": st.column_config.NumberColumn("获批（万元）", **WAN),
+            "received_wan": st.column_config.NumberColumn("累计到位（万元）", **WAN),
+            "spent_wan": st.column_config.NumberColumn("累计支出（万元）", **WAN),
+            "spend_pct": st.column_config.ProgressColumn("支出进度（%）", format="%.1f%%",
+                                                         min_value=0, max_value=100),
+            "progress_pct": st.column_config.NumberColumn("时序进度（%）", format="%.1f"),
+            "status": st.column_config.TextColumn("状态"),
+        })
+    st.caption("支出进度 = 累计支出 ÷ 累计到位；与时序进度（m/12）比较：不低于为正常，落后不超过 "
+               f"{rules.status.yellow_points:g} 个百分点为预警，更多为滞后。")
+
+with detail:
+    plist = ui.q("project_list")
+    names = dict(zip(plist["project_id"], plist["project_name"]))
+    pid = st.selectbox("查找项目（可输入名称关键字）", list(names), format_func=names.get,
+                       key="project_pick", index=None, placeholder="输入项目名称，如：迈图新材料")
+    if pid is None:
+        st.caption("项目查询不受筛选栏影响，列出全部项目。")
+    else:
+        proj = plist[plist["project_id"] == pid].iloc[0].to_dict()
+        c1, c2, c3 = st.columns(3)
+        c1.metric("当前阶段", pr.stage_as_of(proj, as_of) or "未谋划",
+                  help=f"截至{period}末达到的最远阶段。")
+        c2.metric("计划总投资", fmt.yi(proj["total_invest_wan"]), help="项目计划总投资（万元 ÷ 10000）。")
+        c3.metric("项目类型 · 片区", f"{proj['kind']} · {proj['area_name']}")
+        st.text(f"{proj['project_name']}　{proj['note'] or ''}")
+        st.dataframe(pr.stage_dates(proj, as_of), hide_index=True,
+                     column_config={"stage": st.column_config.TextColumn("阶段"),
+                                    "date": DATE("达到日期", format="YYYY-MM-DD"),
+                                    "plan_date": DATE("计划日期", format="YYYY-MM-DD")})
+        monthly = ui.q("project_monthly", p, project_id=pid)
+        if monthly.empty:
+            st.caption(f"截至{period}末该项目尚无完成投资。")
+        else:
+            monthly["period"] = pr.period_labels(monthly)
+            st.altair_chart(charts.actual_vs_plan(monthly, x="period", actual="invest_wan",
+                                                  plan="plan_wan", unit="万元",
+                                                  title="当月完成投资与计划投资（万元）"),
+                            theme=None, width="stretch")
+            st.caption(f"截至{period}末累计完成 {fmt.wan(monthly['invest_cum_wan'].iloc[-1])}，"
+                       f"累计计划 {fmt.wan(monthly['plan_cum_wan'].iloc[-1])}。")

@@ -1,0 +1,127 @@
+"""低效用地: 亩 reclaimed against the year's target, by method and status, parcels, candidates, vacant plots."""
+
+import streamlit as st
+
+from cockpit import charts, filters, ui
+from cockpit import format as fmt
+from cockpit import land
+from cockpit.cards import make_card
+
+f = filters.current()
+p = f.params()
+rules = ui.rules()
+period = fmt.period_label(f.year, f.month)
+floor = land.load_floor()
+
+st.header(f"{rules.zone_short_name} · 低效工业用地整治")
+areas = ui.q("areas")
+ui.scope_caption(land.scope_text(period, f.areas, dict(zip(areas["area_code"], areas["area_name"]))))
+
+kpi = land.kpi_values(ui.q("land_kpis", p), f.year)
+targets = {r.indicator_id: float(r.target_value) for r in ui.q("targets_for_year", p).itertuples()}
+actions = ui.q("land_actions_status", p)
+this_year = actions[actions["plan_year"] == f.year]
+totals = land.status_totals(this_year)
+
+left, right = st.columns([1, 2])
+with left:
+    ui.card(make_card("land_reclaimed", kpi["current"], kpi["previous"], month=f.month,
+                      targets=targets, rules=rules), as_of=period)
+    with st.container(border=True):
+        st.metric(f"{f.year}年计划整治地块", fmt.count(len(this_year), "宗"),
+                  help=f"列入{f.year}年计划（plan_year = {f.year}）且截至{period}末已摸排的整治行动。")
+        st.caption(" · ".join(f"{s} {n} 宗 {fmt.mu(a)}" for s, (n, a) in totals.items()))
+with right:
+    trend = ui.q("land_trend", p)
+    st.altair_chart(charts.ytd_trend(trend, value="accepted_ytd_mu", scale=1.0, unit="亩",
+                                     title=f"整治验收面积 1—m月累计：{f.year}年与{f.year - 1}年（亩）"),
+                    theme=None, width="stretch")
+st.caption("整治面积按验收日期计入当年；状态按各环节日期判定（摸排 → 方案 → 实施 → 验收）。")
+
+summary = land.method_status_summary(this_year)
+methods = land.present_order(summary["method"], land.METHODS)
+if summary.empty:
+    st.info(f"{f.year}年没有列入计划的整治行动。")
+else:
+    st.altair_chart(charts.stacked_parts(summary, category="method", part="status", value="area_mu",
+                                         unit="亩", category_order=methods,
+                                         part_order=list(land.STATUSES),
+                                         title=f"{f.year}年计划整治行动：按方式与状态（亩，截至{period}末）"),
+                    theme=None, width="stretch")
+
+parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "闲置地块", "地块示意图"])
+
+with parcels:
+    show = land.with_uplift(actions)
+    st.dataframe(
+        show[["action_id", "area_name", "parcel_id", "area_mu", "method", "status", "ent_before",
+              "mujun_tax_before_wan", "new_use", "mujun_tax_after_wan", "uplift", "date_accepted"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "action_id": st.column_config.TextColumn("编号"),
+            "area_name": st.column_config.TextColumn("片区"),
+            "parcel_id": st.column_config.TextColumn("地块"),
+            "area_mu": st.column_config.NumberColumn("面积（亩）", format="%.2f"),
+            "method": st.column_config.TextColumn("整治方式"),
+            "status": st.column_config.TextColumn("状态"),
+            "ent_before": st.column_config.TextColumn("原企业"),
+            "mujun_tax_before_wan": st.column_config.NumberColumn("整治前亩均税收（万元/亩）", format="%.2f"),
+            "new_use": st.column_config.TextColumn("新用途 / 新企业"),
+            "mujun_tax_after_wan": st.column_config.NumberColumn("整治后亩均税收（万元/亩）", format="%.2f"),
+            "uplift": st.column_config.NumberColumn("提升（倍）", format="%.1f"),
+            "date_accepted": st.column_config.DateColumn("验收日期", format="YYYY-MM-DD"),
+        })
+    st.caption(f"截至{period}末已摸排的全部整治行动（历年）。整治后亩均税收在新用地单位满一个完整年度后才有数据。")
+
+with candidates:
+    pool = ui.q("land_candidates", p, floor_wan_per_mu=floor)
+    eval_year = land.eval_year(f.year, f.month)
+    st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均税收低于 **{floor:g} 万元/亩** 的企业，"
+                f"共 {len(pool)} 家、用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
+    st.dataframe(
+        pool[["ent_name", "sector_name", "area_name", "parcel_id", "land_mu", "tax_wan",
+              "mujun_tax_wan_per_mu", "months_reported"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "ent_name": st.column_config.TextColumn("企业"),
+            "sector_name": st.column_config.TextColumn("行业"),
+            "area_name": st.column_config.TextColumn("片区"),
+            "parcel_id": st.column_config.TextColumn("地块"),
+            "land_mu": st.column_config.NumberColumn("用地（亩）", format="%.2f"),
+            "tax_wan": st.column_config.NumberColumn(f"{eval_year}年实缴税金（万元）", format="%.1f"),
+            "mujun_tax_wan_per_mu": st.column_config.NumberColumn("亩均税收（万元/亩）", format="%.2f"),
+            "months_reported": st.column_config.NumberColumn("申报月数（个）"),
+        })
+    st.caption("亩均税收 = 评价年度实缴税金 ÷ 企业用地面积；评价年度为最近一个完整年度。"
+               "门槛在 config/rules.toml 的 [land] mujun_tax_floor_wan 中设置。")
+
+with vacant:
+    plots = ui.q("land_vacant", p)
+    free = plots[plots["is_available"]]
+    st.markdown(f"可供二次招商的闲置地块 **{len(free)}** 宗，共 **{fmt.mu(free['area_mu'].sum())}**；"
+                f"另有 {len(plots) - len(free)} 宗正在收回 / 收购中。")
+    st.dataframe(
+        plots[["parcel_id", "area_name", "area_mu", "is_available", "method", "status", "ent_before",
+               "new_use"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "parcel_id": st.column_config.TextColumn("地块"),
+            "area_name": st.column_config.TextColumn("片区"),
+            "area_mu": st.column_config.NumberColumn("面积（亩）", format="%.2f"),
+            "is_available": st.column_config.CheckboxColumn("可供招商"),
+            "method": st.column_config.TextColumn("来源方式"),
+            "status": st.column_config.TextColumn("整治状态"),
+            "ent_before": st.column_config.TextColumn("原企业"),
+            "new_use": st.column_config.TextColumn("安排"),
+        })
+    st.caption("闲置状态为数据截至日的现状（parcels.land_use）。")
+
+with plot:
+    parcels_map = ui.q("land_parcels_map", p)
+    st.altair_chart(charts.parcel_plot(parcels_map, state="state", states=land.STATE_COLORS,
+                                       title=f"地块示意图（截至{period}末；圆面积 ∝ 地块亩数）",
+                                       tooltip={"parcel_id": "地块", "area_name": "片区",
+                                                "area_mu": "面积（亩）", "state": "状态",
+                                                "method": "整治方式"}),
+                    theme=None, width="stretch")
+    st.caption("示意坐标（单位 100 米，无地图底图），仅表示地块相对位置。")

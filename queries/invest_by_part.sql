@@ -1,0 +1,33 @@
+-- purpose: 1—$month月 固定资产投资 of $year and the same months of $year - 1, split three ways: by 产业链, by 国民经济行业 and by 项目类型
+-- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- grain: one row per dimension (产业链 / 行业 / 项目类型) and part; projects without a sector count as 非工业（基础设施/平台）
+with scope as (
+    select
+        p.project_id,
+        p.kind,
+        coalesce(p.chain, '非工业（基础设施/平台）') as chain,
+        coalesce(s.sector_name, '非工业（基础设施/平台）') as sector_name
+    from scoped_projects($chains, $sectors, $areas, $high_tech_only) as p
+    left join sectors as s using (sector_code)
+),
+
+done as (
+    select
+        s.*,
+        case when pm.year = $year then pm.invest_wan else 0 end as invest_wan,
+        case when pm.year = $year - 1 then pm.invest_wan else 0 end as invest_ly_wan
+    from project_month as pm
+    join scope as s using (project_id)
+    where pm.year in ($year, $year - 1)
+      and pm.month <= $month
+)
+
+select '产业链' as dimension, chain as part, sum(invest_wan) as invest_wan, sum(invest_ly_wan) as invest_ly_wan
+from done group by chain
+union all
+select '行业' as dimension, sector_name as part, sum(invest_wan), sum(invest_ly_wan)
+from done group by sector_name
+union all
+select '项目类型' as dimension, kind as part, sum(invest_wan), sum(invest_ly_wan)
+from done group by kind
+order by dimension, invest_wan desc, part
