@@ -1,0 +1,190 @@
+"""The targets table: read, validate, and save atomically with the previous version kept.
+
+Layout in the data directory:
+    targets.parquet                        the current targets (what every page's 完成率 reads)
+    history/targets-<timestamp>.parquet    each replaced version, kept on every save
+
+A save writes a temporary file next to targets.parquet, fsyncs it, copies the current file into history/
+and swaps the new one in with os.replace (atomic on POSIX), all under a process-wide lock: a failed save
+leaves the old table in place. Editing is allowed only when `[admin] allow_target_edit = true` in the
+rules file (until the admin gate exists).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shutil
+import tempfile
+import threading
+import tomllib
+from pathlib import Path
+
+import pandas as pd
+
+from cockpit.catalogue import BY_ID
+from cockpit.config import rules_path
+
+COLUMNS = ("year", "indicator_id", "scope_kind", "scope_code", "target_value", "source")
+SCOPE_KINDS = ("全区", "产业链", "片区")
+FILE = "targets.parquet"
+HISTORY = "history"
+LOCK = threading.Lock()  # process-wide: one writer of targets at a time
+
+# upper bound of a plausible target per unit (a typo guard, not a business rule)
+_MAX = {"亿元": 100_000.0, "亩": 100_000.0, "万元/亩": 100_000.0, "%": 100.0, "分": 100.0,
+        "个": 10_000.0, "起": 10_000.0}
+_WHOLE = {"个", "起"}
+
+
+def edit_allowed(path: Path | None = None) -> bool:
+    """Whether the 目标表 may be edited in the app: `[admin] allow_target_edit` of the rules file."""
+    path = path or rules_path()
+    if not path.exists():
+        return False
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    return raw.get("admin", {}).get("allow_target_edit", False) is True
+
+
+def load(directory: Path) -> pd.DataFrame:
+    """The whole targets table (all years), columns in schema order."""
+    path = Path(directory) / FILE
+    if not path.exists():
+        return pd.DataFrame(columns=list(COLUMNS))
+    return pd.read_parquet(path)[list(COLUMNS)]
+
+
+def with_names(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the indicator's 名称 and 单位 from the catalogue (for display and editing)."""
+    out = df.copy()
+    out.insert(2, "name_cn", [BY_ID.get(i, {}).get("name_cn", i) for i in out["indicator_id"]])
+    out.insert(3, "unit", [BY_ID.get(i, {}).get("unit", "") for i in out["indicator_id"]])
+    return out
+
+
+def _blank(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+
+
+def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
+    """Problems with a targets table, in Chinese, one per line; empty when it may be saved.
+
+    Checks: known indicator, scope kind and code (产业链 from `chains`, 片区 codes from `areas`; empty for
+    全区), a number within the unit's range (whole numbers for 个/起; > 0 where higher is better),
+    and one row per (year, indicator, scope).
+    """
+    errors = []
+    for i, row in enumerate(df.to_dict("records"), start=1):
+        where = f"第 {i} 行"
+        meta = BY_ID.get(row.get("indicator_id"))
+        if meta is None:
+            errors.append(f"{where}：未知指标 {row.get('indicator_id')!r}")
+            continue
+        where += f"（{meta['name_cn']}）"
+        year = row.get("year")
+        if _blank(year) or not float(year).is_integer() or not 2000 <= int(year) <= 2100:
+            errors.append(f"{where}：年份应为 2000—2100 的整数")
+        kind, code = row.get("scope_kind"), "" if _blank(row.get("scope_code")) else str(row["scope_code"])
+        if kind not in SCOPE_KINDS:
+            errors.append(f"{where}：范围应为 {' / '.join(SCOPE_KINDS)}")
+        elif kind == "全区" and code:
+            errors.append(f"{where}：全区目标的范围代码应为空")
+        elif kind == "产业链" and code not in chains:
+            errors.append(f"{where}：未知产业链 {code!r}")
+        elif kind == "片区" and code not in areas:
+            errors.append(f"{where}：未知片区代码 {code!r}")
+        value, unit = row.get("target_value"), meta["unit"]
+        try:
+            value = float(value)
+        except (TypeError, ValueError):
+            value = math.nan
+        if math.isnan(value) or math.isinf(value):
+            errors.append(f"{where}：目标值应为数字（单位：{unit}）")
+            continue
+        low_ok = value > 0 if meta["higher_is_better"] else value >= 0
+        if not low_ok or value > _MAX.get(unit, 1e9):
+            bound = "大于 0" if meta["higher_is_better"] else "不小于 0"
+            errors.append(f"{where}：目标值 {value:g} {unit} 超出范围（应{bound}且不超过 "
+                          f"{_MAX.get(unit, 1e9):g} {unit}）")
+        elif unit in _WHOLE and not value.is_integer():
+            errors.append(f"{where}：目标值应为整数（单位：{unit}）")
+    key = df.assign(scope_code=df["scope_code"].fillna(""))[["year", "indicator_id", "scope_kind",
+                                                             "scope_code"]]
+    for _, dup in key[key.duplicated(keep=False)].drop_duplicates().iterrows():
+        errors.append(f"重复目标：{dup['year']} 年 {dup['indicator_id']}（{dup['scope_kind']} "
+                      f"{dup['scope_code']}）出现多次")
+    return errors
+
+
+def replace_year(table: pd.DataFrame, year: int, rows: pd.DataFrame) -> pd.DataFrame:
+    """The whole table with the rows of `year` replaced by `rows` (other years untouched), typed."""
+    rows = rows.assign(year=year)
+    keep = table[table["year"] != year]
+    out = pd.concat([keep[list(COLUMNS)], rows[list(COLUMNS)]], ignore_index=True)
+    out["scope_code"] = out["scope_code"].fillna("").astype(str)
+    out["source"] = out["source"].fillna("").astype(str).replace("", "管理员录入")
+    return normalise(out)
+
+
+def normalise(df: pd.DataFrame) -> pd.DataFrame:
+    """Schema types and a stable order (year, scope, indicator)."""
+    out = df[list(COLUMNS)].copy()
+    out["year"] = out["year"].astype("int64")
+    for col in ("indicator_id", "scope_kind", "scope_code", "source"):
+        out[col] = out[col].fillna("").astype(str)
+    out["target_value"] = out["target_value"].astype("float64")
+    return out.sort_values(["year", "scope_kind", "scope_code", "indicator_id"],
+                           kind="stable").reset_index(drop=True)
+
+
+def atomic_write(path: Path, write, *, history_name: str) -> Path | None:
+    """Write `path` atomically via `write(tmp_path)`, keeping the replaced file in history/.
+
+    Temp file in the same directory → fsync → copy the current file to history/<history_name> →
+    os.replace → fsync the directory. Returns the history copy (None when there was no previous file).
+    Callers hold their own lock.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        kept = None
+        if path.exists():
+            history = path.parent / HISTORY
+            history.mkdir(exist_ok=True)
+            kept = history / history_name
+            shutil.copy2(path, kept)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return kept
+
+
+def stamp() -> str:
+    """A file-name timestamp with microseconds: 20240930-153000-123456."""
+    return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+def save(df: pd.DataFrame, directory: Path, *, chains=(), areas=()) -> Path | None:
+    """Validate and atomically replace targets.parquet; the previous version goes to history/.
+
+    Raises ValueError (with every problem listed) and changes nothing when the table is invalid.
+    """
+    errors = validate(df, chains=chains, areas=areas)
+    if errors:
+        raise ValueError("\n".join(errors))
+    table = normalise(df)
+    with LOCK:
+        return atomic_write(Path(directory) / FILE, lambda tmp: table.to_parquet(tmp, index=False),
+                            history_name=f"targets-{stamp()}.parquet")

@@ -1,0 +1,140 @@
+"""The targets table: validation, atomic save with the previous version kept, the edit switch."""
+
+import threading
+
+import pandas as pd
+import pytest
+
+from cockpit import targets
+from cockpit.db import DEFAULT_DATA_DIR
+
+CHAINS = ["新材料", "新装备"]
+AREAS = ["A1", "A2"]
+
+
+def row(**kw):
+    base = dict(year=2024, indicator_id="output", scope_kind="全区", scope_code="", target_value=146.0,
+                source="测试")
+    return {**base, **kw}
+
+
+def table(*rows):
+    return pd.DataFrame(list(rows), columns=list(targets.COLUMNS))
+
+
+def test_shipped_targets_are_valid():
+    """Test that the bundled targets table passes validation and carries a source on every row."""
+    df = targets.load(DEFAULT_DATA_DIR)
+    assert targets.validate(df) == []
+    assert (df["source"] != "").all()
+    assert set(df.loc[df["year"] == 2024, "source"]) == {"2024年工作计划", "示例默认值"}
+
+
+@pytest.mark.parametrize("bad, message", [
+    (row(indicator_id="nope"), "未知指标"),
+    (row(scope_kind="全县"), "范围应为"),
+    (row(scope_code="新材料"), "全区目标的范围代码应为空"),
+    (row(scope_kind="产业链", scope_code="新农业"), "未知产业链"),
+    (row(scope_kind="片区", scope_code="Z9"), "未知片区代码"),
+    (row(target_value=-1.0), "超出范围"),
+    (row(target_value=0.0), "超出范围"),
+    (row(indicator_id="high_tech_share", target_value=120.0), "超出范围"),
+    (row(indicator_id="reserve_projects", target_value=8.5), "应为整数"),
+    (row(target_value="很多"), "应为数字"),
+    (row(year=1999), "年份"),
+])
+def test_validation_rejects_bad_rows(bad, message):
+    """Test that each kind of bad row is reported in Chinese."""
+    errors = targets.validate(table(bad), chains=CHAINS, areas=AREAS)
+    assert any(message in e for e in errors), errors
+
+
+def test_validation_accepts_scoped_and_zero_accident_targets():
+    """Test that 产业链 / 片区 targets and a zero target for a lower-is-better indicator are fine."""
+    ok = table(row(), row(scope_kind="产业链", scope_code="新材料", target_value=60.0),
+               row(scope_kind="片区", scope_code="A1", target_value=30.0),
+               row(indicator_id="accidents", target_value=0.0))
+    assert targets.validate(ok, chains=CHAINS, areas=AREAS) == []
+
+
+def test_validation_rejects_duplicates():
+    """Test that two targets for the same year, indicator and scope are refused."""
+    errors = targets.validate(table(row(), row(target_value=150.0)))
+    assert any("重复目标" in e for e in errors)
+
+
+def test_replace_year_keeps_other_years():
+    """Test that editing 2024 leaves 2023's rows and fills an empty source."""
+    old = table(row(year=2023, target_value=135.0), row())
+    new = targets.replace_year(old, 2024, table(row(target_value=150.0, source="")))
+    assert new.set_index("year").loc[2023, "target_value"] == 135.0
+    assert new.set_index("year").loc[2024, "target_value"] == 150.0
+    assert new.set_index("year").loc[2024, "source"] == "管理员录入"
+
+
+def test_save_replaces_atomically_and_keeps_previous(tmp_path):
+    """Test that a save swaps in the new table and copies the old one into history/."""
+    targets.save(table(row()), tmp_path)
+    assert targets.load(tmp_path)["target_value"].tolist() == [146.0]
+    kept = targets.save(table(row(target_value=150.0)), tmp_path)
+    assert targets.load(tmp_path)["target_value"].tolist() == [150.0]
+    assert kept.parent == tmp_path / "history" and kept.name.startswith("targets-")
+    assert pd.read_parquet(kept)["target_value"].tolist() == [146.0]
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_invalid_save_changes_nothing(tmp_path):
+    """Test that an invalid table raises and leaves the current file and history untouched."""
+    targets.save(table(row()), tmp_path)
+    before = (tmp_path / "targets.parquet").read_bytes()
+    with pytest.raises(ValueError, match="超出范围"):
+        targets.save(table(row(target_value=-5.0)), tmp_path)
+    assert (tmp_path / "targets.parquet").read_bytes() == before
+    assert not (tmp_path / "history").exists()
+
+
+def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
+    """Test that a crash while writing the temp file keeps the old table and removes the temp file."""
+    targets.save(table(row()), tmp_path)
+    before = (tmp_path / "targets.parquet").read_bytes()
+
+    def broken(path):
+        path.write_bytes(b"half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError):
+        targets.atomic_write(tmp_path / "targets.parquet", broken, history_name="x.parquet")
+    assert (tmp_path / "targets.parquet").read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_concurrent_saves_leave_a_valid_table(tmp_path):
+    """Test that saves from several threads serialise: the file is readable and every old version kept."""
+    targets.save(table(row()), tmp_path)
+    threads = [threading.Thread(target=targets.save, args=(table(row(target_value=100.0 + i)), tmp_path))
+               for i in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert targets.load(tmp_path)["target_value"].iloc[0] in {100.0 + i for i in range(6)}
+    assert len(list((tmp_path / "history").glob("targets-*.parquet"))) == 6
+
+
+def test_edit_switch(tmp_path):
+    """Test that editing is allowed only when [admin] allow_target_edit is true."""
+    rules = tmp_path / "rules.toml"
+    assert targets.edit_allowed(rules) is False          # missing file
+    rules.write_text("[admin]\nallow_target_edit = true\n", encoding="utf-8")
+    assert targets.edit_allowed(rules) is True
+    rules.write_text("[admin]\nallow_target_edit = \"yes\"\n", encoding="utf-8")
+    assert targets.edit_allowed(rules) is False
+    rules.write_text("[status]\nyellow_points = 10.0\n", encoding="utf-8")
+    assert targets.edit_allowed(rules) is False
+
+
+def test_shipped_rules_keep_editing_off():
+    """Test that the shipped config/rules.toml keeps target editing switched off."""
+    from cockpit.config import DEFAULT_RULES
+
+    assert targets.edit_allowed(DEFAULT_RULES) is False
