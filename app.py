@@ -15,6 +15,8 @@ navigation = st.navigation(
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
                 url_path="land"),
+        st.Page("pages/safety/safety.py", title="安全生产", icon=":material/health_and_safety:",
+                url_path="safety"),
     ],
     position="top",
 )

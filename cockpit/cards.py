@@ -48,12 +48,14 @@ def _yi(wan):
 
 
 def make_card(indicator_id: str, value, previous, *, month: int, targets: dict, rules: Rules,
-              change_mode: str = "pct") -> Card:
+              change_mode: str = "pct", meta: dict | None = None) -> Card:
     """A card for one indicator: value and last year's value in the display unit.
 
     change_mode: "pct" 同比 in %, "points" for shares (个百分点), "diff" for counts (比上年同期 ± n).
+    meta: the indicator's catalogue entry (name_cn, unit, definition, formula, higher_is_better,
+    source_table) for a page-level indicator that is not in the catalogue; default: the catalogue's.
     """
-    meta = BY_ID[indicator_id]
+    meta = meta or BY_ID[indicator_id]
     higher = bool(meta["higher_is_better"])
     target = targets.get(indicator_id)
     cumulative = indicator_id in CUMULATIVE

@@ -49,7 +49,7 @@ def _check(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
-              scale: float = 1e4) -> alt.Chart:
+              scale: float = 1e4, axis_format: str = ",.0f") -> alt.Chart:
     """1—m月累计 by month, one line per year (this year solid, last year light).
 
     `df`: year, month, <value> (in 万元, divided by `scale` for display).
@@ -61,7 +61,7 @@ def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
     years = sorted(data["年份"].unique(), reverse=True)
     base = alt.Chart(data, title=title).encode(
         x=alt.X("month:O", title="月份", axis=alt.Axis(labelExpr="datum.value + '月'")),
-        y=alt.Y("y:Q", title=f"{unit}", axis=alt.Axis(format=",.0f")),
+        y=alt.Y("y:Q", title=f"{unit}", axis=alt.Axis(format=axis_format)),
         color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[:len(years)]),
                         title=None),
         tooltip=[alt.Tooltip("年份:N"), alt.Tooltip("月份:N"),
@@ -88,6 +88,100 @@ def ranked_bars(df: pd.DataFrame, *, category: str, value: str, title: str, unit
     text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=13, font=FONT).encode(
         x="v:Q", y=y, text=f"{label}:N")
     return (bars + text).properties(height=max(120, 34 * len(data)))
+
+
+def flows_and_stock(df: pd.DataFrame, *, x: str, bars: dict[str, str], line: tuple[str, str],
+                    title: str, unit: str, x_title: str = "月份", x_suffix: str = "月") -> alt.Chart:
+    """Side-by-side bars for flows (e.g. 发现 / 整改 per month) and a line for a stock (期末未整改).
+
+    `bars`: column → legend label; `line`: (column, legend label). Values are counts in `unit`.
+    """
+    data = _check(df.copy())
+    long = data.melt(id_vars=[x], value_vars=list(bars), var_name="series", value_name="v")
+    long["系列"] = long["series"].map(bars)
+    labels = list(bars.values()) + [line[1]]
+    color = alt.Scale(domain=labels, range=PALETTE[:len(labels)])
+    x_enc = alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelExpr=f"datum.value + '{x_suffix}'"))
+    bar = alt.Chart(long).mark_bar().encode(
+        x=x_enc, xOffset=alt.XOffset("系列:N", sort=list(bars.values())),
+        y=alt.Y("v:Q", title=unit),
+        color=alt.Color("系列:N", scale=color, title=None),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip("系列:N"),
+                 alt.Tooltip("v:Q", title=unit, format=",.0f")],
+    )
+    data["系列"] = line[1]
+    stock = alt.Chart(data).mark_line(point=True, strokeWidth=3).encode(
+        x=x_enc, y=alt.Y(f"{line[0]}:Q"),
+        color=alt.Color("系列:N", scale=color, title=None),
+        tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip("系列:N"),
+                 alt.Tooltip(f"{line[0]}:Q", title=unit, format=",.0f")],
+    )
+    return alt.layer(bar, stock, title=title).properties(height=300)
+
+
+def selectable_stacked_bars(df: pd.DataFrame, *, category: str, parts: dict[str, str], title: str,
+                            unit: str, selection: str, top: int | None = None) -> alt.Chart:
+    """Horizontal stacked bars (parts of each category's total), clickable: a point selection named
+    `selection` on `category` (use with `st.altair_chart(on_select="rerun")`).
+
+    `parts`: column → legend label, stacked in that order; sorted by total, largest on top.
+    """
+    data = _check(df.copy())
+    data["_total"] = data[list(parts)].sum(axis=1)
+    data = data.sort_values("_total", ascending=False)
+    if top:
+        data = data.head(top)
+    order = list(data[category])
+    long = data.melt(id_vars=[category, "_total"], value_vars=list(parts), var_name="part",
+                     value_name="v")
+    long["构成"] = long["part"].map(parts)
+    long["_order"] = long["part"].map({p: i for i, p in enumerate(parts)})
+    pick = alt.selection_point(name=selection, fields=[category])
+    labels = list(parts.values())
+    chart = alt.Chart(long, title=title).mark_bar().encode(
+        x=alt.X("v:Q", title=unit, stack="zero"),
+        y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+        color=alt.Color("构成:N", scale=alt.Scale(domain=labels, range=PALETTE[:len(labels)]),
+                        sort=labels, title=None),
+        order=alt.Order("_order:Q"),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
+        tooltip=[alt.Tooltip(f"{category}:N", title="类别"), alt.Tooltip("构成:N"),
+                 alt.Tooltip("v:Q", title=unit, format=",.0f"),
+                 alt.Tooltip("_total:Q", title=f"合计（{unit}）", format=",.0f")],
+    ).add_params(pick)
+    return chart.properties(height=max(200, 46 * len(order)))
+
+
+def score_history(df: pd.DataFrame, *, date: str, score: str, bands: dict[str, float], title: str,
+                  label: str | None = None) -> alt.Chart:
+    """Assessment scores over time (分) with a dashed rule at each grade's lower bound.
+
+    `bands`: grade → lower bound (分), e.g. {"B": 60, "C": 70, "D": 85}; `label` a text column by the points.
+    """
+    data = _check(df.copy())
+    data["_date"] = pd.to_datetime(data[date])
+    low = min([*bands.values(), float(data[score].min()) if len(data) else 100.0]) - 5
+    y = alt.Y(f"{score}:Q", title="得分（分）", scale=alt.Scale(domain=[max(low, 0), 100]))
+    x = alt.X("_date:T", title="评估日期", axis=alt.Axis(format="%Y年", tickCount="year"))
+    line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=70, filled=True),
+                                     strokeWidth=3, color=PALETTE[0]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("_date:T", title="评估日期", format="%Y-%m-%d"),
+                           alt.Tooltip(f"{score}:Q", title="得分（分）", format=".1f")]
+        + ([alt.Tooltip(f"{label}:N", title="说明")] if label else []),
+    )
+    rules = pd.DataFrame({"grade": list(bands), "bound": list(bands.values())})
+    rules["text"] = rules["grade"] + " 类 ≥ " + rules["bound"].map("{:g}".format) + " 分"
+    rules["_date"] = data["_date"].max() if len(data) else pd.NaT
+    bound = alt.Y("bound:Q", scale=y.scale)
+    rule = alt.Chart(rules).mark_rule(strokeDash=[5, 4], color=PALETTE[6]).encode(y=bound)
+    rule_text = alt.Chart(rules).mark_text(align="left", dx=10, fontSize=12, font=FONT,
+                                           color=PALETTE[6]).encode(
+        y=bound, x="_date:T", text="text:N")
+    layers = [rule, rule_text, line]
+    if label:
+        layers.append(alt.Chart(data).mark_text(dy=-14, fontSize=12, font=FONT).encode(
+            x=x, y=y, text=f"{label}:N"))
+    return alt.layer(*layers, title=title).properties(height=300)
 
 
 def funnel_bars(df: pd.DataFrame, *, stage: str, value: str, title: str, unit: str,

@@ -58,7 +58,7 @@ def by_unit(value, unit: str) -> str:
         return pct(value)
     if unit == "亩":
         return mu(value)
-    if unit in ("个", "起", "人次", "家"):
+    if unit in ("个", "起", "人次", "家", "天", "次", "场"):
         return count(value, unit)
     if unit == "分":
         return DASH if _missing(value) else f"{num(value, 1)} 分"
@@ -68,3 +68,25 @@ def by_unit(value, unit: str) -> str:
 def period_label(year: int, month: int) -> str:
     """Reporting period in the bulletin style: (2024, 9) → '2024年1—9月'; month 1 or 2 → '1—2月'."""
     return f"{year}年1—{max(month, 2)}月"
+
+
+def is_blank(x) -> bool:
+    """None, NaN, NaT or pandas NA (a table cell with nothing in it)."""
+    if x is None:
+        return True
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def date(x) -> str:
+    """A date as 'YYYY-MM-DD'; None/NaT → '—' (tables show the dash instead of 'None')."""
+    return DASH if is_blank(x) else f"{x:%Y-%m-%d}"
+
+
+def days(x) -> str:
+    """A whole number of days for a table cell: 56 → '56'; None/NA → '—'."""
+    return DASH if is_blank(x) else f"{int(x):,}"

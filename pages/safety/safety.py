@@ -1,0 +1,206 @@
+"""安全生产: 隐患 to closure (整改率, 闭环率, 到期未整改), drill-down, accidents, training, 化工集聚区 grade, 减污降碳."""
+
+import streamlit as st
+
+from cockpit import charts, filters, safety, ui
+from cockpit import format as fmt
+from cockpit.metrics import Status
+
+f = filters.current()
+p = f.params()
+rules = ui.rules()
+as_of = safety.as_of_date(f.year, f.month)
+period = fmt.period_label(f.year, f.month)
+
+st.header(f"{rules.zone_name} · 安全生产")
+ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
+
+hazard_cards, other_cards = safety.page_cards(
+    ui.q("hazard_totals", p), ui.q("safety_accidents", p), ui.q("safety_training", p),
+    ui.q("safety_risk_assessments", p), ui.q("targets_for_year", p),
+    year=f.year, month=f.month, rules=rules,
+)
+ui.card_grid(hazard_cards, per_row=6, as_of=period)
+ui.card_grid(other_cards, per_row=5, as_of=period)
+with st.expander("口径说明"):
+    st.markdown("\n".join(f"- **{k}**：{v}" for k, v in safety.DEFINITIONS.items()))
+    st.markdown(f"- **期末**：所选截至月份的最后一天（{as_of:%Y-%m-%d}）；本期 = 当年 1 月 1 日至期末。\n"
+                "- 产业链、行业、片区、高新筛选按隐患、事故所属企业生效；培训、演练按片区统计。")
+
+# --- the register, annotated once: overdue list first, then the drill-down ---
+register = safety.annotate_hazards(ui.q("hazard_list", p, category="", ent_id=""), as_of)
+COLUMNS = {
+    "status": st.column_config.TextColumn("状态"),
+    "level": st.column_config.TextColumn("等级"),
+    "category": st.column_config.TextColumn("类别"),
+    "ent_name": st.column_config.TextColumn("企业"),
+    "area_name": st.column_config.TextColumn("片区"),
+    "source": st.column_config.TextColumn("来源"),
+    "found_date": st.column_config.TextColumn("发现日期"),
+    "deadline": st.column_config.TextColumn("整改期限"),
+    "rectified_date": st.column_config.TextColumn("整改日期"),
+    "age_days": st.column_config.TextColumn("隐患时长（天）"),
+    "overdue_days": st.column_config.TextColumn("逾期（天）"),
+    "description": st.column_config.TextColumn("隐患描述", width="large"),
+    "hazard_id": st.column_config.TextColumn("编号"),
+}
+
+
+def hazard_table(df, height="auto"):
+    st.dataframe(safety.register_view(df)[list(COLUMNS)], hide_index=True, column_config=COLUMNS, width="stretch",
+                 height=height)
+
+
+st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
+overdue = register[register["status"] == safety.OVERDUE]
+ages = safety.age_summary(register)
+if overdue.empty:
+    st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
+else:
+    hazard_table(overdue)
+st.caption(f"期末未整改隐患 {fmt.count(ages['open'])}，平均已存在 {fmt.num(ages['mean_days'], 1)} 天，"
+           f"最长 {fmt.count(ages['max_days'], '天')}。{safety.DEFINITIONS['隐患时长']}")
+
+# --- trend and breakdowns ---
+left, right = st.columns([3, 2])
+with left:
+    st.altair_chart(
+        charts.flows_and_stock(ui.q("hazard_monthly", p), x="month",
+                               bars={"found": "当月发现", "rectified": "当月整改"},
+                               line=("open", "月末未整改"),
+                               title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个"),
+        theme=None, width="stretch",
+    )
+breakdown = ui.q("hazard_breakdown", p)
+parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
+with right:
+    dim = st.segmented_control("分组", ["片区", "来源"], default="片区", key="safety_dim")
+    dim = dim or "片区"
+    st.altair_chart(
+        charts.selectable_stacked_bars(safety.breakdown(breakdown, dim), category="member",
+                                       parts=parts, unit="个", selection="dim_pick",
+                                       title=f"按{dim}：本期隐患构成（个）"),
+        theme=None, width="stretch",
+    )
+
+st.subheader("隐患钻取：按类别、企业查看清单")
+pick_col, list_col = st.columns([2, 3])
+with pick_col:
+    event = st.altair_chart(
+        charts.selectable_stacked_bars(safety.breakdown(breakdown, "类别"), category="member",
+                                       parts=parts, unit="个", selection="category_pick",
+                                       title="按类别：本期隐患构成（个）"),
+        theme=None, width="stretch", on_select="rerun", key="safety_category_chart",
+    )
+    picked = event.selection.get("category_pick") or []
+    category = picked[0].get("member", "") if picked else ""
+    st.caption("点击柱条查看该类别的隐患，点击空白处取消。已整改 = 本期发现且期末前已整改；"
+               "整改中、到期未整改为期末存量（含往期发现）。")
+with list_col:
+    ents = safety.breakdown(breakdown, "企业").sort_values(["register", "member"],
+                                                          ascending=[False, True])
+    ent_names = dict(zip(ents["member_id"], ents["member"]))
+    ent_counts = dict(zip(ents["member_id"], ents["register"]))
+    options = ["", *ents["member_id"]]
+    if st.session_state.get("safety_ent") not in options:
+        st.session_state.pop("safety_ent", None)
+    ent_id = st.selectbox("企业", options, key="safety_ent",
+                          format_func=lambda e: "全部企业" if e == "" else
+                          f"{ent_names[e]}（{ent_counts[e]} 个）")
+    chosen = safety.annotate_hazards(ui.q("hazard_list", p, category=category, ent_id=ent_id),
+                                     as_of)
+    scope = "、".join(x for x in (category and f"类别：{category}",
+                                  ent_id and f"企业：{ent_names[ent_id]}") if x) or "全部隐患"
+    st.caption(f"{scope} · 共 {fmt.count(len(chosen), '条')}（本期发现或期末未整改）")
+    hazard_table(chosen, height=420)
+
+# --- accidents, training ---
+st.subheader("事故与培训")
+acc_col, train_col = st.columns(2)
+accidents = ui.q("safety_accidents", p)
+with acc_col:
+    st.dataframe(
+        accidents, hide_index=True, width="stretch",
+        column_order=["year", "accidents", "deaths", "injuries", "loss_wan"],
+        column_config={
+            "year": st.column_config.NumberColumn("年份", format="%d"),
+            "accidents": st.column_config.NumberColumn(f"事故（起，1—{f.month}月）", format="%d"),
+            "deaths": st.column_config.NumberColumn("死亡（人）", format="%d"),
+            "injuries": st.column_config.NumberColumn("受伤（人）", format="%d"),
+            "loss_wan": st.column_config.NumberColumn("直接损失（万元）", format="%.1f"),
+        },
+    )
+    last_accident = accidents.loc[accidents["year"] == f.year, "last_accident_date"]
+    st.caption(f"最近一起事故（截至期末）：{fmt.date(last_accident.iloc[0])}。"
+               "生产安全事故目标为零；按当前筛选范围内企业统计。")
+with train_col:
+    st.dataframe(
+        ui.q("safety_training", p), hide_index=True, width="stretch",
+        column_config={
+            "year": st.column_config.NumberColumn("年份", format="%d"),
+            "kind": st.column_config.TextColumn("类型"),
+            "sessions": st.column_config.NumberColumn(f"场次（次，1—{f.month}月）", format="%d"),
+            "participants": st.column_config.NumberColumn("参加（人次）", format="%d"),
+        },
+    )
+    st.caption("含百万员工安全生产大培训；培训、演练按片区统计，产业链/行业/高新筛选不适用。")
+
+# --- 化工集聚区 risk grade ---
+st.subheader("化工集聚区安全风险等级")
+graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
+bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
+grade_col, table_col = st.columns([3, 2])
+with grade_col:
+    if graded.empty:
+        st.info("截至期末尚无评估记录。")
+    else:
+        graded["label"] = graded["grade_by_rule"] + " 类"
+        st.altair_chart(
+            charts.score_history(graded, date="assess_date", score="score", bands=bands,
+                                 label="label", title="化工集聚区安全风险评估得分（分）"),
+            theme=None, width="stretch",
+        )
+with table_col:
+    if not graded.empty:
+        last = graded.iloc[-1]
+        gap = safety.points_to_goal(last["score"], rules.grade)
+        st.markdown(f"最近一次（{last['assess_date']:%Y-%m-%d}，{last['assessor']}）："
+                    f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
+                    f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
+                    + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。"))
+        st.dataframe(
+            graded, hide_index=True, width="stretch",
+            column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
+            column_config={
+                "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
+                "assessor": st.column_config.TextColumn("评估方"),
+                "score": st.column_config.NumberColumn("得分（分）", format="%.1f"),
+                "grade": st.column_config.TextColumn("公布等级"),
+                "grade_by_rule": st.column_config.TextColumn("按现行分档"),
+            },
+        )
+    st.caption(f"分档（可在 config/rules.toml 修改）：A < {rules.grade.b:g} 分，B {rules.grade.b:g}—"
+               f"{rules.grade.c:g}，C {rules.grade.c:g}—{rules.grade.d:g}，D ≥ {rules.grade.d:g}"
+               "（D 类风险最低）。整治提升事项清单暂无数据。")
+
+# --- 减污降碳 ---
+st.subheader("减污降碳")
+trend = safety.intensity_trend(ui.q("safety_energy_emission", p))
+ui.card_grid(safety.env_cards(trend, year=f.year, month=f.month, rules=rules), per_row=2,
+             as_of=period)
+e_col, m_col = st.columns(2)
+with e_col:
+    st.altair_chart(
+        charts.ytd_trend(trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
+                         axis_format=".2f",
+                         title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）"),
+        theme=None, width="stretch",
+    )
+with m_col:
+    st.altair_chart(
+        charts.ytd_trend(trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
+                         title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）"),
+        theme=None, width="stretch",
+    )
+st.caption("规上工业企业口径：1—m月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
+           "污水零直排区建设情况暂无数据。")

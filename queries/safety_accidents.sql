@@ -1,0 +1,33 @@
+-- purpose: 生产安全事故 in 1—$month月 of $year and of last year, and the date of the latest accident on or before the end of month $month of $year
+-- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- grain: one row per year ($year and $year - 1)
+with scope as (
+    select ent_id from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+),
+
+periods as (
+    select
+        y as year,
+        make_date(y, 1, 1) as period_start,
+        last_day(make_date(y, $month, 1)) as as_of
+    from (select unnest([$year, $year - 1]) as y)
+),
+
+scoped_accidents as (
+    select a.*
+    from accidents as a
+    join scope as s on s.ent_id = a.ent_id
+)
+
+select
+    p.year,
+    p.as_of,
+    count(a.accident_id) filter (where a.accident_date >= p.period_start) as accidents,
+    coalesce(sum(a.deaths) filter (where a.accident_date >= p.period_start), 0)::integer as deaths,
+    coalesce(sum(a.injuries) filter (where a.accident_date >= p.period_start), 0)::integer as injuries,
+    coalesce(sum(a.loss_wan) filter (where a.accident_date >= p.period_start), 0) as loss_wan,
+    max(a.accident_date) as last_accident_date
+from periods as p
+left join scoped_accidents as a on a.accident_date <= p.as_of
+group by p.year, p.as_of
+order by p.year desc
