@@ -2,23 +2,30 @@
 
 import streamlit as st
 
-from cockpit import filters, ui
+from cockpit import filters, gate, ui
 
-st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon="📊",
+st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon=":material/dashboard:",
                    layout="wide")
 
 navigation = st.navigation(
     [
-        st.Page("pages/overview/overview.py", title="总览", icon="📊", url_path="overview",
+        st.Page("pages/overview/overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
                 default=True),
+        st.Page("pages/economy/industry.py", title="工业经济", icon=":material/factory:",
+                url_path="industry"),
+        st.Page("pages/economy/mujun.py", title="亩均效益", icon=":material/leaderboard:",
+                url_path="mujun"),
+        st.Page("pages/safety/safety.py", title="安全生产", icon=":material/health_and_safety:",
+                url_path="safety"),
+        st.Page("pages/whatif/whatif.py", title="目标推演", icon=":material/query_stats:",
+                url_path="whatif"),
         st.Page("pages/invest/projects.py", title="投资与项目", icon=":material/construction:",
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
                 url_path="land"),
-        st.Page("pages/safety/safety.py", title="安全生产", icon=":material/health_and_safety:",
-                url_path="safety"),
-    ],
+    ] + gate.admin_pages(),
     position="top",
 )
 filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
+gate.login_box()
 navigation.run()

@@ -21,7 +21,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 MACRO_DIR = QUERY_DIR / "macros"
-DEFAULT_DATA_DIR = ROOT / "data"
+SAMPLE_DIR = ROOT / "data"            # the shipped sample: read-only for the app
+DEFAULT_DATA_DIR = SAMPLE_DIR          # (old name, kept for callers that read the sample)
+WORKING_DIR = ROOT / "var" / "data"    # default working data directory, made from the sample
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
 TABLES = (
@@ -35,8 +37,11 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)")
 
 
 def data_dir() -> Path:
-    """The data directory: $COCKPIT_DATA_DIR, else the bundled `data/`."""
-    return Path(os.environ.get("COCKPIT_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    """The working data directory: $COCKPIT_DATA_DIR, else `var/data` (initialised from `data/`).
+
+    Imports write here; the shipped sample in `data/` is never modified by the app.
+    """
+    return Path(os.environ.get("COCKPIT_DATA_DIR", WORKING_DIR)).resolve()
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,21 @@ Pages stay thin: read filters → call `q(name, …)` → render with the helper
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from cockpit import format as fmt
 from cockpit.cards import Card
 from cockpit.config import Rules, load_rules
-from cockpit.db import Database, data_dir
+from cockpit.db import SAMPLE_DIR, Database, data_dir
+from cockpit.store import ensure_working_dir
 from cockpit.metrics import STATUS_CN, Status
 
 
 @st.cache_resource(show_spinner=False)
 def _database(directory: str) -> Database:
+    ensure_working_dir(Path(directory), SAMPLE_DIR)
     return Database(directory)
 
 
@@ -48,6 +52,17 @@ def q(name: str, params: dict | None = None, **extra):
         raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
     db = database()
     return _cached(name, key, db.data_version())
+
+
+def history_frame(store) -> "pd.DataFrame":
+    """The import history, newest first, with Chinese column names."""
+    import pandas as pd
+
+    rows = [{"版本": e.version, "数据表": e.table, "操作": e.action, "经办人": e.user, "时间": e.at,
+             "来源": e.source_name, "SHA256": e.source_sha256[:12], "行数": e.rows,
+             "新增": e.rows_new, "修改": e.rows_changed, "备注": e.note}
+            for e in reversed(store.history())]
+    return pd.DataFrame(rows)
 
 
 def rules() -> Rules:

@@ -8,6 +8,15 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 
+def pytest_configure(config):
+    """Run the app (AppTest and the browser's server) on a throwaway working copy of the sample."""
+    import os
+    import tempfile
+
+    if "COCKPIT_DATA_DIR" not in os.environ:
+        os.environ["COCKPIT_DATA_DIR"] = tempfile.mkdtemp(prefix="cockpit-test-data-")
+
+
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory):
     """A Database over the hand-made tiny dataset."""

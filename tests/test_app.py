@@ -43,9 +43,9 @@ def apply(at: AppTest, filt: dict) -> None:
 
 
 def first_area_code() -> str:
-    from cockpit.db import Database
+    from cockpit.db import SAMPLE_DIR, Database
 
-    return Database().run("areas")["area_code"].iloc[0]
+    return Database(SAMPLE_DIR).run("areas")["area_code"].iloc[0]
 
 
 @pytest.mark.parametrize("page", PAGES)

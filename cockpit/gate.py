@@ -1,0 +1,66 @@
+"""The admin gate in the app: login box, role check, and the refusal admin pages show otherwise."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cockpit import auth
+
+_ROLE = "_cockpit_admin"
+
+
+@st.cache_resource(show_spinner=False)
+def _lockout() -> auth.Lockout:
+    return auth.Lockout()
+
+
+def configured() -> bool:
+    return auth.configured_hash() is not None
+
+
+def is_admin() -> bool:
+    return bool(st.session_state.get(_ROLE)) and configured()
+
+
+def login_box() -> None:
+    """Sidebar: log in / out. Without a configured password the admin role does not exist."""
+    with st.sidebar:
+        if not configured():
+            return
+        if is_admin():
+            st.caption("已以管理员身份登录")
+            if st.button("退出管理", key="logout"):
+                st.session_state[_ROLE] = False
+                st.rerun()
+            return
+        with st.expander("管理员登录"):
+            with st.form("login", clear_on_submit=True, border=False):
+                password = st.text_input("密码", type="password", key="admin_password")
+                submitted = st.form_submit_button("登录")
+            if submitted:
+                lockout = _lockout()
+                if lockout.locked_for() > 0:
+                    st.error(f"连续输错次数过多，请 {lockout.locked_for() / 60:.0f} 分钟后再试")
+                elif lockout.attempt(auth.verify(password, auth.configured_hash())):
+                    st.session_state[_ROLE] = True
+                    st.rerun()
+                else:
+                    st.error("密码不正确")
+
+
+def admin_pages() -> list:
+    """Pages only admins see in the navigation (and can open)."""
+    if not is_admin():
+        return []
+    return [st.Page("pages/admin/data.py", title="数据管理", icon=":material/database:",
+                    url_path="admin")]
+
+
+def require_admin() -> None:
+    """Stop the page unless the user is an admin (and a password is configured)."""
+    if not configured():
+        st.error("管理功能未启用：尚未配置管理员密码（见 README“管理员密码”一节）。")
+        st.stop()
+    if not is_admin():
+        st.error("此页面仅限管理员：请在左侧栏“管理员登录”。")
+        st.stop()
