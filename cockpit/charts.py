@@ -161,7 +161,8 @@ def score_history(df: pd.DataFrame, *, date: str, score: str, bands: dict[str, f
     data = _check(df.copy())
     data["_date"] = pd.to_datetime(data[date])
     low = min([*bands.values(), float(data[score].min()) if len(data) else 100.0]) - 5
-    y = alt.Y(f"{score}:Q", title="得分（分）", scale=alt.Scale(domain=[max(low, 0), 100]))
+    y_scale = alt.Scale(domain=[max(low, 0), 100])
+    y = alt.Y(f"{score}:Q", title="得分（分）", scale=y_scale)
     x = alt.X("_date:T", title="评估日期", axis=alt.Axis(format="%Y年", tickCount="year"))
     line = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(size=70, filled=True),
                                      strokeWidth=3, color=PALETTE[0]).encode(
@@ -172,7 +173,7 @@ def score_history(df: pd.DataFrame, *, date: str, score: str, bands: dict[str, f
     rules = pd.DataFrame({"grade": list(bands), "bound": list(bands.values())})
     rules["text"] = rules["grade"] + " 类 ≥ " + rules["bound"].map("{:g}".format) + " 分"
     rules["_date"] = data["_date"].max() if len(data) else pd.NaT
-    bound = alt.Y("bound:Q", scale=y.scale)
+    bound = alt.Y("bound:Q", scale=y_scale)
     rule = alt.Chart(rules).mark_rule(strokeDash=[5, 4], color=PALETTE[6]).encode(y=bound)
     rule_text = alt.Chart(rules).mark_text(align="left", dx=10, fontSize=12, font=FONT,
                                            color=PALETTE[6]).encode(
