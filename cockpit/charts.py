@@ -271,3 +271,55 @@ def parcel_plot(df: pd.DataFrame, *, state: str, states: dict[str, str], title: 
         tooltip=[alt.Tooltip(f"{c}:{'Q' if c == 'area_mu' else 'N'}", title=t)
                  for c, t in tooltip.items()],
     ).properties(height=460)
+
+
+def projection_path(df: pd.DataFrame, *, target: float | None, title: str, unit: str = "亿元") -> alt.Chart:
+    """1—m月累计 actual (solid) and projected (dashed) through 12月, with the annual target as a rule.
+
+    `df`: month, kind (实际 / 推演), ytd (already in `unit`).
+    """
+    data = _check(df.copy())
+    x = alt.X("month:Q", title="月份", scale=alt.Scale(domain=[1, 12]),
+              axis=alt.Axis(values=list(range(1, 13)), labelExpr="datum.value + '月'"))
+    y = alt.Y("ytd:Q", title=f"累计（{unit}）", axis=alt.Axis(format=",.0f"))
+    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["实际", "推演"],
+                                                              range=[PALETTE[0], PALETTE[2]]))
+    line = alt.Chart(data).mark_line(strokeWidth=3, point=True).encode(
+        x=x, y=y, color=color,
+        strokeDash=alt.StrokeDash("kind:N", legend=None,
+                                  scale=alt.Scale(domain=["实际", "推演"], range=[[1, 0], [6, 4]])),
+        tooltip=[alt.Tooltip("kind:N", title="类型"), alt.Tooltip("month:Q", title="月份"),
+                 alt.Tooltip("ytd:Q", title=f"累计（{unit}）", format=",.2f")])
+    layers = [line]
+    if target is not None:
+        goal = pd.DataFrame({"target": [target], "label": [f"年度目标 {target:,.2f} {unit}"]})
+        layers.append(alt.Chart(goal).mark_rule(color=STATUS_COLORS["red"], strokeDash=[4, 3],
+                                                strokeWidth=2).encode(y="target:Q"))
+        layers.append(alt.Chart(goal).mark_text(align="left", dx=4, dy=-8, fontSize=13, font=FONT,
+                                                color=STATUS_COLORS["red"]).encode(
+            x=alt.datum(1), y="target:Q", text="label:N"))
+    return alt.layer(*layers, title=title).properties(height=320)
+
+
+def status_grid(df: pd.DataFrame, *, row: str, column: str, value: str, status: str, title: str,
+                column_title: str, value_format: str = ".1f", suffix: str = "%") -> alt.Chart:
+    """A heatmap of cells coloured by status (green/yellow/red) with the value printed in each cell.
+
+    `df`: one row per cell; `column` is numeric (e.g. assumed growth %), `status` holds green/yellow/red.
+    """
+    data = _check(df.copy())
+    data["col_label"] = [f"{c:+g}%" for c in data[column]]
+    data["text"] = [("—" if pd.isna(v) else f"{v:{value_format}}{suffix}") for v in data[value]]
+    order = [f"{c:+g}%" for c in sorted(data[column].unique())]
+    x = alt.X("col_label:N", title=column_title, sort=order, axis=alt.Axis(orient="top"))
+    y = alt.Y(f"{row}:N", title=None, sort=list(dict.fromkeys(data[row])),
+              axis=alt.Axis(labelLimit=220))
+    cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=2).encode(
+        x=x, y=y,
+        color=alt.Color(f"{status}:N", legend=None,
+                        scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values()))),
+        tooltip=[alt.Tooltip(f"{row}:N", title="指标"), alt.Tooltip("col_label:N", title=column_title),
+                 alt.Tooltip("text:N", title="完成率")])
+    text = alt.Chart(data).mark_text(fontSize=14, font=FONT, color="white", fontWeight="bold").encode(
+        x=x, y=y, text="text:N")
+    return alt.layer(cells, text, title=title).properties(height=max(120, 40 * data[row].nunique()))

@@ -1,0 +1,204 @@
+"""目标推演: goal seek against the annual targets, sector sliders, sensitivity grid, scenarios, 目标表."""
+
+import streamlit as st
+
+from cockpit import charts, filters, scenarios, targets, ui, whatif
+from cockpit import format as fmt
+from cockpit.catalogue import BY_ID
+from cockpit.db import data_dir
+
+f = filters.current()
+p = f.params()
+rules = ui.rules()
+period = fmt.period_label(f.year, f.month)
+
+st.header("目标推演")
+ui.scope_caption(f"{period} · 全区口径（本页按全区目标推演，不受产业链、行业、片区筛选影响）")
+
+# inputs: loaded once per full run (cached); the slider fragment below reuses them without querying
+monthly = ui.q("whatif_monthly", p)
+chain_monthly = ui.q("whatif_chain_monthly", p)
+year_targets = ui.q("targets_for_year", p)
+target_map = dict(zip(year_targets["indicator_id"], year_targets["target_value"].astype(float)))
+base = whatif.chain_base(chain_monthly, year=f.year, month=f.month)
+remaining = 12 - f.month
+
+# 1 ───────────────────────────────────────────── goal seek
+st.subheader("目标测算：剩余月份需要多快")
+seeks = whatif.goal_seek_all(monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+if not seeks:
+    st.info(f"{f.year} 年没有月度指标的年度目标，可在下方“年度目标表”中设置。")
+else:
+    names = {g.name: g for g in seeks}
+    chosen = names[st.selectbox("测算指标", list(names), key="whatif_indicator")]
+    meta = BY_ID[chosen.indicator_id]
+    help_text = (f"**口径**：{meta['definition']}\n\n所需同比 = （年度目标 − 累计完成）÷ 上年同期剩余月份 − 1；"
+                 "所需月均 = （年度目标 − 累计完成）÷ 剩余月数。")
+    cols = st.columns(5)
+    cols[0].metric(f"{period}累计", fmt.by_unit(chosen.ytd, chosen.unit), help=help_text)
+    cols[1].metric("完成率", fmt.pct(chosen.completion), help=f"时序进度 {fmt.pct(chosen.progress)}")
+    cols[2].metric(f"后{whatif.cn_count(remaining)}个月所需同比" if remaining else "所需同比",
+                   fmt.pct(chosen.required_growth, signed=True), help=help_text)
+    cols[3].metric("所需月均", fmt.by_unit(chosen.monthly_needed, chosen.unit), help=help_text)
+    cols[4].metric("所需月均 ÷ 历史最高月", fmt.pct(chosen.vs_best),
+                   help=f"历史最高月：{chosen.best_label} {fmt.by_unit(chosen.best_month, chosen.unit)}")
+    st.markdown(f"{ui.status_badge(chosen.status)} {chosen.sentence}")
+    pct_col = st.column_config.NumberColumn(format="%.1f")
+    num_col = st.column_config.NumberColumn(format="%.2f")
+    st.dataframe(
+        whatif.goal_table(seeks), hide_index=True, width="stretch",
+        column_config={"年度目标": num_col, "累计完成": num_col, "上年同期剩余月份": num_col,
+                       "所需月均": num_col, "历史最高月": num_col, "完成率（%）": pct_col,
+                       "时序进度（%）": pct_col, "所需同比（%）": pct_col},
+    )
+    st.caption("金额单位见“单位”列（亿元 / 亩）；所需同比对比上年同期剩余月份；历史最高月取截至本期的单月最高值。")
+    with st.expander("逐项测算说明"):
+        st.markdown("\n".join(f"- {ui.status_badge(g.status)} {g.sentence}" for g in seeks))
+
+
+# 2 ───────────────────────────────────────────── sector sliders (a fragment: no query reruns)
+st.subheader("分产业链推演：假设剩余月份各产业链同比")
+chains = list(base["chain"])
+ytd_yoy = dict(zip(base["chain"], base["yoy_ytd"]))
+presets = {name: scenarios.preset(name, ytd_yoy) for name in scenarios.PRESETS}
+
+
+def _key(chain: str) -> str:
+    return f"whatif_growth_{chain}"
+
+
+# first visit: the sliders start from the URL's assumptions, else from 基准
+from_url = scenarios.decode(st.query_params.get(scenarios.URL_KEY), chains)
+for c in chains:
+    if _key(c) not in st.session_state:
+        st.session_state[_key(c)] = from_url.get(c, presets["基准"][c])
+
+
+def _load_scenario() -> None:
+    name = st.session_state.get("whatif_pick")
+    growth = presets.get(name) or scenarios.load_custom(data_dir()).get(name, {}).get("growth", {})
+    for c in chains:
+        st.session_state[_key(c)] = scenarios.clamp(growth.get(c, 0.0))
+
+
+@st.fragment
+def sector_sliders() -> None:
+    custom = scenarios.load_custom(data_dir())
+    pick, _ = st.columns([2, 3])
+    with pick:
+        st.selectbox("载入情景", [*scenarios.PRESETS, *custom], key="whatif_pick",
+                     help="基准 = 各产业链本年累计同比延续；保守 = 基准 − 5 个百分点；乐观 = 基准 + 5 个百分点")
+        st.button("载入", on_click=_load_scenario, key="whatif_load")
+    if remaining == 0:
+        st.info(f"{period} 已是全年数据，无剩余月份可推演；下方为实际值。")
+    cols = st.columns(4)
+    for i, c in enumerate(chains):
+        with cols[i % 4]:
+            st.slider(f"{c}（%）", scenarios.GROWTH_MIN, scenarios.GROWTH_MAX,
+                      step=scenarios.GROWTH_STEP, key=_key(c), format="%.1f%%",
+                      help=f"{period} {c} 产值同比 {fmt.pct(ytd_yoy[c], signed=True)}")
+    growth = {c: float(st.session_state[_key(c)]) for c in chains}
+    encoded = scenarios.encode(growth)
+    if st.query_params.get(scenarios.URL_KEY) != encoded:
+        st.query_params[scenarios.URL_KEY] = encoded
+
+    projected = whatif.project(base, growth)
+    total = whatif.summarize(projected, target_map)
+    m = st.columns(4)
+    m[0].metric("全年规上产值（推演）", fmt.by_unit(total.output, "亿元"),
+                delta=f"同比 {fmt.pct(total.output_yoy, signed=True)}", delta_arrow="off",
+                delta_color="off", help="本年累计 + 上年同期剩余月份 × （1 + 假设同比），各产业链相加")
+    m[1].metric("全年规上增加值（推演）", fmt.by_unit(total.value_added, "亿元"),
+                delta=f"同比 {fmt.pct(total.value_added_yoy, signed=True)}", delta_arrow="off",
+                delta_color="off", help="各产业链增加值按同一假设同比推演")
+    m[2].metric("高新技术产业增加值占比（推演）", fmt.pct(total.high_tech_share),
+                help="推演的高新技术产业增加值 ÷ 推演的规上增加值 × 100")
+    m[3].metric("产值完成率（推演）", fmt.pct(total.output_completion),
+                help=f"全年推演产值 ÷ 年度目标 {fmt.by_unit(target_map.get('output'), '亿元')}")
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(
+            charts.projection_path(whatif.projected_path(chain_monthly, growth, year=f.year, month=f.month),
+                                   target=target_map.get("output"),
+                                   title=f"{f.year}年规上产值 1—m月累计：实际与推演（亿元）"),
+            theme=None, width="stretch")
+    with right:
+        pct_col = st.column_config.NumberColumn(format="%.1f")
+        num_col = st.column_config.NumberColumn(format="%.2f")
+        table = whatif.chain_table(projected)
+        st.dataframe(table, hide_index=True, width="stretch",
+                     column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
+                                    for c in table.columns if c != "产业链"})
+        st.caption("拉动（个百分点）= 该产业链全年推演增量 ÷ 上年全年全区产值 × 100。")
+    st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
+
+    st.markdown("##### 情景对比")
+    with st.form("whatif_save", border=False):
+        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
+        name = name_col.text_input("把当前假设保存为情景", max_chars=scenarios.MAX_NAME,
+                                   placeholder="如：新材料加速")
+        if button_col.form_submit_button("保存情景"):
+            problem = scenarios.check_name(name)
+            if problem:
+                st.error(problem)
+            else:
+                scenarios.save_custom(data_dir(), name, growth, f.year)
+                st.success(f"已保存情景：{name.strip()}")
+    compared = {**presets, **{n: s["growth"] for n, s in scenarios.load_custom(data_dir()).items()},
+                "当前假设": growth}
+    table = scenarios.compare(base, compared, target_map)
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.2f" if "亿元" in c else "%.1f")
+                                for c in table.columns if c != "情景"})
+
+
+sector_sliders()
+
+# 3 ───────────────────────────────────────────── sensitivity grid
+st.subheader("敏感性分析：剩余月份同比 × 指标 → 全年完成率")
+grid = whatif.sensitivity(monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+if grid.empty:
+    st.info(f"{f.year} 年没有月度指标的年度目标。")
+else:
+    st.altair_chart(
+        charts.status_grid(grid, row="name", column="growth_pct", value="completion", status="status",
+                           title=f"全年完成率（%）：剩余 {remaining} 个月按上年同期的不同同比",
+                           column_title="剩余月份同比"),
+        theme=None, width="stretch")
+    st.caption("全年 = 本年累计 + 上年同期剩余月份 × （1 + 同比）；完成率 = 全年 ÷ 年度目标。"
+               f"绿：完成率 ≥ 100%；黄：差距不超过 {rules.status.yellow_points:g} 个百分点；红：差距更大。")
+
+# 4 ───────────────────────────────────────────── the targets table
+st.subheader(f"{f.year} 年度目标表")
+table = targets.with_names(ui.q("targets_of_year", p))
+labels = {"year": "年份", "indicator_id": "指标代码", "name_cn": "指标", "unit": "单位",
+          "scope_kind": "范围", "scope_code": "范围代码", "target_value": "目标值（按单位）",
+          "source": "来源"}
+if targets.edit_allowed():
+    edited = st.data_editor(
+        table.drop(columns=["year", "name_cn", "unit"]), num_rows="dynamic", hide_index=True,
+        width="stretch", key="whatif_targets",
+        column_config={
+            "indicator_id": st.column_config.SelectboxColumn(labels["indicator_id"], options=list(BY_ID),
+                                                             required=True),
+            "scope_kind": st.column_config.SelectboxColumn(labels["scope_kind"], options=targets.SCOPE_KINDS,
+                                                           required=True, default="全区"),
+            "scope_code": st.column_config.TextColumn(labels["scope_code"], help="全区留空；产业链填名称；片区填代码"),
+            "target_value": st.column_config.NumberColumn(labels["target_value"], required=True),
+            "source": st.column_config.TextColumn(labels["source"], default="管理员录入"),
+        })
+    st.caption("单位随指标：" + "；".join(f"{r['name_cn']} {r['unit']}" for r in BY_ID.values()))
+    if st.button("保存目标", type="primary", key="whatif_save_targets"):
+        whole = targets.replace_year(targets.load(data_dir()), f.year, edited)
+        try:
+            targets.save(whole, data_dir(), chains=chains, areas=list(ui.q("areas")["area_code"]))
+        except ValueError as err:
+            st.error("目标未保存，请修正以下问题：")
+            st.text(str(err))
+        else:
+            st.success("目标已保存，上一版本已存档；各页面的完成率将按新目标计算。")
+else:
+    st.dataframe(table.drop(columns=["year"]), hide_index=True, width="stretch",
+                 column_config={k: st.column_config.Column(v) for k, v in labels.items()})
+    st.info("目标表当前只读：在 config/rules.toml 的 [admin] 中设置 allow_target_edit = true 后可在此编辑"
+            "（管理员权限上线后改由管理员编辑）。来源为“示例默认值”的目标是示例数据的默认设定，请按实际下达的目标修改。")
