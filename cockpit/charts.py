@@ -323,3 +323,115 @@ def status_grid(df: pd.DataFrame, *, row: str, column: str, value: str, status: 
     text = alt.Chart(data).mark_text(fontSize=14, font=FONT, color="white", fontWeight="bold").encode(
         x=x, y=y, text="text:N")
     return alt.layer(cells, text, title=title).properties(height=max(120, 40 * data[row].nunique()))
+
+
+# ---- 工业经济 and 亩均效益 (issue 3)
+CLASS_COLORS = ["#2e9e5b", "#1f5fa8", "#e3a21a", "#d2453b", "#8c8c8c"]  # A, B, C, D, 未参评
+
+
+def _period_axis(merged_first: bool) -> alt.Axis:
+    expr = "datum.value == 2 ? '1—2月' : datum.value + '月'" if merged_first else "datum.value + '月'"
+    return alt.Axis(labelExpr=expr)
+
+
+def year_lines(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元", scale: float = 1e4,
+               measure: str = "当月", merged_first: bool = True) -> alt.Chart:
+    """One line per year over the reporting periods (this year dark, last year light), 同比 in the tooltip.
+
+    `df`: year, month, <value> (万元 ÷ `scale`), optional yoy_pct; month 2 is 1—2月 when `merged_first`.
+    """
+    data = _check(df.copy())
+    data["y"] = data[value] / scale
+    data["年份"] = data["year"].astype(str) + "年"
+    data["期间"] = [("1—2月" if merged_first and m == 2 else f"{m}月") for m in data["month"]]
+    if "yoy_pct" not in data:
+        data["yoy_pct"] = None
+    years = sorted(data["年份"].unique(), reverse=True)
+    base = alt.Chart(data, title=title).encode(
+        x=alt.X("month:O", title=None, axis=_period_axis(merged_first)),
+        y=alt.Y("y:Q", title=unit, axis=alt.Axis(format=",.1f")),
+        color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[:len(years)]),
+                        title=None),
+        tooltip=[alt.Tooltip("年份:N"), alt.Tooltip("期间:N"),
+                 alt.Tooltip("y:Q", title=f"{measure}（{unit}）", format=",.2f"),
+                 alt.Tooltip("yoy_pct:Q", title="同比（%）", format="+.1f")],
+    )
+    return (base.mark_line(strokeWidth=3) + base.mark_point(size=50, filled=True)).properties(height=300)
+
+
+def pull_bars(df: pd.DataFrame, *, category: str, value: str, label: str, title: str,
+              unit: str = "个百分点") -> alt.Chart:
+    """Diverging horizontal bars (e.g. 拉动, 个百分点) in the rows' order: green up, red down, a label each."""
+    data = _check(df.copy())
+    data["sign"] = ["正" if (v or 0) >= 0 else "负" for v in data[value].fillna(0)]
+    data["text_x"] = data[value].fillna(0).clip(lower=0)  # labels right of the bar end or of 0
+    low, high = min(0.0, float(data[value].min())), max(0.0, float(data[value].max()))
+    room = (high - low) or 1.0
+    domain = [low - 0.05 * room, high + 0.9 * room]  # space on the right for the labels
+    order = list(data[category])
+    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
+    bars = alt.Chart(data, title=title).mark_bar(cornerRadiusEnd=3).encode(
+        x=alt.X(f"{value}:Q", title=unit, axis=alt.Axis(format="+.1f", tickCount=6),
+                scale=alt.Scale(domain=domain, nice=False)),
+        y=y,
+        color=alt.Color("sign:N", scale=alt.Scale(domain=["正", "负"], range=[
+            STATUS_COLORS["green"], STATUS_COLORS["red"]]), legend=None),
+        tooltip=[alt.Tooltip(f"{category}:N", title="类别"),
+                 alt.Tooltip(f"{value}:Q", title=unit, format="+.2f"),
+                 alt.Tooltip(f"{label}:N", title="说明")],
+    )
+    text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=13, font=FONT).encode(
+        x=alt.X("text_x:Q", scale=alt.Scale(domain=domain, nice=False)), y=y, text=f"{label}:N")
+    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#555").encode(x="x:Q")
+    return alt.layer(bars, rule, text).properties(height=max(160, 36 * len(data)))
+
+
+def bars_with_share(df: pd.DataFrame, *, x: str, bar: str, share: str, title: str,
+                    bar_title: str, share_title: str, scale: float = 1e4) -> alt.Chart:
+    """Bars for an amount (万元 ÷ `scale`, e.g. 亿元) and a line with labels for its share (%), two axes."""
+    data = _check(df.copy())
+    data["v"] = data[bar] / scale
+    data["share_text"] = [f"{s:.1f}%" if pd.notna(s) else "" for s in data[share]]
+    base = alt.Chart(data, title=title).encode(x=alt.X(f"{x}:O", title=None))
+    bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
+        y=alt.Y("v:Q", title=bar_title, axis=alt.Axis(format=",.1f")),
+        tooltip=[alt.Tooltip(f"{x}:O", title="年份"), alt.Tooltip("v:Q", title=bar_title, format=",.2f"),
+                 alt.Tooltip(f"{share}:Q", title=share_title, format=".1f")])
+    line = base.mark_line(color=PALETTE[2], strokeWidth=3, point=True).encode(
+        y=alt.Y(f"{share}:Q", title=share_title, scale=alt.Scale(zero=False)))
+    text = base.mark_text(color=PALETTE[2], dy=-12, fontSize=13, font=FONT).encode(
+        y=alt.Y(f"{share}:Q"), text="share_text:N")
+    return alt.layer(bars, alt.layer(line, text)).resolve_scale(y="independent").properties(height=300)
+
+
+def class_shares(df: pd.DataFrame, *, category: str, cls: str, count: str, share: str,
+                 order: list[str], title: str) -> alt.Chart:
+    """Horizontal 100 % stacked bars: each category's enterprises by class (A … D, 未参评) in `order`."""
+    data = _check(df.copy())
+    data["cls_order"] = data[cls].map({c: i for i, c in enumerate(order)})
+    bars = alt.Chart(data, title=title).mark_bar().encode(
+        x=alt.X(f"{count}:Q", stack="normalize", title="企业占比（%）",
+                axis=alt.Axis(format=".0%")),
+        y=alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=240)),
+        color=alt.Color(f"{cls}:N", scale=alt.Scale(domain=order, range=CLASS_COLORS[:len(order)]),
+                        title=None, legend=alt.Legend(orient="bottom", columns=3)),
+        order=alt.Order("cls_order:Q"),
+        tooltip=[alt.Tooltip(f"{category}:N", title="类别"), alt.Tooltip(f"{cls}:N", title="分类"),
+                 alt.Tooltip(f"{count}:Q", title="企业数（家）"),
+                 alt.Tooltip(f"{share}:Q", title="占比（%）", format=".1f")],
+    )
+    return bars.properties(height=alt.Step(30))
+
+
+def score_histogram(df: pd.DataFrame, *, score: str, cls: str, order: list[str], title: str,
+                    step: float = 25.0) -> alt.Chart:
+    """Distribution of scores (分) in bins of `step`, stacked by class."""
+    data = _check(df[[score, cls]].dropna(subset=[score]).copy())
+    return alt.Chart(data, title=title).mark_bar().encode(
+        x=alt.X(f"{score}:Q", bin=alt.Bin(step=step), title="综合得分（分）"),
+        y=alt.Y("count():Q", title="评价单元（个）"),
+        color=alt.Color(f"{cls}:N", scale=alt.Scale(domain=order, range=CLASS_COLORS[:len(order)]),
+                        title=None),
+        order=alt.Order(f"{cls}:N"),
+        tooltip=[alt.Tooltip(f"{cls}:N", title="分类"), alt.Tooltip("count():Q", title="单元数（个）")],
+    ).properties(height=300)

@@ -12,7 +12,7 @@ Evaluation of year Y (see `evaluate`):
    values; without data for Y − 1 the zone averages of Y itself.
 4. Points per indicator = value / benchmark × weight (optionally capped at `max_ratio` × weight);
    a missing indicator scores 0 ("zero"), is left out with the other weights scaled up to the full
-   weight ("reweight"), or excludes the unit ("exclude").
+   weight ("reweight"), or excludes the unit ("exclude"). The shipped rules cap value / benchmark at 3.
 5. Classes by rank (top A % …, ties share the better class) or by score thresholds.
 """
 
@@ -69,13 +69,13 @@ class Config:
     weights: dict[str, float]
     benchmark_mode: str = "previous_year"          # or "fixed"
     fixed: dict[str, float] = field(default_factory=dict)
-    max_ratio: float = 0.0                         # 0 = no cap
+    max_ratio: float = 3.0                         # 0 = no cap
     method: str = "rank"                           # or "threshold"
     names: dict[str, str] = field(default_factory=lambda: {
         "A": "优先发展", "B": "提升发展", "C": "调控帮扶", "D": "倒逼整治"})
     rank_pct: dict[str, float] = field(default_factory=lambda: {
         "A": 20.0, "B": 40.0, "C": 35.0, "D": 5.0})
-    thresholds: dict[str, float] = field(default_factory=lambda: {"A": 300.0, "B": 130.0, "C": 50.0})
+    thresholds: dict[str, float] = field(default_factory=lambda: {"A": 165.0, "B": 120.0, "C": 50.0})
     missing: str = "zero"                          # or "reweight", "exclude"
 
     def label(self, cls) -> str:
@@ -152,7 +152,7 @@ def parse_config(raw: dict) -> Config:
     if missing not in ("zero", "reweight", "exclude"):
         raise ValueError('亩均配置 [missing] rule 只能是 "zero"、"reweight" 或 "exclude"')
     return Config(weights=weights, benchmark_mode=mode, fixed=fixed,
-                  max_ratio=float(bench.get("max_ratio", 0.0)), method=method, names=names,
+                  max_ratio=float(bench.get("max_ratio", default.max_ratio)), method=method, names=names,
                   rank_pct=rank_pct, thresholds=thresholds, missing=missing)
 
 
@@ -190,15 +190,14 @@ def group_units(inputs: pd.DataFrame) -> pd.DataFrame:
                                           "企业:" + df["ent_id"].astype(str))
     for col in SUM_COLUMNS:
         df[col] = pd.to_numeric(df[col], errors="coerce")
-    agg = {col: (col, lambda s: s.sum(min_count=1)) for col in SUM_COLUMNS}
-    units = df.groupby("unit_id", sort=True).agg(
-        parcel_id=("parcel_id", "first"),
-        n_enterprises=("ent_id", "nunique"),
-        ent_names=("ent_name", lambda s: "、".join(sorted(s))),
-        **agg,
-    ).reset_index()
+    grouped = df.groupby("unit_id", sort=True)
+    units = grouped[list(SUM_COLUMNS)].sum(min_count=1)
+    units.insert(0, "ent_names", grouped["ent_name"].agg(lambda s: "、".join(sorted(s))))
+    units.insert(0, "n_enterprises", grouped["ent_id"].nunique())
+    units.insert(0, "parcel_id", grouped["parcel_id"].first())
+    units = units.reset_index()
     if "in_scope" in df:
-        units["in_scope"] = df.groupby("unit_id", sort=True)["in_scope"].any().values
+        units["in_scope"] = grouped["in_scope"].any().values
     return units
 
 
@@ -265,8 +264,8 @@ def score_units(units: pd.DataFrame, bench: dict[str, float | None], cfg: Config
         points[ind.key] = ratio * w
         available_weight += np.where(points[ind.key].notna(), w, 0.0)
     missing = points.isna()
-    out["missing"] = [
-        "、".join(BY_KEY[k].name for k in points.columns if row[k]) for _, row in missing.iterrows()]
+    names = [BY_KEY[k].name for k in points.columns]
+    out["missing"] = ["、".join(n for n, m in zip(names, row) if m) for row in missing.to_numpy()]
     raw = points.sum(axis=1, min_count=1)
     if cfg.missing == "reweight":
         score = raw * total_weight / available_weight.where(available_weight > 0)
@@ -367,6 +366,12 @@ def _empty_inputs() -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------------------------- summaries
+def class_order(ents: pd.DataFrame, cfg: Config) -> list[str]:
+    """Class labels in order A … D, plus 未参评 only when some enterprise is not rated (legends)."""
+    order = [cfg.label(c) for c in CLASSES]
+    return order + ([NOT_RATED] if ents["cls"].isna().any() else [])
+
+
 def class_counts(ents: pd.DataFrame, by: str | None, cfg: Config) -> pd.DataFrame:
     """Enterprises per class (and their share, %) overall or per value of column `by`.
 
@@ -384,15 +389,15 @@ def class_counts(ents: pd.DataFrame, by: str | None, cfg: Config) -> pd.DataFram
 
 
 def indicator_table(ev: Evaluation, unit_id: str) -> pd.DataFrame:
-    """One unit's six indicators against the benchmarks: value, benchmark, ratio (%), weight, points."""
+    """One unit's six indicators (name with unit) against the benchmarks: value, benchmark, ratio (%),
+    weight, points."""
     unit = ev.units.set_index("unit_id").loc[unit_id]
     rows = []
     for ind in INDICATORS:
         value = unit[ind.key]
         bench = ev.benchmarks.get(ind.key)
         rows.append({
-            "指标": ind.name,
-            "单位": ind.unit,
+            "指标": f"{ind.name}（{ind.unit}）",
             "实际值": value,
             "基准值": bench,
             "实际值/基准值（%）": value / bench * 100.0 if bench and pd.notna(value) else np.nan,
@@ -443,6 +448,14 @@ class WhatIf:
     cls: str | None
     rank: int | None
     units: int                           # number of rated units in the ranking
+    previous_score: float | None = None  # the unit's score as evaluated
+
+    @property
+    def change(self) -> float | None:
+        """New score − evaluated score (分); None when either is missing."""
+        if self.score is None or self.previous_score is None or math.isnan(self.previous_score):
+            return None
+        return self.score - self.previous_score
 
 
 def what_if(ev: Evaluation, ent_id: str, *, tax_wan: float | None = None,
@@ -466,5 +479,7 @@ def what_if(ev: Evaluation, ent_id: str, *, tax_wan: float | None = None,
     n = int(len(others) + (1 if rated else 0))
     cls = class_of(float(score), others.to_numpy(dtype=float), n, ev.config) if rated else None
     rank = 1 + int((others > score).sum()) if rated else None
+    before = ev.units.loc[ev.units["unit_id"] == unit_id, "score"].iloc[0]
     return WhatIf(unit_id, {i.key: scored[i.key] for i in INDICATORS},
-                  None if not rated else float(score), cls, rank, n)
+                  None if not rated else float(score), cls, rank, n,
+                  None if pd.isna(before) else float(before))

@@ -51,10 +51,10 @@ def test_standard_enterprise_scores_100_and_double_tax_adds_30():
     assert scores(ev)["S"] == pytest.approx(100.0)
     assert scores(ev)["T"] == pytest.approx(130.0)
     table = mujun.indicator_table(ev, "P-T").set_index("指标")
-    assert table.at["亩均税收", "实际值"] == pytest.approx(20.0)
-    assert table.at["亩均税收", "实际值/基准值（%）"] == pytest.approx(200.0)
-    assert table.at["亩均税收", "得分（分）"] == pytest.approx(60.0)
-    assert table.at["R&D经费占营业收入比重", "实际值"] == pytest.approx(2.0)
+    assert table.at["亩均税收（万元/亩）", "实际值"] == pytest.approx(20.0)
+    assert table.at["亩均税收（万元/亩）", "实际值/基准值（%）"] == pytest.approx(200.0)
+    assert table.at["亩均税收（万元/亩）", "得分（分）"] == pytest.approx(60.0)
+    assert table.at["R&D经费占营业收入比重（%）", "实际值"] == pytest.approx(2.0)
 
 
 def test_enterprises_on_one_parcel_are_scored_together():
@@ -80,6 +80,7 @@ def test_enterprises_on_one_parcel_are_scored_together():
 def test_missing_indicator_rules(rule, expected, rated):
     """Test that a missing 能耗 (0) scores 0, is reweighted, or excludes the unit, as configured."""
     ev = mujun.evaluate(frame(ent("M", energy=0.0), ent("S")), 2023, cfg(missing__rule=rule))
+    assert (mujun.NOT_RATED in mujun.class_order(ev.enterprises, ev.config)) is not rated
     row = ev.enterprises.set_index("ent_id").loc["M"]
     assert row["missing"] == "单位能耗增加值"
     assert bool(row["rated"]) is rated
@@ -185,11 +186,11 @@ def test_bad_rules_are_refused_with_a_chinese_message(raw, word):
 
 
 def test_shipped_rules_file_holds_the_default_rules():
-    """Test that config/mujun.toml gives weights 30/20/20/10/10/10, rank 20/40/35/5 and previous-year benchmarks."""
+    """Test that config/mujun.toml gives weights 30/20/20/10/10/10, rank 20/40/35/5, previous-year benchmarks, cap 3."""
     c = mujun.load_config(mujun.DEFAULT_CONFIG)
     assert list(c.weights.values()) == [30, 20, 20, 10, 10, 10]
     assert c.rank_pct == {"A": 20, "B": 40, "C": 35, "D": 5}
-    assert c.method == "rank" and c.benchmark_mode == "previous_year"
+    assert c.method == "rank" and c.benchmark_mode == "previous_year" and c.max_ratio == 3
     assert [c.label(k) for k in "ABCD"] == ["A 类 优先发展", "B 类 提升发展", "C 类 调控帮扶",
                                             "D 类 倒逼整治"]
 
@@ -207,9 +208,11 @@ def test_previous_year_benchmarks_are_zone_averages_of_sums():
 
 
 def test_max_ratio_caps_one_indicator():
-    """Test that max_ratio = 1.5 caps 亩均税收 at 1.5 × 30 points."""
+    """Test that max_ratio = 1.5 caps 亩均税收 at 1.5 × 30 points and 0 leaves it uncapped."""
     ev = mujun.evaluate(frame(ent("T", tax=300.0)), 2023, cfg(benchmark__max_ratio=1.5))
     assert scores(ev)["T"] == pytest.approx(70.0 + 45.0)
+    ev = mujun.evaluate(frame(ent("T", tax=300.0)), 2023, cfg(benchmark__max_ratio=0))
+    assert scores(ev)["T"] == pytest.approx(70.0 + 90.0)  # 0 = no cap
 
 
 def test_what_if_returning_land_raises_score_and_class():
@@ -221,6 +224,7 @@ def test_what_if_returning_land_raises_score_and_class():
     assert w.score == pytest.approx(96.0)
     assert w.values["va_per_mu"] == pytest.approx(200.0)
     assert w.rank == 1 + 12 and w.cls == "C" and w.units == 20
+    assert w.change == pytest.approx(96.0 - 73.0)
     same = mujun.what_if(ev, "K01")
     assert same.score == pytest.approx(73.0) and same.cls == "D"
 

@@ -1,0 +1,113 @@
+"""工业经济: 规上产值 / 增加值 累计 and 当月, the monthly trend, 拉动 by sector, 高新 share, enterprises."""
+
+import pandas as pd
+import streamlit as st
+
+from cockpit import charts, filters, ui
+from cockpit import format as fmt
+from cockpit import industry
+
+f = filters.current()
+p = f.params()
+rules = ui.rules()
+period = fmt.period_label(f.year, f.month)
+
+st.header("工业经济")
+ui.scope_caption(filters.current_description())
+
+cards = industry.kpi_cards(ui.q("industry_kpis", p), ui.q("targets_for_year", p),
+                           year=f.year, month=f.month, rules=rules)
+ui.card_grid(cards, as_of=period)
+st.caption("统计口径：1—2月数据合并发布，当月值自 3 月起逐月列示（截至 2 月时“当月”即 1—2月）；"
+           "增加值按企业报表数（现价）计算，同比按报表数计算，统计部门按可比价发布时以其为准。")
+
+st.subheader("月度走势")
+c1, c2 = st.columns([1, 1])
+measure = c1.segmented_control("指标", list(industry.MEASURES), default="产值", key="ind_measure")
+measure = measure or "产值"
+mode = c2.segmented_control("口径", ["当月", "累计"], default="当月", key="ind_mode") or "当月"
+name = industry.MEASURES[measure][2]
+trend, col = industry.monthly(ui.q("industry_monthly", p), measure, mode == "累计")
+word = "1—m月累计" if mode == "累计" else "当月"
+st.altair_chart(
+    charts.year_lines(trend, value=col, measure=word,
+                      title=f"{name}（{word}）：{f.year}年与{f.year - 1}年（亿元）"),
+    theme=None, width="stretch",
+)
+st.caption(f"{f.year - 1}年为全年 12 个月，{f.year}年至 {f.month} 月；1—2月合并为一个点；悬停可见同比。")
+
+st.subheader("分行业增长来源")
+grouping = st.segmented_control("分组", list(industry.GROUPINGS), default="产业链",
+                                key="ind_grouping") or "产业链"
+parts = ui.q("industry_by_sector", p, by=industry.GROUPINGS[grouping])
+table = industry.sector_attribution(parts, measure)
+total = industry.total_growth(parts, measure)
+table["label"] = [f"{fmt.pp(d, 2)}（同比 {fmt.pct(y, signed=True)}）" if pd.notna(y)
+                  else f"{fmt.pp(d, 2)}（新增）" for d, y in zip(table["pull_pp"], table["yoy_pct"])]
+left, right = st.columns([1, 1])
+with left:
+    st.altair_chart(
+        charts.pull_bars(table, category="part", value="pull_pp", label="label",
+                         title=f"各{grouping}对{name}增长的拉动（{period}，个百分点）"),
+        theme=None, width="stretch",
+    )
+with right:
+    st.dataframe(
+        table[["part", "current_wan", "yoy_pct", "pull_pp", "contribution_pct"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "part": st.column_config.TextColumn(grouping),
+            "current_wan": st.column_config.NumberColumn(f"{period}（万元）", format="%.0f"),
+            "yoy_pct": st.column_config.NumberColumn("同比（%）", format="%+.1f", width="small"),
+            "pull_pp": st.column_config.NumberColumn("拉动（个百分点）", format="%+.2f",
+                                                     width="small"),
+            "contribution_pct": st.column_config.NumberColumn("贡献率（%）", format="%.1f",
+                                                              width="small"),
+        },
+    )
+st.caption(f"{name}合计同比 {fmt.pct(total, signed=True)}，等于各{grouping}拉动之和 "
+           f"{fmt.pp(table['pull_pp'].sum(min_count=1))}。拉动（个百分点）= 该{grouping}增量 ÷ 上年同期合计 × 100；"
+           f"贡献率 = 该{grouping}增量 ÷ 合计增量 × 100%，合计为 100%。")
+
+st.subheader("高新技术产业")
+hitech = industry.high_tech_share(ui.q("industry_high_tech_by_year", p))
+st.altair_chart(
+    charts.bars_with_share(hitech, x="year", bar="high_tech_va_wan", share="share_pct",
+                           title=f"高新技术产业增加值及占规上增加值比重（各年1—{max(f.month, 2)}月）",
+                           bar_title="高新技术产业增加值（亿元）", share_title="占比（%）"),
+    theme=None, width="stretch",
+)
+st.caption("高新技术产业增加值：高新技术企业（产品）实现的规上工业增加值；各年取相同月份，便于比较。")
+
+st.subheader("企业")
+ents = ui.q("industry_enterprises", p)
+turn = industry.enterprise_turnover(ents)
+k1, k2, _ = st.columns(3)
+k1.metric("新进规上企业", fmt.count(turn["entered"], "家"),
+          help=f"本期有产值、上年同期无产值申报的企业（本期 {turn['now']} 家，上年同期 {turn['before']} 家）。")
+k2.metric("退出规上企业", fmt.count(turn["left"], "家"),
+          help="上年同期有产值、本期无产值申报的企业。")
+s1, s2, s3 = st.columns([2, 2, 1])
+ranking = s1.segmented_control("排行", list(industry.RANKINGS), default="下拉最多（减量最大）",
+                               key="ind_ranking") or "规模最大"
+search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输入企业名称中的字")
+top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
+rows = industry.enterprise_table(ents, measure, industry.RANKINGS[ranking], n=int(top_n),
+                                 search=search)
+st.dataframe(
+    rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
+          "delta_wan", "yoy_pct", "pull_pp"]],
+    hide_index=True, width="stretch",
+    column_config={
+        "ent_name": st.column_config.TextColumn("企业名称"),
+        "chain": st.column_config.TextColumn("产业链"),
+        "area_name": st.column_config.TextColumn("片区"),
+        "current_wan": st.column_config.NumberColumn(f"{name}（万元）", format="%.0f"),
+        "previous_wan": st.column_config.NumberColumn("上年同期（万元）", format="%.0f"),
+        "delta_wan": st.column_config.NumberColumn("增量（万元）", format="%+.0f"),
+        "yoy_pct": st.column_config.NumberColumn("同比（%）", format="%+.1f"),
+        "pull_pp": st.column_config.NumberColumn("拉动（个百分点）", format="%+.2f"),
+    },
+)
+st.caption(f"{period}与上年同期比较；拉动 = 企业增量 ÷ 筛选范围内上年同期{name}合计 × 100。"
+           "“下拉最多”列出减量最大的企业，即拖累增长的企业。")
