@@ -68,7 +68,7 @@ class Problems:
 def read_table_file(data: bytes, filename: str, limits: Limits = Limits()) -> pd.DataFrame:
     """Raw cells (Python values, header row as columns) from .xlsx or .csv bytes."""
     if len(data) > limits.max_bytes:
-        raise Rejected(f"文件过大：{len(data) / 1048576:.1f} MB，上限 {limits.max_bytes / 1048576:.0f} MB")
+        raise Rejected(f"文件过大：{_size(len(data))}，上限 {_size(limits.max_bytes)}")
     if not data.strip():
         raise Rejected("文件为空")
     suffix = Path(filename).suffix.lower()
@@ -88,6 +88,10 @@ def read_table_file(data: bytes, filename: str, limits: Limits = Limits()) -> pd
     width = len(header)
     body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
     return pd.DataFrame(body, columns=_dedupe(header), dtype=object)
+
+
+def _size(n: int) -> str:
+    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
 
 
 def _dedupe(header: list[str]) -> list[str]:
@@ -120,6 +124,9 @@ def _read_xlsx(data: bytes) -> list[list]:
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # zip errors, XML errors, entity bombs refused by defusedxml
+        causes = {type(exc).__name__, type(exc.__cause__ or exc.__context__).__name__}
+        if any("Forbidden" in name for name in causes):  # defusedxml: EntitiesForbidden, DTDForbidden …
+            raise Rejected("无法读取 Excel 文件：含有不安全的 XML 内容（实体声明），已拒绝") from exc
         raise Rejected(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式）：{type(exc).__name__}") from exc
     sheet = wb["数据"] if "数据" in wb.sheetnames else wb.worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -545,12 +552,14 @@ def import_file(data: bytes, filename: str, directory: Path, *, user: str, table
     """check_file, then (unless dry_run or rejected) commit the merged table atomically."""
     from cockpit.store import DataStore
 
-    outcome = check_file(data, filename, directory, table, today)
-    if outcome.ok and not dry_run:
-        p = outcome.preview
-        outcome.committed = DataStore(directory).commit(
-            outcome.table, p.merged, user=user, source_name=Path(filename).name,
-            source_sha256=outcome.sha256, rows_new=p.rows_new, rows_changed=p.rows_changed)
+    store = DataStore(directory)
+    with store.lock():  # validate and merge against the data this commit replaces (no lost updates)
+        outcome = check_file(data, filename, directory, table, today)
+        if outcome.ok and not dry_run:
+            p = outcome.preview
+            outcome.committed = store.commit(
+                outcome.table, p.merged, user=user, source_name=Path(filename).name,
+                source_sha256=outcome.sha256, rows_new=p.rows_new, rows_changed=p.rows_changed)
     return outcome
 
 

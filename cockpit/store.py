@@ -32,6 +32,7 @@ from cockpit.db import TABLES
 
 INITIAL = "初始"
 _THREAD_LOCK = threading.RLock()
+_HELD = threading.local()  # how deep this thread is inside lock(): the file lock is taken once
 # Fault injection for the crash tests: the process exits abruptly when it reaches this step.
 CRASH_ENV = "COCKPIT_CRASH_AT"
 STEPS = ("locked", "temp_written", "snapshot_written", "replaced", "logged")
@@ -132,15 +133,28 @@ class DataStore:
     # -- writing ---------------------------------------------------------------------------
     @contextmanager
     def lock(self):
-        """Serialise writers: a re-entrant thread lock plus an exclusive file lock."""
+        """Serialise writers: a re-entrant thread lock plus an exclusive file lock (other processes).
+
+        Re-entrant within a thread, so a caller can hold it across read → validate → commit.
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
         with _THREAD_LOCK:
+            depth = getattr(_HELD, "depth", 0)
+            if depth:
+                _HELD.depth = depth + 1
+                try:
+                    yield
+                finally:
+                    _HELD.depth = depth
+                return
             with open(self.directory / ".lock", "a+") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
+                _HELD.depth = 1
                 try:
                     self._clean_temporaries()
                     yield
                 finally:
+                    _HELD.depth = 0
                     fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _clean_temporaries(self) -> None:
