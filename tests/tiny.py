@@ -86,6 +86,17 @@ def tables() -> dict[str, pd.DataFrame]:
         "found_date": [D(2023, 1, 5), D(2023, 2, 1), D(2023, 2, 10), D(2023, 1, 10), D(2023, 3, 1)],
         "deadline": [D(2023, 2, 5), D(2023, 2, 15), D(2023, 3, 31), D(2023, 1, 20), D(2023, 4, 1)],
         "rectified_date": [D(2023, 2, 20), None, None, None, None],
+        "description": ["储罐区报警仪未校验", "动火未审批", "私拉电线", "灭火器过期", "未通风检测"],
+    })
+    # 培训 / 演练 and the 化工集聚区 assessments (used by the 安全生产 queries only)
+    trainings = pd.DataFrame({
+        "training_id": ["T1", "T2"], "training_date": [D(2023, 1, 15), D(2022, 3, 5)],
+        "kind": ["培训", "演练"], "topic": ["消防安全知识培训", "危化品泄漏应急演练"],
+        "area_code": ["A1", "A2"], "participants": [100, 30],
+    })
+    risk_assessments = pd.DataFrame({
+        "park": ["化工集聚区"] * 2, "assess_date": [D(2022, 6, 1), D(2023, 1, 20)],
+        "assessor": ["自评", "省应急厅评估"], "score": [68.0, 72.5], "grade": ["B", "C"],
     })
     accidents = pd.DataFrame({
         "accident_id": ["S1"], "accident_date": [D(2022, 2, 10)], "ent_id": ["E2"],
@@ -106,6 +117,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "enterprise_month": enterprise_month, "county_month": county_month, "projects": projects,
         "project_month": project_month, "land_actions": land_actions, "hazards": hazards,
         "accidents": accidents, "targets": targets, "bond_events": bond_events,
+        "trainings": trainings, "risk_assessments": risk_assessments,
     }
 
 
