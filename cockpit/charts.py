@@ -311,7 +311,7 @@ def status_grid(df: pd.DataFrame, *, row: str, column: str, value: str, status: 
     data["col_label"] = [f"{c:+g}%" for c in data[column]]
     data["text"] = [("—" if pd.isna(v) else f"{v:{value_format}}{suffix}") for v in data[value]]
     order = [f"{c:+g}%" for c in sorted(data[column].unique())]
-    x = alt.X("col_label:N", title=column_title, sort=order, axis=alt.Axis(orient="top"))
+    x = alt.X("col_label:N", title=None, sort=order, axis=alt.Axis(orient="top", labelPadding=6))
     y = alt.Y(f"{row}:N", title=None, sort=list(dict.fromkeys(data[row])),
               axis=alt.Axis(labelLimit=220))
     cells = alt.Chart(data).mark_rect(stroke="white", strokeWidth=2).encode(

@@ -56,8 +56,13 @@ def load(directory: Path) -> pd.DataFrame:
 
 
 def with_names(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the indicator's 名称 and 单位 from the catalogue (for display and editing)."""
-    out = df.copy()
+    """Add the indicator's 名称 and 单位 from the catalogue (for display and editing), rows in the
+    catalogue's order within each scope."""
+    order = {k: i for i, k in enumerate(BY_ID)}
+    out = df.assign(_kind=df["scope_kind"].map({k: i for i, k in enumerate(SCOPE_KINDS)}),
+                    _pos=df["indicator_id"].map(order))
+    out = out.sort_values(["_kind", "scope_code", "_pos"], kind="stable", na_position="last")
+    out = out.drop(columns=["_kind", "_pos"]).reset_index(drop=True)
     out.insert(2, "name_cn", [BY_ID.get(i, {}).get("name_cn", i) for i in out["indicator_id"]])
     out.insert(3, "unit", [BY_ID.get(i, {}).get("unit", "") for i in out["indicator_id"]])
     return out

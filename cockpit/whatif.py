@@ -134,8 +134,9 @@ def goal_seek_all(monthly: pd.DataFrame, targets: pd.DataFrame, *, year: int, mo
 
 
 def goal_table(seeks: list[GoalSeek]) -> pd.DataFrame:
-    """One row per indicator for the goal-seek table (numbers in the indicator's unit, % in percent)."""
-    return pd.DataFrame([{
+    """One row per indicator for the goal-seek table (numbers in the indicator's unit, % in percent; blank
+    where undefined)."""
+    table = pd.DataFrame([{
         "指标": g.name, "单位": g.unit, "年度目标": g.target, "累计完成": g.ytd,
         "完成率（%）": g.completion, "时序进度（%）": g.progress,
         "状态": metrics.STATUS_CN.get(g.status, "—") if g.status else "—",
@@ -143,6 +144,9 @@ def goal_table(seeks: list[GoalSeek]) -> pd.DataFrame:
         "所需同比（%）": g.required_growth, "所需月均": g.monthly_needed,
         "历史最高月": g.best_month, "最高月份": g.best_label,
     } for g in seeks])
+    for col in ("完成率（%）", "所需同比（%）", "所需月均", "历史最高月"):
+        table[col] = pd.to_numeric(table[col], errors="coerce")
+    return table
 
 
 # ------------------------------------------------------------------------------------------------

@@ -138,3 +138,13 @@ def test_shipped_rules_keep_editing_off():
     from cockpit.config import DEFAULT_RULES
 
     assert targets.edit_allowed(DEFAULT_RULES) is False
+
+
+def test_with_names_adds_name_unit_and_catalogue_order():
+    """Test that the 目标表 rows get the catalogue's name and unit and follow its order, 全区 first."""
+    df = table(row(indicator_id="land_reclaimed", target_value=150.0),
+               row(scope_kind="产业链", scope_code="新材料", target_value=60.0), row())
+    out = targets.with_names(df)
+    assert out["indicator_id"].tolist() == ["output", "land_reclaimed", "output"]
+    assert out["scope_kind"].tolist() == ["全区", "全区", "产业链"]
+    assert out.loc[1, "name_cn"] == "低效工业用地整治" and out.loc[1, "unit"] == "亩"

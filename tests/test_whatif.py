@@ -176,3 +176,10 @@ def test_targets_of_year_query_on_tiny(tiny_db):
     assert sorted(df["indicator_id"]) == ["fai", "output"]
     assert set(df["source"]) == {"测试"}
     assert tiny_db.run("targets_of_year", {"year": 2022}).empty
+
+
+def test_goal_table_leaves_undefined_cells_blank():
+    """Test that a reached target's undefined required growth is a blank number, not the text None."""
+    table = whatif.goal_table([seek(90.0), seek(128.0)])
+    assert table["所需同比（%）"].dtype == float
+    assert pd.isna(table["所需同比（%）"].iloc[0]) and table["所需同比（%）"].iloc[1] == pytest.approx(10.0)

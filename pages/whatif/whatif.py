@@ -162,7 +162,7 @@ if grid.empty:
 else:
     st.altair_chart(
         charts.status_grid(grid, row="name", column="growth_pct", value="completion", status="status",
-                           title=f"全年完成率（%）：剩余 {remaining} 个月按上年同期的不同同比",
+                           title=f"全年完成率（%）：各列为剩余 {remaining} 个月比上年同期的同比假设",
                            column_title="剩余月份同比"),
         theme=None, width="stretch")
     st.caption("全年 = 本年累计 + 上年同期剩余月份 × （1 + 同比）；完成率 = 全年 ÷ 年度目标。"
