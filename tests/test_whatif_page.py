@@ -116,3 +116,29 @@ def test_targets_table_is_read_only_with_a_note_and_source():
     target_table = next(t for t in tables if "source" in t.columns)
     assert "示例默认值" in set(target_table["source"]) and "2024年工作计划" in set(target_table["source"])
     assert any("只读" in i.value for i in at.info)
+
+
+def test_target_editing_switched_on_saves_with_history(monkeypatch, tmp_path):
+    """Test that with allow_target_edit = true the 目标表 is an editor whose 保存 swaps the file and keeps the old one."""
+    import shutil
+
+    from cockpit.config import DEFAULT_RULES
+    from cockpit.db import SAMPLE_DIR
+
+    data = tmp_path / "data"
+    data.mkdir()
+    for f in SAMPLE_DIR.glob("*.parquet"):
+        shutil.copy2(f, data / f.name)
+    rules = tmp_path / "rules.toml"
+    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace(
+        "allow_target_edit = false", "allow_target_edit = true"), encoding="utf-8")
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))
+    monkeypatch.setenv("COCKPIT_RULES", str(rules))
+    before = (data / "targets.parquet").read_bytes()
+    at = open_page()
+    assert not any("只读" in i.value for i in at.info)
+    at.button(key="whatif_save_targets").click().run()
+    assert not at.exception, at.exception
+    assert any("目标已保存" in s.value for s in at.success)
+    kept = list((data / "history").glob("targets-*.parquet"))
+    assert len(kept) == 1 and kept[0].read_bytes() == before
