@@ -248,7 +248,7 @@ def stacked_parts(df: pd.DataFrame, *, category: str, part: str, value: str, tit
         order=alt.Order("_order:Q"),
         tooltip=[alt.Tooltip(f"{category}:N", title="类别"), alt.Tooltip(f"{part}:N", title="构成"),
                  alt.Tooltip(f"{value}:Q", title=unit, format=",.2f")],
-    ).properties(height=max(140, 36 * len(category_order)))
+    ).properties(height=110 + 40 * len(category_order))  # title, legend and axis included
 
 
 def parcel_plot(df: pd.DataFrame, *, state: str, states: dict[str, str], title: str,

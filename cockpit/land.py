@@ -61,11 +61,6 @@ def load_floor(path=None) -> float:
 STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b39", "闲置": "#c9463d"}
 
 
-def eval_year(year: int, month: int) -> int:
-    """The 亩均 evaluation year for data through (year, month): the last complete year."""
-    return year if month == 12 else year - 1
-
-
 def kpi_values(kpis: pd.DataFrame, year: int) -> dict[str, float | None]:
     """`land_kpis` rows → {'current': 亩 this year, 'previous': 亩 last year}."""
     by = {int(r["year"]): float(r["reclaimed_mu"]) for _, r in kpis.iterrows()}
@@ -90,3 +85,36 @@ def scope_text(period: str, codes, area_names: dict[str, str]) -> str:
     """'2024年1—9月 · 片区：华埠片区（本页只受片区筛选影响）'."""
     where = "片区：" + "、".join(area_names.get(c, c) for c in codes) if codes else "全部片区"
     return f"{period} · {where}（本页只受片区筛选影响）"
+
+
+POOL_COLUMNS = ["ent_id", "ent_name", "sector_name", "area_name", "parcel_id", "land_mu",
+                "mujun_tax_wan_per_mu", "mujun_class", "mujun_score", "reason"]
+
+
+def candidate_pool(d_class: pd.DataFrame, below_floor: pd.DataFrame, areas=()) -> pd.DataFrame:
+    """Next year's 整治 pool: 亩均 D 类 enterprises whose parcel has no 整治 action yet, together with
+    enterprises below the 亩均税收 floor (query `land_candidates`), one row per enterprise.
+
+    `d_class`: `mujun.d_class_list` rows (with action_id when parcel actions were given);
+    `areas`: 片区 codes to keep (empty = all). `reason` says why each is in the pool.
+    """
+    d = d_class
+    if "action_id" in d:
+        d = d[d["action_id"].isna()]
+    if areas:
+        d = d[d["area_code"].isin(list(areas))]
+    d = d.rename(columns={"tax_per_mu": "mujun_tax_wan_per_mu", "score": "mujun_score"})
+    d = d.assign(mujun_class="D", in_d=True)
+    low = below_floor.assign(below=True)
+    keys = ["ent_id", "ent_name", "sector_name", "area_name", "parcel_id", "land_mu"]
+    merged = pd.merge(d[keys + ["mujun_tax_wan_per_mu", "mujun_class", "mujun_score", "in_d"]],
+                      low[keys + ["mujun_tax_wan_per_mu", "below"]], on=keys, how="outer",
+                      suffixes=("_d", ""))
+    merged["mujun_tax_wan_per_mu"] = merged["mujun_tax_wan_per_mu"].fillna(
+        merged["mujun_tax_wan_per_mu_d"])
+    in_d = merged["in_d"].eq(True)
+    below = merged["below"].eq(True)
+    merged["reason"] = ["D 类且低于门槛" if a and b else ("亩均评价 D 类" if a else "亩均税收低于门槛")
+                        for a, b in zip(in_d, below)]
+    out = merged.sort_values(["mujun_tax_wan_per_mu", "ent_id"])
+    return out[POOL_COLUMNS].reset_index(drop=True)

@@ -295,16 +295,18 @@ def bond_table(df: pd.DataFrame, month: int, rule) -> pd.DataFrame:
 
 
 def stage_dates(project: dict, as_of: dt.date) -> pd.DataFrame:
-    """One project's stages that apply to its kind: stage, date reached (None if not yet or after
-    `as_of`), and the planned date for 开工 / 投产（竣工）."""
+    """One project's stages that apply to its kind: stage, date reached ('—' if not yet or after
+    `as_of`) and the planned date for 开工 / 投产（竣工）, as 'YYYY-MM-DD' text."""
     stages = KIND_STAGES.get(project.get("kind"), STAGES)
     plan = {"开工": project.get("plan_start"),
             ("投产" if project.get("kind") == "产业" else "竣工"): project.get("plan_produce")}
     rows = []
     for s in stages:
         d = _date(project.get(STAGE_DATE[s]))
-        rows.append({"stage": s, "date": d if d is not None and d <= as_of else None,
-                     "plan_date": _date(plan.get(s))})
+        planned = _date(plan.get(s))
+        rows.append({"stage": s,
+                     "date": d.isoformat() if d is not None and d <= as_of else "—",
+                     "plan_date": planned.isoformat() if planned is not None else "—"})
     return pd.DataFrame(rows)
 
 

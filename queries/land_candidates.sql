@@ -1,8 +1,8 @@
--- purpose: 低效用地 candidate pool: enterprises whose 亩均税收 (实缴税金 ÷ 用地亩) in the last full year up to $year-$month is below $floor_wan_per_mu, on parcels with no 整治 action yet
--- params: $year INTEGER, $month INTEGER, $areas VARCHAR[], $floor_wan_per_mu DOUBLE
--- grain: one row per enterprise below the floor (evaluation year = $year when $month = 12, else $year - 1)
+-- purpose: 低效用地 candidate pool: enterprises whose 亩均税收 (实缴税金 ÷ 用地亩) in $eval_year is below $floor_wan_per_mu, on parcels with no 整治 action found by the end of 1—$month月 of $year
+-- params: $eval_year INTEGER, $year INTEGER, $month INTEGER, $areas VARCHAR[], $floor_wan_per_mu DOUBLE
+-- grain: one row per enterprise below the floor
 with eval as (
-    select case when $month = 12 then $year else $year - 1 end as year
+    select $eval_year as year
 ),
 
 tax as (
@@ -25,6 +25,7 @@ treated as (
 select
     e.ent_id,
     e.ent_name,
+    e.area_code,
     s.sector_name,
     a.area_name,
     e.parcel_id,

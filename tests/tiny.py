@@ -112,6 +112,17 @@ def tables() -> dict[str, pd.DataFrame]:
         "year": [2023, 2023], "indicator_id": ["output", "fai"], "scope_kind": ["全区", "全区"],
         "scope_code": ["", ""], "target_value": [0.1, 0.05], "source": ["测试", "测试"],
     })
+    # the rest of the documented columns (data/README.md), empty, so every query binds on this data too
+    for col in ("date_idea", "date_talk", "date_sign", "date_start", "date_complete", "date_produce",
+                "plan_start", "plan_produce"):
+        projects[col] = pd.Series([None] * len(projects), dtype="datetime64[ns]")
+    projects["note"] = ""
+    for col in ("date_found", "date_plan", "date_start"):
+        land_actions[col] = pd.Series([None] * len(land_actions), dtype="datetime64[ns]")
+    land_actions["ent_before"] = ""
+    land_actions["new_use"] = ""
+    land_actions["mujun_tax_before_wan"] = float("nan")
+    land_actions["mujun_tax_after_wan"] = float("nan")
     return {
         "sectors": sectors, "areas": areas, "parcels": parcels, "enterprises": enterprises,
         "enterprise_month": enterprise_month, "county_month": county_month, "projects": projects,

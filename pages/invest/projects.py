@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, ui
+from cockpit import charts, filters, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
@@ -107,7 +107,7 @@ with pipeline:
                          "stage": st.column_config.TextColumn("阶段"),
                          "reached_count": st.column_config.NumberColumn("已达到（个）"),
                          "current_count": st.column_config.NumberColumn("处于该阶段（个）"),
-                         "reached_invest_wan": st.column_config.NumberColumn("已达到项目计划总投资（万元）", **WAN),
+                         "reached_invest_wan": st.column_config.NumberColumn("计划总投资（万元）", **WAN),
                      })
     st.caption(f"漏斗范围：截至{period}末已谋划、且未在{f.year}年以前投产（竣工）的项目。"
                "“已达到”= 该阶段日期不晚于期末；在谈 = 已洽谈未签约。基础设施、平台提升项目只有谋划、开工、竣工。")
@@ -144,10 +144,11 @@ with bonds:
         st.caption("平台提升项目数按已开工计；储备项目 = 列入当年计划的储备项目（不含专项债）；"
                    "专项债储备项目的拟争取资金 = 其申报金额之和。")
     table = pr.bond_table(ui.q("bond_progress", p), f.month, rules.status)
-    st.markdown(f"**专项债项目：申报 → 获批 → 到位 → 支出**（截至{period}末）")
+    st.markdown(f"**专项债项目：申报 → 获批 → 到位 → 支出**（截至{period}末，时序进度 "
+                f"{fmt.pct(metrics.schedule_progress(f.month))}）")
     st.dataframe(
         table[["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
-               "approved_wan", "received_wan", "spent_wan", "spend_pct", "progress_pct", "status"]],
+               "approved_wan", "received_wan", "spent_wan", "spend_pct", "status"]],
         hide_index=True, width="stretch",
         column_config={
             "project_name": st.column_config.TextColumn("项目"),
@@ -160,7 +161,6 @@ with bonds:
             "spent_wan": st.column_config.NumberColumn("累计支出（万元）", **WAN),
             "spend_pct": st.column_config.ProgressColumn("支出进度（%）", format="%.1f%%",
                                                          min_value=0, max_value=100),
-            "progress_pct": st.column_config.NumberColumn("时序进度（%）", format="%.1f"),
             "status": st.column_config.TextColumn("状态"),
         })
     st.caption("支出进度 = 累计支出 ÷ 累计到位；与时序进度（m/12）比较：不低于为正常，落后不超过 "
@@ -179,12 +179,12 @@ with detail:
         c1.metric("当前阶段", pr.stage_as_of(proj, as_of) or "未谋划",
                   help=f"截至{period}末达到的最远阶段。")
         c2.metric("计划总投资", fmt.yi(proj["total_invest_wan"]), help="项目计划总投资（万元 ÷ 10000）。")
-        c3.metric("项目类型 · 片区", f"{proj['kind']} · {proj['area_name']}")
-        st.text(f"{proj['project_name']}　{proj['note'] or ''}")
+        c3.metric("项目类型", proj["kind"])
+        st.text(f"{proj['project_name']} · {proj['area_name']} · {proj['note'] or ''}")
         st.dataframe(pr.stage_dates(proj, as_of), hide_index=True,
                      column_config={"stage": st.column_config.TextColumn("阶段"),
-                                    "date": DATE("达到日期", format="YYYY-MM-DD"),
-                                    "plan_date": DATE("计划日期", format="YYYY-MM-DD")})
+                                    "date": st.column_config.TextColumn("达到日期"),
+                                    "plan_date": st.column_config.TextColumn("计划日期")})
         monthly = ui.q("project_monthly", p, project_id=pid)
         if monthly.empty:
             st.caption(f"截至{period}末该项目尚无完成投资。")

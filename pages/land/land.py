@@ -4,7 +4,7 @@ import streamlit as st
 
 from cockpit import charts, filters, ui
 from cockpit import format as fmt
-from cockpit import land
+from cockpit import land, mujun
 from cockpit.cards import make_card
 
 f = filters.current()
@@ -74,25 +74,33 @@ with parcels:
     st.caption(f"截至{period}末已摸排的全部整治行动（历年）。整治后亩均税收在新用地单位满一个完整年度后才有数据。")
 
 with candidates:
-    pool = ui.q("land_candidates", p, floor_wan_per_mu=floor)
-    eval_year = land.eval_year(f.year, f.month)
-    st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均税收低于 **{floor:g} 万元/亩** 的企业，"
-                f"共 {len(pool)} 家、用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
+    cfg = mujun.load_config()
+    periods = ui.q("data_periods")
+    eval_year, eval_note = mujun.evaluation_year(
+        f.year, dict(zip(periods["year"].astype(int), periods["last_month"].astype(int))))
+    pool = land.candidate_pool(
+        mujun.d_class_list(mujun.evaluate(ui.q("mujun_inputs", p), eval_year, cfg),
+                           ui.q("mujun_parcel_actions")),
+        ui.q("land_candidates", p, eval_year=eval_year, floor_wan_per_mu=floor), f.areas)
+    st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均效益评价 D 类（{cfg.names['D']}）企业，"
+                f"以及亩均税收低于 **{floor:g} 万元/亩** 的企业，共 {len(pool)} 家、"
+                f"用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
     st.dataframe(
-        pool[["ent_name", "sector_name", "area_name", "parcel_id", "land_mu", "tax_wan",
-              "mujun_tax_wan_per_mu", "months_reported"]],
+        pool[["ent_name", "reason", "sector_name", "area_name", "parcel_id", "land_mu",
+              "mujun_tax_wan_per_mu", "mujun_score"]],
         hide_index=True, width="stretch",
         column_config={
             "ent_name": st.column_config.TextColumn("企业"),
+            "reason": st.column_config.TextColumn("入池原因"),
             "sector_name": st.column_config.TextColumn("行业"),
             "area_name": st.column_config.TextColumn("片区"),
             "parcel_id": st.column_config.TextColumn("地块"),
             "land_mu": st.column_config.NumberColumn("用地（亩）", format="%.2f"),
-            "tax_wan": st.column_config.NumberColumn(f"{eval_year}年实缴税金（万元）", format="%.1f"),
-            "mujun_tax_wan_per_mu": st.column_config.NumberColumn("亩均税收（万元/亩）", format="%.2f"),
-            "months_reported": st.column_config.NumberColumn("申报月数（个）"),
+            "mujun_tax_wan_per_mu": st.column_config.NumberColumn(f"{eval_year}年亩均税收（万元/亩）",
+                                                                  format="%.2f"),
+            "mujun_score": st.column_config.NumberColumn("亩均综合得分（分）", format="%.1f"),
         })
-    st.caption("亩均税收 = 评价年度实缴税金 ÷ 企业用地面积；评价年度为最近一个完整年度。"
+    st.caption(f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
                "门槛在 config/rules.toml 的 [land] mujun_tax_floor_wan 中设置。")
 
 with vacant:

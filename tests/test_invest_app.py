@@ -1,0 +1,43 @@
+"""AppTest of the 投资与项目 page on the shipped data."""
+
+import invest_fixture
+
+PAGE = "pages/invest/projects.py"
+
+
+def open_page(year: int, month: int):
+    return invest_fixture.open_page(PAGE, year, month)
+
+
+def test_invest_page_2023_shows_the_report_figures():
+    """Test that the page's cards show 20.47 / 15.09 / 9.06 亿元 with +35.6 / +14.4 / +58.8 % and 3.43 亿元 approved bonds."""
+    at = open_page(2023, 12)
+    m = {x.label: x for x in at.metric}
+    assert (m["固定资产投资"].value, m["工业投资"].value, m["高新技术产业投资"].value) == (
+        "20.47 亿元", "15.09 亿元", "9.06 亿元")
+    assert [m[k].delta for k in ("固定资产投资", "工业投资", "高新技术产业投资")] == [
+        "同比 +35.6%", "同比 +14.4%", "同比 +58.8%"]
+    assert m["专项债获批（2023年1—12月）"].value == "3.43 亿元"
+    assert m["开工率"].value.endswith("%")
+
+
+def test_invest_page_2024_plan_cards_and_lagging_projects():
+    """Test that 2024 shows the plan items against targets and lists 胡涂硅 among the lagging projects."""
+    at = open_page(2024, 9)
+    m = {x.label: x.value for x in at.metric}
+    assert m["储备项目数"] == "8 个" and m["拟争取专项债资金"] == "2.50 亿元"
+    frames = [df.value for df in at.dataframe]
+    lag = next(f for f in frames if "months_late" in f.columns)
+    assert "胡涂硅有机硅新材料项目" in set(lag["project_name"])
+    assert lag["light"].iloc[0].startswith("红")
+
+
+def test_project_search_shows_stage_and_dates():
+    """Test that picking 迈图新材料项目 shows its stage 签约 and the dates of its stages."""
+    at = open_page(2024, 9)
+    at.selectbox(key="project_pick").select("XM0120").run()
+    assert not at.exception
+    m = {x.label: x.value for x in at.metric}
+    assert m["当前阶段"] == "签约"
+    dates = [df.value for df in at.dataframe if "stage" in df.value.columns and "plan_date" in df.value.columns][0]
+    assert dict(zip(dates["stage"], dates["date"]))["签约"] == "2024-05-22"
