@@ -1,0 +1,92 @@
+"""亩均效益 page under AppTest (shipped data): report value, class counts, filters, rules file, what-if."""
+
+from streamlit.testing.v1 import AppTest
+
+from cockpit import mujun
+from conftest import ROOT
+
+ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+
+
+def new_app(year=2023, month=12) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/economy/mujun.py").run()
+    at.selectbox(key="year").select(year).run()
+    if month:
+        at.selectbox(key="month").select(month).run()
+    return at
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_counts(real_db, year, cfg, **filters):
+    inputs = real_db.run("mujun_inputs", {**ALL, **filters})
+    ents = mujun.evaluate(inputs, year, cfg).enterprises
+    ents = ents[ents["in_scope"]]
+    return len(ents), {c: int((ents["cls"] == c).sum()) for c in mujun.CLASSES}
+
+
+def test_page_shows_109_63_and_the_class_counts(real_db):
+    """Test that 2023 shows 亩均增加值 109.63 万元/亩, the evaluation's class counts and three charts."""
+    at = new_app()
+    assert not at.exception
+    m = metrics(at)
+    assert m["亩均增加值"] == "109.63 万元/亩"
+    n, counts = expected_counts(real_db, 2023, mujun.load_config())
+    assert m["参评企业"] == f"{n} 家"
+    assert m["D 类 倒逼整治"] == f"{counts['D']} 家" and counts["D"] > 0
+    assert m["A 类 优先发展"] == f"{counts['A']} 家"
+    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.dataframe) == 4  # ranking, indicators, history, D list
+
+
+def test_sector_filter_narrows_the_enterprises(real_db):
+    """Test that choosing 产业链 新材料 shows only its enterprises, still ranked zone-wide."""
+    at = new_app()
+    before = metrics(at)["参评企业"]
+    at.multiselect(key="chain").set_value(["新材料"]).run()
+    assert not at.exception
+    n, counts = expected_counts(real_db, 2023, mujun.load_config(), chains=["新材料"])
+    assert metrics(at)["参评企业"] == f"{n} 家" != before
+    assert metrics(at)["D 类 倒逼整治"] == f"{counts['D']} 家"
+    assert set(at.dataframe[0].value["chain"]) == {"新材料"}
+
+
+def test_year_in_progress_evaluates_the_last_complete_year():
+    """Test that 2024 (data through 9月) evaluates 2023 and says so on the page."""
+    at = new_app(year=2024, month=None)
+    assert not at.exception
+    assert at.selectbox(key="mj_year_2023").value == 2023
+    assert any("2024 年尚未结束" in c.value for c in at.caption)
+
+
+def test_rules_file_change_changes_the_classes(tmp_path, monkeypatch):
+    """Test that pointing COCKPIT_MUJUN at a file with A = 50 % changes the A count without code changes."""
+    at = new_app()
+    before = metrics(at)["A 类 优先发展"]
+    path = tmp_path / "mujun.toml"
+    path.write_text("[classes.rank]\nA = 50\nB = 30\nC = 15\nD = 5\n", encoding="utf-8")
+    monkeypatch.setenv("COCKPIT_MUJUN", str(path))
+    at.run()
+    assert not at.exception
+    assert metrics(at)["A 类 优先发展"] != before
+
+
+def test_what_if_giving_back_land_raises_the_score(real_db):
+    """Test that halving the lowest-ranked enterprise's land raises its simulated score and rank."""
+    inputs = real_db.run("mujun_inputs", ALL)
+    ents = mujun.evaluate(inputs, 2023, mujun.load_config()).enterprises
+    last = ents.sort_values(["score", "ent_id"]).iloc[0]
+    at = new_app()
+    at.selectbox(key="mj_ent").set_value(last["ent_id"]).run()
+    assert metrics(at)["模拟后分类"] == "D 类 倒逼整治"
+    land = next(n for n in at.number_input if n.key.startswith("mj_land_"))
+    before = metrics(at)["模拟后综合得分"]
+    land.set_value(land.value / 2).run()
+    assert not at.exception
+    after = metrics(at)["模拟后综合得分"]
+    assert float(after.split()[0]) > float(before.split()[0])
+    assert metrics(at)["模拟后全区排名"] != f"第 {int(last['rank'])} 名"
