@@ -27,5 +27,6 @@ navigation = st.navigation(
     position="top",
 )
 filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
+ui.brief_button()
 gate.login_box()
 navigation.run()

@@ -121,3 +121,31 @@ def card_grid(cards: list[Card], per_row: int = 4, as_of: str = "") -> None:
         for col, c in zip(cols, cards[start:start + per_row]):
             with col:
                 card(c, as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _brief_pdf(params: tuple, scope: str, version: str) -> bytes:
+    from cockpit import brief
+    from cockpit.filters import Filters
+
+    values = dict(params)
+    f = Filters(values["year"], values["month"], values["chains"], values["sectors"], values["areas"],
+                values["high_tech_only"])
+    return brief.pdf_bytes(brief.collect(q, f, rules(), scope))
+
+
+def brief_button() -> None:
+    """Sidebar: one click downloads the A4 meeting brief for the current filters (built on demand,
+    cached by filters and data version)."""
+    from cockpit import filters
+
+    f = filters.current()
+    scope = filters.current_description()
+    params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
+    version = database().data_version()
+    name = f"{rules().zone_short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
+    with st.sidebar:
+        st.download_button("下载会议简报（PDF）", data=lambda: _brief_pdf(params, scope, version),
+                           file_name=name, mime="application/pdf", on_click="ignore",
+                           icon=":material/picture_as_pdf:", key="brief_pdf",
+                           help="A4 简报：主要指标表、自动生成的汇报稿、图表、需关注事项（生成约需 10 秒）")

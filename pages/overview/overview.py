@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, ui
+from cockpit import brief, charts, filters, ui
 from cockpit import format as fmt
 from cockpit.attribution import attribute
 from cockpit.cards import overview_cards
@@ -44,3 +44,9 @@ with right:
 st.caption("同比 = 本期 ÷ 上年同期 − 1；拉动（个百分点）= 该产业链增量 ÷ 上年同期全区合计 × 100，各产业链拉动之和等于合计同比。"
            "红黄绿灯：完成率不低于时序进度为绿，落后不超过 "
            f"{rules.status.yellow_points:g} 个百分点为黄，落后更多为红。")
+
+with st.expander("汇报稿（自动生成，可复制）"):
+    text = brief.draft(ui.q, f, rules)
+    st.code("\n\n".join(f"{area}：{para}" for area, para in text.items()), language=None,
+            wrap_lines=True)
+    st.caption("按当前筛选条件由本页同一组查询结果自动生成，数字与卡片一致；右上角按钮可复制。")
