@@ -77,3 +77,16 @@ def metric_values(page) -> dict[str, str]:
         value = metric.locator("[data-testid=stMetricValue]").inner_text().strip()
         out[label] = value
     return out
+
+
+def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
+    """Choose one 产业链 in the filter bar and wait until the card whose label contains `label_part`
+    no longer shows `before`."""
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
+    box.locator("input").click()
+    page.get_by_role("option", name=chain, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "([l, b]) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+        "m => m.innerText.includes(l) && !m.innerText.includes(b))", arg=[label_part, before])
+    wait_for_app(page)

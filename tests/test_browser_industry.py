@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from browser import metric_values, wait_for_app
+from browser import metric_values, pick_chain_and_wait, wait_for_app
 
 MONTH_12 = quote("1—12月")
 CARD = "规上工业产值（1—12月累计）"
@@ -19,13 +19,6 @@ def test_industry_page_charts_and_sector_filter(page, app_url):
     before = metric_values(page)[CARD]
     assert before == "136.65 亿元"
 
-    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
-    box.locator("input").click()
-    page.get_by_role("option", name="新材料", exact=True).click()
-    page.keyboard.press("Escape")
-    page.wait_for_function(
-        "(b) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-        "m => m.innerText.includes('1—12月累计') && !m.innerText.includes(b))", arg=before)
-    wait_for_app(page)
+    pick_chain_and_wait(page, "新材料", CARD, before)
     assert metric_values(page)[CARD] != before
     assert page.locator("[data-testid=stException]").count() == 0
