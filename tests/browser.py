@@ -52,6 +52,9 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
                 out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
                 raise RuntimeError(f"streamlit did not start:\n{out}")
             time.sleep(0.2)
+        from cockpit.warmup import warm_up
+
+        warm_up(base)  # the first session of a new server would otherwise see "Page not found"
         yield base
     finally:
         proc.terminate()
