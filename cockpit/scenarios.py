@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from cockpit import whatif
-from cockpit.targets import atomic_write, stamp
+from cockpit.store import atomic_write
+from cockpit.targets import stamp
 
 PRESETS = ("保守", "基准", "乐观")
 PRESET_SHIFT = {"保守": -5.0, "基准": 0.0, "乐观": 5.0}
@@ -102,8 +103,9 @@ def save_custom(directory: Path, name: str, growth: dict[str, float], year: int)
         scenarios[name.strip()] = {"growth": {c: clamp(g) for c, g in growth.items()},
                                    "year": int(year), "saved": stamp()}
         text = json.dumps(scenarios, ensure_ascii=False, indent=2)
-        atomic_write(_path(directory), lambda tmp: tmp.write_text(text, encoding="utf-8"),
-                     history_name=f"custom-{stamp()}.json")
+        path = _path(directory)
+        atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                     keep_as=path.parent / "history" / f"custom-{stamp()}.json")
 
 
 def compare(base: pd.DataFrame, scenarios: dict[str, dict[str, float]],

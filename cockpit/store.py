@@ -68,6 +68,29 @@ def _write_parquet(df: pd.DataFrame, path: Path, schema: pa.Schema | None = None
         os.fsync(f.fileno())
 
 
+def atomic_write(path: Path, write, keep_as: Path | None = None) -> None:
+    """Write a file atomically via `write(tmp_path)`: temp file next to it, fsync, os.replace, fsync dir.
+
+    For files that are not tables (e.g. saved scenarios); the replaced file is copied to `keep_as` when
+    given. A failure leaves the old file and no temp file.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}-{threading.get_ident()}")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        if keep_as is not None and path.exists():
+            Path(keep_as).parent.mkdir(parents=True, exist_ok=True)
+            _copy_synced(path, Path(keep_as))
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
 def _copy_synced(src: Path, dst: Path) -> None:
     tmp = dst.with_name(dst.name + f".tmp-{os.getpid()}")
     shutil.copyfile(src, tmp)

@@ -1,50 +1,29 @@
-"""The targets table: read, validate, and save atomically with the previous version kept.
+"""The targets table: read, validate, and save with the previous version kept.
 
-Layout in the data directory:
-    targets.parquet                        the current targets (what every page's 完成率 reads)
-    history/targets-<timestamp>.parquet    each replaced version, kept on every save
-
-A save writes a temporary file next to targets.parquet, fsyncs it, copies the current file into history/
-and swaps the new one in with os.replace (atomic on POSIX), all under a process-wide lock: a failed save
-leaves the old table in place. Editing is allowed only when `[admin] allow_target_edit = true` in the
-rules file (until the admin gate exists).
+`targets.parquet` in the data directory is what every page's 完成率 reads. A save validates the whole table
+and commits it through `cockpit.store` (atomic replace under the data directory's lock, the previous
+version kept in history/targets/, a line in the history log), so target edits can be rolled back on the
+数据管理 page like any import. Editing in the app is for the admin role (cockpit.gate).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import os
-import shutil
-import tempfile
-import threading
-import tomllib
 from pathlib import Path
 
 import pandas as pd
 
 from cockpit.catalogue import BY_ID
-from cockpit.config import rules_path
 
 COLUMNS = ("year", "indicator_id", "scope_kind", "scope_code", "target_value", "source")
 SCOPE_KINDS = ("全区", "产业链", "片区")
 FILE = "targets.parquet"
-HISTORY = "history"
-LOCK = threading.Lock()  # process-wide: one writer of targets at a time
 
 # upper bound of a plausible target per unit (a typo guard, not a business rule)
 _MAX = {"亿元": 100_000.0, "亩": 100_000.0, "万元/亩": 100_000.0, "%": 100.0, "分": 100.0,
         "个": 10_000.0, "起": 10_000.0}
 _WHOLE = {"个", "起"}
-
-
-def edit_allowed(path: Path | None = None) -> bool:
-    """Whether the 目标表 may be edited in the app: `[admin] allow_target_edit` of the rules file."""
-    path = path or rules_path()
-    if not path.exists():
-        return False
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    return raw.get("admin", {}).get("allow_target_edit", False) is True
 
 
 def load(directory: Path) -> pd.DataFrame:
@@ -143,53 +122,21 @@ def normalise(df: pd.DataFrame) -> pd.DataFrame:
                            kind="stable").reset_index(drop=True)
 
 
-def atomic_write(path: Path, write, *, history_name: str) -> Path | None:
-    """Write `path` atomically via `write(tmp_path)`, keeping the replaced file in history/.
-
-    Temp file in the same directory → fsync → copy the current file to history/<history_name> →
-    os.replace → fsync the directory. Returns the history copy (None when there was no previous file).
-    Callers hold their own lock.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        kept = None
-        if path.exists():
-            history = path.parent / HISTORY
-            history.mkdir(exist_ok=True)
-            kept = history / history_name
-            shutil.copy2(path, kept)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-    return kept
-
-
 def stamp() -> str:
     """A file-name timestamp with microseconds: 20240930-153000-123456."""
     return dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
 
 
-def save(df: pd.DataFrame, directory: Path, *, chains=(), areas=()) -> Path | None:
-    """Validate and atomically replace targets.parquet; the previous version goes to history/.
+def save(df: pd.DataFrame, directory: Path, *, user: str = "管理员", chains=(), areas=()):
+    """Validate and commit targets.parquet through the store; returns the history entry.
 
     Raises ValueError (with every problem listed) and changes nothing when the table is invalid.
     """
+    from cockpit.store import DataStore
+
     errors = validate(df, chains=chains, areas=areas)
     if errors:
         raise ValueError("\n".join(errors))
     table = normalise(df)
-    with LOCK:
-        return atomic_write(Path(directory) / FILE, lambda tmp: table.to_parquet(tmp, index=False),
-                            history_name=f"targets-{stamp()}.parquet")
+    return DataStore(Path(directory)).commit("targets", table, user=user, action="修改目标",
+                                             source_name="目标推演页面", rows_changed=len(table))

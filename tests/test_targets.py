@@ -73,28 +73,38 @@ def test_replace_year_keeps_other_years():
 
 
 def test_save_replaces_atomically_and_keeps_previous(tmp_path):
-    """Test that a save swaps in the new table and copies the old one into history/."""
+    """Test that a save swaps in the new table, keeps the old version and logs who saved it."""
+    from cockpit.store import DataStore
+
     targets.save(table(row()), tmp_path)
     assert targets.load(tmp_path)["target_value"].tolist() == [146.0]
-    kept = targets.save(table(row(target_value=150.0)), tmp_path)
+    entry = targets.save(table(row(target_value=150.0)), tmp_path, user="李四")
     assert targets.load(tmp_path)["target_value"].tolist() == [150.0]
-    assert kept.parent == tmp_path / "history" and kept.name.startswith("targets-")
-    assert pd.read_parquet(kept)["target_value"].tolist() == [146.0]
-    assert not list(tmp_path.glob("*.tmp"))
+    store = DataStore(tmp_path)
+    versions = store.versions("targets")
+    first = tmp_path / "history" / "targets" / f"{versions[0]}.parquet"
+    assert pd.read_parquet(first)["target_value"].tolist() == [146.0]
+    assert (entry.user, entry.action) == ("李四", "修改目标") and store.history()[-1] == entry
+    assert not list(tmp_path.glob("*.tmp*"))
 
 
 def test_invalid_save_changes_nothing(tmp_path):
     """Test that an invalid table raises and leaves the current file and history untouched."""
     targets.save(table(row()), tmp_path)
-    before = (tmp_path / "targets.parquet").read_bytes()
+
+    def snapshot():
+        return {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+
+    before = snapshot()
     with pytest.raises(ValueError, match="超出范围"):
         targets.save(table(row(target_value=-5.0)), tmp_path)
-    assert (tmp_path / "targets.parquet").read_bytes() == before
-    assert not (tmp_path / "history").exists()
+    assert snapshot() == before
 
 
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
-    """Test that a crash while writing the temp file keeps the old table and removes the temp file."""
+    """Test that a crash while writing the temp file keeps the old file and removes the temp file."""
+    from cockpit.store import atomic_write
+
     targets.save(table(row()), tmp_path)
     before = (tmp_path / "targets.parquet").read_bytes()
 
@@ -103,9 +113,9 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
         raise OSError("disk full")
 
     with pytest.raises(OSError):
-        targets.atomic_write(tmp_path / "targets.parquet", broken, history_name="x.parquet")
+        atomic_write(tmp_path / "targets.parquet", broken)
     assert (tmp_path / "targets.parquet").read_bytes() == before
-    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
 def test_concurrent_saves_leave_a_valid_table(tmp_path):
@@ -117,27 +127,11 @@ def test_concurrent_saves_leave_a_valid_table(tmp_path):
         t.start()
     for t in threads:
         t.join()
+    from cockpit.store import DataStore
+
     assert targets.load(tmp_path)["target_value"].iloc[0] in {100.0 + i for i in range(6)}
-    assert len(list((tmp_path / "history").glob("targets-*.parquet"))) == 6
-
-
-def test_edit_switch(tmp_path):
-    """Test that editing is allowed only when [admin] allow_target_edit is true."""
-    rules = tmp_path / "rules.toml"
-    assert targets.edit_allowed(rules) is False          # missing file
-    rules.write_text("[admin]\nallow_target_edit = true\n", encoding="utf-8")
-    assert targets.edit_allowed(rules) is True
-    rules.write_text("[admin]\nallow_target_edit = \"yes\"\n", encoding="utf-8")
-    assert targets.edit_allowed(rules) is False
-    rules.write_text("[status]\nyellow_points = 10.0\n", encoding="utf-8")
-    assert targets.edit_allowed(rules) is False
-
-
-def test_shipped_rules_keep_editing_off():
-    """Test that the shipped config/rules.toml keeps target editing switched off."""
-    from cockpit.config import DEFAULT_RULES
-
-    assert targets.edit_allowed(DEFAULT_RULES) is False
+    assert len(DataStore(tmp_path).versions("targets")) == 1 + 7  # the first file ("初始") + 7 saves
+    assert len(DataStore(tmp_path).history()) == 7
 
 
 def test_with_names_adds_name_unit_and_catalogue_order():

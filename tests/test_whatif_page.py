@@ -15,9 +15,11 @@ from conftest import ROOT
 PAGE = "pages/whatif/whatif.py"
 
 
-def open_page(query_params: dict | None = None) -> AppTest:
+def open_page(query_params: dict | None = None, admin: bool = False) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     at.query_params.update(query_params or {})
+    if admin:
+        at.session_state["_cockpit_admin"] = True
     at.run()
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
@@ -118,27 +120,24 @@ def test_targets_table_is_read_only_with_a_note_and_source():
     assert any("只读" in i.value for i in at.info)
 
 
-def test_target_editing_switched_on_saves_with_history(monkeypatch, tmp_path):
-    """Test that with allow_target_edit = true the 目标表 is an editor whose 保存 swaps the file and keeps the old one."""
+def test_admin_edits_targets_and_the_save_keeps_history(monkeypatch, tmp_path):
+    """Test that for an admin the 目标表 is an editor whose 保存 swaps the file and keeps the old one."""
     import shutil
 
-    from cockpit.config import DEFAULT_RULES
+    from cockpit.auth import ENV, make_hash
     from cockpit.db import SAMPLE_DIR
 
     data = tmp_path / "data"
     data.mkdir()
     for f in SAMPLE_DIR.glob("*.parquet"):
         shutil.copy2(f, data / f.name)
-    rules = tmp_path / "rules.toml"
-    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace(
-        "allow_target_edit = false", "allow_target_edit = true"), encoding="utf-8")
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))
-    monkeypatch.setenv("COCKPIT_RULES", str(rules))
+    monkeypatch.setenv(ENV, make_hash("pw", iterations=1000))
     before = (data / "targets.parquet").read_bytes()
-    at = open_page()
+    at = open_page(admin=True)
     assert not any("只读" in i.value for i in at.info)
     at.button(key="whatif_save_targets").click().run()
     assert not at.exception, at.exception
     assert any("目标已保存" in s.value for s in at.success)
-    kept = list((data / "history").glob("targets-*.parquet"))
-    assert len(kept) == 1 and kept[0].read_bytes() == before
+    kept = data / "history" / "targets" / "初始.parquet"
+    assert kept.read_bytes() == before

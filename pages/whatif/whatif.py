@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, scenarios, targets, ui, whatif
+from cockpit import charts, filters, gate, scenarios, targets, ui, whatif
 from cockpit import format as fmt
 from cockpit.catalogue import BY_ID
 from cockpit.db import data_dir
@@ -174,7 +174,7 @@ table = targets.with_names(ui.q("targets_of_year", p))
 labels = {"year": "年份", "indicator_id": "指标代码", "name_cn": "指标", "unit": "单位",
           "scope_kind": "范围", "scope_code": "范围代码", "target_value": "目标值（按单位）",
           "source": "来源"}
-if targets.edit_allowed():
+if gate.is_admin():
     edited = st.data_editor(
         table.drop(columns=["year", "name_cn", "unit"]), num_rows="dynamic", hide_index=True,
         width="stretch", key="whatif_targets",
@@ -191,14 +191,15 @@ if targets.edit_allowed():
     if st.button("保存目标", type="primary", key="whatif_save_targets"):
         whole = targets.replace_year(targets.load(data_dir()), f.year, edited)
         try:
-            targets.save(whole, data_dir(), chains=chains, areas=list(ui.q("areas")["area_code"]))
+            targets.save(whole, data_dir(), user="管理员", chains=chains,
+                         areas=list(ui.q("areas")["area_code"]))
         except ValueError as err:
             st.error("目标未保存，请修正以下问题：")
             st.text(str(err))
         else:
-            st.success("目标已保存，上一版本已存档；各页面的完成率将按新目标计算。")
+            st.success("目标已保存，上一版本已存档（可在“数据管理 → 历史与回滚”恢复）；各页面的完成率将按新目标计算。")
 else:
     st.dataframe(table.drop(columns=["year"]), hide_index=True, width="stretch",
                  column_config={k: st.column_config.Column(v) for k, v in labels.items()})
-    st.info("目标表当前只读：在 config/rules.toml 的 [admin] 中设置 allow_target_edit = true 后可在此编辑"
-            "（管理员权限上线后改由管理员编辑）。来源为“示例默认值”的目标是示例数据的默认设定，请按实际下达的目标修改。")
+    st.info("目标表当前只读：管理员登录后可在此编辑，或在“数据管理”页导入年度目标模板。"
+            "来源为“示例默认值”的目标是示例数据的默认设定，请按实际下达的目标修改。")
