@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import filters, gate, ui
+from cockpit import filters, gate, present, ui
 
 st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon=":material/dashboard:",
                    layout="wide")
@@ -29,4 +29,5 @@ navigation = st.navigation(
 filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
 ui.brief_button()
 gate.login_box()
+present.setup(navigation)
 navigation.run()

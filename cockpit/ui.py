@@ -116,6 +116,9 @@ def _delta_style(c: Card) -> tuple[str, str]:
 
 
 def card_grid(cards: list[Card], per_row: int = 4, as_of: str = "") -> None:
+    from cockpit import present
+
+    per_row = present.cards_per_row(per_row)
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, c in zip(cols, cards[start:start + per_row]):
@@ -149,3 +152,62 @@ def brief_button() -> None:
                            file_name=name, mime="application/pdf", on_click="ignore",
                            icon=":material/picture_as_pdf:", key="brief_pdf",
                            help="A4 简报：主要指标表、自动生成的汇报稿、图表、需关注事项（生成约需 10 秒）")
+
+
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_stem(name: str) -> str:
+    """'<page>_<name>_<period>' for a table's download files (characters unsafe in file names dropped)."""
+    import re
+
+    from cockpit import filters, present
+
+    parts = [present.page_title(), name]
+    try:
+        f = filters.current()
+        parts.append(fmt.period_label(f.year, f.month))
+    except KeyError:
+        pass
+    return re.sub(r'[\\/:*?"<>|\s]+', "", "_".join(p for p in parts if p))
+
+
+def table(data, *, name: str, key: str, column_config: dict | None = None,
+          column_order: list[str] | None = None, export=None, **dataframe_kwargs) -> None:
+    """A table (`st.dataframe`, no index, full width) with compact 下载 Excel / 下载 CSV buttons beneath.
+
+    The files hold the shown columns in order, headed by their column-config labels (which carry the units),
+    with the values of `data` (or of `export`, the same columns unformatted, when `data` shows text made
+    for display): numbers stay numbers, Excel number formats follow the column formats, and text that
+    a spreadsheet would run as a formula is neutralised. Built only when clicked. Hidden in 演示模式.
+    """
+    from pandas.io.formats.style import Styler
+
+    from cockpit import exports, present
+
+    st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
+                 column_order=column_order, **dataframe_kwargs)
+    if present.active():
+        return
+    source = export if export is not None else (data.data if isinstance(data, Styler) else data)
+    frame, formats = exports.shown_frame(source, column_config, column_order)
+    stem = export_stem(name)
+    sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "数据"
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("下载 Excel", data=lambda: exports.xlsx_bytes({sheet: frame}, {sheet: formats}),
+                           file_name=f"{stem}.xlsx", mime=_XLSX_MIME, on_click="ignore",
+                           key=f"{key}_xlsx", type="tertiary", icon=":material/download:",
+                           help="下载本表（.xlsx，数值保留为数字，单位见表头）")
+        st.download_button("下载 CSV", data=lambda: exports.csv_bytes(frame), file_name=f"{stem}.csv",
+                           mime="text/csv", on_click="ignore", key=f"{key}_csv", type="tertiary",
+                           icon=":material/download:", help="下载本表（CSV，UTF-8 带 BOM，Excel 可直接打开）")
+
+
+def columns(spec, **kwargs) -> list:
+    """`st.columns`, except in 演示模式: stacked full-width containers (one idea per screen)."""
+    from cockpit import present
+
+    if present.active():
+        n = spec if isinstance(spec, int) else len(spec)
+        return [st.container() for _ in range(n)]
+    return st.columns(spec, **kwargs)

@@ -22,7 +22,7 @@ cards = overview_cards(
 )
 ui.card_grid(cards, as_of=fmt.period_label(f.year, f.month))
 
-left, right = st.columns([3, 2])
+left, right = ui.columns([3, 2])
 with left:
     trend = ui.q("output_trend", p)
     st.altair_chart(
