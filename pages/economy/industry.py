@@ -44,7 +44,7 @@ table = industry.sector_attribution(parts, measure)
 total = industry.total_growth(parts, measure)
 table["label"] = [f"{fmt.pp(d, 2)}（同比 {fmt.pct(y, signed=True)}）" if pd.notna(y)
                   else f"{fmt.pp(d, 2)}（新增）" for d, y in zip(table["pull_pp"], table["yoy_pct"])]
-left, right = st.columns([1, 1])
+left, right = ui.columns([1, 1])
 with left:
     st.altair_chart(
         charts.pull_bars(table, category="part", value="pull_pp", label="label",
@@ -52,9 +52,9 @@ with left:
         theme=None, width="stretch",
     )
 with right:
-    st.dataframe(
+    ui.table(
         table[["part", "current_wan", "yoy_pct", "pull_pp", "contribution_pct"]],
-        hide_index=True, width="stretch",
+        name=f"分{grouping}增长来源", key="ind_parts",
         column_config={
             "part": st.column_config.TextColumn(grouping),
             "current_wan": st.column_config.NumberColumn(f"{period}（万元）", format="%.0f"),
@@ -94,10 +94,10 @@ search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输�
 top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
 rows = industry.enterprise_table(ents, measure, industry.RANKINGS[ranking], n=int(top_n),
                                  search=search)
-st.dataframe(
+ui.table(
     rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
           "delta_wan", "yoy_pct", "pull_pp"]],
-    hide_index=True, width="stretch",
+    name="企业排行", key="ind_enterprises",
     column_config={
         "ent_name": st.column_config.TextColumn("企业名称"),
         "chain": st.column_config.TextColumn("产业链"),
