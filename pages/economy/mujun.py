@@ -83,10 +83,10 @@ columns = {
     "status": st.column_config.TextColumn("整治进度"),
 }
 ranked = ents.sort_values(["rank", "ent_id"])
-st.dataframe(
+ui.table(
     ranked[["rank", "ent_name", "chain", "area_name", "parcel_id", "n_enterprises", "score",
             "cls_label", *mujun.BY_KEY, "missing"]],
-    hide_index=True, width="stretch", height=420, column_config=columns,
+    name=f"{year}年亩均效益排名", key="mj_ranking", height=420, column_config=columns,
 )
 st.caption("同一地块上的企业合并为一个评价单元，排名、得分和各项指标均为该地块合计后的数值。")
 
@@ -102,8 +102,8 @@ st.text(f"{ent['ent_name']} · {ent['chain']} · {ent['area_name']} · 地块 {e
         f"（同地块参评企业 {int(ent['n_enterprises'])} 家）")
 c1, c2 = st.columns([3, 2])
 with c1:
-    st.dataframe(
-        mujun.indicator_table(ev, ent["unit_id"]), hide_index=True, width="stretch",
+    ui.table(
+        mujun.indicator_table(ev, ent["unit_id"]), name="企业指标得分", key="mj_indicators",
         column_config={
             "实际值": st.column_config.NumberColumn("实际值", format="%.2f"),
             "基准值": st.column_config.NumberColumn("基准值", format="%.2f"),
@@ -116,8 +116,9 @@ with c1:
                f"{ent['cls_label']}。{ev.benchmark_note}。")
 with c2:
     history = mujun.class_history(inputs, ent_id, years, cfg)
-    st.dataframe(
-        history[["year", "score", "rank", "units", "cls_label"]], hide_index=True, width="stretch",
+    ui.table(
+        history[["year", "score", "rank", "units", "cls_label"]], name="企业历年分类",
+        key="mj_history",
         column_config={
             "year": st.column_config.NumberColumn("年度", format="%d"),
             "score": st.column_config.NumberColumn("综合得分（分）", format="%.1f"),
@@ -152,10 +153,10 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
 st.subheader(f"{cfg.label('D')}名单")
 d_list = mujun.d_class_list(ev, ui.q("mujun_parcel_actions"))
 d_list = d_list[d_list["ent_id"].isin(ents["ent_id"])]
-st.dataframe(
+ui.table(
     d_list[["ent_name", "chain", "area_name", "parcel_id", "land_mu", "score", "rank",
             "tax_per_mu", "va_per_mu", "action_id", "action_year", "method", "status"]],
-    hide_index=True, width="stretch", column_config=columns,
+    name=f"{year}年{cfg.label('D')}名单", key="mj_d_list", column_config=columns,
 )
 st.caption("整治编号、方式和进度来自低效用地整治台账（该地块最近一次整治）；空白表示地块尚未列入整治，"
            "详见“低效用地”页面。")
