@@ -107,5 +107,8 @@ def shown_frame(df: pd.DataFrame, column_config: dict | None = None,
             formats[labels[c]] = number_format
         if isinstance(out[c].dtype, pd.DatetimeTZDtype):
             out[c] = out[c].dt.tz_localize(None)
+        if (labels[c] not in formats and pd.api.types.is_datetime64_any_dtype(out[c])
+                and (out[c].dropna() == out[c].dropna().dt.normalize()).all()):
+            formats[labels[c]] = "yyyy-mm-dd"
     return out.rename(columns=labels), formats
 

@@ -46,9 +46,9 @@ COLUMNS = {
 }
 
 
-def hazard_table(df, height="auto"):
-    st.dataframe(safety.register_view(df)[list(COLUMNS)], hide_index=True, column_config=COLUMNS, width="stretch",
-                 height=height)
+def hazard_table(df, *, name: str, key: str, height="auto"):
+    ui.table(safety.register_view(df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
+             height=height, export=df[list(COLUMNS)])
 
 
 st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
@@ -57,12 +57,12 @@ ages = safety.age_summary(register)
 if overdue.empty:
     st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
 else:
-    hazard_table(overdue)
+    hazard_table(overdue, name="到期未整改隐患", key="safety_overdue")
 st.caption(f"期末未整改隐患 {fmt.count(ages['open'])}，平均已存在 {fmt.num(ages['mean_days'], 1)} 天，"
            f"最长 {fmt.count(ages['max_days'], '天')}。{safety.DEFINITIONS['隐患时长']}")
 
 # --- trend and breakdowns ---
-left, right = st.columns([3, 2])
+left, right = ui.columns([3, 2])
 with left:
     st.altair_chart(
         charts.flows_and_stock(ui.q("hazard_monthly", p), x="month",
@@ -84,7 +84,7 @@ with right:
     )
 
 st.subheader("隐患钻取：按类别、企业查看清单")
-pick_col, list_col = st.columns([2, 3])
+pick_col, list_col = ui.columns([2, 3])
 with pick_col:
     event = st.altair_chart(
         charts.selectable_stacked_bars(safety.breakdown(breakdown, "类别"), category="member",
@@ -112,15 +112,15 @@ with list_col:
     scope = "、".join(x for x in (category and f"类别：{category}",
                                   ent_id and f"企业：{ent_names[ent_id]}") if x) or "全部隐患"
     st.caption(f"{scope} · 共 {fmt.count(len(chosen), '条')}（本期发现或期末未整改）")
-    hazard_table(chosen, height=420)
+    hazard_table(chosen, name="隐患清单", key="safety_register", height=420)
 
 # --- accidents, training ---
 st.subheader("事故与培训")
-acc_col, train_col = st.columns(2)
+acc_col, train_col = ui.columns(2)
 accidents = ui.q("safety_accidents", p)
 with acc_col:
-    st.dataframe(
-        accidents, hide_index=True, width="stretch",
+    ui.table(
+        accidents, name="生产安全事故", key="safety_accidents",
         column_order=["year", "accidents", "deaths", "injuries", "loss_wan"],
         column_config={
             "year": st.column_config.NumberColumn("年份", format="%d"),
@@ -134,8 +134,8 @@ with acc_col:
     st.caption(f"最近一起事故（截至期末）：{fmt.date(last_accident.iloc[0])}。"
                "生产安全事故目标为零；按当前筛选范围内企业统计。")
 with train_col:
-    st.dataframe(
-        ui.q("safety_training", p), hide_index=True, width="stretch",
+    ui.table(
+        ui.q("safety_training", p), name="安全培训与演练", key="safety_training",
         column_config={
             "year": st.column_config.NumberColumn("年份", format="%d"),
             "kind": st.column_config.TextColumn("类型"),
@@ -149,7 +149,7 @@ with train_col:
 st.subheader("化工集聚区安全风险等级")
 graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
 bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
-grade_col, table_col = st.columns([3, 2])
+grade_col, table_col = ui.columns([3, 2])
 with grade_col:
     if graded.empty:
         st.info("截至期末尚无评估记录。")
@@ -168,8 +168,8 @@ with table_col:
                     f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
                     f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
                     + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。"))
-        st.dataframe(
-            graded, hide_index=True, width="stretch",
+        ui.table(
+            graded, name="化工集聚区风险评估", key="safety_grades",
             column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
             column_config={
                 "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
@@ -188,7 +188,7 @@ st.subheader("减污降碳")
 trend = safety.intensity_trend(ui.q("safety_energy_emission", p))
 ui.card_grid(safety.env_cards(trend, year=f.year, month=f.month, rules=rules), per_row=2,
              as_of=period)
-e_col, m_col = st.columns(2)
+e_col, m_col = ui.columns(2)
 with e_col:
     st.altair_chart(
         charts.ytd_trend(trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
