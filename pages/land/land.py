@@ -23,7 +23,7 @@ actions = ui.q("land_actions_status", p)
 this_year = actions[actions["plan_year"] == f.year]
 totals = land.status_totals(this_year)
 
-left, right = st.columns([1, 2])
+left, right = ui.columns([1, 2])
 with left:
     ui.card(make_card("land_reclaimed", kpi["current"], kpi["previous"], month=f.month,
                       targets=targets, rules=rules), as_of=period)
@@ -53,10 +53,10 @@ parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "�
 
 with parcels:
     show = land.with_uplift(actions)
-    st.dataframe(
+    ui.table(
         show[["action_id", "area_name", "parcel_id", "area_mu", "method", "status", "ent_before",
               "mujun_tax_before_wan", "new_use", "mujun_tax_after_wan", "uplift", "date_accepted"]],
-        hide_index=True, width="stretch",
+        name="整治地块", key="land_parcels",
         column_config={
             "action_id": st.column_config.TextColumn("编号"),
             "area_name": st.column_config.TextColumn("片区"),
@@ -85,10 +85,10 @@ with candidates:
     st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均效益评价 D 类（{cfg.names['D']}）企业，"
                 f"以及亩均税收低于 **{floor:g} 万元/亩** 的企业，共 {len(pool)} 家、"
                 f"用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
-    st.dataframe(
+    ui.table(
         pool[["ent_name", "reason", "sector_name", "area_name", "parcel_id", "land_mu",
               "mujun_tax_wan_per_mu", "mujun_score"]],
-        hide_index=True, width="stretch",
+        name=f"{f.year + 1}年整治候选企业", key="land_candidates",
         column_config={
             "ent_name": st.column_config.TextColumn("企业"),
             "reason": st.column_config.TextColumn("入池原因"),
@@ -108,10 +108,10 @@ with vacant:
     free = plots[plots["is_available"]]
     st.markdown(f"可供二次招商的闲置地块 **{len(free)}** 宗，共 **{fmt.mu(free['area_mu'].sum())}**；"
                 f"另有 {len(plots) - len(free)} 宗正在收回 / 收购中。")
-    st.dataframe(
+    ui.table(
         plots[["parcel_id", "area_name", "area_mu", "is_available", "method", "status", "ent_before",
                "new_use"]],
-        hide_index=True, width="stretch",
+        name="闲置地块", key="land_vacant",
         column_config={
             "parcel_id": st.column_config.TextColumn("地块"),
             "area_name": st.column_config.TextColumn("片区"),
@@ -133,3 +133,6 @@ with plot:
                                                 "method": "整治方式"}),
                     theme=None, width="stretch")
     st.caption("示意坐标（单位 100 米，无地图底图），仅表示地块相对位置。")
+    if len(parcels_map) and parcels_map["parcels_in_scope"].iloc[0] > len(parcels_map):
+        st.caption(f"范围内共 {parcels_map['parcels_in_scope'].iloc[0]:,} 个地块，图中显示闲置、整治中、已整治地块"
+                   f"及面积最大的在用地块，共 {len(parcels_map):,} 个。")
