@@ -30,16 +30,16 @@ with growth:
                        horizontal=True, key="invest_measure")
     name = pr.INVEST_MEASURES[measure]
     trend = ui.q("invest_trend", p)
-    left, right = st.columns([3, 2])
+    left, right = ui.columns([3, 2])
     with left:
         st.altair_chart(charts.ytd_trend(trend, value=f"{measure}_ytd_wan",
                                          title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）"),
                         theme=None, width="stretch")
     with right:
         table = pr.ytd_yoy(trend, f.year)
-        st.dataframe(
-            table[["month", f"{measure}_ytd_wan", f"{measure}_yoy_pct"]], hide_index=True,
-            width="stretch", height=320,
+        ui.table(
+            table[["month", f"{measure}_ytd_wan", f"{measure}_yoy_pct"]], name=f"{name}累计与同比",
+            key="invest_ytd", height=320,
             column_config={
                 "month": st.column_config.NumberColumn("截至月份", format="1—%d月"),
                 f"{measure}_ytd_wan": st.column_config.NumberColumn(f"{name}累计（万元）", **WAN),
@@ -53,7 +53,7 @@ with growth:
     att = attribute(parts[parts["dimension"] == dim], key="part", current="invest_wan",
                     previous="invest_ly_wan")
     att["label"] = pr.growth_labels(att)
-    left, right = st.columns([1, 1])
+    left, right = ui.columns([1, 1])
     with left:
         st.altair_chart(
             charts.ranked_bars(att, category="part", value="invest_wan", scale=1e4, unit="亿元",
@@ -62,9 +62,9 @@ with growth:
     with right:
         movers = pr.top_movers(ui.q("invest_by_project", p), n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
-        st.dataframe(
+        ui.table(
             movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
-            hide_index=True, width="stretch",
+            name="增减最多的项目", key="invest_movers",
             column_config={
                 "project_name": st.column_config.TextColumn("项目"),
                 "kind": st.column_config.TextColumn("类型"),
@@ -94,21 +94,21 @@ with pipeline:
     active = pr.active_in_year(pipe, f.year, as_of)
     fun = pr.funnel(active, as_of, kind)
     fun["label"] = pr.funnel_labels(fun)
-    left, right = st.columns([3, 2])
+    left, right = ui.columns([3, 2])
     with left:
         st.altair_chart(charts.funnel_bars(fun, stage="stage", value="reached_count", unit="个",
                                            title=f"{kind}项目推进漏斗（截至{period}末，个 · 计划总投资亿元）",
                                            label="label"),
                         theme=None, width="stretch")
     with right:
-        st.dataframe(fun[["stage", "reached_count", "current_count", "reached_invest_wan"]],
-                     hide_index=True, width="stretch",
-                     column_config={
-                         "stage": st.column_config.TextColumn("阶段"),
-                         "reached_count": st.column_config.NumberColumn("已达到（个）"),
-                         "current_count": st.column_config.NumberColumn("处于该阶段（个）"),
-                         "reached_invest_wan": st.column_config.NumberColumn("计划总投资（万元）", **WAN),
-                     })
+        ui.table(fun[["stage", "reached_count", "current_count", "reached_invest_wan"]],
+                 name=f"{kind}项目推进漏斗", key="invest_funnel",
+                 column_config={
+                     "stage": st.column_config.TextColumn("阶段"),
+                     "reached_count": st.column_config.NumberColumn("已达到（个）"),
+                     "current_count": st.column_config.NumberColumn("处于该阶段（个）"),
+                     "reached_invest_wan": st.column_config.NumberColumn("计划总投资（万元）", **WAN),
+                 })
     st.caption(f"漏斗范围：截至{period}末已谋划、且未在{f.year}年以前投产（竣工）的项目。"
                "“已达到”= 该阶段日期不晚于期末；在谈 = 已洽谈未签约。基础设施、平台提升项目只有谋划、开工、竣工。")
 
@@ -118,10 +118,10 @@ with lag:
     st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{len(late)}** 项"
                 f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
     late["light"] = pr.lag_texts(late)
-    st.dataframe(
+    ui.table(
         late[["light", "project_name", "milestone", "plan_date", "months_late"]]
         .style.map(pr.lag_cell_style, subset=["light"]),
-        hide_index=True, width="stretch",
+        name="滞后项目", key="invest_lagging",
         column_config={
             "light": st.column_config.TextColumn("预警"),
             "project_name": st.column_config.TextColumn("项目"),
@@ -146,10 +146,10 @@ with bonds:
     table = pr.bond_table(ui.q("bond_progress", p), f.month, rules.status)
     st.markdown(f"**专项债项目：申报 → 获批 → 到位 → 支出**（截至{period}末，时序进度 "
                 f"{fmt.pct(metrics.schedule_progress(f.month))}）")
-    st.dataframe(
+    ui.table(
         table[["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
                "approved_wan", "received_wan", "spent_wan", "spend_pct", "status"]],
-        hide_index=True, width="stretch",
+        name="专项债项目", key="invest_bonds",
         column_config={
             "project_name": st.column_config.TextColumn("项目"),
             "bond_year": st.column_config.NumberColumn("批次年度", format="%d"),
@@ -181,10 +181,10 @@ with detail:
         c2.metric("计划总投资", fmt.yi(proj["total_invest_wan"]), help="项目计划总投资（万元 ÷ 10000）。")
         c3.metric("项目类型", proj["kind"])
         st.text(f"{proj['project_name']} · {proj['area_name']} · {proj['note'] or ''}")
-        st.dataframe(pr.stage_dates(proj, as_of), hide_index=True,
-                     column_config={"stage": st.column_config.TextColumn("阶段"),
-                                    "date": st.column_config.TextColumn("达到日期"),
-                                    "plan_date": st.column_config.TextColumn("计划日期")})
+        ui.table(pr.stage_dates(proj, as_of), name="项目节点", key="invest_stages",
+                 column_config={"stage": st.column_config.TextColumn("阶段"),
+                                "date": st.column_config.TextColumn("达到日期"),
+                                "plan_date": st.column_config.TextColumn("计划日期")})
         monthly = ui.q("project_monthly", p, project_id=pid)
         if monthly.empty:
             st.caption(f"截至{period}末该项目尚无完成投资。")
