@@ -425,13 +425,18 @@ def class_shares(df: pd.DataFrame, *, category: str, cls: str, count: str, share
 
 def score_histogram(df: pd.DataFrame, *, score: str, cls: str, order: list[str], title: str,
                     step: float = 25.0) -> alt.Chart:
-    """Distribution of scores (分) in bins of `step`, stacked by class."""
-    data = _check(df[[score, cls]].dropna(subset=[score]).copy())
+    """Distribution of scores (分) in bins of `step`, stacked by class (binned here: one row per bin and
+    class reaches the browser, however many units there are)."""
+    scores = df[[score, cls]].dropna(subset=[score])
+    start = (scores[score] // step) * step
+    data = _check(scores.assign(bin_start=start, bin_end=start + step)
+                  .groupby(["bin_start", "bin_end", cls], as_index=False).size().rename(columns={"size": "n"}))
     return alt.Chart(data, title=title).mark_bar().encode(
-        x=alt.X(f"{score}:Q", bin=alt.Bin(step=step), title="综合得分（分）"),
-        y=alt.Y("count():Q", title="评价单元（个）"),
+        x=alt.X("bin_start:Q", bin="binned", title="综合得分（分）"),
+        x2="bin_end:Q",
+        y=alt.Y("sum(n):Q", title="评价单元（个）"),
         color=alt.Color(f"{cls}:N", scale=alt.Scale(domain=order, range=CLASS_COLORS[:len(order)]),
                         title=None),
         order=alt.Order(f"{cls}:N"),
-        tooltip=[alt.Tooltip(f"{cls}:N", title="分类"), alt.Tooltip("count():Q", title="单元数（个）")],
+        tooltip=[alt.Tooltip(f"{cls}:N", title="分类"), alt.Tooltip("sum(n):Q", title="单元数（个）")],
     ).properties(height=300)

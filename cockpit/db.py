@@ -24,6 +24,9 @@ MACRO_DIR = QUERY_DIR / "macros"
 SAMPLE_DIR = ROOT / "data"            # the shipped sample: read-only for the app
 DEFAULT_DATA_DIR = SAMPLE_DIR          # (old name, kept for callers that read the sample)
 WORKING_DIR = ROOT / "var" / "data"    # default working data directory, made from the sample
+# Tables are copied into memory when the parquet files together are at most this many MB (env
+# COCKPIT_IN_MEMORY_MAX_MB; 0 = always views); larger data stays on disk behind views.
+IN_MEMORY_MAX_MB = 2048
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
 TABLES = (
@@ -90,22 +93,41 @@ def _sql_literal(path: Path) -> str:
 class Database:
     """One DuckDB connection per process; each query runs on its own cursor (thread-safe use)."""
 
-    def __init__(self, directory: Path | None = None):
+    def __init__(self, directory: Path | None = None, in_memory: bool | None = None):
         self.directory = Path(directory or data_dir()).resolve()
         self._lock = threading.Lock()
-        self.con = duckdb.connect(":memory:")
+        self.in_memory = _fits_in_memory(self.directory) if in_memory is None else in_memory
+        self._version = self.data_version()
+        self.con = self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        """A new locked-down connection: a table (in memory) or a view (read at every query) per file."""
+        con = duckdb.connect(":memory:")
+        kind = "table" if self.in_memory else "view"
         for table in TABLES:
             path = self.directory / f"{table}.parquet"
             if path.exists():
-                self.con.execute(
-                    f"create view {table} as select * from read_parquet({_sql_literal(path)})"
-                )
+                con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
         for macro in sorted(MACRO_DIR.glob("*.sql")):
-            self.con.execute(macro.read_text(encoding="utf-8"))
+            con.execute(macro.read_text(encoding="utf-8"))
         # Lock down: only the data directory is readable; nothing can turn access back on.
-        self.con.execute(f"set allowed_directories=[{_sql_literal(self.directory)}]")
-        self.con.execute("set enable_external_access=false")
-        self.con.execute("set lock_configuration=true")
+        con.execute(f"set allowed_directories=[{_sql_literal(self.directory)}]")
+        con.execute("set enable_external_access=false")
+        con.execute("set lock_configuration=true")
+        return con
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        """The connection for the files as they are now: in-memory tables are reloaded (once, whichever
+        thread comes first) when the data version changed; queries already running finish on the old copy."""
+        if not self.in_memory:
+            return self.con
+        version = self.data_version()
+        if version != self._version:
+            with self._lock:
+                if version != self._version:
+                    self.con = self._connect()
+                    self._version = version
+        return self.con
 
     def data_version(self) -> str:
         """A short fingerprint of the data files (names, sizes, modification times).
@@ -132,11 +154,17 @@ class Database:
         if missing:
             raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
         bound = {p: _bindable(params[p]) for p in spec.params}
-        cur = self.con.cursor()
+        cur = self._current().cursor()
         try:
             return cur.execute(spec.sql, bound).df()
         finally:
             cur.close()
+
+
+def _fits_in_memory(directory: Path) -> bool:
+    limit_mb = float(os.environ.get("COCKPIT_IN_MEMORY_MAX_MB", IN_MEMORY_MAX_MB))
+    size = sum(p.stat().st_size for t in TABLES if (p := directory / f"{t}.parquet").exists())
+    return size <= limit_mb * 1e6
 
 
 def _bindable(value):

@@ -36,6 +36,7 @@ _HELD = threading.local()  # how deep this thread is inside lock(): the file loc
 # Fault injection for the crash tests: the process exits abruptly when it reaches this step.
 CRASH_ENV = "COCKPIT_CRASH_AT"
 STEPS = ("locked", "temp_written", "snapshot_written", "replaced", "logged")
+OWN_DATA_MARKER = ".own_dataset"  # a directory holding its own dataset (cockpit.scale): never refreshed
 
 
 def _crash_point(step: str) -> None:
@@ -280,7 +281,7 @@ def ensure_working_dir(working: Path, sample: Path) -> Path:
     when the sample changes); once anything is imported it is never overwritten.
     """
     working, sample = Path(working), Path(sample)
-    if working.resolve() == sample.resolve():
+    if working.resolve() == sample.resolve() or (working / OWN_DATA_MARKER).exists():
         return working
     store = DataStore(working)
     with store.lock():
