@@ -45,8 +45,8 @@ else:
     st.markdown(f"{ui.status_badge(chosen.status)} {chosen.sentence}")
     pct_col = st.column_config.NumberColumn(format="%.1f")
     num_col = st.column_config.NumberColumn(format="%.2f")
-    st.dataframe(
-        whatif.goal_table(seeks), hide_index=True, width="stretch",
+    ui.table(
+        whatif.goal_table(seeks), name="目标测算", key="whatif_goal_table",
         column_config={"年度目标": num_col, "累计完成": num_col, "上年同期剩余月份": num_col,
                        "所需月均": num_col, "历史最高月": num_col, "完成率（%）": pct_col,
                        "时序进度（%）": pct_col, "所需同比（%）": pct_col},
@@ -126,9 +126,9 @@ def sector_sliders() -> None:
         pct_col = st.column_config.NumberColumn(format="%.1f")
         num_col = st.column_config.NumberColumn(format="%.2f")
         table = whatif.chain_table(projected)
-        st.dataframe(table, hide_index=True, width="stretch",
-                     column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
-                                    for c in table.columns if c != "产业链"})
+        ui.table(table, name="分产业链推演", key="whatif_chain_table",
+                 column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
+                                for c in table.columns if c != "产业链"})
         st.caption("拉动（个百分点）= 该产业链全年推演增量 ÷ 上年全年全区产值 × 100。")
     st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
 
@@ -147,9 +147,9 @@ def sector_sliders() -> None:
     compared = {**presets, **{n: s["growth"] for n, s in scenarios.load_custom(data_dir()).items()},
                 "当前假设": growth}
     table = scenarios.compare(base, compared, target_map)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.2f" if "亿元" in c else "%.1f")
-                                for c in table.columns if c != "情景"})
+    ui.table(table, name="情景对比", key="whatif_compare",
+             column_config={c: st.column_config.NumberColumn(format="%.2f" if "亿元" in c else "%.1f")
+                            for c in table.columns if c != "情景"})
 
 
 sector_sliders()
@@ -199,7 +199,7 @@ if gate.is_admin():
         else:
             st.success("目标已保存，上一版本已存档（可在“数据管理 → 历史与回滚”恢复）；各页面的完成率将按新目标计算。")
 else:
-    st.dataframe(table.drop(columns=["year"]), hide_index=True, width="stretch",
-                 column_config={k: st.column_config.Column(v) for k, v in labels.items()})
+    ui.table(table.drop(columns=["year"]), name=f"{f.year}年度目标表", key="whatif_targets_table",
+             column_config={k: st.column_config.Column(v) for k, v in labels.items()})
     st.info("目标表当前只读：管理员登录后可在此编辑，或在“数据管理”页导入年度目标模板。"
             "来源为“示例默认值”的目标是示例数据的默认设定，请按实际下达的目标修改。")
