@@ -3,7 +3,6 @@
 import streamlit as st
 
 from cockpit import gate, ui
-from cockpit.exports import csv_bytes
 from cockpit.ingest import check_file, import_file
 from cockpit.schema import SPECS
 from cockpit.store import DataStore
@@ -27,10 +26,7 @@ with tab_import:
         outcome = check_file(data, upload.name, directory, table)
         if not outcome.ok:
             st.error(f"文件被拒绝：共 {len(outcome.problems)} 个问题，未写入任何数据。请修改后重新上传。")
-            st.dataframe(outcome.problems, hide_index=True, width="stretch")
-            st.download_button("下载问题清单（CSV）", csv_bytes(outcome.problems),
-                               file_name=f"问题清单_{upload.name}.csv", mime="text/csv",
-                               on_click="ignore")
+            ui.table(outcome.problems, name="导入问题清单", key="import_problems")
         else:
             p = outcome.preview
             st.success(f"校验通过：{SPECS[outcome.table].title}，新增 {p.rows_new} 行，修改 {p.rows_changed} 行。"
@@ -38,12 +34,12 @@ with tab_import:
             left, right = st.columns(2)
             with left:
                 st.markdown("**按期间的行数变化**")
-                st.dataframe(p.summary, hide_index=True, width="stretch")
+                ui.table(p.summary, name="导入预览_行数变化", key="import_summary")
             with right:
                 st.markdown("**主要合计（导入前后）**")
-                st.dataframe(p.totals, hide_index=True, width="stretch",
-                             column_config={c: st.column_config.NumberColumn(c, format="%.2f")
-                                            for c in ("导入前", "导入后", "变化")})
+                ui.table(p.totals, name="导入预览_主要合计", key="import_totals",
+                         column_config={c: st.column_config.NumberColumn(c, format="%.2f")
+                                        for c in ("导入前", "导入后", "变化")})
             user = st.text_input("经办人", key="import_user", max_chars=20)
             if st.button("提交导入", type="primary", disabled=not user.strip()):
                 done = import_file(data, upload.name, directory, user=user.strip(), table=outcome.table)
@@ -52,7 +48,7 @@ with tab_import:
                                "各页面下次刷新即显示新数据。")
                 else:
                     st.error("提交时校验未通过（数据可能已被他人修改），未写入。")
-                    st.dataframe(done.problems, hide_index=True, width="stretch")
+                    ui.table(done.problems, name="提交问题清单", key="commit_problems")
 
 with tab_templates:
     st.markdown("每张表一个模板：中文表头（深蓝为必填）、“填写说明”页（单位、取值范围）、“代码表”页（行业、片区、指标代码）。")
@@ -67,7 +63,7 @@ with tab_history:
     if entries.empty:
         st.info("尚无导入记录。")
     else:
-        st.dataframe(entries, hide_index=True, width="stretch")
+        ui.table(entries, name="导入历史", key="import_history")
     st.markdown("**回滚**：把一张表恢复到任一保留的版本（回滚本身也记入历史，可再次回滚）。")
     table = st.selectbox("数据表 ", list(SPECS), key="rollback_table",
                          format_func=lambda t: f"{SPECS[t].title}（{t}）")
