@@ -39,5 +39,11 @@ system-deps:
 data: setup
 	$(PY) -m cockpit.sample
 
+# The benchmark (minutes; not part of `make test`): county data, then 200,000 enterprises (generated into
+# var/scale when missing). Results in bench/results/*.md and *.json.
+bench: setup
+	$(PY) -m bench.run --scales county --repeat 7 --out bench/results/county
+	$(PY) -m bench.run --scales province --repeat 3 --skip concurrency --out bench/results/province
+
 clean:
 	rm -rf $(VENV) .pytest_cache

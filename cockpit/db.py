@@ -27,6 +27,7 @@ WORKING_DIR = ROOT / "var" / "data"    # default working data directory, made fr
 # Tables are copied into memory when the parquet files together are at most this many MB (env
 # COCKPIT_IN_MEMORY_MAX_MB; 0 = always views); larger data stays on disk behind views.
 IN_MEMORY_MAX_MB = 2048
+SYNC_LOAD_MB = 32  # up to this size the tables load before the first query; larger ones in the background
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
 TABLES = (
@@ -97,13 +98,42 @@ class Database:
         self.directory = Path(directory or data_dir()).resolve()
         self._lock = threading.Lock()
         self.in_memory = _fits_in_memory(self.directory) if in_memory is None else in_memory
-        self._version = self.data_version()
-        self.con = self._connect()
+        self._loaded = threading.Event()
+        self._open(self.data_version())
 
-    def _connect(self) -> duckdb.DuckDBPyConnection:
+    def _open(self, version: str) -> None:
+        """Serve `version` of the files: in memory when small (loaded here), else views at once and, when
+        the data fits in memory, the tables loaded by a background thread that swaps them in when done."""
+        self._loaded.clear()
+        self._version = version
+        if not self.in_memory:
+            self.con = self._connect(in_memory=False)
+            self._loaded.set()
+        elif _size_mb(self.directory) <= SYNC_LOAD_MB:
+            self.con = self._connect(in_memory=True)
+            self._loaded.set()
+        else:
+            self.con = self._connect(in_memory=False)
+            threading.Thread(target=self._load, args=(version,), daemon=True, name="cockpit-load").start()
+
+    def _load(self, version: str) -> None:
+        try:
+            con = self._connect(in_memory=True)
+        except Exception:  # noqa: BLE001 - e.g. files replaced meanwhile: the views keep serving
+            return
+        with self._lock:
+            if self._version == version:
+                self.con = con
+                self._loaded.set()
+
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """Block until the in-memory tables (if any) serve the queries; True when they do."""
+        return self._loaded.wait(timeout)
+
+    def _connect(self, in_memory: bool) -> duckdb.DuckDBPyConnection:
         """A new locked-down connection: a table (in memory) or a view (read at every query) per file."""
         con = duckdb.connect(":memory:")
-        kind = "table" if self.in_memory else "view"
+        kind = "table" if in_memory else "view"
         for table in TABLES:
             path = self.directory / f"{table}.parquet"
             if path.exists():
@@ -125,8 +155,7 @@ class Database:
         if version != self._version:
             with self._lock:
                 if version != self._version:
-                    self.con = self._connect()
-                    self._version = version
+                    self._open(version)
         return self.con
 
     def data_version(self) -> str:
@@ -161,10 +190,12 @@ class Database:
             cur.close()
 
 
+def _size_mb(directory: Path) -> float:
+    return sum(p.stat().st_size for t in TABLES if (p := directory / f"{t}.parquet").exists()) / 1e6
+
+
 def _fits_in_memory(directory: Path) -> bool:
-    limit_mb = float(os.environ.get("COCKPIT_IN_MEMORY_MAX_MB", IN_MEMORY_MAX_MB))
-    size = sum(p.stat().st_size for t in TABLES if (p := directory / f"{t}.parquet").exists())
-    return size <= limit_mb * 1e6
+    return _size_mb(directory) <= float(os.environ.get("COCKPIT_IN_MEMORY_MAX_MB", IN_MEMORY_MAX_MB))
 
 
 def _bindable(value):

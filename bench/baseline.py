@@ -1,0 +1,104 @@
+"""The 总览's heavy computation in plain pandas: the baseline the DuckDB queries are measured against.
+
+Covers the four named queries of the 总览 that scan the monthly facts (industry_kpis, output_trend,
+output_by_chain, investment_kpis) with the same filter semantics; the frames are loaded once beforehand
+(the best case for pandas: no file reading inside the timed part). `overview` returns the same numbers
+as `overview_duckdb` (tests/test_bench.py checks that on the shipped data).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+QUERIES = ("industry_kpis", "output_trend", "output_by_chain", "investment_kpis")
+COLUMNS = {
+    "enterprise_month": ["ent_id", "year", "month", "output_wan", "value_added_wan"],
+    "enterprises": ["ent_id", "sector_code", "area_code", "land_mu", "is_high_tech"],
+    "sectors": ["sector_code", "chain"],
+    "project_month": ["project_id", "year", "month", "invest_wan"],
+    "projects": ["project_id", "sector_code", "area_code", "is_industrial", "is_high_tech"],
+    "county_month": ["year", "month", "county_output_wan"],
+}
+
+
+def load(directory: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(Path(directory) / f"{t}.parquet", columns=c) for t, c in COLUMNS.items()}
+
+
+def _scope(df: pd.DataFrame, p: dict) -> pd.Series:
+    keep = pd.Series(True, index=df.index)
+    if p["chains"]:
+        keep &= df["chain"].isin(p["chains"])
+    if p["sectors"]:
+        keep &= df["sector_code"].isin(p["sectors"])
+    if p["areas"]:
+        keep &= df["area_code"].isin(p["areas"])
+    if p["high_tech_only"]:
+        keep &= df["is_high_tech"].astype(bool)
+    return keep
+
+
+def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame]:
+    year, month = p["year"], p["month"]
+    ents = frames["enterprises"].merge(frames["sectors"], on="sector_code")
+    ents = ents[_scope(ents, p)]
+    em = frames["enterprise_month"]
+    two = em[em["year"].isin([year, year - 1])]
+    facts = two[two["month"] <= month].merge(ents, on="ent_id")
+
+    # industry_kpis
+    g = facts.groupby("year")
+    sums = pd.DataFrame({
+        "output_wan": g["output_wan"].sum(), "value_added_wan": g["value_added_wan"].sum(),
+        "high_tech_va_wan": facts[facts["is_high_tech"]].groupby("year")["value_added_wan"].sum(),
+        "output_month_wan": facts[facts["month"] == month].groupby("year")["output_wan"].sum(),
+        "value_added_month_wan": facts[facts["month"] == month].groupby("year")["value_added_wan"].sum(),
+        "enterprise_count": g["ent_id"].nunique(),
+        "land_mu": facts.drop_duplicates(["year", "ent_id"]).groupby("year")["land_mu"].sum(),
+    })
+    county = frames["county_month"]
+    county = county[county["year"].isin([year, year - 1]) & (county["month"] <= month)]
+    sums["high_tech_va_wan"] = sums["high_tech_va_wan"].fillna(0)  # 0 in a year with data, null without
+    kpis = pd.DataFrame({"year": [year, year - 1]}).merge(sums, left_on="year", right_index=True, how="left")
+    kpis["enterprise_count"] = kpis["enterprise_count"].fillna(0)
+    kpis["mujun_va_wan_per_mu"] = kpis["value_added_wan"] / kpis["land_mu"].where(kpis["land_mu"] != 0)
+    kpis = kpis.merge(county.groupby("year")["county_output_wan"].sum(), left_on="year", right_index=True,
+                      how="left")
+
+    # output_trend
+    trend_rows = em[((em["year"] == year) & (em["month"] <= month)) | (em["year"] == year - 1)]
+    trend = (trend_rows.merge(ents[["ent_id"]], on="ent_id").groupby(["year", "month"], as_index=False)
+             [["output_wan", "value_added_wan"]].sum().sort_values(["year", "month"]))
+    trend["output_ytd_wan"] = trend.groupby("year")["output_wan"].cumsum()
+    trend["value_added_ytd_wan"] = trend.groupby("year")["value_added_wan"].cumsum()
+
+    # output_by_chain
+    by_chain = facts.pivot_table(index="chain", columns="year", values="output_wan", aggfunc="sum", fill_value=0)
+    by_chain = pd.DataFrame({"chain": by_chain.index,
+                             "output_wan": by_chain.get(year, 0), "output_ly_wan": by_chain.get(year - 1, 0)})
+    by_chain = by_chain.sort_values("output_wan", ascending=False).reset_index(drop=True)
+
+    # investment_kpis
+    projects = frames["projects"].merge(frames["sectors"], on="sector_code", how="left")
+    projects = projects[_scope(projects, p)]
+    pm = frames["project_month"]
+    done = pm[pm["year"].isin([year, year - 1]) & (pm["month"] <= month)].merge(projects, on="project_id")
+    g = done.groupby("year")
+    inv = pd.DataFrame({
+        "fai_wan": g["invest_wan"].sum(),
+        "industrial_invest_wan": done[done["is_industrial"]].groupby("year")["invest_wan"].sum(),
+        "high_tech_invest_wan": done[done["is_high_tech"]].groupby("year")["invest_wan"].sum(),
+        "project_count": done[done["invest_wan"] > 0].groupby("year")["project_id"].nunique(),
+    })
+    inv[["industrial_invest_wan", "high_tech_invest_wan"]] = inv[["industrial_invest_wan",
+                                                                  "high_tech_invest_wan"]].fillna(0)
+    invest = pd.DataFrame({"year": [year, year - 1]}).merge(inv, left_on="year", right_index=True, how="left")
+    invest["project_count"] = invest["project_count"].fillna(0)
+    return {"industry_kpis": kpis, "output_trend": trend.reset_index(drop=True), "output_by_chain": by_chain,
+            "investment_kpis": invest}
+
+
+def overview_duckdb(db, p: dict) -> dict[str, pd.DataFrame]:
+    return {name: db.run(name, p) for name in QUERIES}

@@ -1,0 +1,379 @@
+"""The benchmark: named queries, page reruns, browser clicks, cold start, memory, pandas baseline, load.
+
+    python -m bench.run                       # county (shipped sample) and provincial (var/scale) data
+    python -m bench.run --scales county --repeat 3 --skip browser,load
+
+Writes bench/results/latest.json and bench/results/latest.md (or --out) (median, spread, ratios). Timings are wall
+clock on a shared machine: read medians and ratios, not single runs. The provincial data is made by
+`python -m cockpit.scale` when its directory is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench import baseline  # noqa: E402
+from cockpit.db import SAMPLE_DIR, Database, query_names  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+PAGES = {  # url_path → script, as registered in app.py
+    "overview": "pages/overview/overview.py", "industry": "pages/economy/industry.py",
+    "mujun": "pages/economy/mujun.py", "safety": "pages/safety/safety.py", "whatif": "pages/whatif/whatif.py",
+    "invest": "pages/invest/projects.py", "land": "pages/land/land.py",
+}
+CHAINS = ["新材料", "新装备", "健康医药", "新能源及电子信息"]
+
+
+def stats(samples: list[float]) -> dict:
+    """Median and spread (min, max, interquartile range) in milliseconds."""
+    ms = sorted(s * 1000 for s in samples)
+    q = statistics.quantiles(ms, n=4) if len(ms) >= 2 else [ms[0]] * 3
+    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(ms[0], 1),
+            "max_ms": round(ms[-1], 1), "iqr_ms": round(q[2] - q[0], 1), "n": len(ms)}
+
+
+def timed(fn, repeat: int, warm: int = 1) -> dict:
+    for _ in range(warm):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t0)
+    return stats(samples)
+
+
+def default_params(db: Database) -> dict:
+    """The filter bar's defaults (latest year, its last month, no filters) and a value for each extra."""
+    periods = db.run("data_periods")
+    year = int(periods["year"].max())
+    month = int(periods.loc[periods["year"] == year, "last_month"].iloc[0])
+    project = db.run("project_list", {"year": year, "month": month, "chains": [], "sectors": [], "areas": [],
+                                      "high_tech_only": False})
+    return {"year": year, "month": month, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
+            "by": "chain", "category": "", "ent_id": "", "eval_year": year - 1, "floor_wan_per_mu": 5.0,
+            "project_id": str(project["project_id"].iloc[0]) if len(project) else ""}
+
+
+# --------------------------------------------------------------------------------------------------
+
+def bench_load(directory: Path) -> dict:
+    """Opening the database: views only, and views plus tables copied into memory."""
+    out = {}
+    for label, in_memory in (("views", False), ("in_memory", True)):
+        t0 = time.perf_counter()
+        Database(directory, in_memory=in_memory).wait_loaded()
+        out[label] = round((time.perf_counter() - t0) * 1000, 1)
+    return out
+
+
+def bench_queries(directory: Path, repeat: int, in_memory: bool | None = None) -> dict:
+    db = Database(directory, in_memory=in_memory)
+    db.wait_loaded()
+    params = default_params(db)
+    out = {}
+    for name in query_names():
+        rows = len(db.run(name, params))
+        out[name] = {**timed(lambda: db.run(name, params), repeat, warm=0), "rows": rows}
+    return out
+
+
+def bench_baseline(directory: Path, repeat: int) -> dict:
+    """The 总览's computation: pandas on frames already in memory vs the same named queries in DuckDB."""
+    db = Database(directory)
+    db.wait_loaded()
+    params = default_params(db)
+    t0 = time.perf_counter()
+    frames = baseline.load(directory)
+    load_ms = (time.perf_counter() - t0) * 1000
+    pandas = timed(lambda: baseline.overview(frames, params), repeat)
+    duck = timed(lambda: baseline.overview_duckdb(db, params), repeat)
+    filtered = {**params, "chains": [CHAINS[0]]}
+    pandas_f = timed(lambda: baseline.overview(frames, filtered), repeat)
+    duck_f = timed(lambda: baseline.overview_duckdb(db, filtered), repeat)
+    return {"pandas_load_ms": round(load_ms, 1), "pandas": pandas, "duckdb": duck,
+            "ratio": round(pandas["median_ms"] / duck["median_ms"], 1),
+            "pandas_filtered": pandas_f, "duckdb_filtered": duck_f,
+            "ratio_filtered": round(pandas_f["median_ms"] / duck_f["median_ms"], 1)}
+
+
+def bench_pages(directory: Path, repeat: int, pages: list[str]) -> dict:
+    """Each page's full AppTest rerun after a 产业链 change: uncached (query cache cleared) and cached."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["COCKPIT_DATA_DIR"] = str(directory)
+    out = {}
+    for url in pages:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+        at.run()
+        if url != "overview":
+            at.switch_page(PAGES[url]).run()
+        cold, warm = [], []
+        for i in range(repeat + 1):
+            for bucket, clear in ((cold, True), (warm, False)):
+                if clear:
+                    st.cache_data.clear()
+                chains = [CHAINS[i % len(CHAINS)]] if bucket is cold else [CHAINS[(i + 1) % len(CHAINS)]]
+                if not clear:  # cached: the same value again after a round trip through the default
+                    at.multiselect(key="chain").set_value(chains).run()
+                    at.multiselect(key="chain").set_value([]).run()
+                t0 = time.perf_counter()
+                at.multiselect(key="chain").set_value(chains).run()
+                elapsed = time.perf_counter() - t0
+                if at.exception:
+                    raise RuntimeError(f"{url}: {at.exception}")
+                if i:  # the first round warms imports and the connection
+                    bucket.append(elapsed)
+                at.multiselect(key="chain").set_value([]).run()
+        out[url] = {"uncached": stats(cold), "cached": stats(warm)}
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# a real server: cold start, browser clicks, peak memory, concurrent sessions
+
+class Server:
+    """`streamlit run app.py` on a free loopback port with the given data directory (no warm-up)."""
+
+    def __init__(self, directory: Path):
+        from browser import free_port
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+               "--server.port", str(self.port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false"]
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "COCKPIT_DATA_DIR": str(directory)},
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_healthy(self, timeout: float = 120) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise TimeoutError("server did not start")
+
+    def peak_rss_mb(self) -> float:
+        """Peak resident memory of the server process (VmHWM)."""
+        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+        return float("nan")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+SETTLE_JS = """
+() => {
+  const app = document.querySelector('[data-testid=stApp]');
+  window.__seen = false; window.__done = null;
+  new MutationObserver(() => {
+    const s = app.getAttribute('data-test-script-state');
+    if (s === 'running') window.__seen = true;
+    else if (window.__seen && s === 'notRunning' && window.__done === null) window.__done = performance.now();
+  }).observe(app, {attributes: true});
+  return performance.now();
+}
+"""
+SETTLED_JS = ("() => window.__done !== null && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
+              " && [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))")
+
+
+def _settle(page) -> float:
+    """Wait until the rerun that a click started has finished and every chart is drawn; return the time."""
+    page.wait_for_function(SETTLED_JS, timeout=120_000)
+    return page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
+                         "() => r(performance.now()))))")
+
+
+def _toggle_chain(page, chain: str, select: bool) -> None:
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
+    if select:
+        box.locator("input").click()
+        page.get_by_role("option", name=chain, exact=True).click()
+        page.keyboard.press("Escape")
+    else:
+        box.get_by_role("button", name="Clear all").click()
+
+
+def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overview", "industry")) -> dict:
+    """Cold start to the first rendered page, click → charts settled per page, server peak memory."""
+    from playwright.sync_api import sync_playwright
+
+    from browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+
+    server = Server(directory)
+    out: dict = {}
+    try:
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+            page = context.new_page()
+            server.wait_healthy()
+            page.goto(server.base + "/", timeout=120_000)
+            wait_for_app(page, timeout=120_000)
+            page.wait_for_selector("[data-testid=stMetric]", timeout=120_000)
+            out["cold_start_ms"] = round((time.perf_counter() - server.started) * 1000, 1)
+            for url in pages:
+                page.goto(f"{server.base}/{url}" if url != "overview" else server.base + "/", timeout=120_000)
+                wait_for_app(page, timeout=120_000)
+                samples = []
+                for i in range(repeat + 1):
+                    for select in (True, False):
+                        t0 = page.evaluate(SETTLE_JS)
+                        _toggle_chain(page, CHAINS[i % len(CHAINS)], select)
+                        t1 = _settle(page)
+                        if i:
+                            samples.append((t1 - t0) / 1000)
+                assert page.locator("[data-testid=stException]").count() == 0, url
+                out[f"click_{url}"] = stats(samples)
+            context.close()
+            chromium.close()
+        out["server_peak_rss_mb"] = server.peak_rss_mb()
+    finally:
+        server.stop()
+    return out
+
+
+def bench_load_test(directory: Path, clients: int, seconds: float) -> dict:
+    """`clients` websocket sessions change the 产业链 filter in a loop for `seconds`; latency per rerun."""
+    from bench import wsclient
+
+    server = Server(directory)
+    try:
+        server.wait_healthy()
+        wsclient.run_once(server.base)  # the first session of a new server registers the pages
+        latencies: list[float] = []
+        errors: list[str] = []
+        lock = threading.Lock()
+        stop_at = time.time() + seconds
+
+        def worker(k: int) -> None:
+            try:
+                for lat, err in wsclient.filter_loop(server.base, CHAINS, stop_at, offset=k):
+                    with lock:
+                        latencies.append(lat)
+                        if err:
+                            errors.append(err)
+            except Exception as exc:  # a dropped connection counts as an error
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(seconds + 120)
+        ms = sorted(x * 1000 for x in latencies)
+        pct = (lambda q: round(ms[min(len(ms) - 1, int(q * len(ms)))], 1)) if ms else (lambda q: None)
+        return {"clients": clients, "seconds": seconds, "reruns": len(ms), "errors": len(errors),
+                "error_samples": errors[:5], "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
+                "max_ms": round(ms[-1], 1) if ms else None, "server_peak_rss_mb": server.peak_rss_mb()}
+    finally:
+        server.stop()
+
+
+# --------------------------------------------------------------------------------------------------
+
+def machine() -> dict:
+    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal:")), 0)
+    import duckdb
+    import pandas
+    import streamlit
+
+    return {"cpus": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "python": platform.python_version(),
+            "platform": platform.platform(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
+            "streamlit": streamlit.__version__}
+
+
+def scale_dir(enterprises: int, directory: Path) -> Path:
+    if not (directory / "enterprise_month.parquet").exists():
+        from cockpit import scale
+
+        scale.generate(enterprises, directory)
+    return directory
+
+
+def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seconds: float,
+        pages: list[str] | None = None) -> dict:
+    result = {"machine": machine(), "repeat": repeat, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "scales": {}}
+    for label, directory in scales.items():
+        r: dict = {"directory": str(directory)}
+        db = Database(directory, in_memory=False)
+        r["rows"] = {t: int(db.con.execute(f"select count(*) from {t}").fetchone()[0])
+                     for t in ("enterprises", "enterprise_month", "projects", "project_month", "hazards")}
+        step = lambda name: name not in skip  # noqa: E731
+        if step("load"):
+            r["open_database_ms"] = bench_load(directory)
+        if step("queries"):
+            r["queries_views"] = bench_queries(directory, repeat, in_memory=False)
+            r["queries"] = bench_queries(directory, repeat, in_memory=True)
+        if step("baseline"):
+            r["baseline_overview"] = bench_baseline(directory, repeat)
+        if step("pages"):
+            r["pages"] = bench_pages(directory, repeat, pages or list(PAGES))
+        if step("browser"):
+            r["browser"] = bench_browser(directory, repeat)
+        if step("concurrency"):
+            r["concurrency"] = bench_load_test(directory, clients, seconds)
+        result["scales"][label] = r
+        print(json.dumps({label: {k: v for k, v in r.items() if k not in ("queries", "queries_views")}},
+                         ensure_ascii=False)[:2000], file=sys.stderr)
+    return result
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="county,province")
+    ap.add_argument("--province-dir", default=str(ROOT / "var" / "scale"))
+    ap.add_argument("--enterprises", type=int, default=200_000)
+    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--skip", default="", help="comma list of: load, queries, baseline, pages, browser, concurrency")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--pages", default=",".join(PAGES), help="comma list of url paths for the AppTest reruns")
+    ap.add_argument("--out", default=str(RESULTS / "latest"))
+    args = ap.parse_args(argv)
+    scales = {}
+    for s in args.scales.split(","):
+        scales[s] = SAMPLE_DIR if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
+    result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
+                 pages=args.pages.split(","))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    from bench import report
+
+    out.with_suffix(".md").write_text(report.markdown(result), encoding="utf-8")
+    print(out.with_suffix(".md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
