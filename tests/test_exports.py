@@ -1,0 +1,162 @@
+"""Table downloads: the shown table → .xlsx / CSV (units in headers, numbers numeric, formulas neutralised),
+through `ui.table` on the real pages (AppTest) and in the browser."""
+
+import io
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pandas as pd
+import pytest
+import streamlit as st
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from browser import wait_for_app
+from conftest import ROOT
+from cockpit import exports, industry, safety
+from cockpit.store import OWN_DATA_MARKER
+
+PAGES = re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("%.2f", "0.00"), ("%.0f", "0"), ("%d", "0"), ("%+.1f", "+0.0;-0.0;0.0"),
+    ("%.1f%%", '0.0"%"'), ("1—%d月", '"1—"0"月"'), ("YYYY-MM-DD", "yyyy-mm-dd"),
+    (None, None), ("localized", None),
+])
+def test_excel_format(fmt, expected):
+    """Test that a Streamlit column format becomes the Excel number format showing the same text."""
+    assert exports.excel_format(fmt) == expected
+
+
+def test_shown_frame_keeps_values_and_takes_labels():
+    """Test that the export has the shown columns in order, labelled with units, hidden ones dropped."""
+    df = pd.DataFrame({"a": ["甲", "乙"], "v": [1.25, -3.0], "h": [1, 2], "d": pd.to_datetime(["2024-01-05", None])})
+    config = {"a": "企业", "v": st.column_config.NumberColumn("产值（万元）", format="%+.1f"), "h": None,
+              "d": st.column_config.TextColumn("日期")}
+    out, formats = exports.shown_frame(df, config, column_order=["v", "a", "h", "d"])
+    assert list(out.columns) == ["产值（万元）", "企业", "日期"]
+    assert out["产值（万元）"].tolist() == [1.25, -3.0]
+    assert formats == {"产值（万元）": "+0.0;-0.0;0.0", "日期": "yyyy-mm-dd"}
+
+
+def record_exports(monkeypatch) -> list:
+    """Capture what `ui.table` hands to the exporter on a page run: (frame, formats) per table shown."""
+    seen, real = [], exports.shown_frame
+
+    def spy(df, column_config=None, column_order=None):
+        seen.append(real(df, column_config, column_order))
+        return seen[-1]
+
+    monkeypatch.setattr(exports, "shown_frame", spy)
+    return seen
+
+
+def page_run(page: str, year: int = 2023, month: int = 12) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.selectbox(key="year").select(year).run()
+    at.selectbox(key="month").select(month).run()
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def read_xlsx(data: bytes, sheet: str) -> pd.DataFrame:
+    return pd.read_excel(io.BytesIO(data), sheet_name=sheet)
+
+
+def test_safety_accident_export_equals_the_query(monkeypatch, real_db):
+    """Test that the 安全生产 accident table's .xlsx reads back as the query result, headers with units."""
+    seen = record_exports(monkeypatch)
+    page_run("pages/safety/safety.py")
+    frame, formats = next(v for v in seen if "直接损失（万元）" in v[0].columns)
+    data = exports.xlsx_bytes({"生产安全事故": frame}, {"生产安全事故": formats})
+    back = read_xlsx(data, "生产安全事故")
+    params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False)
+    want = real_db.run("safety_accidents", params)[["year", "accidents", "deaths", "injuries", "loss_wan"]]
+    want.columns = ["年份", "事故（起，1—12月）", "死亡（人）", "受伤（人）", "直接损失（万元）"]
+    assert list(back.columns) == list(want.columns)
+    assert all(pd.api.types.is_numeric_dtype(back[c]) for c in back.columns)
+    pd.testing.assert_frame_equal(back, want.reset_index(drop=True), check_dtype=False)
+    sheet = load_workbook(io.BytesIO(data))["生产安全事故"]
+    assert sheet.freeze_panes == "A2" and sheet["E2"].number_format == "0.0"
+
+
+def test_safety_register_exports_dates_and_days_not_display_text(monkeypatch, real_db):
+    """Test that the overdue-hazard list exports real dates and whole day counts (the page shows text)."""
+    seen = record_exports(monkeypatch)
+    page_run("pages/safety/safety.py", 2024, 9)
+    frame, formats = next(v for v in seen if "逾期（天）" in v[0].columns)
+    back = read_xlsx(exports.xlsx_bytes({"隐患": frame}, {"隐患": formats}), "隐患")
+    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False,
+                  category="", ent_id="")
+    register = safety.annotate_hazards(real_db.run("hazard_list", params), safety.as_of_date(2024, 9))
+    overdue = register[register["status"] == safety.OVERDUE]
+    assert len(back) == len(overdue) > 0
+    assert pd.api.types.is_datetime64_any_dtype(back["发现日期"])
+    assert back["逾期（天）"].tolist() == overdue["overdue_days"].astype(int).tolist()
+    assert back["编号"].tolist() == overdue["hazard_id"].tolist()
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if "admin" not in p])
+def test_every_table_has_downloads(page):
+    """Test that every table a page shows has a 下载 Excel and a 下载 CSV button."""
+    at = page_run(page)
+    labels = [b.proto.label for b in at.get("download_button")]
+    tables = len(at.dataframe)
+    assert tables > 0 or page.endswith("overview.py")
+    assert labels.count("下载 Excel") == tables and labels.count("下载 CSV") == tables
+
+
+@pytest.fixture()
+def formula_names(tmp_path, monkeypatch):
+    """A working data copy whose enterprise names start with =, +, - or @."""
+    for f in (ROOT / "data").glob("*.parquet"):
+        shutil.copy(f, tmp_path / f.name)
+    (tmp_path / OWN_DATA_MARKER).write_text("test")
+    ents = pd.read_parquet(tmp_path / "enterprises.parquet")
+    starts = ["=", "+", "-", "@"]
+    ents["ent_name"] = [f"{starts[i % 4]}HYPERLINK(\"http://x\")" if i % 4 == 0 else f"{starts[i % 4]}{n}"
+                        for i, n in enumerate(ents["ent_name"])]
+    ents.to_parquet(tmp_path / "enterprises.parquet", index=False)
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def test_page_export_neutralises_formula_names(formula_names, monkeypatch):
+    """Test that the 工业经济 enterprise table's CSV has a BOM and every formula-like name is neutralised."""
+    seen = record_exports(monkeypatch)
+    at = page_run("pages/economy/industry.py")
+    frame, formats = next(v for v in seen if "企业名称" in v[0].columns)
+    shown = at.dataframe[-1].value["ent_name"].tolist()
+    assert shown and all(n[0] in "=+-@" for n in shown)
+    data = exports.csv_bytes(frame)
+    assert data.startswith(b"\xef\xbb\xbf")
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    assert back["企业名称"].tolist() == ["'" + n for n in shown]
+    assert pd.api.types.is_numeric_dtype(back["同比（%）"])
+    sheet = load_workbook(io.BytesIO(exports.xlsx_bytes({"企业": frame})))["企业"]
+    assert all(c.data_type == "s" and c.value.startswith("'") for (c,) in sheet.iter_rows(min_row=2, max_col=1))
+
+
+def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
+    """Test that 下载 Excel under the 工业经济 sector table downloads the table with numeric cells."""
+    page.goto(f"{app_url}/industry?year=2023&month={quote('1—12月')}")
+    wait_for_app(page)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="下载 Excel").first.click()
+    download = info.value
+    assert download.suggested_filename == "工业经济_分产业链增长来源_2023年1—12月.xlsx"
+    back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
+    params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False,
+                  by=industry.GROUPINGS["产业链"])
+    want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值")
+    assert list(back.columns) == ["产业链", "2023年1—12月（万元）", "同比（%）", "拉动（个百分点）", "贡献率（%）"]
+    assert back["产业链"].tolist() == want["part"].tolist()
+    assert back["2023年1—12月（万元）"].tolist() == pytest.approx(want["current_wan"].tolist())
+    assert back["拉动（个百分点）"].tolist() == pytest.approx(want["pull_pp"].tolist())
+    assert page.locator("[data-testid=stException]").count() == 0
