@@ -15,7 +15,8 @@ import time
 import urllib.request
 
 
-def wait_healthy(base: str, timeout: float = 60.0) -> None:
+def wait_healthy(base: str, timeout: float = 60.0, alive=lambda: True) -> None:
+    """Poll /_stcore/health until it answers 200; TimeoutError after `timeout` or once not `alive()`."""
     deadline = time.time() + timeout
     while True:
         try:
@@ -24,7 +25,7 @@ def wait_healthy(base: str, timeout: float = 60.0) -> None:
                     return
         except OSError:
             pass
-        if time.time() > deadline:
+        if time.time() > deadline or not alive():
             raise TimeoutError(f"{base} did not become healthy")
         time.sleep(0.2)
 

@@ -6,12 +6,7 @@ with scope as (
 ),
 
 months as (
-    select
-        y.year,
-        m.month
-    from (select unnest([$year, $year - 1]) as year) as y
-    cross join (select unnest(range(1, 13)) as month) as m
-    where y.year = $year - 1 or m.month <= $month
+    select * from trend_months($year, $month)
 ),
 
 monthly as (

@@ -2,12 +2,7 @@
 -- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
 -- grain: one row per year and month (累计 carried through months without 验收)
 with months as (
-    select
-        y.year,
-        m.month
-    from (select unnest([$year, $year - 1]) as year) as y
-    cross join (select unnest(range(1, 13)) as month) as m
-    where y.year = $year - 1 or m.month <= $month
+    select * from trend_months($year, $month)
 ),
 
 accepted as (

@@ -9,8 +9,7 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,24 +35,18 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
     cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+    log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.time() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.time() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit did not start:\n{out}")
-            time.sleep(0.2)
-        from cockpit.warmup import warm_up
+        from cockpit.warmup import wait_healthy, warm_up
 
+        try:
+            wait_healthy(base, timeout, alive=lambda: proc.poll() is None)
+        except TimeoutError:
+            log.seek(0)
+            raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace"))
         warm_up(base)  # the first session of a new server would otherwise see "Page not found"
         yield base
     finally:

@@ -1,6 +1,7 @@
 -- purpose: table macros that apply the shared filter bar (产业链, 行业, 片区, 高新) in one place
 -- params: none (macros take the filter values as arguments from each query)
--- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project
+-- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project;
+--        trend_months: one row per (year, month) of a two-year trend
 create macro scoped_enterprises(chains, sectors, areas, high_tech_only) as table
 select
     e.ent_id,
@@ -30,3 +31,12 @@ where (len(chains::varchar[]) = 0 or s.chain = any(chains::varchar[]))
   and (len(sectors::varchar[]) = 0 or p.sector_code = any(sectors::varchar[]))
   and (len(areas::varchar[]) = 0 or p.area_code = any(areas::varchar[]))
   and (not high_tech_only or p.is_high_tech);
+
+-- the months a "this year through $month against all of last year" trend shows, empty months included
+create macro trend_months(this_year, through_month) as table
+select
+    y.year,
+    m.month
+from (select unnest([this_year, this_year - 1]) as year) as y
+cross join (select unnest(range(1, 13)) as month) as m
+where y.year = this_year - 1 or m.month <= through_month;
