@@ -43,7 +43,7 @@ data: setup
 # var/scale when missing). Results in bench/results/*.md and *.json.
 bench: setup
 	$(PY) -m bench.run --scales county --repeat 7 --out bench/results/county
-	$(PY) -m bench.run --scales province --repeat 3 --skip concurrency --out bench/results/province
+	$(PY) -m bench.run --scales province --repeat 3 --skip views,concurrency --out bench/results/province
 
 clean:
 	rm -rf $(VENV) .pytest_cache

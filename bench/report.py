@@ -30,6 +30,9 @@ def markdown(result: dict) -> str:
                       + (f" ≤ {budget} ms |" if budget else ""),
                       "| --- | --- | --- |" + (" --- |" if budget else "")]
             for page, p in r["pages"].items():
+                if "error" in p:
+                    lines.append(f"| {page} | failed: `{p['error']}` | | " + ("|" if budget else ""))
+                    continue
                 ok = ("yes" if p["uncached"]["median_ms"] <= budget else "**no**") if budget else ""
                 lines.append(f"| {page} | {_s(p['uncached'])} | {_s(p['cached'])} |" + (f" {ok} |" if budget else ""))
             lines.append("")
@@ -39,7 +42,9 @@ def markdown(result: dict) -> str:
                       f"Server peak memory {b['server_peak_rss_mb']:.0f} MB.", ""]
             for key, st in b.items():
                 if key.startswith("click_"):
-                    lines.append(f"- click → charts settled, {key[6:]}: {_s(st)} ms")
+                    lines.append(f"- click → charts settled, {key[6:]}: {_s(st)} ms"
+                                 + (f" ({len(st['timeouts'])} clicks not settled in 30 s: {st['timeouts']})"
+                                    if st.get("timeouts") else ""))
             lines.append("")
         if "baseline_overview" in r:
             bl = r["baseline_overview"]
@@ -53,6 +58,8 @@ def markdown(result: dict) -> str:
             lines += [f"{c['clients']} websocket sessions changing 产业链 for {c['seconds']:.0f} s: {c['reruns']} reruns, "
                       f"{c['errors']} errors; latency p50 {c['p50_ms']} ms, p90 {c['p90_ms']} ms, p99 {c['p99_ms']} ms, "
                       f"max {c['max_ms']} ms; server peak memory {c['server_peak_rss_mb']:.0f} MB.", ""]
+        for step, err in r.get("errors", {}).items():
+            lines += [f"**{step} failed**: `{err}`", ""]
         if "queries" in r:
             lines += ["| query | rows | in memory (ms) | views over parquet (ms) |", "| --- | --- | --- | --- |"]
             views = r.get("queries_views", {})

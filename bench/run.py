@@ -113,35 +113,42 @@ def bench_baseline(directory: Path, repeat: int) -> dict:
 
 def bench_pages(directory: Path, repeat: int, pages: list[str]) -> dict:
     """Each page's full AppTest rerun after a 产业链 change: uncached (query cache cleared) and cached."""
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
     os.environ["COCKPIT_DATA_DIR"] = str(directory)
     out = {}
     for url in pages:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-        at.run()
-        if url != "overview":
-            at.switch_page(PAGES[url]).run()
-        cold, warm = [], []
-        for i in range(repeat + 1):
-            for bucket, clear in ((cold, True), (warm, False)):
-                if clear:
-                    st.cache_data.clear()
-                chains = [CHAINS[i % len(CHAINS)]] if bucket is cold else [CHAINS[(i + 1) % len(CHAINS)]]
-                if not clear:  # cached: the same value again after a round trip through the default
-                    at.multiselect(key="chain").set_value(chains).run()
-                    at.multiselect(key="chain").set_value([]).run()
-                t0 = time.perf_counter()
-                at.multiselect(key="chain").set_value(chains).run()
-                elapsed = time.perf_counter() - t0
-                if at.exception:
-                    raise RuntimeError(f"{url}: {at.exception}")
-                if i:  # the first round warms imports and the connection
-                    bucket.append(elapsed)
-                at.multiselect(key="chain").set_value([]).run()
-        out[url] = {"uncached": stats(cold), "cached": stats(warm)}
+        try:
+            out[url] = _bench_page(url, repeat)
+        except Exception as exc:  # noqa: BLE001 - one slow page must not hide the others
+            out[url] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
     return out
+
+
+def _bench_page(url: str, repeat: int) -> dict:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    if url != "overview":
+        at.switch_page(PAGES[url]).run()
+    cold, warm = [], []
+    for i in range(repeat + 1):
+        for bucket, clear in ((cold, True), (warm, False)):
+            if clear:
+                st.cache_data.clear()
+            chains = [CHAINS[i % len(CHAINS)]] if bucket is cold else [CHAINS[(i + 1) % len(CHAINS)]]
+            if not clear:  # cached: the same value again after a round trip through the default
+                at.multiselect(key="chain").set_value(chains).run()
+                at.multiselect(key="chain").set_value([]).run()
+            t0 = time.perf_counter()
+            at.multiselect(key="chain").set_value(chains).run()
+            elapsed = time.perf_counter() - t0
+            if at.exception:
+                raise RuntimeError(f"{url}: {at.exception}")
+            if i:  # the first round warms imports and the connection
+                bucket.append(elapsed)
+            at.multiselect(key="chain").set_value([]).run()
+    return {"uncached": stats(cold), "cached": stats(warm)}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -201,12 +208,13 @@ SETTLE_JS = """
 }
 """
 SETTLED_JS = ("() => window.__done !== null && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
-              " && [...document.querySelectorAll('.vega-embed')].every(e => e.querySelector('svg, canvas'))")
+              " && [...document.querySelectorAll('.vega-embed')].filter(e => e.offsetParent !== null)"
+              ".every(e => e.querySelector('svg, canvas'))")  # charts in hidden tabs are drawn when shown
 
 
 def _settle(page) -> float:
     """Wait until the rerun that a click started has finished and every chart is drawn; return the time."""
-    page.wait_for_function(SETTLED_JS, timeout=120_000)
+    page.wait_for_function(SETTLED_JS, timeout=30_000)
     return page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
                          "() => r(performance.now()))))")
 
@@ -242,16 +250,21 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
             for url in pages:
                 page.goto(f"{server.base}/{url}" if url != "overview" else server.base + "/", timeout=120_000)
                 wait_for_app(page, timeout=120_000)
-                samples = []
+                samples, timeouts = [], []
                 for i in range(repeat + 1):
                     for select in (True, False):
                         t0 = page.evaluate(SETTLE_JS)
                         _toggle_chain(page, CHAINS[i % len(CHAINS)], select)
-                        t1 = _settle(page)
+                        try:
+                            t1 = _settle(page)
+                        except Exception:  # noqa: BLE001 - counted and reported, the run goes on
+                            timeouts.append(f"{CHAINS[i % len(CHAINS)]} {'select' if select else 'clear'}")
+                            wait_for_app(page, timeout=120_000)
+                            continue
                         if i:
                             samples.append((t1 - t0) / 1000)
                 assert page.locator("[data-testid=stException]").count() == 0, url
-                out[f"click_{url}"] = stats(samples)
+                out[f"click_{url}"] = {**stats(samples), "timeouts": timeouts}
             context.close()
             chromium.close()
         out["server_peak_rss_mb"] = server.peak_rss_mb()
@@ -328,20 +341,22 @@ def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seco
         db = Database(directory, in_memory=False)
         r["rows"] = {t: int(db.con.execute(f"select count(*) from {t}").fetchone()[0])
                      for t in ("enterprises", "enterprise_month", "projects", "project_month", "hazards")}
-        step = lambda name: name not in skip  # noqa: E731
-        if step("load"):
-            r["open_database_ms"] = bench_load(directory)
-        if step("queries"):
-            r["queries_views"] = bench_queries(directory, repeat, in_memory=False)
-            r["queries"] = bench_queries(directory, repeat, in_memory=True)
-        if step("baseline"):
-            r["baseline_overview"] = bench_baseline(directory, repeat)
-        if step("pages"):
-            r["pages"] = bench_pages(directory, repeat, pages or list(PAGES))
-        if step("browser"):
-            r["browser"] = bench_browser(directory, repeat)
-        if step("concurrency"):
-            r["concurrency"] = bench_load_test(directory, clients, seconds)
+        steps = {
+            "load": lambda: {"open_database_ms": bench_load(directory)},
+            "queries": lambda: {"queries": bench_queries(directory, repeat, in_memory=True)},
+            "views": lambda: {"queries_views": bench_queries(directory, repeat, in_memory=False)},
+            "baseline": lambda: {"baseline_overview": bench_baseline(directory, repeat)},
+            "pages": lambda: {"pages": bench_pages(directory, repeat, pages or list(PAGES))},
+            "browser": lambda: {"browser": bench_browser(directory, repeat)},
+            "concurrency": lambda: {"concurrency": bench_load_test(directory, clients, seconds)},
+        }
+        for name, step in steps.items():
+            if name in skip:
+                continue
+            try:
+                r.update(step())
+            except Exception as exc:  # noqa: BLE001 - keep the other measurements; the error is reported
+                r.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[:500]
         result["scales"][label] = r
         print(json.dumps({label: {k: v for k, v in r.items() if k not in ("queries", "queries_views")}},
                          ensure_ascii=False)[:2000], file=sys.stderr)
@@ -354,7 +369,7 @@ def main(argv=None) -> int:
     ap.add_argument("--province-dir", default=str(ROOT / "var" / "scale"))
     ap.add_argument("--enterprises", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--skip", default="", help="comma list of: load, queries, baseline, pages, browser, concurrency")
+    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, browser, concurrency")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma list of url paths for the AppTest reruns")
