@@ -45,7 +45,8 @@ st.caption("同比 = 本期 ÷ 上年同期 − 1；拉动（个百分点）= �
            "红黄绿灯：完成率不低于时序进度为绿，落后不超过 "
            f"{rules.status.yellow_points:g} 个百分点为黄，落后更多为红。")
 
-with st.expander("汇报稿（自动生成，可复制）"):
+# drafted only when asked: an expander would run its body on every rerun, even closed
+if st.toggle("显示汇报稿（自动生成，可复制）", key="show_draft"):
     text = brief.draft(ui.q, f, rules)
     st.code("\n\n".join(f"{area}：{para}" for area, para in text.items()), language=None,
             wrap_lines=True)
