@@ -6,6 +6,7 @@ import os
 import threading
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -103,7 +104,8 @@ def test_in_memory_tables_answer_like_views(small_scale):
     params = default_params(views)
     for name in query_names():
         a, b = views.run(name, params), tables.run(name, params)
-        assert a.equals(b), name
+        # float sums may differ in the last bits: DuckDB's parallel aggregation has no fixed order
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, obj=name)
 
 
 def _replace(path, table: pa.Table) -> None:
