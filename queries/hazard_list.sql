@@ -6,9 +6,7 @@ with scope as (
 ),
 
 period as (
-    select
-        make_date($year, 1, 1) as period_start,
-        last_day(make_date($year, $month, 1)) as as_of
+    select period_start, as_of from ytd_periods($year, $month) where year = $year
 )
 
 select

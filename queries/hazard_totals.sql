@@ -6,11 +6,7 @@ with scope as (
 ),
 
 periods as (
-    select
-        y as year,
-        make_date(y, 1, 1) as period_start,
-        last_day(make_date(y, $month, 1)) as as_of
-    from (select unnest([$year, $year - 1]) as y)
+    select * from ytd_periods($year, $month)
 ),
 
 levels as (

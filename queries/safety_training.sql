@@ -2,11 +2,7 @@
 -- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
 -- grain: one row per year ($year and $year - 1) and kind (培训 / 演练)
 with periods as (
-    select
-        y as year,
-        make_date(y, 1, 1) as period_start,
-        last_day(make_date(y, $month, 1)) as as_of
-    from (select unnest([$year, $year - 1]) as y)
+    select * from ytd_periods($year, $month)
 ),
 
 kinds as (

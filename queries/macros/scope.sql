@@ -1,7 +1,8 @@
 -- purpose: table macros that apply the shared filter bar (产业链, 行业, 片区, 高新) in one place
 -- params: none (macros take the filter values as arguments from each query)
 -- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project;
---        trend_months: one row per (year, month) of a two-year trend
+--        trend_months: one row per (year, month) of a two-year trend;
+--        ytd_periods: one row per year (this and last) with its 1—m月 start and as-of date
 create macro scoped_enterprises(chains, sectors, areas, high_tech_only) as table
 select
     e.ent_id,
@@ -40,3 +41,11 @@ select
 from (select unnest([this_year, this_year - 1]) as year) as y
 cross join (select unnest(range(1, 13)) as month) as m
 where y.year = this_year - 1 or m.month <= through_month;
+
+-- the 1—m月 period of a year and of the year before: start (1 January) and as-of date (end of month m)
+create macro ytd_periods(this_year, through_month) as table
+select
+    y as year,
+    make_date(y, 1, 1) as period_start,
+    last_day(make_date(y, through_month, 1)) as as_of
+from (select unnest([this_year, this_year - 1]) as y);
