@@ -99,13 +99,16 @@ class Database:
         self._lock = threading.Lock()
         self.in_memory = _fits_in_memory(self.directory) if in_memory is None else in_memory
         self._loaded = threading.Event()
-        self._open(self.data_version())
+        self._version: str | None = None
+        with self._lock:  # a background load waits until the version is recorded
+            self._open(self.data_version())
 
     def _open(self, version: str) -> None:
         """Serve `version` of the files: in memory when small (loaded here), else views at once and, when
         the data fits in memory, the tables loaded by a background thread that swaps them in when done."""
+        # The version is recorded only once its connection is in place: a reader that sees the new
+        # version must never be handed the previous connection.
         self._loaded.clear()
-        self._version = version
         if not self.in_memory:
             self.con = self._connect(in_memory=False)
             self._loaded.set()
@@ -115,6 +118,7 @@ class Database:
         else:
             self.con = self._connect(in_memory=False)
             threading.Thread(target=self._load, args=(version,), daemon=True, name="cockpit-load").start()
+        self._version = version
 
     def _load(self, version: str) -> None:
         try:
