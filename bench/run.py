@@ -124,8 +124,9 @@ def bench_pages(directory: Path, repeat: int, pages: list[str]) -> dict:
 
 
 def _bench_page(url: str, repeat: int) -> dict:
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from cockpit import ui
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
@@ -135,7 +136,7 @@ def _bench_page(url: str, repeat: int) -> dict:
     for i in range(repeat + 1):
         for bucket, clear in ((cold, True), (warm, False)):
             if clear:
-                st.cache_data.clear()
+                ui.clear_caches()
             chains = [CHAINS[i % len(CHAINS)]] if bucket is cold else [CHAINS[(i + 1) % len(CHAINS)]]
             if not clear:  # cached: the same value again after a round trip through the default
                 at.multiselect(key="chain").set_value(chains).run()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from cockpit import memo
+
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#1f5fa8", "#9bbbe0", "#e07b39", "#3a9e6f", "#c9463d", "#7a5ea8", "#8c8c8c"]
 STATUS_COLORS = {"green": "#2e9e5b", "yellow": "#e3a21a", "red": "#d2453b"}
@@ -40,6 +42,19 @@ def theme() -> dict:
 @alt.theme.register("cockpit", enable=True)
 def _cockpit_theme() -> alt.theme.ThemeConfig:
     return theme()
+
+
+def spec(builder, data: pd.DataFrame, **options) -> dict:
+    """`builder(data, **options)` as a Vega-Lite dict whose data are Arrow datasets (as Streamlit sends
+    them), built once per (builder, data content, options): building and validating an Altair chart
+    costs 30–70 ms, more than the query behind it. Callers get a shallow copy."""
+    return memo.call(_vega_lite, builder, data, copy=dict, **options)
+
+
+def _vega_lite(builder, data: pd.DataFrame, **options) -> dict:
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec
+
+    return _convert_altair_to_vega_lite_spec(builder(data, **options))
 
 
 def _check(df: pd.DataFrame) -> pd.DataFrame:

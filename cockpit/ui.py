@@ -10,6 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from cockpit import format as fmt
+from cockpit import memo
 from cockpit.cards import Card
 from cockpit.config import Rules, load_rules
 from cockpit.db import SAMPLE_DIR, Database, data_dir
@@ -32,15 +33,20 @@ def _freeze(value):
     return tuple(value) if isinstance(value, list) else value
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
-def _cached(name: str, params: tuple, version: str):
-    return database().run(name, dict(params))
+def _run(name: str, params: tuple, directory: str, version: str):
+    return _database(directory).run(name, dict(params))
+
+
+def _copy_frame(df):
+    return df.copy()
 
 
 def q(name: str, params: dict | None = None, **extra):
-    """Run a named query, cached by (name, parameters it declares, data version).
+    """Run a named query, cached by (name, parameters it declares, data version); callers get a copy.
 
     Keys the query does not declare are dropped before caching, so unrelated filters share entries.
+    The cache is `cockpit.memo` (a copy of a few hundred rows costs ~0.1 ms, where `st.cache_data`
+    pickles and unpickles every hit for ~1–2 ms).
     """
     from cockpit.db import load_query
 
@@ -51,7 +57,13 @@ def q(name: str, params: dict | None = None, **extra):
     if missing:
         raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
     db = database()
-    return _cached(name, key, db.data_version())
+    return memo.call(_run, name, key, str(db.directory), db.data_version(), copy=_copy_frame)
+
+
+def clear_caches() -> None:
+    """Forget cached query results, derived tables and chart specs (benchmarks and tests)."""
+    memo.clear()
+    st.cache_data.clear()
 
 
 def history_frame(store) -> "pd.DataFrame":
@@ -190,17 +202,37 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     if present.active():
         return
     source = export if export is not None else (data.data if isinstance(data, Styler) else data)
-    frame, formats = exports.shown_frame(source, column_config, column_order)
+
+    def shown():  # built only when a download is clicked
+        return exports.shown_frame(source, column_config, column_order)
+
+    def xlsx() -> bytes:
+        frame, formats = shown()
+        return exports.xlsx_bytes({sheet: frame}, {sheet: formats})
+
     stem = export_stem(name)
     sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "数据"
     with st.container(horizontal=True, gap="small"):
-        st.download_button("下载 Excel", data=lambda: exports.xlsx_bytes({sheet: frame}, {sheet: formats}),
+        st.download_button("下载 Excel", data=xlsx,
                            file_name=f"{stem}.xlsx", mime=_XLSX_MIME, on_click="ignore",
                            key=f"{key}_xlsx", type="tertiary", icon=":material/download:",
                            help="下载本表（.xlsx，数值保留为数字，单位见表头）")
-        st.download_button("下载 CSV", data=lambda: exports.csv_bytes(frame), file_name=f"{stem}.csv",
+        st.download_button("下载 CSV", data=lambda: exports.csv_bytes(shown()[0]), file_name=f"{stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"{key}_csv", type="tertiary",
                            icon=":material/download:", help="下载本表（CSV，UTF-8 带 BOM，Excel 可直接打开）")
+
+
+def chart(builder, data, *, key: str | None = None, on_select="ignore", **options):
+    """Draw `charts.<builder>(data, **options)` full width in the house theme.
+
+    The Vega-Lite spec comes from `charts.spec` (built once per data and options), so a rerun that
+    shows the same data does not rebuild or re-validate the Altair chart. Returns the selection
+    state when `on_select` is set, like `st.altair_chart`.
+    """
+    from cockpit import charts
+
+    return st.vega_lite_chart(spec=charts.spec(builder, data, **options), theme=None, width="stretch",
+                              key=key, on_select=on_select)
 
 
 def columns(spec, **kwargs) -> list:

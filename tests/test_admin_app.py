@@ -83,6 +83,9 @@ def _clear_caches():
     """Each test starts with fresh Streamlit caches (the working directory differs per test)."""
     import streamlit as st
 
+    from cockpit import memo
+
     st.cache_data.clear()
     st.cache_resource.clear()
+    memo.clear()
     yield

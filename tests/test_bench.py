@@ -33,14 +33,14 @@ def test_stats_median_and_spread():
 
 def test_benchmark_smoke_run(tmp_path, monkeypatch):
     """Test that a tiny benchmark run measures every query, a page rerun and the baseline, and reports them."""
-    import streamlit as st
+    from cockpit import ui
 
     data = tmp_path / "scale"
     scale.generate(300, data, log=lambda *_: None)
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))
     result = bench.run({"tiny": data}, repeat=2, skip={"browser", "concurrency"}, clients=0, seconds=0,
                        pages=["overview"])
-    st.cache_data.clear()
+    ui.clear_caches()
     r = result["scales"]["tiny"]
     assert r["rows"]["enterprises"] == 300
     assert set(r["queries"]) == set(query_names()) == set(r["queries_views"])

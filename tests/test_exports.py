@@ -51,6 +51,14 @@ def record_exports(monkeypatch) -> list:
         return seen[-1]
 
     monkeypatch.setattr(exports, "shown_frame", spy)
+    button = st.download_button
+
+    def build_now(label, data=None, **kwargs):  # files are built on click: build the Excel one now
+        if callable(data) and kwargs.get("key", "").endswith("_xlsx"):
+            data()
+        return button(label, data=data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", build_now)
     return seen
 
 

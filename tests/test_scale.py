@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT
 from test_app import PAGES
 
-from cockpit import scale
+from cockpit import scale, ui
 from cockpit.db import SAMPLE_DIR, TABLES, Database, query_names
 
 KEYS = {"sectors": "sector_code", "areas": "area_code", "parcels": "parcel_id", "enterprises": "ent_id",
@@ -160,10 +160,8 @@ def chart_rows(at: AppTest) -> list[int]:
 
 def test_no_chart_receives_more_than_5000_rows(wide_scale, monkeypatch):
     """Test that on 6,000 enterprises (5,800 parcels) every page runs and no chart gets over 5,000 rows."""
-    import streamlit as st
-
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(wide_scale))
-    st.cache_data.clear()
+    ui.clear_caches()
     seen = {}
     for page in PAGES:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
@@ -175,7 +173,7 @@ def test_no_chart_receives_more_than_5000_rows(wide_scale, monkeypatch):
         at.multiselect(key="chain").set_value(["新材料"]).run()
         assert not at.exception, (page, at.exception)
         seen[page] += chart_rows(at)
-    st.cache_data.clear()
+    ui.clear_caches()
     counts = [n for page in seen.values() for n in page]
     assert len(counts) >= 2 * len(PAGES)  # every page draws charts
     assert max(counts) <= 5_000, {p: max(c) for p, c in seen.items() if c}

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, ui
+from cockpit import charts, filters, memo, ui
 from cockpit import format as fmt
 from cockpit import industry
 
@@ -29,11 +29,8 @@ mode = c2.segmented_control("口径", ["当月", "累计"], default="当月", ke
 name = industry.MEASURES[measure][2]
 trend, col = industry.monthly(ui.q("industry_monthly", p), measure, mode == "累计")
 word = "1—m月累计" if mode == "累计" else "当月"
-st.altair_chart(
-    charts.year_lines(trend, value=col, measure=word,
-                      title=f"{name}（{word}）：{f.year}年与{f.year - 1}年（亿元）"),
-    theme=None, width="stretch",
-)
+ui.chart(charts.year_lines, trend, value=col, measure=word,
+         title=f"{name}（{word}）：{f.year}年与{f.year - 1}年（亿元）")
 st.caption(f"{f.year - 1}年为全年 12 个月，{f.year}年至 {f.month} 月；1—2月合并为一个点；悬停可见同比。")
 
 st.subheader("分行业增长来源")
@@ -46,11 +43,8 @@ table["label"] = [f"{fmt.pp(d, 2)}（同比 {fmt.pct(y, signed=True)}）" if pd.
                   else f"{fmt.pp(d, 2)}（新增）" for d, y in zip(table["pull_pp"], table["yoy_pct"])]
 left, right = ui.columns([1, 1])
 with left:
-    st.altair_chart(
-        charts.pull_bars(table, category="part", value="pull_pp", label="label",
-                         title=f"各{grouping}对{name}增长的拉动（{period}，个百分点）"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.pull_bars, table, category="part", value="pull_pp", label="label",
+             title=f"各{grouping}对{name}增长的拉动（{period}，个百分点）")
 with right:
     ui.table(
         table[["part", "current_wan", "yoy_pct", "pull_pp", "contribution_pct"]],
@@ -71,17 +65,14 @@ st.caption(f"{name}合计同比 {fmt.pct(total, signed=True)}，等于各{groupi
 
 st.subheader("高新技术产业")
 hitech = industry.high_tech_share(ui.q("industry_high_tech_by_year", p))
-st.altair_chart(
-    charts.bars_with_share(hitech, x="year", bar="high_tech_va_wan", share="share_pct",
-                           title=f"高新技术产业增加值及占规上增加值比重（各年1—{max(f.month, 2)}月）",
-                           bar_title="高新技术产业增加值（亿元）", share_title="占比（%）"),
-    theme=None, width="stretch",
-)
+ui.chart(charts.bars_with_share, hitech, x="year", bar="high_tech_va_wan", share="share_pct",
+         title=f"高新技术产业增加值及占规上增加值比重（各年1—{max(f.month, 2)}月）",
+         bar_title="高新技术产业增加值（亿元）", share_title="占比（%）")
 st.caption("高新技术产业增加值：高新技术企业（产品）实现的规上工业增加值；各年取相同月份，便于比较。")
 
 st.subheader("企业")
 ents = ui.q("industry_enterprises", p)
-turn = industry.enterprise_turnover(ents)
+turn = memo.call(industry.enterprise_turnover, ents)
 k1, k2, _ = st.columns(3)
 k1.metric("新进规上企业", fmt.count(turn["entered"], "家"),
           help=f"本期有产值、上年同期无产值申报的企业（本期 {turn['now']} 家，上年同期 {turn['before']} 家）。")
@@ -92,7 +83,7 @@ ranking = s1.segmented_control("排行", list(industry.RANKINGS), default="下�
                                key="ind_ranking") or "规模最大"
 search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输入企业名称中的字")
 top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
-rows = industry.enterprise_table(ents, measure, industry.RANKINGS[ranking], n=int(top_n),
+rows = memo.call(industry.enterprise_table, ents, measure, industry.RANKINGS[ranking], n=int(top_n),
                                  search=search)
 ui.table(
     rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",

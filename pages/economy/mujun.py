@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, metrics, mujun, ui
+from cockpit import charts, filters, memo, metrics, mujun, ui
 from cockpit import format as fmt
 
 f = filters.current()
@@ -23,7 +23,7 @@ year = st.selectbox("评价年度", years, index=years.index(default_year), form
                     key=f"mj_year_{default_year}",
                     help="默认取筛选栏所选年度；所选年度尚未结束时取上一个完整年度。")
 inputs = ui.q("mujun_inputs", p)
-ev = mujun.evaluate(inputs, year, cfg)
+ev = memo.call(mujun.evaluate, inputs, year, cfg)
 ents = ev.enterprises[ev.enterprises["in_scope"]]
 units = ev.units[ev.units["in_scope"]]
 st.caption(f"{year_note}；当前显示 {year} 年评价结果。{ev.benchmark_note}。")
@@ -32,7 +32,7 @@ st.caption(f"评价规则（config/mujun.toml，可由管理员修改）：{cfg.
            "筛选栏只改变显示范围，分类始终按全区排名。")
 
 zone = mujun.zone_averages(ents)
-counts = mujun.class_counts(ents, None, cfg).set_index("cls_label")["count"]
+counts = memo.call(mujun.class_counts, ents, None, cfg).set_index("cls_label")["count"]
 m = st.columns(4)
 m[0].metric("参评企业", fmt.count(len(ents), "家"),
             help="评价年度有产值申报的规上工业企业（筛选范围内）。")
@@ -50,18 +50,13 @@ for col, c in zip(st.columns(4), mujun.CLASSES):
 order = mujun.class_order(ev.enterprises, cfg)
 left, right = st.columns(2)
 with left:
-    st.altair_chart(charts.class_shares(
-        mujun.class_counts(ents, "chain", cfg), category="chain", cls="cls_label", count="count",
-        share="share_pct", order=order, title=f"{year}年各产业链企业分类占比（%）"),
-        theme=None, width="stretch")
+    ui.chart(charts.class_shares, memo.call(mujun.class_counts, ents, "chain", cfg), category="chain",
+             cls="cls_label", count="count", share="share_pct", order=order, title=f"{year}年各产业链企业分类占比（%）")
 with right:
-    st.altair_chart(charts.class_shares(
-        mujun.class_counts(ents, "area_name", cfg), category="area_name", cls="cls_label",
-        count="count", share="share_pct", order=order, title=f"{year}年各片区企业分类占比（%）"),
-        theme=None, width="stretch")
-st.altair_chart(charts.score_histogram(units, score="score", cls="cls_label", order=order,
-                                       title=f"{year}年综合得分分布（评价单元，个）", step=10.0),
-                theme=None, width="stretch")
+    ui.chart(charts.class_shares, memo.call(mujun.class_counts, ents, "area_name", cfg), category="area_name",
+             cls="cls_label", count="count", share="share_pct", order=order, title=f"{year}年各片区企业分类占比（%）")
+ui.chart(charts.score_histogram, units, score="score", cls="cls_label", order=order,
+         title=f"{year}年综合得分分布（评价单元，个）", step=10.0)
 
 st.subheader("排名")
 columns = {
@@ -115,7 +110,7 @@ with c1:
     st.caption(f"{year}年综合得分 {fmt.num(ent['score'], 1)} 分，全区第 {fmt.num(ent['rank'], 0)} 名，"
                f"{ent['cls_label']}。{ev.benchmark_note}。")
 with c2:
-    history = mujun.class_history(inputs, ent_id, years, cfg)
+    history = memo.call(mujun.class_history, inputs, ent_id, years, cfg)
     ui.table(
         history[["year", "score", "rank", "units", "cls_label"]], name="企业历年分类",
         key="mj_history",
@@ -138,7 +133,7 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
                          key=f"mj_va_{key}")
     land = w3.number_input("用地面积（亩）", min_value=0.0, value=float(ent["land_mu"]), step=1.0,
                            key=f"mj_land_{key}", help="例如退还 20 亩：在现有面积上减去 20。")
-    result = mujun.what_if(ev, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
+    result = memo.call(mujun.what_if, ev, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
     r1, r2, r3 = st.columns(3)
     r1.metric("模拟后综合得分", fmt.by_unit(result.score, "分"),
               delta=None if result.change is None else f"{result.change:+.1f} 分",
@@ -151,7 +146,7 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
                "同地块其他企业的数据不变，地块合计按差额调整。")
 
 st.subheader(f"{cfg.label('D')}名单")
-d_list = mujun.d_class_list(ev, ui.q("mujun_parcel_actions"))
+d_list = memo.call(mujun.d_class_list, ev, ui.q("mujun_parcel_actions"))
 d_list = d_list[d_list["ent_id"].isin(ents["ent_id"])]
 ui.table(
     d_list[["ent_name", "chain", "area_name", "parcel_id", "land_mu", "score", "rank",

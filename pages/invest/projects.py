@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, metrics, ui
+from cockpit import charts, filters, memo, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
@@ -32,9 +32,8 @@ with growth:
     trend = ui.q("invest_trend", p)
     left, right = ui.columns([3, 2])
     with left:
-        st.altair_chart(charts.ytd_trend(trend, value=f"{measure}_ytd_wan",
-                                         title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）"),
-                        theme=None, width="stretch")
+        ui.chart(charts.ytd_trend, trend, value=f"{measure}_ytd_wan",
+                 title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）")
     with right:
         table = pr.ytd_yoy(trend, f.year)
         ui.table(
@@ -55,12 +54,10 @@ with growth:
     att["label"] = pr.growth_labels(att)
     left, right = ui.columns([1, 1])
     with left:
-        st.altair_chart(
-            charts.ranked_bars(att, category="part", value="invest_wan", scale=1e4, unit="亿元",
-                               title=f"固定资产投资分{dim}（{period}，亿元）", label="label"),
-            theme=None, width="stretch")
+        ui.chart(charts.ranked_bars, att, category="part", value="invest_wan", scale=1e4, unit="亿元",
+                 title=f"固定资产投资分{dim}（{period}，亿元）", label="label")
     with right:
-        movers = pr.top_movers(ui.q("invest_by_project", p), n=8)
+        movers = memo.call(pr.top_movers, ui.q("invest_by_project", p), n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
         ui.table(
             movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
@@ -78,7 +75,7 @@ with growth:
 
 with pipeline:
     pipe = ui.q("project_pipeline", p)
-    r = pr.rates(pipe, f.year, as_of)
+    r = memo.call(pr.rates, pipe, f.year, as_of)
     c1, c2, c3 = st.columns(3)
     c1.metric("开工率", fmt.pct(r.start_rate),
               help=f"计划{f.year}年开工的项目中，截至{period}末已开工的比例：{r.started} ÷ {r.start_planned} 个。")
@@ -91,15 +88,14 @@ with pipeline:
                f"到位资金 {fmt.yi(r.funds_in_wan)} / 计划投资 {fmt.yi(r.plan_wan)}")
 
     kind = st.radio("项目类型", list(pr.KIND_STAGES), horizontal=True, key="funnel_kind")
-    active = pr.active_in_year(pipe, f.year, as_of)
+    active = memo.call(pr.active_in_year, pipe, f.year, as_of)
     fun = pr.funnel(active, as_of, kind)
     fun["label"] = pr.funnel_labels(fun)
     left, right = ui.columns([3, 2])
     with left:
-        st.altair_chart(charts.funnel_bars(fun, stage="stage", value="reached_count", unit="个",
-                                           title=f"{kind}项目推进漏斗（截至{period}末，个 · 计划总投资亿元）",
-                                           label="label"),
-                        theme=None, width="stretch")
+        ui.chart(charts.funnel_bars, fun, stage="stage", value="reached_count", unit="个",
+                 title=f"{kind}项目推进漏斗（截至{period}末，个 · 计划总投资亿元）",
+                 label="label")
     with right:
         ui.table(fun[["stage", "reached_count", "current_count", "reached_invest_wan"]],
                  name=f"{kind}项目推进漏斗", key="invest_funnel",
@@ -114,7 +110,7 @@ with pipeline:
 
 with lag:
     rule = pr.load_lag_rule()
-    late = pr.lagging(pipe, as_of, yellow_months=rule.yellow_months, red_months=rule.red_months)
+    late = memo.call(pr.lagging, pipe, as_of, yellow_months=rule.yellow_months, red_months=rule.red_months)
     st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{len(late)}** 项"
                 f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
     late["light"] = pr.lag_texts(late)
@@ -190,9 +186,8 @@ with detail:
             st.caption(f"截至{period}末该项目尚无完成投资。")
         else:
             monthly["period"] = pr.period_labels(monthly)
-            st.altair_chart(charts.actual_vs_plan(monthly, x="period", actual="invest_wan",
-                                                  plan="plan_wan", unit="万元",
-                                                  title="当月完成投资与计划投资（万元）"),
-                            theme=None, width="stretch")
+            ui.chart(charts.actual_vs_plan, monthly, x="period", actual="invest_wan",
+                     plan="plan_wan", unit="万元",
+                     title="当月完成投资与计划投资（万元）")
             st.caption(f"截至{period}末累计完成 {fmt.wan(monthly['invest_cum_wan'].iloc[-1])}，"
                        f"累计计划 {fmt.wan(monthly['plan_cum_wan'].iloc[-1])}。")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, ui
+from cockpit import charts, filters, memo, ui
 from cockpit import format as fmt
 from cockpit import land, mujun
 from cockpit.cards import make_card
@@ -33,21 +33,19 @@ with left:
         st.caption(" · ".join(f"{s} {n} 宗 {fmt.mu(a)}" for s, (n, a) in totals.items()))
 with right:
     trend = ui.q("land_trend", p)
-    st.altair_chart(charts.ytd_trend(trend, value="accepted_ytd_mu", scale=1.0, unit="亩",
-                                     title=f"整治验收面积 1—m月累计：{f.year}年与{f.year - 1}年（亩）"),
-                    theme=None, width="stretch")
+    ui.chart(charts.ytd_trend, trend, value="accepted_ytd_mu", scale=1.0, unit="亩",
+             title=f"整治验收面积 1—m月累计：{f.year}年与{f.year - 1}年（亩）")
 st.caption("整治面积按验收日期计入当年；状态按各环节日期判定（摸排 → 方案 → 实施 → 验收）。")
 
-summary = land.method_status_summary(this_year)
+summary = memo.call(land.method_status_summary, this_year)
 methods = land.present_order(summary["method"], land.METHODS)
 if summary.empty:
     st.info(f"{f.year}年没有列入计划的整治行动。")
 else:
-    st.altair_chart(charts.stacked_parts(summary, category="method", part="status", value="area_mu",
-                                         unit="亩", category_order=methods,
-                                         part_order=list(land.STATUSES),
-                                         title=f"{f.year}年计划整治行动：按方式与状态（亩，截至{period}末）"),
-                    theme=None, width="stretch")
+    ui.chart(charts.stacked_parts, summary, category="method", part="status", value="area_mu",
+             unit="亩", category_order=methods,
+             part_order=list(land.STATUSES),
+             title=f"{f.year}年计划整治行动：按方式与状态（亩，截至{period}末）")
 
 parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "闲置地块", "地块示意图"])
 
@@ -78,8 +76,8 @@ with candidates:
     periods = ui.q("data_periods")
     eval_year, eval_note = mujun.evaluation_year(
         f.year, dict(zip(periods["year"].astype(int), periods["last_month"].astype(int))))
-    pool = land.candidate_pool(
-        mujun.d_class_list(mujun.evaluate(ui.q("mujun_inputs", p), eval_year, cfg),
+    pool = memo.call(land.candidate_pool, 
+        memo.call(mujun.d_class_list, memo.call(mujun.evaluate, ui.q("mujun_inputs", p), eval_year, cfg),
                            ui.q("mujun_parcel_actions")),
         ui.q("land_candidates", p, eval_year=eval_year, floor_wan_per_mu=floor), f.areas)
     st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均效益评价 D 类（{cfg.names['D']}）企业，"
@@ -126,12 +124,10 @@ with vacant:
 
 with plot:
     parcels_map = ui.q("land_parcels_map", p)
-    st.altair_chart(charts.parcel_plot(parcels_map, state="state", states=land.STATE_COLORS,
-                                       title=f"地块示意图（截至{period}末；圆面积 ∝ 地块亩数）",
-                                       tooltip={"parcel_id": "地块", "area_name": "片区",
-                                                "area_mu": "面积（亩）", "state": "状态",
-                                                "method": "整治方式"}),
-                    theme=None, width="stretch")
+    ui.chart(charts.parcel_plot, parcels_map, state="state", states=land.STATE_COLORS,
+             title=f"地块示意图（截至{period}末；圆面积 ∝ 地块亩数）",
+             tooltip={"parcel_id": "地块", "area_name": "片区", "area_mu": "面积（亩）",
+                      "state": "状态", "method": "整治方式"})
     st.caption("示意坐标（单位 100 米，无地图底图），仅表示地块相对位置。")
     if len(parcels_map) and parcels_map["parcels_in_scope"].iloc[0] > len(parcels_map):
         st.caption(f"范围内共 {parcels_map['parcels_in_scope'].iloc[0]:,} 个地块，图中显示闲置、整治中、已整治地块"

@@ -25,22 +25,16 @@ ui.card_grid(cards, as_of=fmt.period_label(f.year, f.month))
 left, right = ui.columns([3, 2])
 with left:
     trend = ui.q("output_trend", p)
-    st.altair_chart(
-        charts.ytd_trend(trend, value="output_ytd_wan",
-                         title=f"规上工业产值 1—m月累计：{f.year}年与{f.year - 1}年（亿元）"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.ytd_trend, trend, value="output_ytd_wan",
+             title=f"规上工业产值 1—m月累计：{f.year}年与{f.year - 1}年（亿元）")
 with right:
     chains = attribute(ui.q("output_by_chain", p), key="chain", current="output_wan",
                        previous="output_ly_wan")
     chains["label"] = [f"{fmt.pct(y, signed=True)} · 拉动 {fmt.pp(d)}" if pd.notna(y) else "新增"
                        for y, d in zip(chains["yoy_pct"], chains["pull_pp"])]
-    st.altair_chart(
-        charts.ranked_bars(chains, category="chain", value="output_wan", scale=1e4,
-                           title=f"分产业链规上产值（{fmt.period_label(f.year, f.month)}，亿元）",
-                           unit="亿元", label="label"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.ranked_bars, chains, category="chain", value="output_wan", scale=1e4,
+             title=f"分产业链规上产值（{fmt.period_label(f.year, f.month)}，亿元）",
+             unit="亿元", label="label")
 st.caption("同比 = 本期 ÷ 上年同期 − 1；拉动（个百分点）= 该产业链增量 ÷ 上年同期全区合计 × 100，各产业链拉动之和等于合计同比。"
            "红黄绿灯：完成率不低于时序进度为绿，落后不超过 "
            f"{rules.status.yellow_points:g} 个百分点为黄，落后更多为红。")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, safety, ui
+from cockpit import charts, filters, memo, safety, ui
 from cockpit import format as fmt
 from cockpit.metrics import Status
 
@@ -28,7 +28,7 @@ with st.expander("口径说明"):
                 "- 产业链、行业、片区、高新筛选按隐患、事故所属企业生效；培训、演练按片区统计。")
 
 # --- the register, annotated once: overdue list first, then the drill-down ---
-register = safety.annotate_hazards(ui.q("hazard_list", p, category="", ent_id=""), as_of)
+register = memo.call(safety.annotate_hazards, ui.q("hazard_list", p, category="", ent_id=""), as_of)
 COLUMNS = {
     "status": st.column_config.TextColumn("状态"),
     "level": st.column_config.TextColumn("等级"),
@@ -47,13 +47,13 @@ COLUMNS = {
 
 
 def hazard_table(df, *, name: str, key: str, height="auto"):
-    ui.table(safety.register_view(df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
+    ui.table(memo.call(safety.register_view, df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
              height=height, export=df[list(COLUMNS)])
 
 
 st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
 overdue = register[register["status"] == safety.OVERDUE]
-ages = safety.age_summary(register)
+ages = memo.call(safety.age_summary, register)
 if overdue.empty:
     st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
 else:
@@ -64,34 +64,25 @@ st.caption(f"期末未整改隐患 {fmt.count(ages['open'])}，平均已存在 {
 # --- trend and breakdowns ---
 left, right = ui.columns([3, 2])
 with left:
-    st.altair_chart(
-        charts.flows_and_stock(ui.q("hazard_monthly", p), x="month",
-                               bars={"found": "当月发现", "rectified": "当月整改"},
-                               line=("open", "月末未整改"),
-                               title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.flows_and_stock, ui.q("hazard_monthly", p), x="month",
+             bars={"found": "当月发现", "rectified": "当月整改"},
+             line=("open", "月末未整改"),
+             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个")
 breakdown = ui.q("hazard_breakdown", p)
 parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
 with right:
     dim = st.segmented_control("分组", ["片区", "来源"], default="片区", key="safety_dim")
     dim = dim or "片区"
-    st.altair_chart(
-        charts.selectable_stacked_bars(safety.breakdown(breakdown, dim), category="member",
-                                       parts=parts, unit="个", selection="dim_pick",
-                                       title=f"按{dim}：本期隐患构成（个）"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.selectable_stacked_bars, safety.breakdown(breakdown, dim), category="member",
+             parts=parts, unit="个", selection="dim_pick",
+             title=f"按{dim}：本期隐患构成（个）")
 
 st.subheader("隐患钻取：按类别、企业查看清单")
 pick_col, list_col = ui.columns([2, 3])
 with pick_col:
-    event = st.altair_chart(
-        charts.selectable_stacked_bars(safety.breakdown(breakdown, "类别"), category="member",
-                                       parts=parts, unit="个", selection="category_pick",
-                                       title="按类别：本期隐患构成（个）"),
-        theme=None, width="stretch", on_select="rerun", key="safety_category_chart",
-    )
+    event = ui.chart(charts.selectable_stacked_bars, safety.breakdown(breakdown, "类别"),
+                     category="member", parts=parts, unit="个", selection="category_pick",
+                     title="按类别：本期隐患构成（个）", on_select="rerun", key="safety_category_chart")
     picked = event.selection.get("category_pick") or []
     category = picked[0].get("member", "") if picked else ""
     st.caption("点击柱条查看该类别的隐患，点击空白处取消。已整改 = 本期发现且期末前已整改；"
@@ -107,7 +98,7 @@ with list_col:
     ent_id = st.selectbox("企业", options, key="safety_ent",
                           format_func=lambda e: "全部企业" if e == "" else
                           f"{ent_names[e]}（{ent_counts[e]} 个）")
-    chosen = safety.annotate_hazards(ui.q("hazard_list", p, category=category, ent_id=ent_id),
+    chosen = memo.call(safety.annotate_hazards, ui.q("hazard_list", p, category=category, ent_id=ent_id),
                                      as_of)
     scope = "、".join(x for x in (category and f"类别：{category}",
                                   ent_id and f"企业：{ent_names[ent_id]}") if x) or "全部隐患"
@@ -155,11 +146,8 @@ with grade_col:
         st.info("截至期末尚无评估记录。")
     else:
         graded["label"] = graded["grade_by_rule"] + " 类"
-        st.altair_chart(
-            charts.score_history(graded, date="assess_date", score="score", bands=bands,
-                                 label="label", title="化工集聚区安全风险评估得分（分）"),
-            theme=None, width="stretch",
-        )
+        ui.chart(charts.score_history, graded, date="assess_date", score="score", bands=bands,
+                 label="label", title="化工集聚区安全风险评估得分（分）")
 with table_col:
     if not graded.empty:
         last = graded.iloc[-1]
@@ -190,17 +178,11 @@ ui.card_grid(safety.env_cards(trend, year=f.year, month=f.month, rules=rules), p
              as_of=period)
 e_col, m_col = ui.columns(2)
 with e_col:
-    st.altair_chart(
-        charts.ytd_trend(trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
-                         axis_format=".2f",
-                         title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
+             axis_format=".2f",
+             title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
 with m_col:
-    st.altair_chart(
-        charts.ytd_trend(trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
-                         title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）"),
-        theme=None, width="stretch",
-    )
+    ui.chart(charts.ytd_trend, trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
+             title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
 st.caption("规上工业企业口径：1—m月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
            "污水零直排区建设情况暂无数据。")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, gate, scenarios, targets, ui, whatif
+from cockpit import charts, filters, gate, memo, scenarios, targets, ui, whatif
 from cockpit import format as fmt
 from cockpit.catalogue import BY_ID
 from cockpit.db import data_dir
@@ -20,12 +20,12 @@ monthly = ui.q("whatif_monthly", p)
 chain_monthly = ui.q("whatif_chain_monthly", p)
 year_targets = ui.q("targets_for_year", p)
 target_map = dict(zip(year_targets["indicator_id"], year_targets["target_value"].astype(float)))
-base = whatif.chain_base(chain_monthly, year=f.year, month=f.month)
+base = memo.call(whatif.chain_base, chain_monthly, year=f.year, month=f.month)
 remaining = 12 - f.month
 
 # 1 ───────────────────────────────────────────── goal seek
 st.subheader("目标测算：剩余月份需要多快")
-seeks = whatif.goal_seek_all(monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+seeks = memo.call(whatif.goal_seek_all, monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
 if not seeks:
     st.info(f"{f.year} 年没有月度指标的年度目标，可在下方“年度目标表”中设置。")
 else:
@@ -117,11 +117,10 @@ def sector_sliders() -> None:
                 help=f"全年推演产值 ÷ 年度目标 {fmt.by_unit(target_map.get('output'), '亿元')}")
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(
-            charts.projection_path(whatif.projected_path(chain_monthly, growth, year=f.year, month=f.month),
-                                   target=target_map.get("output"),
-                                   title=f"{f.year}年规上产值 1—m月累计：实际与推演（亿元）"),
-            theme=None, width="stretch")
+        ui.chart(charts.projection_path,
+                 whatif.projected_path(chain_monthly, growth, year=f.year, month=f.month),
+                 target=target_map.get("output"),
+                 title=f"{f.year}年规上产值 1—m月累计：实际与推演（亿元）")
     with right:
         pct_col = st.column_config.NumberColumn(format="%.1f")
         num_col = st.column_config.NumberColumn(format="%.2f")
@@ -156,15 +155,13 @@ sector_sliders()
 
 # 3 ───────────────────────────────────────────── sensitivity grid
 st.subheader("敏感性分析：剩余月份同比 × 指标 → 全年完成率")
-grid = whatif.sensitivity(monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+grid = memo.call(whatif.sensitivity, monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
 if grid.empty:
     st.info(f"{f.year} 年没有月度指标的年度目标。")
 else:
-    st.altair_chart(
-        charts.status_grid(grid, row="name", column="growth_pct", value="completion", status="status",
-                           title=f"全年完成率（%）：各列为剩余 {remaining} 个月比上年同期的同比假设",
-                           column_title="剩余月份同比"),
-        theme=None, width="stretch")
+    ui.chart(charts.status_grid, grid, row="name", column="growth_pct", value="completion",
+             status="status", title=f"全年完成率（%）：各列为剩余 {remaining} 个月比上年同期的同比假设",
+             column_title="剩余月份同比")
     st.caption("全年 = 本年累计 + 上年同期剩余月份 × （1 + 同比）；完成率 = 全年 ÷ 年度目标。"
                f"绿：完成率 ≥ 100%；黄：差距不超过 {rules.status.yellow_points:g} 个百分点；红：差距更大。")
 

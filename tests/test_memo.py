@@ -1,0 +1,84 @@
+"""The in-process memo behind query results, derived tables and chart specs (cockpit/memo.py)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cockpit import charts, memo
+
+
+@pytest.fixture(autouse=True)
+def _fresh():
+    memo.clear()
+    yield
+    memo.clear()
+
+
+def frame():
+    return pd.DataFrame({"name": ["甲", "乙", None], "value": [1.5, np.nan, 3.0],
+                         "day": pd.to_datetime(["2024-01-31", None, "2024-03-31"]),
+                         "mixed": [1, "a", None], "flag": [True, False, True]})
+
+
+def test_fingerprint_is_by_content():
+    """Test that equal content hashes equal, and each kind of column change changes the hash."""
+    a = frame()
+    assert memo.fingerprint(a) == memo.fingerprint(frame()) == memo.fingerprint(a.copy())
+    changed = [a.assign(name=["甲", "丙", None]), a.assign(value=[1.5, 2.0, 3.0]),
+               a.assign(day=pd.to_datetime(["2024-01-31", None, "2024-04-30"])),
+               a.assign(mixed=[1, "b", None]), a.assign(flag=[True, True, True]),
+               a.rename(columns={"value": "v"}), a.iloc[::-1], a.iloc[:2], a.astype({"value": "float32"})]
+    hashes = {memo.fingerprint(c) for c in changed}
+    assert memo.fingerprint(a) not in hashes and len(hashes) == len(changed)
+    assert memo.fingerprint(a.iloc[0:2]) != memo.fingerprint(a.iloc[1:3])  # slices of one buffer
+
+
+def test_call_computes_once_per_content_and_returns_copies():
+    """Test that a second call with equal arguments is served from the memo, and mutating what was
+    returned does not change what the next caller gets."""
+    calls = []
+
+    def total(df, scale=1):
+        calls.append(1)
+        return pd.DataFrame({"total": [df["value"].sum() * scale]})
+
+    first = memo.call(total, frame(), scale=2)
+    first.loc[0, "total"] = -1
+    again = memo.call(total, frame(), scale=2)
+    assert len(calls) == 1 and again.loc[0, "total"] == pytest.approx(9.0)
+    memo.call(total, frame(), scale=3)
+    memo.call(total, frame().assign(value=[1.0, 1.0, 1.0]), scale=2)
+    assert len(calls) == 3
+
+
+def test_lru_bound(monkeypatch):
+    """Test that the memo keeps at most MAX_ENTRIES results, dropping the least recently used."""
+    monkeypatch.setattr(memo, "MAX_ENTRIES", 3)
+    calls = []
+
+    def f(x):
+        calls.append(x)
+        return x
+
+    for x in (1, 2, 3, 1, 4):  # 1 is used again before 4 arrives, so 2 is dropped
+        memo.call(f, x)
+    memo.call(f, 1)
+    memo.call(f, 2)
+    assert calls == [1, 2, 3, 4, 2]
+
+
+def test_chart_spec_is_reused_and_matches_altair():
+    """Test that a chart spec is built once per data and options, carries its data as Arrow datasets,
+    and callers cannot damage the cached copy."""
+    df = pd.DataFrame({"chain": ["新材料", "新装备"], "output_wan": [10000.0, 20000.0],
+                       "label": ["+1.0%", "+2.0%"]})
+    opts = dict(category="chain", value="output_wan", scale=1e4, title="t", unit="亿元", label="label")
+    spec = charts.spec(charts.ranked_bars, df, **opts)
+    assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
+    del spec["datasets"]
+    again = charts.spec(charts.ranked_bars, df, **opts)
+    assert "datasets" in again
+    plain = charts.ranked_bars(df, **opts).to_dict()
+    assert [layer["mark"] for layer in again["layer"]] == [layer["mark"] for layer in plain["layer"]]
+    other = charts.spec(charts.ranked_bars, df.assign(output_wan=[1.0, 2.0]), **opts)
+    assert other["datasets"].keys() != again["datasets"].keys()
