@@ -21,6 +21,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 MACRO_DIR = QUERY_DIR / "macros"
+MATERIALIZED_DIR = QUERY_DIR / "materialized"   # summary tables built from the loaded tables
 SAMPLE_DIR = ROOT / "data"            # the shipped sample: read-only for the app
 DEFAULT_DATA_DIR = SAMPLE_DIR          # (old name, kept for callers that read the sample)
 WORKING_DIR = ROOT / "var" / "data"    # default working data directory, made from the sample
@@ -86,6 +87,24 @@ def load_query(name: str) -> QuerySpec:
     return parse_header(name, path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=None)
+def materialized() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(table name, SELECT, tables it reads) of each summary in queries/materialized/, built by every new
+    connection whose data directory has those tables.
+
+    Always real tables, also when the facts stay on disk behind views: one scan at load time instead of one
+    per query. A data import makes a new data version, hence a new connection and fresh summaries.
+    """
+    out = []
+    for path in sorted(MATERIALIZED_DIR.glob("*.sql")):
+        if not _NAME.match(path.stem) or path.stem in TABLES:
+            raise ValueError(f"汇总表名 {path.stem!r} 不合法")
+        sql = path.read_text(encoding="utf-8")
+        sources = tuple(t for t in TABLES if re.search(rf"\b(from|join)\s+{t}\b", sql))
+        out.append((path.stem, sql, sources))
+    return tuple(out)
+
+
 def _sql_literal(path: Path) -> str:
     """A path as a SQL string literal (paths are ours, not users'; quotes doubled anyway)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -142,6 +161,9 @@ class Database:
             path = self.directory / f"{table}.parquet"
             if path.exists():
                 con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
+        for name, sql, sources in materialized():
+            if all((self.directory / f"{t}.parquet").exists() for t in sources):
+                con.execute(f"create table {name} as {sql}")
         for macro in sorted(MACRO_DIR.glob("*.sql")):
             con.execute(macro.read_text(encoding="utf-8"))
         # Lock down: only the data directory is readable; nothing can turn access back on.

@@ -22,6 +22,7 @@ MEASURES: dict[str, tuple[str, str, str, str]] = {
     "增加值": ("value_added_wan", "value_added_ly_wan", "规上工业增加值",
             "规模以上工业企业工业增加值（现价，按报表数计算），万元"),
 }
+MEASURE_IDS = {"产值": "output", "增加值": "value_added"}  # $measure of query industry_enterprise_rank
 GROUPINGS = {"产业链": "chain", "国民经济行业": "sector"}
 
 
@@ -157,6 +158,15 @@ def enterprise_table(df: pd.DataFrame, measure: str, kind: str, *, n: int = 10,
     else:
         out = out.sort_values(["current_wan", "ent_id"], ascending=[False, True])
     return out.head(n).reset_index(drop=True)
+
+
+def turnover_counts(row: pd.DataFrame) -> dict[str, int | None]:
+    """`enterprise_turnover` from the one-row result of query `industry_turnover` (counted in SQL)."""
+    r = row.iloc[0]
+    known = int(r["before"]) > 0
+    return {"now": int(r["now"]), "before": int(r["before"]),
+            "entered": int(r["entered"]) if known else None,
+            "left": int(r["left_count"]) if known else None}
 
 
 def enterprise_turnover(df: pd.DataFrame) -> dict[str, int | None]:

@@ -4,6 +4,6 @@
 select
     year,
     max(month) as last_month
-from enterprise_month
+from enterprise_month_cube
 group by year
 order by year

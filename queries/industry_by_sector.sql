@@ -1,18 +1,13 @@
 -- purpose: 规上产值 and 增加值 1—$month月 by 产业链 ($by = 'chain') or by 国民经济行业 (any other $by), this year and last year, for level, 同比, 拉动 and 贡献率
 -- params: $year INTEGER, $month INTEGER, $by VARCHAR, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per 产业链 or 行业 with data in either year
-with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
-),
-
-facts as (
+with facts as (
     select
-        case when $by = 'chain' then s.chain else s.sector_name end as part,
+        case when $by = 'chain' then f.chain else f.sector_name end as part,
         f.year,
         f.output_wan,
         f.value_added_wan
-    from enterprise_month as f
-    join scope as s using (ent_id)
+    from scoped_months($chains, $sectors, $areas, $high_tech_only) as f
     where f.year in ($year, $year - 1)
       and f.month <= $month
 )

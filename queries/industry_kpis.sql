@@ -1,29 +1,11 @@
 -- purpose: 规上工业 headline figures for 1—$month月 of $year and of the year before (same months)
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per year ($year and $year - 1); sums are null where the year has no data
-with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
-),
-
-periods as (
+with periods as (
     select unnest([$year, $year - 1]) as year
 ),
 
-facts as (
-    select
-        f.year,
-        f.month,
-        f.ent_id,
-        f.output_wan,
-        f.value_added_wan,
-        s.is_high_tech,
-        s.land_mu
-    from enterprise_month as f
-    join scope as s using (ent_id)
-    where f.year in ($year, $year - 1)
-      and f.month <= $month
-),
-
+-- monthly sums from the summary built at load time (queries/materialized/enterprise_month_cube.sql)
 sums as (
     select
         year,
@@ -31,17 +13,22 @@ sums as (
         sum(value_added_wan) as value_added_wan,
         coalesce(sum(value_added_wan) filter (where is_high_tech), 0) as high_tech_va_wan,
         sum(output_wan) filter (where month = $month) as output_month_wan,
-        sum(value_added_wan) filter (where month = $month) as value_added_month_wan,
-        count(distinct ent_id) as enterprise_count
-    from facts
+        sum(value_added_wan) filter (where month = $month) as value_added_month_wan
+    from scoped_months($chains, $sectors, $areas, $high_tech_only)
+    where year in ($year, $year - 1)
+      and month <= $month
     group by year
 ),
 
-land as (
+-- enterprises with data in 1—m月 (each once) and their land: those that first reported by month m
+entries as (
     select
         year,
+        sum(enterprises) as enterprise_count,
         sum(land_mu) as land_mu
-    from (select distinct year, ent_id, land_mu from facts)
+    from scoped_entries($chains, $sectors, $areas, $high_tech_only)
+    where year in ($year, $year - 1)
+      and first_month <= $month
     group by year
 ),
 
@@ -62,12 +49,12 @@ select
     s.high_tech_va_wan,
     s.output_month_wan,
     s.value_added_month_wan,
-    coalesce(s.enterprise_count, 0) as enterprise_count,
+    coalesce(l.enterprise_count, 0) as enterprise_count,
     l.land_mu,
     s.value_added_wan / nullif(l.land_mu, 0) as mujun_va_wan_per_mu,
     c.county_output_wan
 from periods as p
 left join sums as s using (year)
-left join land as l using (year)
+left join entries as l using (year)
 left join county as c using (year)
 order by p.year desc

@@ -7,9 +7,8 @@ select
     f.month,
     sum(f.output_wan) as output_wan,
     sum(f.value_added_wan) as value_added_wan,
-    coalesce(sum(f.value_added_wan) filter (where e.is_high_tech), 0) as high_tech_va_wan
-from enterprise_month as f
-join enterprises as e using (ent_id)
+    coalesce(sum(f.value_added_wan) filter (where f.is_high_tech), 0) as high_tech_va_wan
+from enterprise_month_cube as f
 join sectors as s using (sector_code)
 where f.year in ($year, $year - 1)
 group by s.chain, f.year, f.month

@@ -7,9 +7,8 @@ with industry as (
         f.month,
         sum(f.output_wan) as output_wan,
         sum(f.value_added_wan) as value_added_wan,
-        coalesce(sum(f.value_added_wan) filter (where e.is_high_tech), 0) as high_tech_va_wan
-    from enterprise_month as f
-    join enterprises as e using (ent_id)
+        coalesce(sum(f.value_added_wan) filter (where f.is_high_tech), 0) as high_tech_va_wan
+    from enterprise_month_cube as f
     where f.year <= $year
     group by f.year, f.month
 ),
@@ -19,10 +18,9 @@ investment as (
         m.year,
         m.month,
         sum(m.invest_wan) as fai_wan,
-        coalesce(sum(m.invest_wan) filter (where p.is_industrial), 0) as industrial_invest_wan,
-        coalesce(sum(m.invest_wan) filter (where p.is_high_tech), 0) as high_tech_invest_wan
-    from project_month as m
-    join projects as p using (project_id)
+        coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
+        coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
+    from project_month_cube as m
     where m.year <= $year
     group by m.year, m.month
 ),

@@ -102,6 +102,32 @@ def test_enterprise_turnover(tiny_db):
     assert industry.enterprise_turnover(first)["entered"] is None  # no 2021 data
 
 
+def test_turnover_query_equals_python(tiny_db):
+    """Test that query industry_turnover counts what enterprise_turnover counts on the hand data."""
+    assert industry.turnover_counts(tiny_db.run("industry_turnover", params())) == {
+        "now": 3, "before": 2, "entered": 1, "left": 0}
+    assert industry.turnover_counts(tiny_db.run("industry_turnover", params(year=2022)))["entered"] is None
+
+
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+@pytest.mark.parametrize("measure", ["产值", "增加值"])
+@pytest.mark.parametrize("kind", ["top", "growth", "decline"])
+@pytest.mark.parametrize("search,n,chains", [("", 10, []), ("", 100, ["新材料"]), ("科技", 8, []),
+                                             ("饮料", 5, [])])
+def test_rank_query_equals_python_reference(which, measure, kind, search, n, chains, request):
+    """Test that the SQL ranking (query industry_enterprise_rank) lists the same enterprises in the same order
+    with the same 增量, 同比 and 拉动 as the pure-Python enterprise_table over every enterprise."""
+    db = request.getfixturevalue(which)
+    base = params(chains=chains) if which == "tiny_db" else params(year=2023, month=12, chains=chains)
+    expected = industry.enterprise_table(db.run("industry_enterprises", base), measure, kind, n=n, search=search)
+    got = db.run("industry_enterprise_rank", {**base, "measure": industry.MEASURE_IDS[measure], "kind": kind,
+                                              "n": n, "search": search})
+    assert list(got["ent_id"]) == list(expected["ent_id"])
+    for col in ("current_wan", "previous_wan", "delta_wan", "yoy_pct", "pull_pp"):
+        assert got[col].to_numpy(dtype=float) == pytest.approx(expected[col].to_numpy(dtype=float),
+                                                               rel=1e-9, nan_ok=True), col
+
+
 def test_monthly_yoy_per_period(tiny_db):
     """Test that each period's 同比 compares with the same period of last year (当月 and 累计)."""
     df = tiny_db.run("industry_monthly", params())

@@ -71,8 +71,7 @@ ui.chart(charts.bars_with_share, hitech, x="year", bar="high_tech_va_wan", share
 st.caption("高新技术产业增加值：高新技术企业（产品）实现的规上工业增加值；各年取相同月份，便于比较。")
 
 st.subheader("企业")
-ents = ui.q("industry_enterprises", p)
-turn = memo.call(industry.enterprise_turnover, ents)
+turn = industry.turnover_counts(ui.q("industry_turnover", p))
 k1, k2, _ = st.columns(3)
 k1.metric("新进规上企业", fmt.count(turn["entered"], "家"),
           help=f"本期有产值、上年同期无产值申报的企业（本期 {turn['now']} 家，上年同期 {turn['before']} 家）。")
@@ -83,8 +82,8 @@ ranking = s1.segmented_control("排行", list(industry.RANKINGS), default="下�
                                key="ind_ranking") or "规模最大"
 search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输入企业名称中的字")
 top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
-rows = memo.call(industry.enterprise_table, ents, measure, industry.RANKINGS[ranking], n=int(top_n),
-                                 search=search)
+rows = ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
+            kind=industry.RANKINGS[ranking], n=int(top_n), search=search.strip())
 ui.table(
     rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
           "delta_wan", "yoy_pct", "pull_pp"]],

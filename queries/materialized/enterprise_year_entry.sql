@@ -1,0 +1,26 @@
+-- purpose: when each enterprise first reported in each year, counted to the filter bar's grain, so "enterprises
+--          with data in 1—m月" and their land (亩均 denominators) need no scan of enterprise_month: those are the
+--          rows with first_month ≤ m
+-- params: none
+-- grain: one row per (year, first_month, 行业, 片区, 高新): enterprises = how many first reported in that month,
+--        land_mu = their land (each enterprise once)
+with firsts as (
+    select
+        ent_id,
+        year,
+        min(month) as first_month
+    from enterprise_month
+    group by ent_id, year
+)
+
+select
+    f.year,
+    f.first_month,
+    e.sector_code,
+    e.area_code,
+    e.is_high_tech,
+    count(*) as enterprises,
+    sum(e.land_mu) as land_mu
+from firsts as f
+join enterprises as e using (ent_id)
+group by all

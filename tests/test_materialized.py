@@ -1,0 +1,81 @@
+"""The summary tables built at load time (queries/materialized/) agree with the raw enterprise-months."""
+
+import pytest
+
+from cockpit.db import materialized
+
+FILTERS = [
+    dict(chains=[], sectors=[], areas=[], ht=False),
+    dict(chains=["新材料"], sectors=[], areas=[], ht=False),
+    dict(chains=[], sectors=[], areas=[], ht=True),
+]
+
+RAW = """
+select f.year, s.chain, sum(f.output_wan) as output_wan, sum(f.value_added_wan) as va_wan,
+       sum(f.tax_wan) as tax_wan, sum(f.energy_tce) as energy_tce, count(distinct f.ent_id) as ents,
+       sum(e.land_mu) filter (where f.month = fm.first_month) as land_mu
+from enterprise_month as f
+join enterprises as e using (ent_id)
+join sectors as s using (sector_code)
+join (select ent_id, year, min(month) as first_month from enterprise_month where month <= $m group by all) as fm
+  using (ent_id, year)
+where f.month <= $m
+  and in_scope(s.chain, e.sector_code, e.area_code, e.is_high_tech, $chains, $sectors, $areas, $ht)
+group by all order by all
+"""
+
+SUMMARY = """
+with sums as (
+    select year, chain, sum(output_wan) as output_wan, sum(value_added_wan) as va_wan, sum(tax_wan) as tax_wan,
+           sum(energy_tce) as energy_tce
+    from scoped_months($chains, $sectors, $areas, $ht) where month <= $m group by all
+),
+entries as (
+    select year, chain, sum(enterprises) as ents, sum(land_mu) as land_mu
+    from scoped_entries($chains, $sectors, $areas, $ht) where first_month <= $m group by all
+)
+select s.year, s.chain, s.output_wan, s.va_wan, s.tax_wan, s.energy_tce, e.ents, e.land_mu
+from sums as s join entries as e using (year, chain)
+order by all
+"""
+
+
+def test_summary_tables_are_whitelisted_names():
+    """Test that every summary file becomes a table of its own (valid, non-clashing) name."""
+    summaries = {name: sources for name, _, sources in materialized()}
+    assert summaries == {"enterprise_month_cube": ("enterprises", "enterprise_month"),
+                         "enterprise_year_entry": ("enterprises", "enterprise_month"),
+                         "project_month_cube": ("projects", "project_month")}
+
+
+@pytest.mark.parametrize("month", [2, 7, 12])
+@pytest.mark.parametrize("flt", FILTERS, ids=["all", "chain", "hitech"])
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+def test_summaries_equal_raw_sums(which, flt, month, request):
+    """Test that 1—m月 sums, enterprise counts and land by year and 产业链 read from the summaries equal
+    the same figures computed from every enterprise-month, under each kind of filter."""
+    db = request.getfixturevalue(which)
+    params = {"m": month, "chains": flt["chains"], "sectors": flt["sectors"], "areas": flt["areas"],
+              "ht": flt["ht"]}
+    con = db._current().cursor()
+    raw = con.execute(RAW, params).df()
+    summary = con.execute(SUMMARY, params).df()
+    assert len(raw) > 0 and list(raw["year"]) == list(summary["year"])
+    assert list(raw["chain"]) == list(summary["chain"])
+    for col in ("output_wan", "va_wan", "tax_wan", "energy_tce", "land_mu"):
+        assert summary[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True), col
+    assert list(summary["ents"]) == list(raw["ents"])
+
+
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+def test_project_cube_equals_raw_sums(which, request):
+    """Test that monthly 完成投资, 计划 and 到位资金 by 工业/高新 from the project summary equal the raw sums."""
+    con = request.getfixturevalue(which)._current().cursor()
+    cols = "sum(invest_wan) as invest, sum(plan_wan) as plan, sum(funds_in_wan) as funds"
+    raw = con.execute(f"select year, month, is_industrial, is_high_tech, {cols} from project_month "
+                      "join projects using (project_id) group by all order by all").df()
+    cube = con.execute(f"select year, month, is_industrial, is_high_tech, {cols} from project_month_cube "
+                       "group by all order by all").df()
+    assert len(raw) > 0 and raw[["year", "month"]].equals(cube[["year", "month"]])
+    for col in ("invest", "plan", "funds"):
+        assert cube[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
