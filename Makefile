@@ -9,7 +9,7 @@ PORT ?= 8501
 # the warm-up runs the app once as soon as the server answers (see cockpit/warmup.py)
 run: setup
 	($(PY) -m cockpit.warmup http://127.0.0.1:$(PORT) &) ; \
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m cockpit.serve --server.port $(PORT) --server.headless true
 
 test: setup system-deps
 	$(PY) -m pytest -q

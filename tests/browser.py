@@ -1,4 +1,4 @@
-"""Real-browser helpers: a `streamlit run` server on a free port and Debian's Chromium via Playwright.
+"""Real-browser helpers: a `cockpit.serve` (`streamlit run`) server on a free port and Debian's Chromium via Playwright.
 
 No browser download: Playwright drives /usr/bin/chromium (apt package `chromium`).
 """
@@ -30,9 +30,10 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 60.0):
-    """Start `streamlit run app.py` headless on a free localhost port; yield its base URL."""
+    """Start the app as `make run` does (`python -m cockpit.serve`, i.e. `streamlit run app.py` with the
+    preload) headless on a free localhost port; yield its base URL."""
     port = free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    cmd = [sys.executable, "-m", "cockpit.serve",
            "--server.headless", "true", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
