@@ -8,17 +8,25 @@ with scope as (
     select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
 ),
 
+-- 1—m月 sums per enterprise from the per-year month lists (queries/materialized/enterprise_year_months.sql);
+-- an enterprise counts in a year when it has any row in months 1—m (first_month ≤ m), as a group-by would
+years as (
+    select
+        ent_id,
+        year,
+        coalesce(list_sum((case when $measure = 'output' then output else value_added end)[1:$month]), 0) as v
+    from enterprise_year_months
+    where year in ($year, $year - 1)
+      and first_month <= $month
+),
+
 sums as (
     select
-        f.ent_id,
-        coalesce(sum(case when $measure = 'output' then f.output_wan else f.value_added_wan end)
-            filter (where f.year = $year), 0) as current_wan,
-        coalesce(sum(case when $measure = 'output' then f.output_wan else f.value_added_wan end)
-            filter (where f.year = $year - 1), 0) as previous_wan
-    from enterprise_month as f
-    where f.year in ($year, $year - 1)
-      and f.month <= $month
-    group by f.ent_id
+        ent_id,
+        coalesce(sum(v) filter (where year = $year), 0) as current_wan,
+        coalesce(sum(v) filter (where year = $year - 1), 0) as previous_wan
+    from years
+    group by ent_id
 ),
 
 ranked as (

@@ -6,16 +6,16 @@ with scope as (
     select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
 ),
 
+-- from the per-year month lists (queries/materialized/enterprise_year_months.sql): reporting = a 产值 in months 1—m
 reporting as (
     select
-        f.ent_id,
-        bool_or(f.year = $year and f.output_wan is not null) as is_reporting,
-        bool_or(f.year = $year - 1 and f.output_wan is not null) as was_reporting
-    from enterprise_month as f
+        y.ent_id,
+        bool_or(y.year = $year and list_aggregate(y.output[1:$month], 'count') > 0) as is_reporting,
+        bool_or(y.year = $year - 1 and list_aggregate(y.output[1:$month], 'count') > 0) as was_reporting
+    from enterprise_year_months as y
     join scope as s using (ent_id)
-    where f.year in ($year, $year - 1)
-      and f.month <= $month
-    group by f.ent_id
+    where y.year in ($year, $year - 1)
+    group by y.ent_id
 )
 
 select

@@ -45,6 +45,7 @@ def test_summary_tables_are_whitelisted_names():
     summaries = {name: sources for name, _, sources in materialized()}
     assert summaries == {"enterprise_month_cube": ("enterprises", "enterprise_month"),
                          "enterprise_year_entry": ("enterprises", "enterprise_month"),
+                         "enterprise_year_months": ("enterprise_month",),
                          "project_month_cube": ("projects", "project_month")}
 
 
@@ -79,3 +80,18 @@ def test_project_cube_equals_raw_sums(which, request):
     assert len(raw) > 0 and raw[["year", "month"]].equals(cube[["year", "month"]])
     for col in ("invest", "plan", "funds"):
         assert cube[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
+
+
+@pytest.mark.parametrize("month", [1, 2, 9, 12])
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+def test_month_lists_equal_raw_sums(which, month, request):
+    """Test that slicing the per-year month lists (enterprise_year_months) gives each enterprise's 1—m月 产值
+    and 增加值, and first_month says whether it has any row in 1—m月."""
+    con = request.getfixturevalue(which)._current().cursor()
+    raw = con.execute("select ent_id, year, sum(output_wan) as o, sum(value_added_wan) as v from enterprise_month "
+                      "where month <= $m group by all order by all", {"m": month}).df()
+    lists = con.execute("select ent_id, year, list_sum(output[1:$m]) as o, list_sum(value_added[1:$m]) as v "
+                        "from enterprise_year_months where first_month <= $m order by all", {"m": month}).df()
+    assert len(raw) > 0 and raw[["ent_id", "year"]].equals(lists[["ent_id", "year"]])
+    for col in ("o", "v"):
+        assert lists[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
