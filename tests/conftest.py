@@ -13,6 +13,7 @@ def pytest_configure(config):
     import os
     import tempfile
 
+    os.environ.setdefault("COCKPIT_VALIDATE_CHARTS", "1")  # every chart a test draws is schema-checked
     if "COCKPIT_DATA_DIR" not in os.environ:
         os.environ["COCKPIT_DATA_DIR"] = tempfile.mkdtemp(prefix="cockpit-test-data-")
 

@@ -82,3 +82,22 @@ def test_chart_spec_is_reused_and_matches_altair():
     assert [layer["mark"] for layer in again["layer"]] == [layer["mark"] for layer in plain["layer"]]
     other = charts.spec(charts.ranked_bars, df.assign(output_wan=[1.0, 2.0]), **opts)
     assert other["datasets"].keys() != again["datasets"].keys()
+
+
+def test_chart_validation_runs_in_tests_only(monkeypatch):
+    """Test that an invalid spec is rejected when COCKPIT_VALIDATE_CHARTS=1 (as in the tests) and passes
+    unvalidated otherwise (production: the builders were validated here)."""
+    import altair as alt
+    from altair.utils.schemapi import SchemaValidationError
+
+    def bad(df, **_):
+        # a plain dict escapes Altair's checks at construction; only the schema validation sees it
+        return alt.Chart(df).mark_bar().encode(
+            x={"field": "v", "type": "quantitative", "axis": {"labelAngle": "slanted"}})
+
+    df = pd.DataFrame({"v": [1.0]})
+    monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "1")
+    with pytest.raises(SchemaValidationError):
+        charts.spec(bad, df)
+    monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "0")
+    assert charts.spec(bad, df)["encoding"]["x"]["axis"]["labelAngle"] == "slanted"
