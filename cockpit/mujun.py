@@ -22,6 +22,7 @@ import math
 import os
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -179,26 +180,27 @@ def complete_years(last_month: dict[int, int]) -> list[int]:
     return sorted((y for y, m in last_month.items() if m >= 12), reverse=True)
 
 
+def _unit_ids(df: pd.DataFrame) -> pd.Series:
+    """A parcel's id, or '企业:<ent_id>' for an enterprise without a parcel."""
+    parcel = df["parcel_id"]
+    return parcel.where(parcel.notna() & (parcel != ""), "企业:" + df["ent_id"].astype(str))
+
+
 def group_units(inputs: pd.DataFrame) -> pd.DataFrame:
     """One evaluation unit per parcel (enterprises without a parcel are units of their own).
 
-    `inputs`: rows of `mujun_inputs` for one year. Returns unit_id, parcel_id, n_enterprises,
-    ent_names (、-joined), the summed figures, and in_scope (any of its enterprises in scope).
+    `inputs`: rows of `mujun_inputs` for one year. Returns unit_id, parcel_id, n_enterprises and the
+    summed figures, one row per unit in the order of unit_id.
     """
-    df = inputs.copy()
-    df["unit_id"] = df["parcel_id"].where(df["parcel_id"].notna() & (df["parcel_id"] != ""),
-                                          "企业:" + df["ent_id"].astype(str))
+    df = pd.DataFrame({"unit_id": _unit_ids(inputs), "parcel_id": inputs["parcel_id"],
+                       "ent_id": inputs["ent_id"]})
     for col in SUM_COLUMNS:
-        df[col] = pd.to_numeric(df[col], errors="coerce")
+        df[col] = pd.to_numeric(inputs[col], errors="coerce")
     grouped = df.groupby("unit_id", sort=True)
     units = grouped[list(SUM_COLUMNS)].sum(min_count=1)
-    units.insert(0, "ent_names", grouped["ent_name"].agg(lambda s: "、".join(sorted(s))))
     units.insert(0, "n_enterprises", grouped["ent_id"].nunique())
     units.insert(0, "parcel_id", grouped["parcel_id"].first())
-    units = units.reset_index()
-    if "in_scope" in df:
-        units["in_scope"] = grouped["in_scope"].any().values
-    return units
+    return units.reset_index()
 
 
 def _ratio(num, den, factor: float = 1.0):
@@ -233,13 +235,33 @@ def benchmarks(inputs: pd.DataFrame, year: int, cfg: Config) -> tuple[dict[str, 
 
     `inputs`: rows of `mujun_inputs` for all years (only `year` and `year − 1` are used).
     """
+    return _benchmarks(_UnitsByYear(inputs), year, cfg)
+
+
+class _UnitsByYear:
+    """`group_units` of each year of `inputs`, grouped once and kept (a year without rows → None)."""
+
+    def __init__(self, inputs: pd.DataFrame):
+        self.rows = {int(y): r for y, r in inputs.groupby("year", sort=True)} if len(inputs) else {}
+        self.empty = inputs.iloc[:0] if "ent_id" in inputs else empty_inputs()
+        self._units: dict[int, pd.DataFrame] = {}
+
+    def __call__(self, year: int) -> pd.DataFrame | None:
+        if year not in self.rows:
+            return None
+        if year not in self._units:
+            self._units[year] = group_units(self.rows[year])
+        return self._units[year]
+
+
+def _benchmarks(units_of: _UnitsByYear, year: int, cfg: Config) -> tuple[dict[str, float | None], str]:
     if cfg.benchmark_mode == "fixed":
         return {k: cfg.fixed.get(k) for k in BY_KEY}, "基准值：配置文件中的固定值"
-    previous = inputs[inputs["year"] == year - 1]
-    if not previous.empty:
-        return zone_averages(group_units(previous)), f"基准值：{year - 1} 年全区平均值"
-    same = inputs[inputs["year"] == year]
-    return (zone_averages(group_units(same)),
+    previous = units_of(year - 1)
+    if previous is not None:
+        return zone_averages(previous), f"基准值：{year - 1} 年全区平均值"
+    same = units_of(year)
+    return (zone_averages(same if same is not None else group_units(empty_inputs())),
             f"基准值：{year - 1} 年无数据，采用 {year} 年全区平均值")
 
 
@@ -264,8 +286,7 @@ def score_units(units: pd.DataFrame, bench: dict[str, float | None], cfg: Config
         points[ind.key] = ratio * w
         available_weight += np.where(points[ind.key].notna(), w, 0.0)
     missing = points.isna()
-    names = [BY_KEY[k].name for k in points.columns]
-    out["missing"] = ["、".join(n for n, m in zip(names, row) if m) for row in missing.to_numpy()]
+    out["missing"] = _missing_names(missing)
     raw = points.sum(axis=1, min_count=1)
     if cfg.missing == "reweight":
         score = raw * total_weight / available_weight.where(available_weight > 0)
@@ -281,6 +302,16 @@ def score_units(units: pd.DataFrame, bench: dict[str, float | None], cfg: Config
     out["score"] = score.where(rated)
     out["rated"] = rated.astype(bool)
     return out
+
+
+def _missing_names(missing: pd.DataFrame) -> pd.Series:
+    """'亩均税收、亩均增加值' per row of a boolean frame (columns: indicator keys); '' when none missing.
+
+    Each pattern of missing indicators is a bit code; its label is built once, not once per unit."""
+    names = [BY_KEY[k].name for k in missing.columns]
+    codes = missing.to_numpy(dtype=np.int64) @ (1 << np.arange(len(names), dtype=np.int64))
+    labels = {int(c): "、".join(n for i, n in enumerate(names) if int(c) >> i & 1) for c in np.unique(codes)}
+    return pd.Series(codes, index=missing.index).map(labels).astype("str")
 
 
 def _round_half_up(x: float) -> int:
@@ -316,12 +347,21 @@ def class_of(score: float, others: pd.Series | np.ndarray, n: int, cfg: Config) 
 
 
 def classify(scores: pd.Series, cfg: Config) -> pd.Series:
-    """Class (A/B/C/D) per score; None for units without a score (not rated)."""
+    """Class (A/B/C/D) per score; None for units without a score (not rated).
+
+    The same classes as `class_of` for each score, in one pass: by threshold, or by the competition
+    rank (1 + number of strictly higher scores, `rank_of`) against the cumulative rank cut-offs."""
     values = scores.to_numpy(dtype=float)
     rated = ~np.isnan(values)
-    n = int(rated.sum())
-    return pd.Series([class_of(s, values[rated], n, cfg) if ok else None
-                      for s, ok in zip(values, rated)], index=scores.index, dtype=object)
+    if cfg.method == "threshold":
+        hits = [values >= cfg.thresholds[c] for c in CLASSES[:3]]
+    else:
+        rank = rank_of(scores).to_numpy(dtype=float)
+        cut = rank_cutoffs(int(rated.sum()), cfg)
+        hits = [rank <= cut[c] for c in CLASSES[:3]]
+    cls = np.select(hits, list(CLASSES[:3]), default="D").astype(object)
+    cls[~rated] = None
+    return pd.Series(cls, index=scores.index, dtype=object)
 
 
 def rank_of(scores: pd.Series) -> pd.Series:
@@ -338,30 +378,83 @@ class Evaluation:
     benchmark_note: str
     config: Config
 
+    # Lookups by id go through an index built on first use (a hash table: later lookups cost
+    # microseconds, where a comparison over 200,000 rows costs milliseconds). Do not mutate the frames.
+    @cached_property
+    def _enterprise_index(self) -> pd.Index:
+        return pd.Index(self.enterprises["ent_id"])
+
+    @cached_property
+    def _unit_index(self) -> pd.Index:
+        return pd.Index(self.units["unit_id"])
+
+    def enterprise_position(self, ent_id: str) -> int:
+        """Row position of an enterprise in `enterprises` (KeyError when it was not evaluated)."""
+        return _first_position(self._enterprise_index.get_loc(ent_id))
+
+    def unit_position(self, unit_id: str) -> int:
+        """Row position of a unit in `units` (KeyError when there is no such unit)."""
+        return _first_position(self._unit_index.get_loc(unit_id))
+
+    def enterprise(self, ent_id: str) -> pd.Series:
+        """One enterprise's row (KeyError when it was not evaluated this year)."""
+        return self.enterprises.iloc[self.enterprise_position(ent_id)]
+
+    def unit(self, unit_id: str) -> pd.Series:
+        """One unit's row (KeyError when there is no such unit)."""
+        return self.units.iloc[self.unit_position(unit_id)]
+
+
+def _first_position(loc) -> int:
+    """`Index.get_loc`'s answer (a position, a slice or a mask for repeated labels) → the first position."""
+    if isinstance(loc, slice):
+        return int(loc.start or 0)
+    if isinstance(loc, np.ndarray):
+        return int(np.flatnonzero(loc)[0])
+    return int(loc)
+
 
 def evaluate(inputs: pd.DataFrame, year: int, cfg: Config) -> Evaluation:
     """Score and classify every unit (parcel) of `year`; `inputs`: all rows of `mujun_inputs`."""
-    rows = inputs[inputs["year"] == year]
-    bench, note = benchmarks(inputs, year, cfg)
-    if rows.empty:
-        units = score_units(add_indicators(group_units(_empty_inputs())), bench, cfg)
-    else:
-        units = score_units(group_units(rows), bench, cfg)
-    units["rank"] = rank_of(units["score"])
-    units["cls"] = classify(units["score"], cfg)
-    units["cls_label"] = [cfg.label(c) for c in units["cls"]]
-    ents = rows.copy()
-    ents["unit_id"] = ents["parcel_id"].where(ents["parcel_id"].notna() & (ents["parcel_id"] != ""),
-                                              "企业:" + ents["ent_id"].astype(str))
-    keep = ["unit_id", "n_enterprises", "score", "rank", "cls", "cls_label", "rated", "missing"]
-    keep += [i.key for i in INDICATORS]
-    ents = ents.merge(units[keep], on="unit_id", how="left")
-    return Evaluation(year, units, ents, bench, note, cfg)
+    return evaluate_years(inputs, [year], cfg)[year]
 
 
-def _empty_inputs() -> pd.DataFrame:
-    cols = ["year", "ent_id", "ent_name", "parcel_id", "in_scope", *SUM_COLUMNS]
-    return pd.DataFrame({c: pd.Series(dtype=object if c in ("ent_id", "ent_name", "parcel_id")
+def evaluate_years(inputs: pd.DataFrame, years, cfg: Config) -> dict[int, Evaluation]:
+    """`evaluate` for each of `years`, grouping each year's units once (a year's units serve as the
+    next year's benchmark). The classification is zone-wide: it depends on the data and the rules only."""
+    units_of = _UnitsByYear(inputs)
+    out = {}
+    for year in years:
+        year = int(year)
+        bench, note = _benchmarks(units_of, year, cfg)
+        grouped = units_of(year)
+        rows = units_of.rows.get(year)
+        if rows is None:
+            rows, grouped = units_of.empty, group_units(units_of.empty)
+        units = score_units(grouped, bench, cfg)
+        units["rank"] = rank_of(units["score"])
+        units["cls"] = classify(units["score"], cfg)
+        units["cls_label"] = _labels(units["cls"], cfg)
+        keep = ["n_enterprises", "score", "rank", "cls", "cls_label", "rated", "missing"]
+        keep += [i.key for i in INDICATORS]
+        ents = rows.reset_index(drop=True)
+        ents["unit_id"] = _unit_ids(ents)
+        at = pd.Index(units["unit_id"]).get_indexer(ents["unit_id"])  # every enterprise has its unit
+        ents = pd.concat([ents, units[keep].iloc[at].reset_index(drop=True)], axis=1)
+        out[year] = Evaluation(year, units, ents, bench, note, cfg)
+    return out
+
+
+def _labels(cls: pd.Series, cfg: Config) -> pd.Series:
+    """'A 类 优先发展' … per class; '未参评' where there is none."""
+    return cls.map({c: cfg.label(c) for c in CLASSES}).fillna(NOT_RATED).astype("str")
+
+
+def empty_inputs() -> pd.DataFrame:
+    """`mujun_inputs` without rows (evaluating it gives empty tables with every column)."""
+    text = ("ent_id", "ent_name", "sector_code", "sector_name", "chain", "area_code", "area_name", "parcel_id")
+    cols = ["year", "ent_id", "ent_no", *text[1:], *SUM_COLUMNS]
+    return pd.DataFrame({c: pd.Series(dtype=object if c in text else "int64" if c in ("year", "ent_no")
                                       else float) for c in cols})
 
 
@@ -377,10 +470,10 @@ def class_counts(ents: pd.DataFrame, by: str | None, cfg: Config) -> pd.DataFram
 
     Returns long rows: [by,] cls_label, count, share_pct (share within the group).
     """
-    df = ents.copy()
-    df["cls_label"] = [cfg.label(c) for c in df["cls"]]
     keys = ([by] if by else []) + ["cls_label"]
-    counts = df.groupby(keys, dropna=False).size().rename("count").reset_index()
+    # count by class code, then label the few groups (not every enterprise)
+    counts = ents.groupby(keys[:-1] + ["cls"], dropna=False).size().rename("count").reset_index()
+    counts.insert(len(keys) - 1, "cls_label", _labels(counts.pop("cls"), cfg))
     totals = counts.groupby(by)["count"].transform("sum") if by else counts["count"].sum()
     counts["share_pct"] = counts["count"] / totals * 100.0
     order = [cfg.label(c) for c in CLASSES] + [NOT_RATED]
@@ -391,7 +484,7 @@ def class_counts(ents: pd.DataFrame, by: str | None, cfg: Config) -> pd.DataFram
 def indicator_table(ev: Evaluation, unit_id: str) -> pd.DataFrame:
     """One unit's six indicators (name with unit) against the benchmarks: value, benchmark, ratio (%),
     weight, points."""
-    unit = ev.units.set_index("unit_id").loc[unit_id]
+    unit = ev.unit(unit_id)
     rows = []
     for ind in INDICATORS:
         value = unit[ind.key]
@@ -407,19 +500,35 @@ def indicator_table(ev: Evaluation, unit_id: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+HISTORY_COLUMNS = ["year", "score", "rank", "units", "cls", "cls_label"]
+
+
 def class_history(inputs: pd.DataFrame, ent_id: str, years: list[int], cfg: Config) -> pd.DataFrame:
     """One enterprise's score, rank and class in each of `years` (evaluated with the current rules)."""
-    rows = []
-    for year in sorted(years):
-        ev = evaluate(inputs, year, cfg)
-        hit = ev.enterprises[ev.enterprises["ent_id"] == ent_id]
-        if hit.empty:
-            continue
-        r = hit.iloc[0]
-        rows.append({"year": year, "score": r["score"], "rank": r["rank"],
-                     "units": int(ev.units["rated"].sum()), "cls": r["cls"],
-                     "cls_label": cfg.label(r["cls"])})
-    return pd.DataFrame(rows, columns=["year", "score", "rank", "units", "cls", "cls_label"])
+    return history_of(history_table(evaluate_years(inputs, sorted(years), cfg)), ent_id)
+
+
+def history_table(evaluations: dict[int, Evaluation]) -> pd.DataFrame:
+    """Every enterprise's year, score, rank, units (rated units that year), cls and cls_label in each
+    evaluation, indexed by ent_id in order (then year), so that one enterprise's rows are a lookup."""
+    parts = []
+    for year, ev in sorted(evaluations.items()):
+        e = ev.enterprises
+        parts.append(pd.DataFrame({"ent_id": e["ent_id"], "year": year, "score": e["score"],
+                                   "rank": e["rank"], "units": int(ev.units["rated"].sum()),
+                                   "cls": e["cls"], "cls_label": e["cls_label"]}))
+    table = (pd.concat(parts) if parts else pd.DataFrame(columns=["ent_id", *HISTORY_COLUMNS]))
+    table = table.sort_values(["ent_id", "year"], kind="stable")
+    # a NumPy (object) index: binary search on it needs no conversion of 1,000,000 Arrow strings
+    return table.set_index(pd.Index(table["ent_id"].to_numpy(dtype=object), dtype=object,
+                                    name="ent_id")).drop(columns="ent_id")
+
+
+def history_of(table: pd.DataFrame, ent_id: str) -> pd.DataFrame:
+    """One enterprise's rows of `history_table`, by year (empty when it was never evaluated)."""
+    ids = table.index.to_numpy()
+    lo, hi = np.searchsorted(ids, ent_id, "left"), np.searchsorted(ids, ent_id, "right")
+    return table.iloc[lo:hi][HISTORY_COLUMNS].reset_index(drop=True)
 
 
 def d_class_list(ev: Evaluation, parcel_actions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -429,14 +538,103 @@ def d_class_list(ev: Evaluation, parcel_actions: pd.DataFrame | None = None) -> 
     rank, tax_per_mu, va_per_mu, and — when `parcel_actions` (query `mujun_parcel_actions`) is
     given — the parcel's latest 整治 action: action_id, action_year, method, status.
     """
+    return _d_rows(ev.enterprises, parcel_actions)
+
+
+def _d_rows(ents: pd.DataFrame, parcel_actions: pd.DataFrame | None) -> pd.DataFrame:
     cols = ["ent_id", "ent_name", "chain", "sector_name", "area_code", "area_name", "parcel_id",
             "land_mu", "score", "rank", "tax_per_mu", "va_per_mu"]
-    d = ev.enterprises[ev.enterprises["cls"] == "D"][cols].sort_values(["score", "ent_id"])
+    d = ents[ents["cls"] == "D"][cols].sort_values(["score", "ent_id"])
     if parcel_actions is not None:
         acts = parcel_actions.rename(columns={"plan_year": "action_year"})[
             ["parcel_id", "action_id", "action_year", "method", "status"]]
         d = d.merge(acts, on="parcel_id", how="left")
     return d.reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ one evaluation, many filter scopes
+SHOW_ROWS = 500     # rows a long table shows on the page (its download holds them all)
+PICK_LIMIT = 200    # enterprises the picker offers at once (more through the name search)
+
+
+def shown_note(total: int, shown: int = SHOW_ROWS) -> str | None:
+    """'共 X 家，显示前 N 家；下载 Excel 可得全部' when a table shows fewer rows than it has."""
+    if total <= shown:
+        return None
+    return f"共 {total:,} 家，显示前 {shown:,} 家；下载 Excel 可得全部。"
+
+
+@dataclass
+class Scoped:
+    """One evaluation as shown for the filter scope (the classes stay zone-wide; see `Prepared`)."""
+    enterprises: pd.DataFrame           # in-scope enterprises in ranking order (rank, ent_id; unrated last)
+    units: pd.DataFrame                 # units with an enterprise in scope: unit_id, score, cls, cls_label
+    zone: dict[str, float | None]       # zone_averages of the in-scope enterprises
+    counts: pd.DataFrame                # class_counts overall, by chain and by area
+    by_chain: pd.DataFrame
+    by_area: pd.DataFrame
+    d_list: pd.DataFrame                # the in-scope rows of the D 类 list, with parcel actions
+
+
+class Prepared:
+    """An evaluation made ready to be shown for many filter scopes (built once per data version and rules).
+
+    `ev.enterprises` are put in ranking order (rank, then ent_id; not rated last) and need the column
+    `ent_no` (the enterprise numbering of `mujun_inputs` and `mujun_scope`); `parcel_actions` are the rows
+    of `mujun_parcel_actions` for the D 类 list. Read-only once built: sessions share it.
+    """
+
+    def __init__(self, ev: Evaluation, parcel_actions: pd.DataFrame | None = None):
+        ents = ev.enterprises.sort_values(["rank", "ent_id"], na_position="last", kind="stable")
+        ents = ents.reset_index(drop=True)
+        self.ev = Evaluation(ev.year, ev.units, ents, ev.benchmarks, ev.benchmark_note, ev.config)
+        self.parcel_actions = parcel_actions
+        self.ent_no = ents["ent_no"].to_numpy(dtype=np.int64)
+        self.unit_pos = self.ev._unit_index.get_indexer(ents["unit_id"])
+        if len(ents):
+            self.ev.enterprise_position(ents["ent_id"].iloc[0])  # builds the lookup now, not in a rerun
+        self.class_order = class_order(ents, ev.config)
+        self.d_list = _d_rows(ents, parcel_actions)
+
+    def in_scope(self, scope_nos) -> np.ndarray:
+        """A boolean per enterprise row: is its ent_no among `scope_nos` (None = no filter, all)."""
+        if scope_nos is None:
+            return np.ones(len(self.ent_no), dtype=bool)
+        scope_nos = np.asarray(scope_nos, dtype=np.int64)
+        size = int(max(self.ent_no.max(initial=-1), scope_nos.max(initial=-1))) + 1
+        member = np.zeros(size, dtype=bool)
+        member[scope_nos] = True
+        return member[self.ent_no]
+
+    def scoped(self, scope_nos=None) -> Scoped:
+        """The page's figures for the enterprises numbered `scope_nos` (rows of `mujun_scope`; None = all)."""
+        mask = self.in_scope(scope_nos)
+        ents = self.ev.enterprises if mask.all() else self.ev.enterprises[mask]
+        unit_mask = np.zeros(len(self.ev.units), dtype=bool)
+        unit_mask[self.unit_pos[mask]] = True
+        units = self.ev.units.loc[unit_mask, ["unit_id", "score", "cls", "cls_label"]]
+        cfg = self.ev.config
+        return Scoped(ents, units, zone_averages(ents), class_counts(ents, None, cfg),
+                      class_counts(ents, "chain", cfg), class_counts(ents, "area_name", cfg),
+                      _d_rows(ents, self.parcel_actions))
+
+
+def picker_options(ents: pd.DataFrame, search: str = "", limit: int = PICK_LIMIT) -> pd.DataFrame:
+    """Enterprises to offer in the picker (ent_id, ent_name), in the order of `ents` (ranking order).
+
+    With a `search` text: the first `limit` whose name contains it. Without: all when there are at most
+    `limit`, else the top-ranked ones and the lowest-ranked D 类 ones (half each; the rest from the top
+    when there are fewer D 类)."""
+    cols = ["ent_id", "ent_name"]
+    text = search.strip()
+    if text:
+        hit = ents["ent_name"].str.contains(text, regex=False, case=False, na=False)
+        return ents.loc[hit, cols].head(limit)
+    if len(ents) <= limit:
+        return ents[cols]
+    d_rows = ents.index[(ents["cls"] == "D").to_numpy()][-(limit // 2):]
+    top = ents.index[:limit - len(d_rows)]
+    return ents.loc[top.union(d_rows, sort=False), cols]
 
 
 # --------------------------------------------------------------------------------------- what-if
@@ -465,21 +663,24 @@ def what_if(ev: Evaluation, ent_id: str, *, tax_wan: float | None = None,
     New values replace the enterprise's own figures (its unit's totals change by the difference);
     benchmarks and all other units stay as evaluated, so the class is read against the same ranking.
     """
-    ent = ev.enterprises.set_index("ent_id").loc[ent_id]
+    ent = ev.enterprise(ent_id)
     unit_id = ent["unit_id"]
-    unit = ev.units[ev.units["unit_id"] == unit_id][list(("unit_id", *SUM_COLUMNS))].copy()
+    at = ev.unit_position(unit_id)
+    unit = ev.units.iloc[[at]][list(("unit_id", *SUM_COLUMNS))].copy()
     for col, new in (("tax_wan", tax_wan), ("value_added_wan", value_added_wan),
                      ("land_mu", land_mu)):
         if new is not None:
             unit[col] = unit[col] + (float(new) - float(ent[col]))
     scored = score_units(unit.reset_index(drop=True), ev.benchmarks, ev.config).iloc[0]
     score = scored["score"]
-    others = ev.units.loc[(ev.units["unit_id"] != unit_id) & ev.units["rated"], "score"]
+    keep = ev.units["rated"].to_numpy(dtype=bool).copy()
+    keep[at] = False
+    others = ev.units["score"].to_numpy(dtype=float)[keep]
     rated = bool(scored["rated"])
     n = int(len(others) + (1 if rated else 0))
-    cls = class_of(float(score), others.to_numpy(dtype=float), n, ev.config) if rated else None
+    cls = class_of(float(score), others, n, ev.config) if rated else None
     rank = 1 + int((others > score).sum()) if rated else None
-    before = ev.units.loc[ev.units["unit_id"] == unit_id, "score"].iloc[0]
+    before = ev.units["score"].iloc[at]
     return WhatIf(unit_id, {i.key: scored[i.key] for i in INDICATORS},
                   None if not rated else float(score), cls, rank, n,
                   None if pd.isna(before) else float(before))

@@ -1,9 +1,11 @@
--- purpose: 亩均效益评价的原始数据：每家规上企业每个统计年度的税收、增加值、能耗、排放、人数、研发、营收与用地（全区，不受筛选影响；in_scope 标出筛选条件内的企业）
--- params: $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- purpose: 亩均效益评价的原始数据：每家规上企业每个统计年度的税收、增加值、能耗、排放、人数、研发、营收与用地（全区，不受筛选影响：评价按全区排名，筛选范围由 mujun_scope 给出）；ent_no 是企业按 ent_id 排序的编号（0 起），与 mujun_scope 一致
+-- params: none
 -- grain: one row per enterprise and year in which it reported as 规上 (enterprise_month has rows)
-with scope as (
-    select ent_id
-    from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+with numbered as (
+    select
+        ent_id,
+        row_number() over (order by ent_id) - 1 as ent_no
+    from enterprises
 ),
 
 yearly as (
@@ -26,6 +28,7 @@ yearly as (
 select
     y.year,
     y.ent_id,
+    n.ent_no,
     e.ent_name,
     e.sector_code,
     s.sector_name,
@@ -35,7 +38,6 @@ select
     e.parcel_id,
     e.land_mu,
     e.is_high_tech,
-    sc.ent_id is not null as in_scope,
     y.months,
     y.tax_wan,
     y.value_added_wan,
@@ -47,7 +49,7 @@ select
     y.rd_wan
 from yearly as y
 join enterprises as e using (ent_id)
+join numbered as n using (ent_id)
 left join sectors as s on s.sector_code = e.sector_code
 left join areas as a on a.area_code = e.area_code
-left join scope as sc on sc.ent_id = y.ent_id
 order by y.year, y.ent_id

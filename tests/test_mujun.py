@@ -5,6 +5,7 @@ Fixed benchmarks make the arithmetic easy: 亩均税收 10, 亩均增加值 100,
 增加值 1000, 能耗 1000, 排放 100, 100 人, R&D 20 of 营收 1000) meets every benchmark exactly: 100 分.
 """
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -267,16 +268,122 @@ def test_class_counts_and_history_and_d_list():
 
 
 def test_mujun_inputs_on_tiny_data(tiny_db):
-    """Test that mujun_inputs sums each enterprise's year and flags the filter scope without dropping rows."""
-    df = tiny_db.run("mujun_inputs", {**ALL, "chains": ["新材料"]})
+    """Test that mujun_inputs sums each enterprise's year for the whole zone and numbers the enterprises."""
+    df = tiny_db.run("mujun_inputs")
     assert len(df) == 5  # E1, E2 in 2022 and 2023, E3 in 2023
     e1 = df[(df["ent_id"] == "E1") & (df["year"] == 2023)].iloc[0]
     assert e1["months"] == 3 and e1["value_added_wan"] == 72 and e1["tax_wan"] == pytest.approx(18.0)
-    assert e1["employees"] == 10 and e1["land_mu"] == 10 and bool(e1["in_scope"])
-    assert not df[df["ent_id"] != "E1"]["in_scope"].any()
+    assert e1["employees"] == 10 and e1["land_mu"] == 10
+    assert dict(zip(df["ent_id"], df["ent_no"])) == {"E1": 0, "E2": 1, "E3": 2}
     units = mujun.group_units(df[df["year"] == 2023])
     p2 = units.set_index("unit_id").loc["P2"]
     assert p2["land_mu"] == 25 and p2["value_added_wan"] == 24 + 18 and p2["n_enterprises"] == 2
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({}, [0, 1, 2]),
+    ({"chains": ["新材料"]}, [0]),
+    ({"areas": ["A2"]}, [1, 2]),
+    ({"sectors": ["15", "38"]}, [1, 2]),
+    ({"high_tech_only": True}, [0]),
+    ({"chains": ["新材料"], "areas": ["A2"]}, []),
+])
+def test_mujun_scope_numbers_the_enterprises_in_the_filter(tiny_db, filters, expected):
+    """Test that mujun_scope gives the ent_no (as in mujun_inputs) of the enterprises the filters select."""
+    assert list(tiny_db.run("mujun_scope", {**ALL, **filters})["ent_no"]) == expected
+
+
+@pytest.mark.parametrize("method", ["rank", "threshold"])
+def test_classify_gives_class_of_for_every_score(method):
+    """Test that the one-pass classify equals class_of per score (ties, gaps, unrated units) on 400 scores."""
+    rng = np.random.default_rng(7)
+    scores = np.round(rng.normal(100, 40, 400), 0)  # rounded: many ties
+    scores[rng.choice(400, 30, replace=False)] = np.nan
+    c = cfg(classes__method=method, classes__threshold={"A": 140, "B": 100, "C": 60})
+    got = mujun.classify(pd.Series(scores), c)
+    rated = scores[~np.isnan(scores)]
+    want = [mujun.class_of(s, rated, len(rated), c) for s in scores]
+    assert list(got) == want
+    assert got.isna().sum() == 30 and set(got.dropna()) == set("ABCD")
+
+
+def test_evaluate_years_is_evaluate_of_each_year_and_gives_the_history():
+    """Test that evaluating 2022 and 2023 together equals evaluating each, and the history table reads back."""
+    rows = pd.concat([twenty(), twenty().assign(year=2022, tax_wan=lambda d: d["tax_wan"][::-1].values)])
+    c = mujun.parse_config({})  # previous-year benchmarks: 2023 is scored against 2022
+    both = mujun.evaluate_years(rows, [2022, 2023], c)
+    for year in (2022, 2023):
+        one = mujun.evaluate(rows, year, c)
+        assert both[year].benchmarks == one.benchmarks and both[year].benchmark_note == one.benchmark_note
+        pd.testing.assert_frame_equal(both[year].enterprises, one.enterprises)
+    table = mujun.history_table(both)
+    k01 = mujun.history_of(table, "K01")
+    assert list(k01["year"]) == [2022, 2023] and list(k01["cls"]) == ["A", "D"]
+    assert list(k01["units"]) == [20, 20] and list(k01["cls_label"]) == ["A 类 优先发展", "D 类 倒逼整治"]
+    assert mujun.history_of(table, "K99").empty and list(k01.columns) == mujun.HISTORY_COLUMNS
+
+
+def numbered(df):
+    return df.assign(ent_no=range(len(df)))
+
+
+def test_prepared_shows_a_scope_of_the_zone_wide_evaluation():
+    """Test that a scope of 5 enterprises keeps their zone-wide ranks and classes, in ranking order."""
+    ev = mujun.evaluate(numbered(twenty()), 2023, cfg())  # K01 … K20 get ent_no 0 … 19
+    actions = pd.DataFrame({"parcel_id": ["P-K01"], "action_id": ["L9"], "plan_year": [2024],
+                            "method": ["提升改造"], "status": ["实施"], "area_mu": [10.0],
+                            "date_accepted": [None]})
+    prep = mujun.Prepared(ev, actions)
+    assert list(prep.ev.enterprises["ent_id"][:3]) == ["K20", "K19", "K18"]
+    assert list(prep.d_list["ent_id"]) == ["K01"] and prep.d_list.iloc[0]["action_id"] == "L9"
+    view = prep.scoped([0, 1, 17, 18, 19])  # K01, K02, K18, K19, K20
+    assert list(view.enterprises["ent_id"]) == ["K20", "K19", "K18", "K02", "K01"]
+    assert list(view.enterprises["rank"]) == [1, 2, 3, 19, 20]
+    assert list(view.enterprises["cls"]) == ["A", "A", "A", "C", "D"]
+    assert sorted(view.units["unit_id"]) == ["P-K01", "P-K02", "P-K18", "P-K19", "P-K20"]
+    assert view.counts.set_index("cls_label")["count"].to_dict() == {
+        "A 类 优先发展": 3, "C 类 调控帮扶": 1, "D 类 倒逼整治": 1}
+    assert view.zone["tax_per_mu"] == pytest.approx((200 + 190 + 180 + 20 + 10) / 50)
+    assert list(view.d_list["ent_id"]) == ["K01"]
+    assert list(prep.scoped([]).enterprises["ent_id"]) == [] and prep.scoped([]).units.empty
+    everyone = prep.scoped(None)
+    assert everyone.enterprises is prep.ev.enterprises and len(everyone.units) == 20
+
+
+def test_prepared_shares_a_unit_between_scopes():
+    """Test that a parcel with one enterprise in scope is a unit in scope, scored on both enterprises."""
+    a, b = ent("A", parcel="P", tax=50.0), ent("B", parcel="P", tax=150.0)
+    prep = mujun.Prepared(mujun.evaluate(numbered(frame(a, b, ent("S"))), 2023, cfg()))
+    view = prep.scoped([1])  # B only
+    assert list(view.enterprises["ent_id"]) == ["B"] and list(view.units["unit_id"]) == ["P"]
+    assert view.units.iloc[0]["score"] == pytest.approx(100.0)
+    assert prep.ev.enterprise("B")["n_enterprises"] == 2 and prep.ev.unit("P")["land_mu"] == 20.0
+    with pytest.raises(KeyError):
+        prep.ev.enterprise("nobody")
+
+
+def test_picker_offers_top_and_d_class_and_finds_names():
+    """Test that 250 enterprises give a picker of the top 100 and the last 100 D 类; search finds any name."""
+    rows = [ent(f"N{k:03d}", tax=float(k)) for k in range(1, 251)]
+    ents = mujun.Prepared(mujun.evaluate(numbered(frame(*rows)), 2023, cfg())).ev.enterprises
+    d = ents[ents["cls"] == "D"]
+    assert len(d) == 12  # 250 − round(95 % of 250 = 237.5) = 12
+    opts = mujun.picker_options(ents, "", 200)
+    assert len(opts) == 200 and opts["ent_id"].is_unique
+    assert list(opts["ent_id"][:2]) == ["N250", "N249"] and set(d["ent_id"]) <= set(opts["ent_id"])
+    assert len(mujun.picker_options(ents, "", 300)) == 250
+    few = mujun.picker_options(ents, "", 20)
+    assert list(few["ent_id"][:10]) == [f"N{k:03d}" for k in range(250, 240, -1)]
+    assert list(few["ent_id"][10:]) == [f"N{k:03d}" for k in range(10, 0, -1)]
+    found = mujun.picker_options(ents, " 企业N12", 5)
+    assert list(found["ent_id"]) == ["N129", "N128", "N127", "N126", "N125"]
+    assert mujun.picker_options(ents, "不存在", 5).empty
+
+
+def test_shown_note():
+    """Test the note under a table that shows only its first rows."""
+    assert mujun.shown_note(500, 500) is None
+    assert mujun.shown_note(175_432, 500) == "共 175,432 家，显示前 500 家；下载 Excel 可得全部。"
 
 
 def test_mujun_parcel_actions_on_tiny_data(tiny_db):
@@ -288,7 +395,7 @@ def test_mujun_parcel_actions_on_tiny_data(tiny_db):
 
 def test_zone_mujun_value_added_2023_equals_the_report(real_db):
     """Test that the 2023 zone 亩均增加值 of the evaluation is 109.63 万元/亩, as industry_kpis says."""
-    inputs = real_db.run("mujun_inputs", ALL)
+    inputs = real_db.run("mujun_inputs")
     ev = mujun.evaluate(inputs, 2023, mujun.load_config(mujun.DEFAULT_CONFIG))
     zone = mujun.zone_averages(ev.units)["va_per_mu"]
     kpis = real_db.run("industry_kpis", {**ALL, "year": 2023, "month": 12})

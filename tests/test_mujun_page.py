@@ -23,9 +23,8 @@ def metrics(at):
 
 
 def expected_counts(real_db, year, cfg, **filters):
-    inputs = real_db.run("mujun_inputs", {**ALL, **filters})
-    ents = mujun.evaluate(inputs, year, cfg).enterprises
-    ents = ents[ents["in_scope"]]
+    ents = mujun.evaluate(real_db.run("mujun_inputs"), year, cfg).enterprises
+    ents = ents[ents["ent_no"].isin(real_db.run("mujun_scope", {**ALL, **filters})["ent_no"])]
     return len(ents), {c: int((ents["cls"] == c).sum()) for c in mujun.CLASSES}
 
 
@@ -77,7 +76,7 @@ def test_rules_file_change_changes_the_classes(tmp_path, monkeypatch):
 
 def test_what_if_giving_back_land_raises_the_score(real_db):
     """Test that halving the lowest-ranked enterprise's land raises its simulated score and rank."""
-    inputs = real_db.run("mujun_inputs", ALL)
+    inputs = real_db.run("mujun_inputs")
     ents = mujun.evaluate(inputs, 2023, mujun.load_config()).enterprises
     last = ents.sort_values(["score", "ent_id"]).iloc[0]
     at = new_app()
@@ -90,3 +89,26 @@ def test_what_if_giving_back_land_raises_the_score(real_db):
     after = metrics(at)["模拟后综合得分"]
     assert float(after.split()[0]) > float(before.split()[0])
     assert metrics(at)["模拟后全区排名"] != f"第 {int(last['rank'])} 名"
+
+
+def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeypatch, real_db):
+    """Test that with 10 rows shown and 20 enterprises in the picker, the ranking shows its top 10 with
+    「共 X 家，显示前 10 家」, and the name search offers an enterprise the picker left out."""
+    monkeypatch.setattr(mujun, "SHOW_ROWS", 10)
+    monkeypatch.setattr(mujun, "PICK_LIMIT", 20)
+    at = new_app()
+    n = int(metrics(at)["参评企业"].split()[0].replace(",", ""))
+    ranking = at.dataframe[0].value
+    assert n > 20 and len(ranking) == 10 and list(ranking["rank"]) == sorted(ranking["rank"])
+    assert any(f"共 {n:,} 家，显示前 10 家；下载 Excel 可得全部" in c.value for c in at.caption)
+    picker = at.selectbox(key="mj_ent")
+    assert len(picker.options) == 20
+    ev = mujun.evaluate(real_db.run("mujun_inputs"), 2023, mujun.load_config())
+    middle = ev.enterprises.sort_values(["rank", "ent_id"]).iloc[n // 2]
+    assert middle["ent_name"] not in picker.options
+    at.text_input(key="mj_search").input(middle["ent_name"]).run()
+    assert not at.exception
+    assert middle["ent_name"] in at.selectbox(key="mj_ent").options
+    at.selectbox(key="mj_ent").set_value(middle["ent_id"]).run()
+    assert any(middle["ent_name"] in t.value for t in at.text)
+

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, memo, metrics, mujun, ui
+from cockpit import charts, filters, metrics, mujun, mujun_cache, ui
 from cockpit import format as fmt
 
 f = filters.current()
@@ -22,17 +22,19 @@ if default_year is None:
 year = st.selectbox("评价年度", years, index=years.index(default_year), format_func=lambda y: f"{y}年",
                     key=f"mj_year_{default_year}",
                     help="默认取筛选栏所选年度；所选年度尚未结束时取上一个完整年度。")
-inputs = ui.q("mujun_inputs", p)
-ev = memo.call(mujun.evaluate, inputs, year, cfg)
-ents = ev.enterprises[ev.enterprises["in_scope"]]
-units = ev.units[ev.units["in_scope"]]
+# evaluated once per data version and rules (zone-wide); the filters only choose what is shown
+evaluated = mujun_cache.evaluated(cfg)
+prepared = evaluated.year(year)
+ev = prepared.ev
+view = mujun_cache.scoped(cfg, year, p)
+ents, units = view.enterprises, view.units  # shared between sessions: read only
 st.caption(f"{year_note}；当前显示 {year} 年评价结果。{ev.benchmark_note}。")
 st.caption(f"评价规则（config/mujun.toml，可由管理员修改）：{cfg.describe()}"
            "参评范围：评价年度有产值申报的规上工业企业（当年新进规企业按实际申报月份计）。"
            "筛选栏只改变显示范围，分类始终按全区排名。")
 
-zone = mujun.zone_averages(ents)
-counts = memo.call(mujun.class_counts, ents, None, cfg).set_index("cls_label")["count"]
+zone = view.zone
+counts = view.counts.set_index("cls_label")["count"]
 m = st.columns(4)
 m[0].metric("参评企业", fmt.count(len(ents), "家"),
             help="评价年度有产值申报的规上工业企业（筛选范围内）。")
@@ -47,13 +49,13 @@ for col, c in zip(st.columns(4), mujun.CLASSES):
                help=f"{year}年{cfg.label(c)}企业家数（筛选范围内），占参评企业 "
                     f"{fmt.pct(metrics.share(n, len(ents)))}。")
 
-order = mujun.class_order(ev.enterprises, cfg)
+order = prepared.class_order
 left, right = st.columns(2)
 with left:
-    ui.chart(charts.class_shares, memo.call(mujun.class_counts, ents, "chain", cfg), category="chain",
+    ui.chart(charts.class_shares, view.by_chain, category="chain",
              cls="cls_label", count="count", share="share_pct", order=order, title=f"{year}年各产业链企业分类占比（%）")
 with right:
-    ui.chart(charts.class_shares, memo.call(mujun.class_counts, ents, "area_name", cfg), category="area_name",
+    ui.chart(charts.class_shares, view.by_area, category="area_name",
              cls="cls_label", count="count", share="share_pct", order=order, title=f"{year}年各片区企业分类占比（%）")
 ui.chart(charts.score_histogram, units, score="score", cls="cls_label", order=order,
          title=f"{year}年综合得分分布（评价单元，个）", step=10.0)
@@ -77,22 +79,40 @@ columns = {
     "method": st.column_config.TextColumn("整治方式"),
     "status": st.column_config.TextColumn("整治进度"),
 }
-ranked = ents.sort_values(["rank", "ent_id"])
-ui.table(
-    ranked[["rank", "ent_name", "chain", "area_name", "parcel_id", "n_enterprises", "score",
-            "cls_label", *mujun.BY_KEY, "missing"]],
-    name=f"{year}年亩均效益排名", key="mj_ranking", height=420, column_config=columns,
-)
+
+
+def long_table(df, shown_columns, **kwargs):
+    """The first mujun.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
+    ui.table(df.head(mujun.SHOW_ROWS)[shown_columns], export=df, column_order=shown_columns,
+             column_config=columns, **kwargs)
+    note = mujun.shown_note(len(df), mujun.SHOW_ROWS)
+    if note:
+        st.caption(note)
+
+
+ranked = ents  # in ranking order (rank, then ent_id; not rated last)
+long_table(ranked, ["rank", "ent_name", "chain", "area_name", "parcel_id", "n_enterprises", "score",
+                    "cls_label", *mujun.BY_KEY, "missing"],
+           name=f"{year}年亩均效益排名", key="mj_ranking", height=420)
 st.caption("同一地块上的企业合并为一个评价单元，排名、得分和各项指标均为该地块合计后的数值。")
 
 st.subheader("企业画像")
-names = dict(zip(ranked["ent_id"], ranked["ent_name"]))
-if not names:
+if ranked.empty:
     st.info("筛选范围内没有参评企业。")
     st.stop()
+search = ""
+if len(ranked) > mujun.PICK_LIMIT:
+    search = st.text_input("按企业名称搜索", key="mj_search", placeholder="输入企业名称中的字",
+                           help=f"筛选范围内共 {len(ranked):,} 家参评企业；下拉框列出排名靠前的企业和排名"
+                                f"最后的 D 类企业（共 {mujun.PICK_LIMIT} 家），其他企业请在此搜索。")
+options = mujun.picker_options(ranked, search, mujun.PICK_LIMIT)
+if options.empty:
+    st.info(f"筛选范围内没有名称含“{search.strip()}”的参评企业。")
+    options = mujun.picker_options(ranked, "", mujun.PICK_LIMIT)
+names = dict(zip(options["ent_id"], options["ent_name"]))
 ent_id = st.selectbox("选择企业", list(names), format_func=names.get, key="mj_ent",
                       help="按综合得分排序；可输入企业名称中的字搜索。")
-ent = ev.enterprises.set_index("ent_id").loc[ent_id]
+ent = ev.enterprise(ent_id)
 st.text(f"{ent['ent_name']} · {ent['chain']} · {ent['area_name']} · 地块 {ent['parcel_id']}"
         f"（同地块参评企业 {int(ent['n_enterprises'])} 家）")
 c1, c2 = st.columns([3, 2])
@@ -110,7 +130,7 @@ with c1:
     st.caption(f"{year}年综合得分 {fmt.num(ent['score'], 1)} 分，全区第 {fmt.num(ent['rank'], 0)} 名，"
                f"{ent['cls_label']}。{ev.benchmark_note}。")
 with c2:
-    history = memo.call(mujun.class_history, inputs, ent_id, years, cfg)
+    history = mujun.history_of(evaluated.history, ent_id)
     ui.table(
         history[["year", "score", "rank", "units", "cls_label"]], name="企业历年分类",
         key="mj_history",
@@ -133,7 +153,7 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
                          key=f"mj_va_{key}")
     land = w3.number_input("用地面积（亩）", min_value=0.0, value=float(ent["land_mu"]), step=1.0,
                            key=f"mj_land_{key}", help="例如退还 20 亩：在现有面积上减去 20。")
-    result = memo.call(mujun.what_if, ev, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
+    result = mujun_cache.what_if(cfg, year, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
     r1, r2, r3 = st.columns(3)
     r1.metric("模拟后综合得分", fmt.by_unit(result.score, "分"),
               delta=None if result.change is None else f"{result.change:+.1f} 分",
@@ -146,12 +166,8 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
                "同地块其他企业的数据不变，地块合计按差额调整。")
 
 st.subheader(f"{cfg.label('D')}名单")
-d_list = memo.call(mujun.d_class_list, ev, ui.q("mujun_parcel_actions"))
-d_list = d_list[d_list["ent_id"].isin(ents["ent_id"])]
-ui.table(
-    d_list[["ent_name", "chain", "area_name", "parcel_id", "land_mu", "score", "rank",
-            "tax_per_mu", "va_per_mu", "action_id", "action_year", "method", "status"]],
-    name=f"{year}年{cfg.label('D')}名单", key="mj_d_list", column_config=columns,
-)
+long_table(view.d_list, ["ent_name", "chain", "area_name", "parcel_id", "land_mu", "score", "rank",
+                         "tax_per_mu", "va_per_mu", "action_id", "action_year", "method", "status"],
+           name=f"{year}年{cfg.label('D')}名单", key="mj_d_list")
 st.caption("整治编号、方式和进度来自低效用地整治台账（该地块最近一次整治）；空白表示地块尚未列入整治，"
            "详见“低效用地”页面。")

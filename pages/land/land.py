@@ -4,7 +4,7 @@ import streamlit as st
 
 from cockpit import charts, filters, memo, ui
 from cockpit import format as fmt
-from cockpit import land, mujun
+from cockpit import land, mujun, mujun_cache
 from cockpit.cards import make_card
 
 f = filters.current()
@@ -76,16 +76,17 @@ with candidates:
     periods = ui.q("data_periods")
     eval_year, eval_note = mujun.evaluation_year(
         f.year, dict(zip(periods["year"].astype(int), periods["last_month"].astype(int))))
-    pool = memo.call(land.candidate_pool, 
-        memo.call(mujun.d_class_list, memo.call(mujun.evaluate, ui.q("mujun_inputs", p), eval_year, cfg),
-                           ui.q("mujun_parcel_actions")),
-        ui.q("land_candidates", p, eval_year=eval_year, floor_wan_per_mu=floor), f.areas)
+    # the D 类 list of the zone-wide 亩均 evaluation, computed once per data version and rules
+    d_class = mujun_cache.evaluated(cfg).d_list(eval_year)
+    below = ui.q("land_candidates", p, eval_year=eval_year, floor_wan_per_mu=floor)
+    pool = memo.call(land.candidate_pool, d_class, below, f.areas)
     st.markdown(f"**{f.year + 1}年整治候选池**：{eval_year}年亩均效益评价 D 类（{cfg.names['D']}）企业，"
-                f"以及亩均税收低于 **{floor:g} 万元/亩** 的企业，共 {len(pool)} 家、"
+                f"以及亩均税收低于 **{floor:g} 万元/亩** 的企业，共 {len(pool):,} 家、"
                 f"用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
+    shown = ["ent_name", "reason", "sector_name", "area_name", "parcel_id", "land_mu",
+             "mujun_tax_wan_per_mu", "mujun_score"]
     ui.table(
-        pool[["ent_name", "reason", "sector_name", "area_name", "parcel_id", "land_mu",
-              "mujun_tax_wan_per_mu", "mujun_score"]],
+        pool.head(mujun.SHOW_ROWS)[shown], export=pool, column_order=shown,
         name=f"{f.year + 1}年整治候选企业", key="land_candidates",
         column_config={
             "ent_name": st.column_config.TextColumn("企业"),
@@ -98,6 +99,8 @@ with candidates:
                                                                   format="%.2f"),
             "mujun_score": st.column_config.NumberColumn("亩均综合得分（分）", format="%.1f"),
         })
+    if note := mujun.shown_note(len(pool), mujun.SHOW_ROWS):
+        st.caption(note + "表中按亩均税收从低到高排列。")
     st.caption(f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
                "门槛在 config/rules.toml 的 [land] mujun_tax_floor_wan 中设置。")
 
