@@ -1,7 +1,9 @@
 """Project pipeline arithmetic: stage as of a date, funnel, 开工率 / 投产率 / 资金到位率, lagging projects.
 
-Pure functions over plain values or the small per-project DataFrame of `queries/project_pipeline.sql`
-(one row per project, a few hundred at most); no I/O, no Streamlit.
+Pure functions over plain values or the per-project DataFrame of `queries/project_pipeline.sql`; no I/O,
+no Streamlit. The page gets the same figures from SQL aggregates (`project_rates`, `project_funnel`,
+`project_lagging`, `invest_top_movers`: provincial data has 200,000 projects); the functions here are
+the reference those queries are tested against, and serve one project or a short list.
 """
 
 from __future__ import annotations
@@ -143,6 +145,13 @@ def rates(df: pd.DataFrame, year: int, as_of: dt.date) -> Rates:
                  float(df["plan_ytd_wan"].fillna(0).sum()))
 
 
+def rates_of(row: pd.DataFrame) -> Rates:
+    """`Rates` from the one row of `queries/project_rates.sql`."""
+    r = row.iloc[0]
+    return Rates(int(r["start_planned"]), int(r["started"]), int(r["produce_planned"]), int(r["produced"]),
+                 float(r["funds_in_wan"]), float(r["plan_wan"]))
+
+
 def months_between(earlier: dt.date, later: dt.date) -> int:
     """Whole calendar months from `earlier`'s month to `later`'s month: (2024-06-30, 2024-09-01) → 3."""
     return (later.year - earlier.year) * 12 + later.month - earlier.month
@@ -186,6 +195,45 @@ def lagging(df: pd.DataFrame, as_of: dt.date, *, yellow_months: int = 1,
     res["_red"] = res["status"] == Status.RED
     return res.sort_values(["_red", "months_late", "project_id"],
                            ascending=[False, False, True]).drop(columns="_red").reset_index(drop=True)
+
+
+def lag_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """`queries/project_lagging.sql` rows with `status` as `Status` (the query says 'red' / 'yellow')."""
+    out = df.copy()
+    out["status"] = [Status(s) for s in out["status"]]
+    return out
+
+
+def total_rows(df: pd.DataFrame, column: str = "total_count") -> int:
+    """The count of all rows behind a LIMITed list (its `total_count` column; 0 when the list is empty)."""
+    return int(df[column].iloc[0]) if len(df) else 0
+
+
+def list_note(total: int, shown: int, unit: str = "个") -> str | None:
+    """'共 X 个，显示前 N 个；下载 Excel 可得全部' when a list shows only part of its rows, else None."""
+    if total <= shown:
+        return None
+    from cockpit import format as fmt
+
+    return (f"共 {fmt.count(total, unit)}，显示前 {fmt.count(shown, unit)}；"
+            "下载 Excel 可得全部")
+
+
+def pick_note(search: str, total: int, shown: int) -> str:
+    """The line under the project picker: what it offers for `search` ('' = every project), given `total`
+    matches of which the `shown` largest are offered. The search text is echoed without markdown characters."""
+    from cockpit import format as fmt
+
+    text = "".join(ch for ch in search if ch not in "\\`*_$[]<>#|~")
+    if search and not total:
+        return f"没有名称或编号含“{text}”的项目。"
+    found = f"含“{text}”的项目共 {fmt.count(total)}" if search else f"共 {fmt.count(total)}项目"
+    if total > shown:
+        return (f"{found}，下拉列表列出其中计划总投资最大的 {fmt.count(shown)}；在上方输入名称或编号可查找"
+                "其他项目。项目查询不受筛选栏影响。")
+    if search:
+        return f"{found}。项目查询不受筛选栏影响。"
+    return "项目查询不受筛选栏影响，列出全部项目。"
 
 
 def ytd_yoy(trend: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -192,6 +192,8 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     with the values of `data` (or of `export`, the same columns unformatted, when `data` shows text made
     for display): numbers stay numbers, Excel number formats follow the column formats, and text that
     a spreadsheet would run as a formula is neutralised. Built only when clicked. Hidden in 演示模式.
+    `export` may also be a function returning that frame, called only on a click (e.g. all rows of a
+    list whose table shows the first N).
     """
     from pandas.io.formats.style import Styler
 
@@ -204,7 +206,7 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     source = export if export is not None else (data.data if isinstance(data, Styler) else data)
 
     def shown():  # built only when a download is clicked
-        return exports.shown_frame(source, column_config, column_order)
+        return exports.shown_frame(source() if callable(source) else source, column_config, column_order)
 
     def xlsx() -> bytes:
         frame, formats = shown()

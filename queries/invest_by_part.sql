@@ -1,25 +1,20 @@
 -- purpose: 1—$month月 固定资产投资 of $year and the same months of $year - 1, split three ways: by 产业链, by 国民经济行业 and by 项目类型
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per dimension (产业链 / 行业 / 项目类型) and part; projects without a sector count as 非工业（基础设施/平台）
-with scope as (
+with done as (
+    -- project_month_cube: project-months summed by 行业, 片区, 项目类型, 工业, 高新 at load time
     select
-        p.project_id,
-        p.kind,
-        coalesce(p.chain, '非工业（基础设施/平台）') as chain,
-        coalesce(s.sector_name, '非工业（基础设施/平台）') as sector_name
-    from scoped_projects($chains, $sectors, $areas, $high_tech_only) as p
+        coalesce(s.chain, '非工业（基础设施/平台）') as chain,
+        coalesce(s.sector_name, '非工业（基础设施/平台）') as sector_name,
+        m.kind,
+        sum(case when m.year = $year then m.invest_wan else 0 end) as invest_wan,
+        sum(case when m.year = $year - 1 then m.invest_wan else 0 end) as invest_ly_wan
+    from project_month_cube as m
     left join sectors as s using (sector_code)
-),
-
-done as (
-    select
-        s.*,
-        case when pm.year = $year then pm.invest_wan else 0 end as invest_wan,
-        case when pm.year = $year - 1 then pm.invest_wan else 0 end as invest_ly_wan
-    from project_month as pm
-    join scope as s using (project_id)
-    where pm.year in ($year, $year - 1)
-      and pm.month <= $month
+    where m.year in ($year, $year - 1)
+      and m.month <= $month
+      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    group by all
 )
 
 select '产业链' as dimension, chain as part, sum(invest_wan) as invest_wan, sum(invest_ly_wan) as invest_ly_wan

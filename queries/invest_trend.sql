@@ -1,25 +1,23 @@
 -- purpose: 固定资产投资, 工业投资, 高新技术产业投资 1—m月累计 by month, for $year (through $month) and all of $year - 1
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per year and month (months with no investment in scope included, 累计 carried)
-with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
-),
-
-months as (
+with months as (
     select * from trend_months($year, $month)
 ),
 
 monthly as (
+    -- project_month_cube: project-months summed by 行业, 片区, 项目类型, 工业, 高新 at load time
     select
-        pm.year,
-        pm.month,
-        sum(pm.invest_wan) as fai_wan,
-        coalesce(sum(pm.invest_wan) filter (where s.is_industrial), 0) as industrial_invest_wan,
-        coalesce(sum(pm.invest_wan) filter (where s.is_high_tech), 0) as high_tech_invest_wan
-    from project_month as pm
-    join scope as s using (project_id)
-    where pm.year in ($year, $year - 1)
-    group by pm.year, pm.month
+        m.year,
+        m.month,
+        sum(m.invest_wan) as fai_wan,
+        coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
+        coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
+    from project_month_cube as m
+    left join sectors as s using (sector_code)
+    where m.year in ($year, $year - 1)
+      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    group by m.year, m.month
 )
 
 select

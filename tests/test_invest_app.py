@@ -41,3 +41,47 @@ def test_project_search_shows_stage_and_dates():
     assert m["当前阶段"] == "签约"
     dates = [df.value for df in at.dataframe if "stage" in df.value.columns and "plan_date" in df.value.columns][0]
     assert dict(zip(dates["stage"], dates["date"]))["签约"] == "2024-05-22"
+
+
+def test_lists_are_limited_on_many_projects_and_downloads_hold_all(tmp_path, monkeypatch):
+    """Test on 2,000 generated projects: the lagging table shows its first 200 rows with the note, its Excel
+    export holds every row, the picker offers the 200 largest projects and the search finds any other."""
+    from streamlit.testing.v1 import AppTest
+
+    from cockpit import scale, ui
+    from cockpit.db import Database
+    from conftest import ROOT
+    from test_exports import record_exports
+
+    data = tmp_path / "scale"
+    scale.generate(2_000, data, log=lambda *_: None)
+    db = Database(data)
+    p = {"year": 2024, "month": 9, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
+         "yellow_months": 1, "red_months": 3, "limit": None}
+    every_late = db.run("project_lagging", p)
+    assert len(every_late) > 200
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))
+    ui.clear_caches()
+    exported = record_exports(monkeypatch)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(PAGE).run()
+        assert not at.exception, at.exception
+        lag = next(df.value for df in at.dataframe if "months_late" in df.value.columns)
+        assert list(lag["project_name"]) == list(every_late["project_name"].head(200))
+        notes = [c.value for c in at.caption]
+        assert f"共 {len(every_late):,} 项，显示前 200 项；下载 Excel 可得全部" in notes
+        full = next(frame for frame, _ in exported if "逾期（月）" in frame.columns)
+        assert len(full) == len(every_late)
+        assert list(full["逾期（月）"]) == list(every_late["months_late"])
+
+        pick = at.selectbox(key="project_pick")
+        assert len(pick.options) == 200
+        small = db.run("project_find", {"search": "", "limit": None}).nsmallest(1, "total_invest_wan").iloc[0]
+        at.text_input(key="project_search").input(small["project_id"].lower()).run()
+        at.selectbox(key="project_pick").select(small["project_id"]).run()
+        assert not at.exception, at.exception
+        assert {m.label: m.value for m in at.metric}["项目类型"] == small["kind"]
+    finally:
+        ui.clear_caches()

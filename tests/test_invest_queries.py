@@ -1,13 +1,21 @@
-"""投资与项目 named queries on the hand-made invest_fixture data, and the 2023 / 2024 figures on the shipped data."""
+"""投资与项目 named queries on the hand-made invest_fixture data, and the 2023 / 2024 figures on the shipped data.
 
+The page's SQL aggregates over every project (project_rates, project_funnel, project_lagging, invest_top_movers)
+are checked by hand on the fixture and against the pure reference functions of cockpit/projects.py (over
+project_pipeline / invest_by_project rows) on the fixture and the shipped data; also the LIMITed lists
+(total_count) and the project search."""
+
+import pandas as pd
 import pytest
 
 import invest_fixture
 from cockpit import metrics
 from cockpit import projects as pr
 from cockpit.db import Database
+from cockpit.metrics import Status
 
 ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+LAG = {"yellow_months": 1, "red_months": 3}
 
 
 def params(**kw):
@@ -83,11 +91,11 @@ def test_project_monthly_stops_at_the_as_of_month(db):
 
 def test_bond_progress_as_of(db):
     """Test 申报 / 获批 / 到位 / 支出 per bond counted only up to the as-of date."""
-    df = db.run("bond_progress", params()).set_index("bond_id")
+    df = db.run("bond_progress", params(limit=None)).set_index("bond_id")
     assert list(df.index) == ["B1"]
     b = df.loc["B1"]
     assert (b["declared_wan"], b["approved_wan"], b["received_wan"], b["spent_wan"]) == (1000, 800, 600, 300)
-    later = db.run("bond_progress", params(month=9)).set_index("bond_id")
+    later = db.run("bond_progress", params(month=9, limit=None)).set_index("bond_id")
     assert later.loc["B1", "received_wan"] == 800 and later.loc["B1", "spent_wan"] == 400
     assert later.loc["B2", "received_wan"] == 0
 
@@ -145,7 +153,7 @@ def test_2023_end_has_eleven_projects_in_talks(real_db):
 
 def test_2023_approved_special_bonds(real_db):
     """Test that bonds approved in 2023 add up to 3.43 亿元 in the per-bond table."""
-    df = real_db.run("bond_progress", YEAR_2023)
+    df = real_db.run("bond_progress", {**YEAR_2023, "limit": None})
     approved = df[df["date_approved"].dt.year == 2023]["approved_wan"].sum()
     assert round(approved / 1e4, 2) == 3.43
 
@@ -173,3 +181,143 @@ def test_seed_projects_are_findable_with_stages(real_db):
     for name in ("集中供热项目", "再生水厂项目", "职工服务中心项目", "卡游产业园项目", "惠多利新材料项目",
                  "通航智造产业区基础设施建设项目", "绍兴材华科技着色剂项目", "天瑞机钢结构项目"):
         assert name in plist.index, name
+
+
+# ---- the page's SQL aggregates over every project, hand-checked on the fixture (as of 2023-06-30) --------
+
+def test_rates_by_sql(db):
+    """Test 开工 3/6, 投产（竣工）1/4 and 到位资金 600 ÷ 计划 650 from the one-row query."""
+    r = pr.rates_of(db.run("project_rates", params()))
+    assert (r.started, r.start_planned, r.produced, r.produce_planned) == (3, 6, 1, 4)
+    assert (r.funds_in_wan, r.plan_wan) == (600, 650)
+
+
+def test_funnel_by_sql(db):
+    """Test the funnel counts, 计划总投资 and current stage of 产业 and 基础设施 projects."""
+    df = db.run("project_funnel", params())
+    ind = df[df["kind"] == "产业"].set_index("stage")
+    assert list(ind.index) == list(pr.STAGES)
+    assert list(ind["reached_count"]) == [4, 3, 2, 2, 0, 0]
+    assert list(ind["current_count"]) == [1, 1, 0, 2, 0, 0]
+    assert ind.loc["谋划", "reached_invest_wan"] == 1000 + 500 + 2000 + 5000
+    assert ind.loc["投产", "reached_invest_wan"] == 0
+    infra = df[df["kind"] == "基础设施"]
+    assert list(infra["stage"]) == ["谋划", "开工", "竣工"] and list(infra["reached_count"]) == [2, 1, 1]
+
+
+def test_lagging_by_sql_red_first_and_limited(db):
+    """Test that Q1's missed 投产 (3 months, red) comes before Q2's 开工 (1 month, yellow), and that a limit
+    keeps the first rows while total_count and red_count still count all."""
+    late = pr.lag_rows(db.run("project_lagging", params(**LAG, limit=None)))
+    assert list(zip(late["project_id"], late["milestone"], late["months_late"], late["status"])) == [
+        ("Q1", "投产", 3, Status.RED), ("Q2", "开工", 1, Status.YELLOW)]
+    one = db.run("project_lagging", params(**LAG, limit=1))
+    assert list(one["project_id"]) == ["Q1"]
+    assert (pr.total_rows(one), pr.total_rows(one, "red_count")) == (2, 1)
+    wide = db.run("project_lagging", params(yellow_months=2, red_months=4, limit=None))
+    assert list(zip(wide["project_id"], wide["status"])) == [("Q1", "yellow")]
+
+
+def test_top_movers_by_sql(db):
+    """Test 1—12月 2023 against 2022: Q6 +300, Q1 +250, then Q3 −300, 拉动 over last year's 500 万元."""
+    m = db.run("invest_top_movers", params(month=12, n=8))
+    assert list(zip(m["project_id"], m["delta"])) == [("Q6", 300), ("Q1", 250), ("Q3", -300)]
+    assert list(m["pull_pp"]) == pytest.approx([60.0, 50.0, -60.0])
+    assert list(m["invest_ly_wan"]) == [0, 100, 400]
+    assert list(db.run("invest_top_movers", params(month=12, n=1))["project_id"]) == ["Q6", "Q3"]
+
+
+def test_bond_progress_limit_keeps_the_total(db):
+    """Test that a limit of one bond shows the newest batch (B2, 2024) and total_count 2 (month 9)."""
+    df = db.run("bond_progress", params(month=9, limit=1))
+    assert list(df["bond_id"]) == ["B2"] and pr.total_rows(df) == 2
+
+
+@pytest.mark.parametrize("search, ids", [("", ["Q5", "Q6", "Q2", "Q7", "Q1", "Q4", "Q8", "Q10", "Q9", "Q3"]),
+                                         ("扩", ["Q6", "Q1"]), ("q1", ["Q1", "Q10"]), ("%", []),
+                                         ("_", [])])
+def test_project_find_by_name_or_id(db, search, ids):
+    """Test the picker's search: name or 编号 contains the text (case-insensitive, % and _ literal),
+    listed by name."""
+    df = db.run("project_find", {"search": search, "limit": 50})
+    assert list(df["project_id"]) == ids
+    assert list(df["project_name"]) == sorted(df["project_name"])
+
+
+def test_project_find_limit_keeps_the_largest(db):
+    """Test that a limit keeps the projects with the largest 计划总投资 (Q7 5000, Q8 3000) and counts all."""
+    df = db.run("project_find", {"search": "", "limit": 2})
+    assert set(df["project_id"]) == {"Q7", "Q8"} and pr.total_rows(df) == 10
+
+
+# ---- the SQL aggregates agree with the Python reference (cockpit/projects.py) ------------------------
+
+CASES = [(2023, 6, {}), (2023, 12, {}), (2024, 9, {}), (2022, 3, {}), (2023, 6, {"sectors": ["38"]}),
+         (2024, 9, {"chains": ["新材料"]}), (2023, 9, {"areas": ["A1"]}), (2023, 6, {"high_tech_only": True})]
+
+
+def assert_agree(database: Database, year: int, month: int, filters: dict) -> None:
+    p = {**ALL, "year": year, "month": month, **filters}
+    as_of = pr.as_of_date(year, month)
+    pipe = database.run("project_pipeline", p)
+
+    got, want = pr.rates_of(database.run("project_rates", p)), pr.rates(pipe, year, as_of)
+    assert (got.start_planned, got.started, got.produce_planned, got.produced) == (
+        want.start_planned, want.started, want.produce_planned, want.produced)
+    assert (got.funds_in_wan, got.plan_wan) == pytest.approx((want.funds_in_wan, want.plan_wan), rel=1e-9)
+
+    funnels = database.run("project_funnel", p)
+    active = pr.active_in_year(pipe, year, as_of)
+    for kind in pr.KIND_STAGES:
+        want = pr.funnel(active, as_of, kind)
+        got = funnels[funnels["kind"] == kind].drop(columns="kind").reset_index(drop=True)
+        pd.testing.assert_frame_equal(got[list(want.columns)], want, check_dtype=False, rtol=1e-9)
+
+    for rule in (LAG, {"yellow_months": 2, "red_months": 6}):
+        want = pr.lagging(pipe, as_of, **rule)
+        got = pr.lag_rows(database.run("project_lagging", {**p, **rule, "limit": None}))
+        assert pr.total_rows(got) == len(want)
+        assert pr.total_rows(got, "red_count") == int((want["status"] == Status.RED).sum())
+        cols = ["project_id", "project_name", "milestone", "months_late", "status"]
+        pd.testing.assert_frame_equal(got[cols], want[cols], check_dtype=False)
+        assert [d.date() for d in got["plan_date"]] == list(want["plan_date"])
+        top = database.run("project_lagging", {**p, **rule, "limit": 3})
+        assert list(top["project_id"]) == list(want["project_id"].head(3))
+
+    want = pr.top_movers(database.run("invest_by_project", p), n=5)
+    got = database.run("invest_top_movers", {**p, "n": 5})
+    cols = ["project_id", "project_name", "kind", "chain", "invest_wan", "invest_ly_wan", "delta", "yoy_pct",
+            "pull_pp"]
+    want = want[cols].astype({"yoy_pct": float, "pull_pp": float})  # None where 同比 / 拉动 have no base
+    pd.testing.assert_frame_equal(_by_change(got[cols]), _by_change(want), check_dtype=False, rtol=1e-9)
+
+
+def _by_change(df: pd.DataFrame) -> pd.DataFrame:
+    """Increases then decreases, each largest first, ties by project (pandas leaves tie order open)."""
+    out = df.assign(_side=df["delta"] < 0, _size=-df["delta"].abs())
+    return out.sort_values(["_side", "_size", "project_id"]).drop(columns=["_side", "_size"]).reset_index(drop=True)
+
+
+@pytest.mark.parametrize("year, month, filters", CASES)
+def test_sql_agrees_with_python_on_the_fixture(db, year, month, filters):
+    """Test that rates, funnel, lagging list and top movers from SQL equal the Python reference (fixture)."""
+    assert_agree(db, year, month, filters)
+
+
+@pytest.mark.parametrize("year, month, filters", [
+    (2023, 12, {}), (2024, 9, {}), (2024, 3, {}), (2022, 6, {}), (2024, 9, {"chains": ["新材料"]}),
+    (2023, 12, {"high_tech_only": True}), (2024, 6, {"sectors": ["26", "39"]})])
+def test_sql_agrees_with_python_on_the_shipped_data(real_db, year, month, filters):
+    """Test the same agreement on the shipped county data (170 projects)."""
+    assert_agree(real_db, year, month, filters)
+
+
+def test_rates_of_an_empty_scope_are_missing(db):
+    """Test that a scope without projects gives None rates (not zero) and empty lists."""
+    p = params(sectors=["99"])
+    r = pr.rates_of(db.run("project_rates", p))
+    assert r.start_rate is None and r.produce_rate is None and r.funds_rate is None
+    assert db.run("project_funnel", p)["reached_count"].sum() == 0
+    late = db.run("project_lagging", {**p, **LAG, "limit": 200})
+    assert pr.total_rows(late) == 0 and pr.lag_rows(late).empty
+    assert db.run("invest_top_movers", {**p, "n": 8}).empty

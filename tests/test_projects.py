@@ -177,3 +177,21 @@ def test_plan_cards_only_with_targets():
         ("reserve_projects", 6.0, 75.0), ("bond_seek", 2.5, 100.0)]
     assert pr.plan_cards(actuals, targets[targets["indicator_id"] == "fai"], year=2024, month=9,
                          rules=load_rules()) == []
+
+
+def test_list_note_only_when_rows_are_left_out():
+    """Test the note under a LIMITed list: none when every row is shown."""
+    assert pr.list_note(200, 200) is None
+    assert pr.list_note(40106, 200, "项") == "共 40,106 项，显示前 200 项；下载 Excel 可得全部"
+
+
+@pytest.mark.parametrize("search, total, shown, text", [
+    ("", 170, 170, "项目查询不受筛选栏影响，列出全部项目。"),
+    ("", 200000, 200, "共 200,000 个项目，下拉列表列出其中计划总投资最大的 200 个；在上方输入名称或编号可查找其他项目。"
+                      "项目查询不受筛选栏影响。"),
+    ("新材料", 3, 3, "含“新材料”的项目共 3 个。项目查询不受筛选栏影响。"),
+    ("*x_$", 0, 0, "没有名称或编号含“x”的项目。"),
+])
+def test_pick_note(search, total, shown, text):
+    """Test the line under the project picker (markdown characters of the search text dropped)."""
+    assert pr.pick_note(search, total, shown) == text

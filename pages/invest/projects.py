@@ -1,9 +1,13 @@
-"""投资与项目: investment growth and its sources, the project pipeline, lagging projects, 专项债, project detail."""
+"""投资与项目: investment growth and its sources, the project pipeline, lagging projects, 专项债, project detail.
+
+Figures over every project (rates, funnel, lagging, top movers) come from SQL aggregates; lists show at most
+LIST_LIMIT rows (the downloads run the full query on click); the project picker offers at most PICK_LIMIT.
+"""
 
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, memo, metrics, ui
+from cockpit import charts, filters, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
@@ -22,6 +26,15 @@ ui.card_grid(pr.invest_cards(ui.q("investment_kpis", p), targets, year=f.year, m
 
 DATE = st.column_config.DateColumn
 WAN = {"format": "%.0f"}
+LIST_LIMIT = 200   # rows of the lagging and 专项债 tables (the Excel / CSV downloads hold all)
+PICK_LIMIT = 200   # projects offered by the picker at a time
+
+
+def note(total: int, shown: int, unit: str = "个") -> None:
+    text = pr.list_note(total, shown, unit)
+    if text:
+        st.caption(text)
+
 growth, pipeline, lag, bonds, detail = st.tabs(
     ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"])
 
@@ -57,7 +70,7 @@ with growth:
         ui.chart(charts.ranked_bars, att, category="part", value="invest_wan", scale=1e4, unit="亿元",
                  title=f"固定资产投资分{dim}（{period}，亿元）", label="label")
     with right:
-        movers = memo.call(pr.top_movers, ui.q("invest_by_project", p), n=8)
+        movers = ui.q("invest_top_movers", p, n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
         ui.table(
             movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
@@ -74,8 +87,7 @@ with growth:
                "基础设施、平台提升项目无行业，归入“非工业（基础设施/平台）”，选择产业链或行业筛选时不计入。")
 
 with pipeline:
-    pipe = ui.q("project_pipeline", p)
-    r = memo.call(pr.rates, pipe, f.year, as_of)
+    r = pr.rates_of(ui.q("project_rates", p))
     c1, c2, c3 = st.columns(3)
     c1.metric("开工率", fmt.pct(r.start_rate),
               help=f"计划{f.year}年开工的项目中，截至{period}末已开工的比例：{r.started} ÷ {r.start_planned} 个。")
@@ -88,8 +100,9 @@ with pipeline:
                f"到位资金 {fmt.yi(r.funds_in_wan)} / 计划投资 {fmt.yi(r.plan_wan)}")
 
     kind = st.radio("项目类型", list(pr.KIND_STAGES), horizontal=True, key="funnel_kind")
-    active = memo.call(pr.active_in_year, pipe, f.year, as_of)
-    fun = pr.funnel(active, as_of, kind)
+    funnels = ui.q("project_funnel", p)
+    fun = funnels.loc[funnels["kind"] == kind, ["stage", "reached_count", "reached_invest_wan",
+                                                "current_count"]].reset_index(drop=True)
     fun["label"] = pr.funnel_labels(fun)
     left, right = ui.columns([3, 2])
     with left:
@@ -110,14 +123,22 @@ with pipeline:
 
 with lag:
     rule = pr.load_lag_rule()
-    late = memo.call(pr.lagging, pipe, as_of, yellow_months=rule.yellow_months, red_months=rule.red_months)
-    st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{len(late)}** 项"
+    LAG_COLS = ["light", "project_name", "milestone", "plan_date", "months_late"]
+
+    def lagging(limit):
+        rows = pr.lag_rows(ui.q("project_lagging", p, yellow_months=rule.yellow_months,
+                                red_months=rule.red_months, limit=limit))
+        rows["light"] = pr.lag_texts(rows)
+        return rows
+
+    late = lagging(LIST_LIMIT)
+    n_late = pr.total_rows(late)
+    st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{n_late}** 项"
                 f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
-    late["light"] = pr.lag_texts(late)
+    note(n_late, len(late), "项")
     ui.table(
-        late[["light", "project_name", "milestone", "plan_date", "months_late"]]
-        .style.map(pr.lag_cell_style, subset=["light"]),
-        name="滞后项目", key="invest_lagging",
+        late[LAG_COLS].style.map(pr.lag_cell_style, subset=["light"]),
+        name="滞后项目", key="invest_lagging", export=lambda: lagging(None)[LAG_COLS],
         column_config={
             "light": st.column_config.TextColumn("预警"),
             "project_name": st.column_config.TextColumn("项目"),
@@ -139,13 +160,19 @@ with bonds:
         ui.card_grid(plan, per_row=3, as_of=period)
         st.caption("平台提升项目数按已开工计；储备项目 = 列入当年计划的储备项目（不含专项债）；"
                    "专项债储备项目的拟争取资金 = 其申报金额之和。")
-    table = pr.bond_table(ui.q("bond_progress", p), f.month, rules.status)
+    BOND_COLS = ["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
+                 "approved_wan", "received_wan", "spent_wan", "spend_pct", "status"]
+
+    def bond_rows(limit):
+        return pr.bond_table(ui.q("bond_progress", p, limit=limit), f.month, rules.status)
+
+    table = bond_rows(LIST_LIMIT)
     st.markdown(f"**专项债项目：申报 → 获批 → 到位 → 支出**（截至{period}末，时序进度 "
                 f"{fmt.pct(metrics.schedule_progress(f.month))}）")
+    note(pr.total_rows(table), len(table), "笔")
     ui.table(
-        table[["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
-               "approved_wan", "received_wan", "spent_wan", "spend_pct", "status"]],
-        name="专项债项目", key="invest_bonds",
+        table[BOND_COLS], name="专项债项目", key="invest_bonds",
+        export=lambda: bond_rows(None)[BOND_COLS],
         column_config={
             "project_name": st.column_config.TextColumn("项目"),
             "bond_year": st.column_config.NumberColumn("批次年度", format="%d"),
@@ -163,13 +190,18 @@ with bonds:
                f"{rules.status.yellow_points:g} 个百分点为预警，更多为滞后。")
 
 with detail:
-    plist = ui.q("project_list")
+    search = st.text_input("搜索全部项目（名称或编号中的文字）", key="project_search", max_chars=50,
+                           placeholder="如：迈图新材料、XM0120").strip()
+    plist = ui.q("project_find", search=search, limit=PICK_LIMIT)
+    n_found = pr.total_rows(plist)
     names = dict(zip(plist["project_id"], plist["project_name"]))
     pid = st.selectbox("查找项目（可输入名称关键字）", list(names), format_func=names.get,
                        key="project_pick", index=None, placeholder="输入项目名称，如：迈图新材料")
-    if pid is None:
-        st.caption("项目查询不受筛选栏影响，列出全部项目。")
-    else:
+    if search and not n_found:
+        st.warning(pr.pick_note(search, n_found, len(plist)))
+    elif pid is None or n_found > len(plist):
+        st.caption(pr.pick_note(search, n_found, len(plist)))
+    if pid is not None:
         proj = plist[plist["project_id"] == pid].iloc[0].to_dict()
         c1, c2, c3 = st.columns(3)
         c1.metric("当前阶段", pr.stage_as_of(proj, as_of) or "未谋划",

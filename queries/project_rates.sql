@@ -1,0 +1,36 @@
+-- purpose: 开工率, 投产率 and 资金到位率 of the projects in scope at the end of 1—$month月 of $year (SQL form of cockpit.projects.rates): projects planned to start / finish (投产, or 竣工 for projects without 投产) in $year and how many did by the as-of date; 1—m月 funds in and planned investment
+-- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- grain: one row
+with scope as (
+    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+),
+
+as_of as (
+    select last_day(make_date($year, $month, 1)) as d
+),
+
+counts as (
+    select
+        count(*) filter (where year(s.plan_start) = $year) as start_planned,
+        count(*) filter (where year(s.plan_start) = $year and s.date_start <= as_of.d) as started,
+        count(*) filter (where year(s.plan_produce) = $year) as produce_planned,
+        count(*) filter (
+            where year(s.plan_produce) = $year
+              and (case when s.kind = '产业' then s.date_produce else s.date_complete end) <= as_of.d
+        ) as produced
+    from scope as s, as_of
+),
+
+ytd as (
+    -- project_month_cube: project-months summed by 行业, 片区, 项目类型, 工业, 高新 at load time
+    select
+        coalesce(sum(m.funds_in_wan), 0) as funds_in_wan,
+        coalesce(sum(m.plan_wan), 0) as plan_wan
+    from project_month_cube as m
+    left join sectors as s using (sector_code)
+    where m.year = $year
+      and m.month <= $month
+      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+)
+
+select * from counts, ytd
