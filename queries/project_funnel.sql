@@ -38,23 +38,21 @@ active as (
 counted as (
     -- one pass: per kind, a list over the six stages in order (index = stage_order)
     select
-        a.kind,
-        [count(*) filter (where a.date_idea <= as_of.d), count(*) filter (where a.date_talk <= as_of.d),
-         count(*) filter (where a.date_sign <= as_of.d), count(*) filter (where a.date_start <= as_of.d),
-         count(*) filter (where a.date_complete <= as_of.d),
-         count(*) filter (where a.date_produce <= as_of.d)] as reached_counts,
-        [sum(a.total_invest_wan) filter (where a.date_idea <= as_of.d),
-         sum(a.total_invest_wan) filter (where a.date_talk <= as_of.d),
-         sum(a.total_invest_wan) filter (where a.date_sign <= as_of.d),
-         sum(a.total_invest_wan) filter (where a.date_start <= as_of.d),
-         sum(a.total_invest_wan) filter (where a.date_complete <= as_of.d),
-         sum(a.total_invest_wan) filter (where a.date_produce <= as_of.d)] as reached_invest,
-        [count(*) filter (where a.current_stage = '谋划'), count(*) filter (where a.current_stage = '在谈'),
-         count(*) filter (where a.current_stage = '签约'), count(*) filter (where a.current_stage = '开工'),
-         count(*) filter (where a.current_stage = '竣工'),
-         count(*) filter (where a.current_stage = '投产')] as current_counts
-    from active as a, as_of
-    group by a.kind
+        kind,
+        [sum((date_idea <= d)::int), sum((date_talk <= d)::int), sum((date_sign <= d)::int),
+         sum((date_start <= d)::int), sum((date_complete <= d)::int), sum((date_produce <= d)::int)]
+            as reached_counts,
+        [sum(case when date_idea <= d then total_invest_wan end),
+         sum(case when date_talk <= d then total_invest_wan end),
+         sum(case when date_sign <= d then total_invest_wan end),
+         sum(case when date_start <= d then total_invest_wan end),
+         sum(case when date_complete <= d then total_invest_wan end),
+         sum(case when date_produce <= d then total_invest_wan end)] as reached_invest,
+        [sum((current_stage = '谋划')::int), sum((current_stage = '在谈')::int),
+         sum((current_stage = '签约')::int), sum((current_stage = '开工')::int),
+         sum((current_stage = '竣工')::int), sum((current_stage = '投产')::int)] as current_counts
+    from active, as_of
+    group by kind
 )
 
 select
