@@ -186,21 +186,51 @@ def _unit_ids(df: pd.DataFrame) -> pd.Series:
     return parcel.where(parcel.notna() & (parcel != ""), "企业:" + df["ent_id"].astype(str))
 
 
+def join_inputs(figures: pd.DataFrame, enterprises: pd.DataFrame) -> pd.DataFrame:
+    """The rows `evaluate` takes: each row of `mujun_inputs` (year, ent_no, the year's figures) with its
+    enterprise's columns from `mujun_enterprises` (ent_id, name, sector, chain, area, parcel, 亩).
+
+    The two queries are read apart because turning a million rows of repeated names into pandas
+    costs seconds; joining them here by position costs a fraction of that."""
+    at = pd.Index(enterprises["ent_no"]).get_indexer(figures["ent_no"])
+    if (at < 0).any():
+        raise ValueError("mujun_inputs 中有 mujun_enterprises 没有的企业编号")
+    ents = enterprises.iloc[at].reset_index(drop=True)
+    figures = figures.reset_index(drop=True)
+    return pd.concat([figures[["year"]], ents[["ent_id", "ent_no"]],
+                      ents.drop(columns=["ent_id", "ent_no"]),
+                      figures.drop(columns=["year", "ent_no"])], axis=1)
+
+
+def read_inputs(run) -> pd.DataFrame:
+    """`join_inputs` of the named queries, run by `run(name)` (e.g. `Database.run`)."""
+    return join_inputs(run("mujun_inputs"), run("mujun_enterprises"))
+
+
 def group_units(inputs: pd.DataFrame) -> pd.DataFrame:
     """One evaluation unit per parcel (enterprises without a parcel are units of their own).
 
     `inputs`: rows of `mujun_inputs` for one year. Returns unit_id, parcel_id, n_enterprises and the
     summed figures, one row per unit in the order of unit_id.
     """
-    df = pd.DataFrame({"unit_id": _unit_ids(inputs), "parcel_id": inputs["parcel_id"],
-                       "ent_id": inputs["ent_id"]})
-    for col in SUM_COLUMNS:
-        df[col] = pd.to_numeric(inputs[col], errors="coerce")
-    grouped = df.groupby("unit_id", sort=True)
-    units = grouped[list(SUM_COLUMNS)].sum(min_count=1)
-    units.insert(0, "n_enterprises", grouped["ent_id"].nunique())
-    units.insert(0, "parcel_id", grouped["parcel_id"].first())
-    return units.reset_index()
+    return _group(inputs)[0]
+
+
+def _group(inputs: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
+    """`group_units`, and for each row of `inputs` the position of its unit (grouped by integer codes:
+    strings are hashed once, in `pd.factorize`)."""
+    codes, unit_ids = pd.factorize(_unit_ids(inputs), sort=True)
+    n = len(unit_ids)
+    sums = pd.DataFrame({c: pd.to_numeric(inputs[c], errors="coerce").to_numpy() for c in SUM_COLUMNS})
+    sums = sums.groupby(codes).sum(min_count=1).reindex(range(n))
+    ent_ids = inputs["ent_no" if "ent_no" in inputs else "ent_id"].reset_index(drop=True)
+    if not ent_ids.duplicated().any():  # one row per enterprise (the grain of mujun_inputs): count rows
+        n_enterprises = np.bincount(codes, minlength=n)
+    else:
+        n_enterprises = ent_ids.groupby(codes).nunique().reindex(range(n)).to_numpy()
+    parcel = inputs["parcel_id"].reset_index(drop=True).groupby(codes).first().reindex(range(n))
+    units = pd.DataFrame({"unit_id": unit_ids, "parcel_id": parcel, "n_enterprises": n_enterprises.astype(np.int64)})
+    return pd.concat([units, sums], axis=1), codes
 
 
 def _ratio(num, den, factor: float = 1.0):
@@ -235,26 +265,47 @@ def benchmarks(inputs: pd.DataFrame, year: int, cfg: Config) -> tuple[dict[str, 
 
     `inputs`: rows of `mujun_inputs` for all years (only `year` and `year − 1` are used).
     """
-    return _benchmarks(_UnitsByYear(inputs), year, cfg)
+    return _benchmarks(_Years.of_frame(inputs), year, cfg)
 
 
-class _UnitsByYear:
-    """`group_units` of each year of `inputs`, grouped once and kept (a year without rows → None)."""
+class _Years:
+    """Each year's rows (`rows_of(year)`: a frame, or None when the year has none) and their units,
+    each grouped once and kept until `forget_before`."""
 
-    def __init__(self, inputs: pd.DataFrame):
-        self.rows = {int(y): r for y, r in inputs.groupby("year", sort=True)} if len(inputs) else {}
-        self.empty = inputs.iloc[:0] if "ent_id" in inputs else empty_inputs()
-        self._units: dict[int, pd.DataFrame] = {}
+    def __init__(self, rows_of, empty: pd.DataFrame):
+        self._rows_of, self.empty = rows_of, empty
+        self._rows: dict[int, pd.DataFrame | None] = {}
+        self._grouped: dict[int, tuple[pd.DataFrame, np.ndarray] | None] = {}
+
+    @classmethod
+    def of_frame(cls, inputs: pd.DataFrame) -> _Years:
+        by_year = {int(y): r for y, r in inputs.groupby("year", sort=True)} if len(inputs) else {}
+        return cls(by_year.get, inputs.iloc[:0] if "ent_id" in inputs else empty_inputs())
+
+    def rows(self, year: int) -> pd.DataFrame | None:
+        if year not in self._rows:
+            rows = self._rows_of(year)
+            self._rows[year] = None if rows is None or rows.empty else rows
+        return self._rows[year]
+
+    def grouped(self, year: int) -> tuple[pd.DataFrame, np.ndarray] | None:
+        if year not in self._grouped:
+            rows = self.rows(year)
+            self._grouped[year] = None if rows is None else _group(rows)
+        return self._grouped[year]
 
     def __call__(self, year: int) -> pd.DataFrame | None:
-        if year not in self.rows:
-            return None
-        if year not in self._units:
-            self._units[year] = group_units(self.rows[year])
-        return self._units[year]
+        """The year's units (None when it has no rows)."""
+        grouped = self.grouped(year)
+        return None if grouped is None else grouped[0]
+
+    def forget_before(self, year: int) -> None:
+        for kept in (self._rows, self._grouped):
+            for y in [y for y in kept if y < year]:
+                del kept[y]
 
 
-def _benchmarks(units_of: _UnitsByYear, year: int, cfg: Config) -> tuple[dict[str, float | None], str]:
+def _benchmarks(units_of: _Years, year: int, cfg: Config) -> tuple[dict[str, float | None], str]:
     if cfg.benchmark_mode == "fixed":
         return {k: cfg.fixed.get(k) for k in BY_KEY}, "基准值：配置文件中的固定值"
     previous = units_of(year - 1)
@@ -422,27 +473,36 @@ def evaluate(inputs: pd.DataFrame, year: int, cfg: Config) -> Evaluation:
 def evaluate_years(inputs: pd.DataFrame, years, cfg: Config) -> dict[int, Evaluation]:
     """`evaluate` for each of `years`, grouping each year's units once (a year's units serve as the
     next year's benchmark). The classification is zone-wide: it depends on the data and the rules only."""
-    units_of = _UnitsByYear(inputs)
-    out = {}
+    return {ev.year: ev for ev in _evaluate_each(_Years.of_frame(inputs), years, cfg)}
+
+
+def evaluate_each(rows_of, years, cfg: Config, empty: pd.DataFrame | None = None):
+    """`evaluate` of each of `years` in turn (a generator), where `rows_of(year)` gives that year's rows
+    of `mujun_inputs` (None or no rows when it has none): only the year and the one before are read
+    and held at a time. `empty`: rows without rows for a year that has none (default `empty_inputs`)."""
+    yield from _evaluate_each(_Years(rows_of, empty_inputs() if empty is None else empty), years, cfg)
+
+
+def _evaluate_each(years_of: _Years, years, cfg: Config):
+    keep = ["n_enterprises", "score", "rank", "cls", "cls_label", "rated", "missing"]
+    keep += [i.key for i in INDICATORS]
     for year in years:
         year = int(year)
-        bench, note = _benchmarks(units_of, year, cfg)
-        grouped = units_of(year)
-        rows = units_of.rows.get(year)
+        bench, note = _benchmarks(years_of, year, cfg)
+        rows, grouped = years_of.rows(year), years_of.grouped(year)
         if rows is None:
-            rows, grouped = units_of.empty, group_units(units_of.empty)
-        units = score_units(grouped, bench, cfg)
+            rows = years_of.empty
+            grouped = _group(rows)
+        units, at = grouped
+        units = score_units(units, bench, cfg)
         units["rank"] = rank_of(units["score"])
         units["cls"] = classify(units["score"], cfg)
         units["cls_label"] = _labels(units["cls"], cfg)
-        keep = ["n_enterprises", "score", "rank", "cls", "cls_label", "rated", "missing"]
-        keep += [i.key for i in INDICATORS]
         ents = rows.reset_index(drop=True)
-        ents["unit_id"] = _unit_ids(ents)
-        at = pd.Index(units["unit_id"]).get_indexer(ents["unit_id"])  # every enterprise has its unit
+        ents["unit_id"] = units["unit_id"].iloc[at].reset_index(drop=True)
         ents = pd.concat([ents, units[keep].iloc[at].reset_index(drop=True)], axis=1)
-        out[year] = Evaluation(year, units, ents, bench, note, cfg)
-    return out
+        years_of.forget_before(year)  # the next year reads this one (its benchmarks), not earlier ones
+        yield Evaluation(year, units, ents, bench, note, cfg)
 
 
 def _labels(cls: pd.Series, cfg: Config) -> pd.Series:
@@ -508,27 +568,51 @@ def class_history(inputs: pd.DataFrame, ent_id: str, years: list[int], cfg: Conf
     return history_of(history_table(evaluate_years(inputs, sorted(years), cfg)), ent_id)
 
 
-def history_table(evaluations: dict[int, Evaluation]) -> pd.DataFrame:
+@dataclass
+class History:
+    """Each enterprise's evaluated years, compact (1,000,000 rows at provincial scale cost ~40 MB)."""
+    ids: pd.Index            # the enterprises, unique and sorted
+    bounds: np.ndarray       # the rows of ids[i] are frame.iloc[bounds[i]:bounds[i + 1]]
+    frame: pd.DataFrame      # HISTORY_COLUMNS (cls, cls_label as categories), by enterprise, then year
+
+
+def history_table(evaluations) -> History:
     """Every enterprise's year, score, rank, units (rated units that year), cls and cls_label in each
-    evaluation, indexed by ent_id in order (then year), so that one enterprise's rows are a lookup."""
+    evaluation (a dict year → Evaluation, or evaluations one after another), for `history_of`."""
+    if isinstance(evaluations, dict):
+        evaluations = [evaluations[y] for y in sorted(evaluations)]
     parts = []
-    for year, ev in sorted(evaluations.items()):
+    for ev in evaluations:  # a generator is read once: each evaluation can be dropped after its part
         e = ev.enterprises
-        parts.append(pd.DataFrame({"ent_id": e["ent_id"], "year": year, "score": e["score"],
-                                   "rank": e["rank"], "units": int(ev.units["rated"].sum()),
-                                   "cls": e["cls"], "cls_label": e["cls_label"]}))
-    table = (pd.concat(parts) if parts else pd.DataFrame(columns=["ent_id", *HISTORY_COLUMNS]))
-    table = table.sort_values(["ent_id", "year"], kind="stable")
-    # a NumPy (object) index: binary search on it needs no conversion of 1,000,000 Arrow strings
-    return table.set_index(pd.Index(table["ent_id"].to_numpy(dtype=object), dtype=object,
-                                    name="ent_id")).drop(columns="ent_id")
+        parts.append(pd.DataFrame({
+            "ent_id": e["ent_id"].to_numpy(dtype=object), "year": np.int64(ev.year),
+            "score": e["score"].to_numpy(dtype=float), "rank": e["rank"].to_numpy(dtype=float),
+            "units": np.int64(ev.units["rated"].sum()), "cls": e["cls"].astype("category"),
+            "cls_label": e["cls_label"].astype("category")}).reset_index(drop=True))
+    if not parts:
+        return History(pd.Index([], dtype=object), np.zeros(1, dtype=np.int64),
+                       pd.DataFrame(columns=HISTORY_COLUMNS))
+    table = pd.concat(parts, ignore_index=True)
+    for col in ("cls", "cls_label"):  # categories differ between years: unify them
+        table[col] = table[col].astype("category")
+    codes, ids = pd.factorize(table.pop("ent_id"), sort=True)
+    order = np.lexsort((table["year"].to_numpy(), codes))
+    bounds = np.searchsorted(codes[order], np.arange(len(ids) + 1))
+    ids = pd.Index(ids)
+    ids.get_indexer(ids[:1])  # builds the lookup now, not in a rerun
+    return History(ids, bounds, table.iloc[order].reset_index(drop=True)[HISTORY_COLUMNS])
 
 
-def history_of(table: pd.DataFrame, ent_id: str) -> pd.DataFrame:
-    """One enterprise's rows of `history_table`, by year (empty when it was never evaluated)."""
-    ids = table.index.to_numpy()
-    lo, hi = np.searchsorted(ids, ent_id, "left"), np.searchsorted(ids, ent_id, "right")
-    return table.iloc[lo:hi][HISTORY_COLUMNS].reset_index(drop=True)
+def history_of(history: History, ent_id: str) -> pd.DataFrame:
+    """One enterprise's rows of `history_table` by year: year, score, rank, units, cls (None when not
+    rated), cls_label; empty when it was never evaluated."""
+    at = history.ids.get_indexer([ent_id])[0]
+    rows = history.frame.iloc[0:0] if at < 0 else history.frame.iloc[history.bounds[at]:history.bounds[at + 1]]
+    out = rows.reset_index(drop=True)
+    cls = out["cls"].astype(object)
+    out["cls"] = cls.where(cls.notna(), None)
+    out["cls_label"] = out["cls_label"].astype("str")
+    return out
 
 
 def d_class_list(ev: Evaluation, parcel_actions: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -1,45 +1,76 @@
 """The 亩均效益 evaluation computed once per data version and rules, shared by every session and filter.
 
-The classification is zone-wide: it depends on the data (query `mujun_inputs`, all enterprises and
-years) and on config/mujun.toml, never on the filter bar. So every complete year is evaluated once per
-(data directory, data version, rules) and kept (`st.cache_resource`); the filter bar only chooses what
-is shown (query `mujun_scope`), and each scope's figures are kept for the next rerun (`scoped`). At
-200,000 enterprises the evaluation of five years takes seconds; a rerun then takes milliseconds.
+The classification is zone-wide: it depends on the data (all enterprises and years) and on
+config/mujun.toml, never on the filter bar. So the evaluation is kept per (data directory, data version,
+rules) in `st.cache_resource`; the filter bar only chooses what is shown (query `mujun_scope`), and each
+scope's figures are kept for the next rerun (`scoped`).
+
+What is kept is compact: the yearly figures (numbers only) and the enterprises, every enterprise's class
+history, and the full evaluation of at most `KEEP_YEARS` years (the latest complete year at first; an
+earlier year is evaluated when asked for, ~1 s at 200,000 enterprises).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
 
 from cockpit import memo, mujun, ui
 
+KEEP_YEARS = 2
 
-@dataclass
+
 class Evaluated:
-    """Every complete year's evaluation under one set of rules, and each enterprise's class history."""
-    evaluations: dict[int, mujun.Evaluation]
-    history: pd.DataFrame                      # mujun.history_table of all evaluated years
-    parcel_actions: pd.DataFrame
-    _prepared: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    """Every complete year evaluated under one set of rules: class histories, and years prepared to show.
+
+    `figures`, `enterprises`: rows of the queries `mujun_inputs` and `mujun_enterprises`; `years`: the
+    complete years. Shared between sessions: read only (the prepared years are built under a lock).
+    """
+
+    def __init__(self, figures: pd.DataFrame, enterprises: pd.DataFrame, parcel_actions: pd.DataFrame,
+                 years: list[int], cfg: mujun.Config):
+        self.figures, self.enterprises, self.parcel_actions = figures, enterprises, parcel_actions
+        self.years, self.cfg = sorted(int(y) for y in years), cfg
+        self._prepared: OrderedDict[int, mujun.Prepared] = OrderedDict()
+        self._lock = threading.Lock()
+        latest = []
+
+        def each_year():  # one evaluation in memory at a time; the latest is kept to be shown
+            for ev in self._evaluate(self.years):
+                if ev.year == self.years[-1]:
+                    latest.append(ev)
+                yield ev
+
+        self.history = mujun.history_table(each_year())
+        for ev in latest:
+            self._prepared[ev.year] = mujun.Prepared(ev, parcel_actions)
+
+    def _rows(self, year: int) -> pd.DataFrame:
+        return mujun.join_inputs(self.figures[self.figures["year"] == year], self.enterprises)
+
+    def _evaluate(self, years):
+        return mujun.evaluate_each(self._rows, years, self.cfg)
+
+    def year(self, year: int) -> mujun.Prepared:
+        """The evaluation of `year` prepared for showing (KeyError when `year` is not a complete year)."""
+        if year not in self.years:
+            raise KeyError(year)
+        with self._lock:
+            if year not in self._prepared:
+                self._prepared[year] = mujun.Prepared(next(self._evaluate([year])), self.parcel_actions)
+                while len(self._prepared) > KEEP_YEARS:
+                    self._prepared.popitem(last=False)
+            self._prepared.move_to_end(year)
+            return self._prepared[year]
 
     def d_list(self, year: int | None) -> pd.DataFrame:
         """The zone-wide D 类 list of `year` with parcel actions (no rows when `year` was not evaluated)."""
-        if year in self.evaluations:
+        if year in self.years:
             return self.year(year).d_list
-        empty = mujun.evaluate(mujun.empty_inputs(), 0, mujun.parse_config({}))
-        return mujun.d_class_list(empty, self.parcel_actions)
-
-    def year(self, year: int) -> mujun.Prepared:
-        """The evaluation of `year` prepared for showing (built on first use, then shared)."""
-        with self._lock:
-            if year not in self._prepared:
-                self._prepared[year] = mujun.Prepared(self.evaluations[year], self.parcel_actions)
-            return self._prepared[year]
+        return mujun.d_class_list(mujun.evaluate(mujun.empty_inputs(), 0, self.cfg), self.parcel_actions)
 
 
 @st.cache_resource(show_spinner="正在计算亩均效益评价（数据更新后计算一次）…", max_entries=2)
@@ -47,12 +78,12 @@ def _evaluated(directory: str, version: str, rules: str, _cfg: mujun.Config) -> 
     db = ui.database()
     periods = db.run("data_periods")
     years = mujun.complete_years(dict(zip(periods["year"].astype(int), periods["last_month"].astype(int))))
-    evaluations = mujun.evaluate_years(db.run("mujun_inputs"), sorted(years), _cfg)
-    return Evaluated(evaluations, mujun.history_table(evaluations), db.run("mujun_parcel_actions"))
+    return Evaluated(db.run("mujun_inputs"), db.run("mujun_enterprises"), db.run("mujun_parcel_actions"),
+                     years, _cfg)
 
 
 def evaluated(cfg: mujun.Config) -> Evaluated:
-    """All complete years evaluated under `cfg` for the current data (cached by directory, version, rules)."""
+    """The evaluation under `cfg` of the current data (cached by directory, data version and rules)."""
     db = ui.database()
     return _evaluated(str(db.directory), db.data_version(), repr(cfg), cfg)
 

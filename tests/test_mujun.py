@@ -268,13 +268,20 @@ def test_class_counts_and_history_and_d_list():
 
 
 def test_mujun_inputs_on_tiny_data(tiny_db):
-    """Test that mujun_inputs sums each enterprise's year for the whole zone and numbers the enterprises."""
-    df = tiny_db.run("mujun_inputs")
+    """Test that mujun_inputs sums each enterprise's year for the whole zone, and read_inputs puts each
+    row together with its enterprise from mujun_enterprises by number."""
+    figures = tiny_db.run("mujun_inputs")
+    assert list(zip(figures["year"], figures["ent_no"])) == [(2022, 0), (2022, 1), (2023, 0), (2023, 1), (2023, 2)]
+    ents = tiny_db.run("mujun_enterprises")
+    assert list(ents["ent_no"]) == [0, 1, 2] and list(ents["ent_id"]) == ["E1", "E2", "E3"]
+    df = mujun.read_inputs(tiny_db.run)
     assert len(df) == 5  # E1, E2 in 2022 and 2023, E3 in 2023
     e1 = df[(df["ent_id"] == "E1") & (df["year"] == 2023)].iloc[0]
     assert e1["months"] == 3 and e1["value_added_wan"] == 72 and e1["tax_wan"] == pytest.approx(18.0)
-    assert e1["employees"] == 10 and e1["land_mu"] == 10
-    assert dict(zip(df["ent_id"], df["ent_no"])) == {"E1": 0, "E2": 1, "E3": 2}
+    assert e1["employees"] == 10 and e1["land_mu"] == 10 and e1["chain"] == "新材料"
+    assert e1["ent_name"] == "甲化工" and e1["area_name"] == "化工集聚区" and e1["parcel_id"] == "P1"
+    e3 = df[df["ent_id"] == "E3"].iloc[0]
+    assert (e3["year"], e3["ent_no"], e3["sector_name"], e3["land_mu"]) == (2023, 2, "酒、饮料和精制茶制造业", 5)
     units = mujun.group_units(df[df["year"] == 2023])
     p2 = units.set_index("unit_id").loc["P2"]
     assert p2["land_mu"] == 25 and p2["value_added_wan"] == 24 + 18 and p2["n_enterprises"] == 2
@@ -321,6 +328,28 @@ def test_evaluate_years_is_evaluate_of_each_year_and_gives_the_history():
     assert list(k01["year"]) == [2022, 2023] and list(k01["cls"]) == ["A", "D"]
     assert list(k01["units"]) == [20, 20] and list(k01["cls_label"]) == ["A 类 优先发展", "D 类 倒逼整治"]
     assert mujun.history_of(table, "K99").empty and list(k01.columns) == mujun.HISTORY_COLUMNS
+
+
+def test_evaluate_each_reads_a_year_at_a_time_and_equals_evaluate():
+    """Test that evaluating year by year from a rows-per-year function gives evaluate's results, asking
+    only for each year and the one before (its benchmarks); a year without rows gives empty tables."""
+    rows = pd.concat([twenty().assign(year=2021), twenty().assign(year=2022, tax_wan=lambda d: d["tax_wan"] * 2),
+                      twenty().assign(year=2023, tax_wan=lambda d: d["tax_wan"][::-1].values)])
+    asked = []
+
+    def rows_of(year):
+        asked.append(year)
+        return rows[rows["year"] == year]
+
+    c = mujun.parse_config({})
+    each = list(mujun.evaluate_each(rows_of, [2022, 2023, 2025], c))
+    assert [ev.year for ev in each] == [2022, 2023, 2025] and asked == [2021, 2022, 2023, 2024, 2025]
+    for ev in each[:2]:
+        one = mujun.evaluate(rows, ev.year, c)
+        assert ev.benchmarks == one.benchmarks
+        pd.testing.assert_frame_equal(ev.enterprises, one.enterprises)
+        pd.testing.assert_frame_equal(ev.units, one.units)
+    assert each[2].enterprises.empty and each[2].units.empty
 
 
 def numbered(df):
@@ -395,7 +424,7 @@ def test_mujun_parcel_actions_on_tiny_data(tiny_db):
 
 def test_zone_mujun_value_added_2023_equals_the_report(real_db):
     """Test that the 2023 zone 亩均增加值 of the evaluation is 109.63 万元/亩, as industry_kpis says."""
-    inputs = real_db.run("mujun_inputs")
+    inputs = mujun.read_inputs(real_db.run)
     ev = mujun.evaluate(inputs, 2023, mujun.load_config(mujun.DEFAULT_CONFIG))
     zone = mujun.zone_averages(ev.units)["va_per_mu"]
     kpis = real_db.run("industry_kpis", {**ALL, "year": 2023, "month": 12})

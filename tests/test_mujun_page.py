@@ -23,7 +23,7 @@ def metrics(at):
 
 
 def expected_counts(real_db, year, cfg, **filters):
-    ents = mujun.evaluate(real_db.run("mujun_inputs"), year, cfg).enterprises
+    ents = mujun.evaluate(mujun.read_inputs(real_db.run), year, cfg).enterprises
     ents = ents[ents["ent_no"].isin(real_db.run("mujun_scope", {**ALL, **filters})["ent_no"])]
     return len(ents), {c: int((ents["cls"] == c).sum()) for c in mujun.CLASSES}
 
@@ -76,7 +76,7 @@ def test_rules_file_change_changes_the_classes(tmp_path, monkeypatch):
 
 def test_what_if_giving_back_land_raises_the_score(real_db):
     """Test that halving the lowest-ranked enterprise's land raises its simulated score and rank."""
-    inputs = real_db.run("mujun_inputs")
+    inputs = mujun.read_inputs(real_db.run)
     ents = mujun.evaluate(inputs, 2023, mujun.load_config()).enterprises
     last = ents.sort_values(["score", "ent_id"]).iloc[0]
     at = new_app()
@@ -103,7 +103,7 @@ def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeyp
     assert any(f"共 {n:,} 家，显示前 10 家；下载 Excel 可得全部" in c.value for c in at.caption)
     picker = at.selectbox(key="mj_ent")
     assert len(picker.options) == 20
-    ev = mujun.evaluate(real_db.run("mujun_inputs"), 2023, mujun.load_config())
+    ev = mujun.evaluate(mujun.read_inputs(real_db.run), 2023, mujun.load_config())
     middle = ev.enterprises.sort_values(["rank", "ent_id"]).iloc[n // 2]
     assert middle["ent_name"] not in picker.options
     at.text_input(key="mj_search").input(middle["ent_name"]).run()
@@ -112,3 +112,34 @@ def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeyp
     at.selectbox(key="mj_ent").set_value(middle["ent_id"]).run()
     assert any(middle["ent_name"] in t.value for t in at.text)
 
+
+
+def test_filters_and_years_reuse_one_evaluation(monkeypatch, real_db):
+    """Test that each complete year is evaluated once for the data and rules: filter changes and the
+    低效用地 page reuse it (each filter only computes what it shows); an earlier year kept aside is
+    evaluated again only when it is shown."""
+    from cockpit import mujun_cache
+
+    calls = []
+    real = mujun.evaluate_each
+
+    def counted(*args, **kwargs):
+        for ev in real(*args, **kwargs):
+            calls.append(ev.year)
+            yield ev
+
+    monkeypatch.setattr(mujun, "evaluate_each", counted)
+    mujun_cache._evaluated.clear()
+    at = new_app()
+    periods = real_db.run("data_periods")
+    complete = sorted(periods.loc[periods["last_month"] == 12, "year"])
+    assert calls == complete and 2022 in complete
+    for chain in (["新材料"], [], ["新材料"]):
+        at.multiselect(key="chain").set_value(chain).run()
+    assert calls == complete
+    at.selectbox(key="mj_year_2023").select(2022).run()
+    at.selectbox(key="mj_year_2023").select(2023).run()
+    at.selectbox(key="mj_year_2023").select(2022).run()
+    at.switch_page("pages/land/land.py").run()
+    assert not at.exception
+    assert calls == complete + [2022]
