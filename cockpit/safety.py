@@ -120,13 +120,36 @@ def annotate_hazards(df: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 
 def age_summary(annotated: pd.DataFrame) -> dict:
-    """Open hazards' count, mean and longest age in days (from `annotate_hazards`)."""
+    """Open hazards' count, mean and longest age in days (from `annotate_hazards`; the reference that
+    `open_ages` must agree with)."""
     ages = annotated["age_days"].dropna()
     return {
         "open": int(len(ages)),
         "mean_days": float(ages.mean()) if len(ages) else None,
         "max_days": int(ages.max()) if len(ages) else None,
     }
+
+
+def open_ages(hazard_totals: pd.DataFrame, year: int) -> dict:
+    """Open hazards' count, mean and longest age in days at the year's as-of date, from the `hazard_totals`
+    rows of that year (open, open_days = their summed ages, open_days_max), as `age_summary` of the register."""
+    rows = hazard_totals[hazard_totals["year"] == year]
+    count = int(rows["open"].sum())
+    longest = rows["open_days_max"].dropna()
+    return {
+        "open": count,
+        "mean_days": float(rows["open_days"].sum()) / count if count else None,
+        "max_days": int(longest.max()) if len(longest) else None,
+    }
+
+
+def list_note(total: int, shown: int) -> str:
+    """The caption's tail for a list cut to its first rows: '' when every row is shown."""
+    from cockpit import format as fmt
+
+    if total <= shown:
+        return ""
+    return f"，显示前 {fmt.count(shown, '条')}；下载 Excel 可得全部"
 
 
 def totals(df: pd.DataFrame, year: int) -> dict:

@@ -1,53 +1,40 @@
--- purpose: 隐患 of 1—$month月 $year by category, source, 片区 and enterprise: found, rectified, open and overdue at the month's end
+-- purpose: 隐患 of 1—$month月 $year by category, source and 片区: found, rectified, open and overdue at the month's end
+--          (per enterprise: hazard_enterprises)
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
--- grain: one row per dimension (类别 / 来源 / 片区 / 企业) and member; hazards found in the period or open at its end
-with scope as (
-    select ent_id, ent_name from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
-),
-
-period as (
-    select period_start, as_of from ytd_periods($year, $month) where year = $year
-),
-
-flagged as (
+-- grain: one row per dimension (类别 / 来源 / 片区) and member; hazards found in the period or open at its end
+-- the register (queries/macros/scope_hazards.sql) counted once per (类别, 来源, 片区) cell, then summed up each dimension
+with cells as (
     select
-        h.hazard_id,
-        h.category,
-        h.source,
-        a.area_name,
-        h.ent_id,
-        s.ent_name,
-        h.level,
-        h.found_date >= p.period_start as is_found_in_period,
-        h.rectified_date is not null and h.rectified_date <= p.as_of as is_rectified,
-        h.deadline < p.as_of as is_past_deadline
-    from hazards as h
-    cross join period as p
-    join scope as s on s.ent_id = h.ent_id
-    join areas as a on a.area_code = h.area_code
-    where h.found_date <= p.as_of
-      and (h.found_date >= p.period_start or h.rectified_date is null or h.rectified_date > p.as_of)
+        category,
+        source,
+        area_code,
+        count(*) filter (where found_date >= period_start) as found,
+        count(*) filter (where found_date >= period_start and level = '重大') as found_major,
+        count(*) filter (where found_date >= period_start and rectified_date <= as_of) as rectified,
+        count(*) filter (where rectified_date is null or rectified_date > as_of) as open,
+        count(*) filter (where (rectified_date is null or rectified_date > as_of) and deadline < as_of) as overdue
+    from hazard_register_rows($year, $month, $chains, $sectors, $areas, $high_tech_only)
+    group by all
 ),
 
 long as (
-    select '类别' as dimension, category as member, null as member_id, * from flagged
+    select '类别' as dimension, category as member, found, found_major, rectified, open, overdue from cells
     union all
-    select '来源', source, null, * from flagged
+    select '来源', source, found, found_major, rectified, open, overdue from cells
     union all
-    select '片区', area_name, null, * from flagged
-    union all
-    select '企业', ent_name, ent_id, * from flagged
+    select '片区', a.area_name, found, found_major, rectified, open, overdue
+    from cells as c
+    join areas as a using (area_code)
 )
 
 select
     dimension,
     member,
-    member_id,
-    count(*) filter (where is_found_in_period) as found,
-    count(*) filter (where is_found_in_period and level = '重大') as found_major,
-    count(*) filter (where is_found_in_period and is_rectified) as rectified,
-    count(*) filter (where not is_rectified) as open,
-    count(*) filter (where not is_rectified and is_past_deadline) as overdue
+    sum(found)::bigint as found,
+    sum(found_major)::bigint as found_major,
+    sum(rectified)::bigint as rectified,
+    sum(open)::bigint as open,
+    sum(overdue)::bigint as overdue
 from long
-group by dimension, member, member_id
+group by dimension, member
 order by dimension, found desc, open desc, member

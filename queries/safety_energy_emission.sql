@@ -1,22 +1,18 @@
 -- purpose: 减污降碳: 规上 enterprises' 综合能耗, 排放 and 增加值, 1—m月 累计 for each month of $year and of last year (for 单位增加值能耗 / 排放)
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per year ($year and $year - 1) and month 1..$month (cumulative from January)
-with scope as (
-    select ent_id from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
-),
-
-monthly as (
+-- from the monthly sums built at load time (enterprise_month_cube), not every enterprise-month
+with monthly as (
     select
-        em.year,
-        em.month,
-        sum(em.energy_tce) as energy_tce,
-        sum(em.emission_t) as emission_t,
-        sum(em.value_added_wan) as value_added_wan
-    from enterprise_month as em
-    join scope as s on s.ent_id = em.ent_id
-    where em.year in ($year, $year - 1)
-      and em.month <= $month
-    group by em.year, em.month
+        year,
+        month,
+        sum(energy_tce) as energy_tce,
+        sum(emission_t) as emission_t,
+        sum(value_added_wan) as value_added_wan
+    from scoped_months($chains, $sectors, $areas, $high_tech_only)
+    where year in ($year, $year - 1)
+      and month <= $month
+    group by year, month
 )
 
 select

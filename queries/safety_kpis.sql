@@ -12,17 +12,23 @@ periods as (
     from (select unnest([$year, $year - 1]) as y)
 ),
 
+-- hazard_facts carries each hazard's enterprise attributes (no join to the enterprises); the 重大 hazards not
+-- rectified by last year's as-of date, filtered in the scan, then counted at each year's as-of date
 open_major as (
     select
         p.year,
         count(*) as major_open,
         count(*) filter (where h.deadline < p.as_of) as major_overdue
     from periods as p
-    join hazards as h
+    join (
+        select found_date, deadline, rectified_date
+        from hazard_facts
+        where level = '重大'
+          and (rectified_date is null or rectified_date > last_day(make_date($year - 1, $month, 1)))
+          and in_scope(chain, sector_code, ent_area_code, is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    ) as h
         on h.found_date <= p.as_of
        and (h.rectified_date is null or h.rectified_date > p.as_of)
-    join scope as s on s.ent_id = h.ent_id
-    where h.level = '重大'
     group by p.year
 ),
 

@@ -198,17 +198,241 @@ def test_hazard_monthly(db):
     assert m.loc[3].tolist() == [2, 0, 3, 2]
 
 
-def test_hazard_breakdown_by_category_and_enterprise(db):
-    """Test that the breakdown counts the register per 类别 and per 企业."""
-    cat = safety.breakdown(run(db, "hazard_breakdown"), "类别").set_index("member")
+def test_hazard_breakdown_by_category(db):
+    """Test that the breakdown counts the register per 类别 (and has no per-enterprise rows any more)."""
+    rows = run(db, "hazard_breakdown")
+    assert set(rows["dimension"]) == {"类别", "来源", "片区"}
+    cat = safety.breakdown(rows, "类别").set_index("member")
     assert cat.loc["消防", ["found", "found_major", "rectified", "open", "overdue"]].tolist() == \
         [2, 1, 1, 1, 1]
     assert cat.loc["电气焊", ["found", "open", "overdue", "pending"]].tolist() == [1, 1, 1, 0]
     assert cat.loc["用电", ["open", "overdue", "pending", "register"]].tolist() == [1, 0, 1, 1]
     assert "厂中厂" not in cat.index
-    ent = safety.breakdown(run(db, "hazard_breakdown"), "企业").set_index("member_id")
-    assert ent.loc["E1", ["found", "rectified", "open", "overdue"]].tolist() == [3, 1, 2, 2]
-    assert ent.loc["E1", "member"] == "甲化工"
+
+
+def enterprises(db, **kw):
+    return run(db, "hazard_enterprises", **{"search": "", "limit": 200, **kw})
+
+
+def test_hazard_enterprises_count_the_register_per_enterprise(db):
+    """Test that the picker lists E1 (K1, K2, K6) before E2 (K3, K4) and leaves E3 out (K5 was closed before
+    2023), with names and the number of enterprises."""
+    rows = enterprises(db)
+    assert rows["ent_id"].tolist() == ["E1", "E2"]
+    e1 = rows.set_index("ent_id").loc["E1"]
+    assert (e1["ent_name"], e1["hazards"]) == ("甲化工", 3)
+    assert set(rows["matches"]) == {2}
+    assert enterprises(db, areas=["A2"])["ent_id"].tolist() == ["E2"]
+
+
+@pytest.mark.parametrize("kw, ids, matches", [
+    ({"limit": 1}, ["E1"], 2),
+    ({"limit": 1, "ent_id": "E2"}, ["E1", "E2"], 2),  # the picked one stays listed beyond the limit
+    ({"limit": 0, "ent_id": "E2"}, ["E2"], 2),
+    ({"search": "乙"}, ["E2"], 1),
+    ({"search": "%"}, [], 0),  # a plain substring, not a LIKE pattern
+    ({"search": "' or '1'='1"}, [], 0),
+])
+def test_hazard_enterprises_limit_search_and_pick(db, kw, ids, matches):
+    """Test that the picker cuts to $limit, always keeps $ent_id, and searches names by a bound substring."""
+    rows = enterprises(db, **kw)
+    assert rows["ent_id"].tolist() == ids
+    assert (rows["matches"].iloc[0] if len(rows) else 0) == matches
+
+
+REGISTER_COLUMNS = ["hazard_id", "ent_name", "area_name", "level", "category", "source", "found_date",
+                    "deadline", "rectified_date", "description", "status", "age_days", "overdue_days"]
+
+
+def sql_register(db, params, **kw):
+    return db.run("hazard_register", {**params, "category": "", "ent_id": "", "status": "", "limit": None, **kw})
+
+
+def python_register(db, params, **kw):
+    """The reference: hazard_list annotated by the pure functions."""
+    listed = db.run("hazard_list", {**params, "category": "", "ent_id": "", **kw})
+    return safety.annotate_hazards(listed, safety.as_of_date(params["year"], params["month"]))
+
+
+def assert_same_register(sql, reference):
+    assert len(sql) == len(reference)
+    assert sql["hazard_id"].tolist() == reference["hazard_id"].tolist()  # same rows, same order
+    for col in ("status", "level", "category", "ent_name", "area_name", "description"):
+        assert sql[col].tolist() == reference[col].tolist(), col
+    for col in ("age_days", "overdue_days"):
+        assert sql[col].astype("Int64").tolist() == reference[col].astype("Int64").tolist(), col
+    for col in ("found_date", "deadline", "rectified_date"):
+        assert pd.to_datetime(sql[col]).tolist() == pd.to_datetime(reference[col]).tolist(), col
+
+
+@pytest.mark.parametrize("kw", [{}, {"category": "消防"}, {"ent_id": "E1"}, {"areas": ["A2"]}])
+@pytest.mark.parametrize("month", [2, 3, 12])
+def test_hazard_register_classifies_as_the_pure_functions(db, kw, month):
+    """Test that the SQL state, age, days overdue and order equal annotate_hazards on the fixture."""
+    params = {**ALL, "year": 2023, "month": month}
+    scope = {k: kw.pop(k) for k in list(kw) if k in ALL}
+    sql = sql_register(db, {**params, **scope}, **kw)
+    assert_same_register(sql, python_register(db, {**params, **scope}, **kw))
+    assert set(sql["total"]) <= {len(sql)}
+    assert set(sql["overdue_total"]) <= {int((sql["status"] == safety.OVERDUE).sum())}
+
+
+@pytest.mark.parametrize("year, month, scope", [
+    (2024, 9, {}), (2023, 12, {}), (2024, 2, {"chains": ["新材料"]}), (2022, 6, {"areas": ["HGQ"]}),
+])
+def test_hazard_register_equals_the_pure_functions_on_the_shipped_data(real_db, year, month, scope):
+    """Test that on the county data the whole SQL register, and its first rows, equal the Python one."""
+    params = {**ALL, "year": year, "month": month, **scope}
+    reference = python_register(real_db, params)
+    assert len(reference) > 0
+    assert_same_register(sql_register(real_db, params), reference)
+    head = sql_register(real_db, params, limit=7)
+    assert head["hazard_id"].tolist() == reference["hazard_id"].head(7).tolist()
+    assert set(head["total"]) == {len(reference)}
+    assert set(head["overdue_total"]) == {int((reference["status"] == safety.OVERDUE).sum())}
+    overdue = sql_register(real_db, params, status=safety.OVERDUE)
+    assert overdue["hazard_id"].tolist() == \
+        reference.loc[reference["status"] == safety.OVERDUE, "hazard_id"].tolist()
+
+
+def test_hazard_register_states_are_the_python_ones(db):
+    """Test that the states SQL writes are exactly the Python constants, in the Python order."""
+    states = sql_register(db, {**ALL, "year": 2023, "month": 3})["status"]
+    assert list(dict.fromkeys(states)) == [safety.OVERDUE, safety.OPEN, safety.LATE, safety.ON_TIME]
+
+
+@pytest.mark.parametrize("which, year, month", [("db", 2023, 3), ("db", 2022, 12), ("real_db", 2024, 9),
+                                                ("real_db", 2023, 12)])
+def test_open_ages_from_totals_equal_the_register_summary(which, year, month, request):
+    """Test that 隐患时长 (count, mean, longest) from hazard_totals equals age_summary of the register."""
+    database = request.getfixturevalue(which)
+    params = {**ALL, "year": year, "month": month}
+    from_sql = safety.open_ages(database.run("hazard_totals", params), year)
+    reference = safety.age_summary(python_register(database, params))
+    assert from_sql["open"] == reference["open"] and from_sql["max_days"] == reference["max_days"]
+    assert from_sql["mean_days"] == pytest.approx(reference["mean_days"])
+
+
+def test_list_note_only_when_cut():
+    """Test that a list cut to its first rows says so, and a whole list says nothing."""
+    assert safety.list_note(640, 200) == "，显示前 200 条；下载 Excel 可得全部"
+    assert safety.list_note(12, 12) == ""
+
+
+# --- the rewritten aggregates against the definitions computed in pandas from the raw county tables ------
+
+def raw_hazards(scope: dict) -> pd.DataFrame:
+    """The county hazards of enterprises in scope (as scoped_enterprises), with dates as Timestamps."""
+    from cockpit.db import SAMPLE_DIR
+
+    h = pd.read_parquet(SAMPLE_DIR / "hazards.parquet")
+    e = pd.read_parquet(SAMPLE_DIR / "enterprises.parquet").merge(
+        pd.read_parquet(SAMPLE_DIR / "sectors.parquet")[["sector_code", "chain"]], on="sector_code")
+    if scope.get("chains"):
+        e = e[e["chain"].isin(scope["chains"])]
+    if scope.get("areas"):
+        e = e[e["area_code"].isin(scope["areas"])]
+    h = h[h["ent_id"].isin(e["ent_id"])].copy()
+    for col in ("found_date", "deadline", "rectified_date"):
+        h[col] = pd.to_datetime(h[col])
+    return h
+
+
+def month_end(year: int, month: int) -> pd.Timestamp:
+    return pd.Timestamp(year, month, 1) + pd.offsets.MonthEnd(0)
+
+
+SCOPES = [(2024, 9, {}), (2023, 12, {}), (2024, 2, {"chains": ["新材料"]}), (2022, 7, {"areas": ["HGQ"]})]
+
+
+@pytest.mark.parametrize("year, month, scope", SCOPES)
+def test_hazard_totals_follow_the_definitions(real_db, year, month, scope):
+    """Test that found, rectified, due, closed on time, open and overdue of both years equal the 口径."""
+    h = raw_hazards(scope)
+    got = real_db.run("hazard_totals", {**ALL, "year": year, "month": month, **scope})
+    for y in (year, year - 1):
+        start, end = pd.Timestamp(y, 1, 1), month_end(y, month)
+        known = h[h["found_date"] <= end]
+        found = known["found_date"] >= start
+        due = (known["deadline"] >= start) & (known["deadline"] < end)
+        open_ = known["rectified_date"].isna() | (known["rectified_date"] > end)
+        want = [found.sum(), (found & (known["rectified_date"] <= end)).sum(), due.sum(),
+                (due & (known["rectified_date"] <= known["deadline"])).sum(), open_.sum(),
+                (open_ & (known["deadline"] < end)).sum()]
+        t = safety.totals(got, y)
+        assert [t[c] for c in ("found", "rectified", "due", "closed_on_time", "open", "overdue")] == want
+
+
+@pytest.mark.parametrize("year, month, scope", SCOPES)
+def test_hazard_monthly_follows_the_definitions(real_db, year, month, scope):
+    """Test that each month's found, rectified (of those found by then), open and overdue equal the 口径."""
+    h = raw_hazards(scope)
+    got = real_db.run("hazard_monthly", {**ALL, "year": year, "month": month, **scope}).set_index("month")
+    assert got.index.tolist() == list(range(1, month + 1))
+    for m in range(1, month + 1):
+        start, end = pd.Timestamp(year, m, 1), month_end(year, m)
+        known = h[h["found_date"] <= end]
+        open_ = known["rectified_date"].isna() | (known["rectified_date"] > end)
+        want = [known["found_date"].between(start, end).sum(), known["rectified_date"].between(start, end).sum(),
+                open_.sum(), (open_ & (known["deadline"] < end)).sum()]
+        assert got.loc[m, ["found", "rectified", "open", "overdue"]].tolist() == want, m
+
+
+@pytest.mark.parametrize("year, month, scope", SCOPES)
+def test_hazard_breakdown_follows_the_definitions(real_db, year, month, scope):
+    """Test that each 类别 / 来源 / 片区 counts the register's found, 重大, rectified, open and overdue."""
+    from cockpit.db import SAMPLE_DIR
+
+    h = raw_hazards(scope).merge(pd.read_parquet(SAMPLE_DIR / "areas.parquet")[["area_code", "area_name"]],
+                                 on="area_code")
+    start, end = pd.Timestamp(year, 1, 1), month_end(year, month)
+    open_ = h["rectified_date"].isna() | (h["rectified_date"] > end)
+    reg = h[(h["found_date"] <= end) & ((h["found_date"] >= start) | open_)].copy()
+    reg["found"] = reg["found_date"] >= start
+    reg["found_major"] = reg["found"] & (reg["level"] == "重大")
+    reg["rectified"] = reg["found"] & (reg["rectified_date"] <= end)
+    reg["open"] = reg["rectified_date"].isna() | (reg["rectified_date"] > end)
+    reg["overdue"] = reg["open"] & (reg["deadline"] < end)
+    got = real_db.run("hazard_breakdown", {**ALL, "year": year, "month": month, **scope})
+    cols = ["found", "found_major", "rectified", "open", "overdue"]
+    for dimension, column in (("类别", "category"), ("来源", "source"), ("片区", "area_name")):
+        want = reg.groupby(column)[cols].sum().astype(int).sort_index()
+        have = got[got["dimension"] == dimension].set_index("member")[cols].sort_index()
+        assert have.index.tolist() == want.index.tolist()
+        assert have.values.tolist() == want.values.tolist(), dimension
+
+
+@pytest.mark.parametrize("year, month, scope", SCOPES)
+def test_safety_kpis_major_counts_agree_with_hazard_totals(real_db, year, month, scope):
+    """Test that the 总览's open and overdue 重大隐患 equal the 安全生产 page's, for both years."""
+    params = {**ALL, "year": year, "month": month, **scope}
+    kpis = real_db.run("safety_kpis", params).set_index("year")
+    totals = real_db.run("hazard_totals", params)
+    for y in (year, year - 1):
+        t = safety.totals(totals, y)
+        assert (kpis.loc[y, "major_open"], kpis.loc[y, "major_overdue"]) == (t["open_major"], t["overdue_major"])
+
+
+def test_hazard_facts_carry_each_hazards_enterprise_attributes(real_db):
+    """Test that the summary built at load time has every hazard of a known enterprise once, with the
+    enterprise's 产业链, 行业, 片区 and 高新."""
+    con = real_db._current().cursor()
+    mismatches = con.execute("""
+        select count(*) from hazard_facts as f
+        join hazards as h using (hazard_id)
+        join enterprises as e on e.ent_id = h.ent_id
+        join sectors as s on s.sector_code = e.sector_code
+        where f.ent_id is distinct from h.ent_id or f.chain is distinct from s.chain
+           or f.sector_code is distinct from e.sector_code or f.ent_area_code is distinct from e.area_code
+           or f.is_high_tech is distinct from e.is_high_tech or f.found_date is distinct from h.found_date
+           or f.rectified_date is distinct from h.rectified_date or f.deadline is distinct from h.deadline
+           or f.description is distinct from h.description""").fetchall()[0][0]
+    counts = con.execute("""
+        select (select count(*) from hazard_facts), (select count(distinct hazard_id) from hazard_facts),
+               (select count(*) from hazards join enterprises using (ent_id)
+                join sectors using (sector_code))""").fetchall()[0]
+    assert mismatches == 0
+    assert counts[0] == counts[1] == counts[2] > 0
 
 
 @pytest.mark.parametrize("kw, ids", [

@@ -1,5 +1,6 @@
 """安全生产: 隐患 to closure (整改率, 闭环率, 到期未整改), drill-down, accidents, training, 化工集聚区 grade, 减污降碳."""
 
+import pandas as pd
 import streamlit as st
 
 from cockpit import charts, filters, memo, safety, ui
@@ -15,8 +16,9 @@ period = fmt.period_label(f.year, f.month)
 st.header(f"{rules.zone_name} · 安全生产")
 ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
 
+totals = ui.q("hazard_totals", p)
 hazard_cards, other_cards = safety.page_cards(
-    ui.q("hazard_totals", p), ui.q("safety_accidents", p), ui.q("safety_training", p),
+    totals, ui.q("safety_accidents", p), ui.q("safety_training", p),
     ui.q("safety_risk_assessments", p), ui.q("targets_for_year", p),
     year=f.year, month=f.month, rules=rules,
 )
@@ -27,8 +29,10 @@ with st.expander("口径说明"):
     st.markdown(f"- **期末**：所选截至月份的最后一天（{as_of:%Y-%m-%d}）；本期 = 当年 1 月 1 日至期末。\n"
                 "- 产业链、行业、片区、高新筛选按隐患、事故所属企业生效；培训、演练按片区统计。")
 
-# --- the register, annotated once: overdue list first, then the drill-down ---
-register = memo.call(safety.annotate_hazards, ui.q("hazard_list", p, category="", ent_id=""), as_of)
+# --- the register as SQL lists it (state, age, days overdue at the as-of date, in the page's order): the first
+# SHOWN rows of a list; its download runs the same query without the limit, only when clicked ---
+SHOWN = 200  # rows a list shows
+PICKABLE = 200  # enterprises the picker offers without a search
 COLUMNS = {
     "status": st.column_config.TextColumn("状态"),
     "level": st.column_config.TextColumn("等级"),
@@ -46,18 +50,40 @@ COLUMNS = {
 }
 
 
-def hazard_table(df, *, name: str, key: str, height="auto"):
+def register(category: str = "", ent_id: str = "", status: str = ""):
+    """The register's first SHOWN rows (cached), with `total` and `overdue_total` on every row."""
+    return ui.q("hazard_register", p, category=category, ent_id=ent_id, status=status, limit=SHOWN)
+
+
+def whole_register(**choice):
+    """The whole register for a download, run when the button is clicked (not cached: up to 10⁵ rows)."""
+    return lambda: ui.database().run("hazard_register", {**p, "category": "", "ent_id": "", "status": "",
+                                                         **choice, "limit": None})[list(COLUMNS)]
+
+
+def hazard_table(df, *, name: str, key: str, export, height="auto"):
     ui.table(memo.call(safety.register_view, df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
-             height=height, export=df[list(COLUMNS)])
+             height=height, export=export)
+
+
+def count_of(df, column: str) -> int:
+    return int(df[column].iloc[0]) if len(df) else 0
 
 
 st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
-overdue = register[register["status"] == safety.OVERDUE]
-ages = memo.call(safety.age_summary, register)
+# the whole register lists 到期未整改 first, in this list's order: its first rows are this list's first rows
+everything = register()
+overdue = everything[everything["status"] == safety.OVERDUE]
+overdue_total = count_of(everything, "overdue_total")
+ages = safety.open_ages(totals, f.year)
 if overdue.empty:
     st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
 else:
-    hazard_table(overdue, name="到期未整改隐患", key="safety_overdue")
+    hazard_table(overdue, name="到期未整改隐患", key="safety_overdue",
+                 export=whole_register(status=safety.OVERDUE))
+    if overdue_total > len(overdue):
+        st.caption(f"到期未整改隐患 {fmt.count(overdue_total, '条')}，按上述顺序显示前 {fmt.count(len(overdue), '条')}；"
+                   "下载 Excel 可得全部。")
 st.caption(f"期末未整改隐患 {fmt.count(ages['open'])}，平均已存在 {fmt.num(ages['mean_days'], 1)} 天，"
            f"最长 {fmt.count(ages['max_days'], '天')}。{safety.DEFINITIONS['隐患时长']}")
 
@@ -88,22 +114,33 @@ with pick_col:
     st.caption("点击柱条查看该类别的隐患，点击空白处取消。已整改 = 本期发现且期末前已整改；"
                "整改中、到期未整改为期末存量（含往期发现）。")
 with list_col:
-    ents = safety.breakdown(breakdown, "企业").sort_values(["register", "member"],
-                                                          ascending=[False, True])
-    ent_names = dict(zip(ents["member_id"], ents["member"]))
-    ent_counts = dict(zip(ents["member_id"], ents["register"]))
-    options = ["", *ents["member_id"]]
-    if st.session_state.get("safety_ent") not in options:
+    search = st.text_input("搜索企业", key="safety_ent_search", placeholder="输入企业名称的一部分",
+                           max_chars=50).strip()
+    ents = ui.q("hazard_enterprises", p, search=search, ent_id="", limit=PICKABLE)
+    matches = count_of(ents, "matches")
+    current = st.session_state.get("safety_ent") or ""
+    if current and current not in set(ents["ent_id"]):  # picked earlier, outside this list: keep it if in scope
+        ents = pd.concat([ents, ui.q("hazard_enterprises", p, search="", ent_id=current, limit=0)])
+    ent_names = dict(zip(ents["ent_id"], ents["ent_name"]))
+    ent_counts = dict(zip(ents["ent_id"], ents["hazards"]))
+    options = ["", *ents["ent_id"]]
+    if current not in options:
         st.session_state.pop("safety_ent", None)
     ent_id = st.selectbox("企业", options, key="safety_ent",
                           format_func=lambda e: "全部企业" if e == "" else
                           f"{ent_names[e]}（{ent_counts[e]} 个）")
-    chosen = memo.call(safety.annotate_hazards, ui.q("hazard_list", p, category=category, ent_id=ent_id),
-                                     as_of)
+    if search:
+        st.caption(f"名称含「{search}」且有隐患的企业 {fmt.count(matches, '家')}"
+                   + (f"，列出隐患最多的 {PICKABLE} 家。" if matches > PICKABLE else "。"))
+    elif matches > PICKABLE:
+        st.caption(f"有隐患的企业 {fmt.count(matches, '家')}，列出隐患最多的 {PICKABLE} 家；其他企业请输入名称搜索。")
+    chosen = register(category, ent_id or "")
+    total = count_of(chosen, "total")
     scope = "、".join(x for x in (category and f"类别：{category}",
                                   ent_id and f"企业：{ent_names[ent_id]}") if x) or "全部隐患"
-    st.caption(f"{scope} · 共 {fmt.count(len(chosen), '条')}（本期发现或期末未整改）")
-    hazard_table(chosen, name="隐患清单", key="safety_register", height=420)
+    st.caption(f"{scope} · 共 {fmt.count(total, '条')}（本期发现或期末未整改）{safety.list_note(total, len(chosen))}")
+    hazard_table(chosen, name="隐患清单", key="safety_register", height=420,
+                 export=whole_register(category=category, ent_id=ent_id or ""))
 
 # --- accidents, training ---
 st.subheader("事故与培训")
