@@ -133,7 +133,7 @@ with lag:
 
     late = lagging(LIST_LIMIT)
     n_late = pr.total_rows(late)
-    st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{n_late}** 项"
+    st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{n_late:,}** 项"
                 f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
     note(n_late, len(late), "项")
     ui.table(
