@@ -57,7 +57,8 @@ with left:
 with right:
     ui.chart(charts.class_shares, view.by_area, category="area_name",
              cls="cls_label", count="count", share="share_pct", order=order, title=f"{year}年各片区企业分类占比（%）")
-ui.chart(charts.score_histogram, units, score="score", cls="cls_label", order=order,
+# binned by the chart builder: ≤ (bins × classes) rows reach the browser, however many units there are
+ui.chart(charts.score_histogram, units[["score", "cls_label"]], score="score", cls="cls_label", order=order,
          title=f"{year}年综合得分分布（评价单元，个）", step=10.0)
 
 st.subheader("排名")
