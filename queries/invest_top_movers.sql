@@ -6,23 +6,24 @@ with scope as (
 ),
 
 by_project as (
+    -- every project's sums first, then the scope: the join probes one row per project, not per month
     select
-        pm.project_id,
-        coalesce(sum(pm.invest_wan) filter (where pm.year = $year), 0) as invest_wan,
-        coalesce(sum(pm.invest_wan) filter (where pm.year = $year - 1), 0) as invest_ly_wan
-    from project_month as pm
-    semi join scope as s using (project_id)
-    where pm.year in ($year, $year - 1)
-      and pm.month <= $month
-    group by pm.project_id
+        project_id,
+        coalesce(sum(invest_wan) filter (where year = $year), 0) as invest_wan,
+        coalesce(sum(invest_wan) filter (where year = $year - 1), 0) as invest_ly_wan
+    from project_month
+    where year in ($year, $year - 1)
+      and month <= $month
+    group by project_id
 ),
 
 deltas as (
     select
-        *,
-        invest_wan - invest_ly_wan as delta,
-        sum(invest_ly_wan) over () as total_ly_wan
-    from by_project
+        b.*,
+        b.invest_wan - b.invest_ly_wan as delta,
+        sum(b.invest_ly_wan) over () as total_ly_wan
+    from by_project as b
+    semi join scope as s using (project_id)
 ),
 
 movers as (
