@@ -1,36 +1,37 @@
 -- purpose: 固定资产投资, 工业投资, 高新技术产业投资 and project count for 1—$month月 of $year and the year before
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
 -- grain: one row per year ($year and $year - 1)
-with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
-),
-
-periods as (
+with periods as (
     select unnest([$year, $year - 1]) as year
 ),
 
-done as (
-    select
-        m.year,
-        m.project_id,
-        m.invest_wan,
-        s.is_industrial,
-        s.is_high_tech
-    from project_month as m
-    join scope as s using (project_id)
-    where m.year in ($year, $year - 1)
-      and m.month <= $month
-),
-
+-- sums from the project-month summary built at load (queries/materialized/project_month_cube.sql); projects
+-- without a sector have no chain, so every industry filter leaves them out, as scoped_projects does
 sums as (
     select
-        year,
-        sum(invest_wan) as fai_wan,
-        coalesce(sum(invest_wan) filter (where is_industrial), 0) as industrial_invest_wan,
-        coalesce(sum(invest_wan) filter (where is_high_tech), 0) as high_tech_invest_wan,
-        count(distinct project_id) filter (where invest_wan > 0) as project_count
-    from done
-    group by year
+        m.year,
+        sum(m.invest_wan) as fai_wan,
+        coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
+        coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
+    from project_month_cube as m
+    left join sectors as s using (sector_code)
+    where m.year in ($year, $year - 1)
+      and m.month <= $month
+      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    group by m.year
+),
+
+-- projects with 完成投资 > 0 in 1—m月: those whose first such month is ≤ m (project_year_entry)
+counts as (
+    select
+        e.year,
+        sum(e.projects) as project_count
+    from project_year_entry as e
+    left join sectors as s using (sector_code)
+    where e.year in ($year, $year - 1)
+      and e.first_month <= $month
+      and in_scope(s.chain, e.sector_code, e.area_code, e.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    group by e.year
 )
 
 select
@@ -38,7 +39,8 @@ select
     s.fai_wan,
     s.industrial_invest_wan,
     s.high_tech_invest_wan,
-    coalesce(s.project_count, 0) as project_count
+    coalesce(c.project_count, 0) as project_count
 from periods as p
 left join sums as s using (year)
+left join counts as c using (year)
 order by p.year desc

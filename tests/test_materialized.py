@@ -47,7 +47,8 @@ def test_summary_tables_are_whitelisted_names():
                          "enterprise_year_entry": ("enterprises", "enterprise_month"),
                          "enterprise_year_months": ("enterprise_month",),
                          "hazard_facts": ("sectors", "areas", "enterprises", "hazards"),
-                         "project_month_cube": ("projects", "project_month")}
+                         "project_month_cube": ("projects", "project_month"),
+                         "project_year_entry": ("projects", "project_month")}
 
 
 @pytest.mark.parametrize("month", [2, 7, 12])
@@ -96,3 +97,67 @@ def test_month_lists_equal_raw_sums(which, month, request):
     assert len(raw) > 0 and raw[["ent_id", "year"]].equals(lists[["ent_id", "year"]])
     for col in ("o", "v"):
         assert lists[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
+
+
+# investment_kpis as it was before it read the summaries: every project-month joined to its project
+RAW_INVESTMENT_KPIS = """
+with scope as (
+    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+),
+
+periods as (
+    select unnest([$year, $year - 1]) as year
+),
+
+done as (
+    select
+        m.year,
+        m.project_id,
+        m.invest_wan,
+        s.is_industrial,
+        s.is_high_tech
+    from project_month as m
+    join scope as s using (project_id)
+    where m.year in ($year, $year - 1)
+      and m.month <= $month
+),
+
+sums as (
+    select
+        year,
+        sum(invest_wan) as fai_wan,
+        coalesce(sum(invest_wan) filter (where is_industrial), 0) as industrial_invest_wan,
+        coalesce(sum(invest_wan) filter (where is_high_tech), 0) as high_tech_invest_wan,
+        count(distinct project_id) filter (where invest_wan > 0) as project_count
+    from done
+    group by year
+)
+
+select
+    p.year,
+    s.fai_wan,
+    s.industrial_invest_wan,
+    s.high_tech_invest_wan,
+    coalesce(s.project_count, 0) as project_count
+from periods as p
+left join sums as s using (year)
+order by p.year desc
+"""
+
+
+@pytest.mark.parametrize("month", [2, 6, 12])
+@pytest.mark.parametrize("flt", FILTERS + [dict(chains=[], sectors=[], areas=["A1", "HGQ"], ht=False)],
+                         ids=["all", "chain", "hitech", "area"])
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+def test_investment_kpis_equal_the_raw_query(which, flt, month, request):
+    """Test that 固投/工业/高新投资 and 在建投资项目数 from the project summaries equal the raw per-project query."""
+    db = request.getfixturevalue(which)
+    year = int(db.run("data_periods")["year"].max())
+    params = {"year": year, "month": month, "chains": flt["chains"], "sectors": flt["sectors"],
+              "areas": flt["areas"], "high_tech_only": flt["ht"]}
+    got = db.run("investment_kpis", params)
+    raw = db._current().cursor().execute(RAW_INVESTMENT_KPIS, params).df()
+    assert list(got["year"]) == list(raw["year"]) and list(got["project_count"]) == list(raw["project_count"])
+    for col in ("fai_wan", "industrial_invest_wan", "high_tech_invest_wan"):
+        assert got[col].to_numpy(dtype=float) == pytest.approx(raw[col].to_numpy(dtype=float), rel=1e-9,
+                                                              nan_ok=True), col
