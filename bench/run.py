@@ -243,13 +243,16 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
 
     from browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
 
-    server = Server(directory)
     out: dict = {}
-    try:
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
-            page = context.new_page()
+    with sync_playwright() as p:
+        # the browser is up before the server starts: a leader's browser runs on another machine, so its
+        # start-up must not compete with the server's for these 2 cores (it did before 2026-11-29 07:20)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.goto("about:blank")
+        server = Server(directory)
+        try:
             server.wait_healthy()
             page.goto(server.base + "/", timeout=120_000)
             wait_for_app(page, timeout=120_000)
@@ -273,11 +276,11 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
                             samples.append((t1 - t0) / 1000)
                 assert page.locator("[data-testid=stException]").count() == 0, url
                 out[f"click_{url}"] = {**stats(samples), "timeouts": timeouts}
+            out["server_peak_rss_mb"] = server.peak_rss_mb()
+        finally:
+            server.stop()
             context.close()
             chromium.close()
-        out["server_peak_rss_mb"] = server.peak_rss_mb()
-    finally:
-        server.stop()
     return out
 
 
