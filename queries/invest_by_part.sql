@@ -4,16 +4,14 @@
 with done as (
     -- project_month_cube: project-months summed by 行业, 片区, 项目类型, 工业, 高新 at load time
     select
-        coalesce(s.chain, '非工业（基础设施/平台）') as chain,
-        coalesce(s.sector_name, '非工业（基础设施/平台）') as sector_name,
+        coalesce(m.chain, '非工业（基础设施/平台）') as chain,
+        coalesce(m.sector_name, '非工业（基础设施/平台）') as sector_name,
         m.kind,
         sum(case when m.year = $year then m.invest_wan else 0 end) as invest_wan,
         sum(case when m.year = $year - 1 then m.invest_wan else 0 end) as invest_ly_wan
-    from project_month_cube as m
-    left join sectors as s using (sector_code)
+    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
     where m.year in ($year, $year - 1)
       and m.month <= $month
-      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
     group by all
 )
 

@@ -13,10 +13,8 @@ monthly as (
         sum(m.invest_wan) as fai_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
-    from project_month_cube as m
-    left join sectors as s using (sector_code)
+    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
     where m.year in ($year, $year - 1)
-      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
     group by m.year, m.month
 )
 

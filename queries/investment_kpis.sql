@@ -13,11 +13,9 @@ sums as (
         sum(m.invest_wan) as fai_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
-    from project_month_cube as m
-    left join sectors as s using (sector_code)
+    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
     where m.year in ($year, $year - 1)
       and m.month <= $month
-      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
     group by m.year
 ),
 
@@ -26,11 +24,9 @@ counts as (
     select
         e.year,
         sum(e.projects) as project_count
-    from project_year_entry as e
-    left join sectors as s using (sector_code)
+    from scoped_project_summary('project_year_entry', $chains, $sectors, $areas, $high_tech_only) as e
     where e.year in ($year, $year - 1)
       and e.first_month <= $month
-      and in_scope(s.chain, e.sector_code, e.area_code, e.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
     group by e.year
 )
 

@@ -26,11 +26,9 @@ ytd as (
     select
         coalesce(sum(m.funds_in_wan), 0) as funds_in_wan,
         coalesce(sum(m.plan_wan), 0) as plan_wan
-    from project_month_cube as m
-    left join sectors as s using (sector_code)
+    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
     where m.year = $year
       and m.month <= $month
-      and in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech, $chains, $sectors, $areas, $high_tech_only)
 )
 
 select * from counts, ytd

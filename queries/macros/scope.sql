@@ -3,6 +3,7 @@
 -- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project;
 --        scoped_months: one row per (year, month, 行业, 片区, 高新) of enterprise_month_cube;
 --        scoped_entries: one row per (year, first_month, 行业, 片区, 高新) of enterprise_year_entry;
+--        scoped_project_summary: the rows of project_month_cube or project_year_entry in scope;
 --        trend_months: one row per (year, month) of a two-year trend;
 --        ytd_periods: one row per year (this and last) with its 1—m月 start and as-of date
 
@@ -48,6 +49,18 @@ select * from scoped_summary('enterprise_month_cube', chains, sectors, areas, hi
 -- enterprises by the month they first reported in a year (enterprise_year_entry)
 create macro scoped_entries(chains, sectors, areas, high_tech_only) as table
 select * from scoped_summary('enterprise_year_entry', chains, sectors, areas, high_tech_only);
+
+-- a project summary built at load time (project_month_cube, project_year_entry) under the filters; projects
+-- without a sector keep a null chain and drop out under any industry filter, as in scoped_projects
+create macro scoped_project_summary(summary_name, chains, sectors, areas, high_tech_only) as table
+select
+    m.*,
+    s.sector_name,
+    s.chain
+from query_table(summary_name) as m
+left join sectors as s using (sector_code)
+where in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech,
+               chains, sectors, areas, high_tech_only);
 
 -- projects without a sector (基础设施, 平台提升) drop out as soon as an industry filter is set
 create macro scoped_projects(chains, sectors, areas, high_tech_only) as table
