@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test setup system-deps data bench clean
+.PHONY: run test test-fast setup system-deps data bench clean
 
 # the warm-up runs the app once as soon as the server answers (see cockpit/warmup.py)
 run: setup
@@ -13,6 +13,10 @@ run: setup
 
 test: setup system-deps
 	$(PY) -m pytest -q
+
+# the fast lane for a small change: pure functions and queries (no Chromium, no AppTest, no benchmark)
+test-fast: setup
+	$(PY) -m pytest -q -m "not browser and not apptest and not bench"
 
 setup: $(VENV)/.installed
 

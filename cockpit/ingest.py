@@ -14,38 +14,19 @@ import argparse
 import datetime as dt
 import difflib
 import hashlib
-import io
 import math
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from cockpit.config import rules_path
+from cockpit.reader import Limits, Rejected, _blank, load_limits, read_table_file  # noqa: F401
 from cockpit.schema import SPECS, Col, TableSpec
 
 PROBLEM_COLUMNS = ["行号", "列", "问题", "原值"]
 HEADER_ROW = 1  # data rows start at Excel row 2
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int = 20 * 1024 * 1024
-    max_rows: int = 200_000
-
-
-def load_limits(path: Path | None = None) -> Limits:
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("ingest", {}) if path.exists() else {}
-    return Limits(max_bytes=int(raw.get("max_mb", 20) * 1024 * 1024),
-                  max_rows=int(raw.get("max_rows", 200_000)))
-
-
-class Rejected(Exception):
-    """The file cannot be read at all (type, size, encoding, empty)."""
 
 
 @dataclass
@@ -61,81 +42,6 @@ class Problems:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS)
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-def read_table_file(data: bytes, filename: str, limits: Limits = Limits()) -> pd.DataFrame:
-    """Raw cells (Python values, header row as columns) from .xlsx or .csv bytes."""
-    if len(data) > limits.max_bytes:
-        raise Rejected(f"文件过大：{_size(len(data))}，上限 {_size(limits.max_bytes)}")
-    if not data.strip():
-        raise Rejected("文件为空")
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        rows = _read_csv(data)
-    elif suffix == ".xlsx":
-        rows = _read_xlsx(data)
-    else:
-        raise Rejected(f"不支持的文件类型「{suffix or '无扩展名'}」：请上传 .xlsx 或 .csv 文件")
-    rows = [r for r in rows if any(_blank(v) is False for v in r)]
-    if not rows:
-        raise Rejected("文件中没有表头")
-    header = ["" if v is None else str(v).strip() for v in rows[0]]
-    body = rows[1:]
-    if len(body) > limits.max_rows:
-        raise Rejected(f"行数过多：{len(body)} 行，上限 {limits.max_rows} 行")
-    width = len(header)
-    body = [list(r[:width]) + [None] * (width - len(r)) for r in body]
-    return pd.DataFrame(body, columns=_dedupe(header), dtype=object)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1048576:.1f} MB" if n >= 1048576 else f"{n / 1024:.1f} KB"
-
-
-def _dedupe(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for h in header:
-        n = seen.get(h, 0)
-        seen[h] = n + 1
-        out.append(h if n == 0 else f"{h}\u0000{n}")  # marks a repeated header (reported later)
-    return out
-
-
-def _read_csv(data: bytes) -> list[list]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte sequence it can map
-        raise Rejected("无法识别文件编码：请另存为 UTF-8 或 GB18030 编码的 CSV")
-    import csv
-
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def _read_xlsx(data: bytes) -> list[list]:
-    import openpyxl  # reads through defusedxml when it is installed (it is a dependency)
-
-    try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # zip errors, XML errors, entity bombs refused by defusedxml
-        causes = {type(exc).__name__, type(exc.__cause__ or exc.__context__).__name__}
-        if any("Forbidden" in name for name in causes):  # defusedxml: EntitiesForbidden, DTDForbidden …
-            raise Rejected("无法读取 Excel 文件：含有不安全的 XML 内容（实体声明），已拒绝") from exc
-        raise Rejected(f"无法读取 Excel 文件（文件损坏或不是 .xlsx 格式）：{type(exc).__name__}") from exc
-    sheet = wb["数据"] if "数据" in wb.sheetnames else wb.worksheets[0]
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    wb.close()
-    return rows
-
-
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 # -- table detection and headers ------------------------------------------------------------------

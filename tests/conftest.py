@@ -63,3 +63,19 @@ def page(chromium):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by what they need, so a small change can run the fast lane:
+    `pytest -m "not browser and not apptest and not bench"` (pure functions and queries).
+    browser = uses Chromium (the `page`/`chromium`/`app_url` fixtures); apptest = drives the app with
+    Streamlit's AppTest; bench = the benchmark smoke run."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if fixtures & {"page", "chromium", "app_url"}:
+            item.add_marker(pytest.mark.browser)
+        source = getattr(item.module, "__file__", "") or ""
+        if source and "AppTest" in Path(source).read_text(encoding="utf-8"):
+            item.add_marker(pytest.mark.apptest)
+        if Path(source).name == "test_bench.py":
+            item.add_marker(pytest.mark.bench)
