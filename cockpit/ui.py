@@ -18,6 +18,9 @@ from cockpit.store import ensure_working_dir
 from cockpit.metrics import STATUS_CN, Status
 
 
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"  # local: a :material: icon comes from a CDN
+
+
 @st.cache_resource(show_spinner=False)
 def _database(directory: str) -> Database:
     ensure_working_dir(Path(directory), SAMPLE_DIR)
