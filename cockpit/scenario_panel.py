@@ -114,9 +114,9 @@ def render(directory, growth: dict[str, float], year: int, custom: dict[str, dic
     if pending:
         st.warning(f"已有同名情景“{plain(pending['name'])}”（{pending['saved']} 保存）。覆盖吗？"
                    f"被覆盖的版本保留在历史中（每个情景保留最近 {keep} 个版本）。")
-        yes, no, _ = st.columns([1, 1, 3])
-        yes.button("覆盖保存", type="primary", on_click=_overwrite, args=(directory,), key="whatif_overwrite")
-        no.button("取消", on_click=_cancel, key="whatif_overwrite_cancel")
+        with st.container(horizontal=True, gap="small"):
+            st.button("覆盖保存", type="primary", on_click=_overwrite, args=(directory,), key="whatif_overwrite")
+            st.button("取消", on_click=_cancel, key="whatif_overwrite_cancel")
     if text:
         getattr(st, kind)(text)
     if not custom:
@@ -124,11 +124,12 @@ def render(directory, growth: dict[str, float], year: int, custom: dict[str, dic
     if st.session_state.get(PICK_KEY) not in custom:
         st.session_state.pop(PICK_KEY, None)
     with st.expander("管理已保存的情景（改名、删除）"):
-        picked = st.selectbox("情景", list(custom), key=PICK_KEY,
-                              format_func=lambda n: f"{n}（{custom[n]['saved']} 保存，保留 {custom[n]['versions']} 个版本）")
+        picked = st.selectbox("情景", list(custom), key=PICK_KEY)
+        st.caption(f"最近保存于 {custom[picked]['saved']}（第 {custom[picked]['version']} 版），"
+                   f"保留 {custom[picked]['versions']} 个版本；每个情景保留最近 {keep} 个版本"
+                   "（config/rules.toml [scenarios] keep_versions）。")
         new_col, rename_col = st.columns([3, 1], vertical_alignment="bottom")
         new_col.text_input("新名称", max_chars=scenarios.MAX_NAME, key=RENAME_KEY)
         rename_col.button("改名", on_click=_rename, args=(directory,), key="whatif_rename")
         confirm = st.checkbox(f"确认删除“{plain(picked)}”及其全部历史版本", key=CONFIRM_KEY)
         st.button("删除情景", on_click=_delete, args=(directory,), disabled=not confirm, key="whatif_delete")
-        st.caption(f"每个情景保留最近 {keep} 个版本（config/rules.toml [scenarios] keep_versions）。")

@@ -125,4 +125,4 @@ def test_history_is_capped(work, tmp_path, monkeypatch):
         save(at, "甲")
         at.button(key="whatif_overwrite").click().run()
     assert [(v["version"], v["growth"]["新材料"]) for v in scenarios.history(work, "甲")] == [(4, 7.0), (3, 6.0)]
-    assert "保留最近 2 个版本" in texts(at.caption)
+    assert "（第 4 版），保留 2 个版本；每个情景保留最近 2 个版本" in texts(at.caption)
