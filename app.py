@@ -4,7 +4,7 @@ import streamlit as st
 
 from cockpit import filters, gate, present, ui
 
-st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon=":material/dashboard:",
+st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
 
 navigation = st.navigation(

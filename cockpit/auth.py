@@ -1,4 +1,4 @@
-"""Admin gate: a salted PBKDF2 password hash, constant-time comparison, a lockout after failures.
+"""Admin gate: a salted PBKDF2 password hash, constant-time comparison, a lockout per client address.
 
 The hash comes from $COCKPIT_ADMIN_PASSWORD_HASH or `.streamlit/secrets.toml` ([admin] password_hash).
 Make one with:  python -m cockpit.auth   (asks for the password twice, prints the line to paste)
@@ -10,11 +10,14 @@ from __future__ import annotations
 import getpass
 import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
+
+from cockpit import opstate
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 200_000
@@ -42,37 +45,112 @@ def verify(password: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), expected)
 
 
-@dataclass
-class Lockout:
-    """After `max_failures` wrong passwords within `window` seconds, refuse all logins for `duration`.
+LOCAL = "本机"  # this machine (loopback), or no address known
+LOCKOUT_DDL = """
+create table if not exists auth_failures (subject text not null, at real not null);
+create index if not exists auth_failures_subject on auth_failures (subject, at);
+create table if not exists auth_locks (subject text primary key, until real not null);
+create table if not exists auth_known (account text not null, address text not null, at real not null,
+                                       primary key (account, address))
+"""
 
-    Process-wide (not per browser session), so opening new sessions does not reset it.
-    """
+
+@dataclass(frozen=True)
+class LockoutRule:
+    """`max_failures` wrong passwords within `window` seconds lock for `duration` seconds."""
 
     max_failures: int = 5
     window: float = 900.0
     duration: float = 300.0
-    _failures: list[float] = field(default_factory=list)
-    _locked_until: float = 0.0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def locked_for(self, now: float | None = None) -> float:
-        now = time.time() if now is None else now
-        return max(0.0, self._locked_until - now)
 
-    def attempt(self, ok: bool, now: float | None = None) -> bool:
-        """Record an attempt; returns whether it is accepted (correct and not locked)."""
+def lockout_rule() -> LockoutRule:
+    """config/rules.toml [login]: max_failures, window_minutes, lock_minutes (defaults 5, 15, 5)."""
+    from cockpit.config import rules_section
+
+    raw = rules_section("login")
+    return LockoutRule(max_failures=max(1, int(raw.get("max_failures", 5))),
+                       window=60.0 * float(raw.get("window_minutes", 15)),
+                       duration=60.0 * float(raw.get("lock_minutes", 5)))
+
+
+def address_key(ip: str | None) -> str:
+    """The client a failure is counted against: the IPv4 address (also when written IPv4-mapped), the /64
+    network of an IPv6 address (one household or office rotates addresses inside it), LOCAL for none."""
+    if not ip:
+        return LOCAL
+    try:
+        address = ipaddress.ip_address(str(ip).strip().strip("[]"))
+    except ValueError:
+        return str(ip)[:64]
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_loopback:
+        return LOCAL
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+class Lockout:
+    """Wrong passwords counted per client address — and per account when there are accounts — in the data
+    directory's state database (`cockpit.opstate`), so a restart keeps a lock and every server process on the
+    same directory shares it.
+
+    A lock on one address never stops another address: a viewer guessing from their own machine cannot lock the
+    admin out of theirs. An account key (when `account` is given) adds a lock over all addresses for an account
+    under attack from many addresses, except for addresses that have logged into that account before.
+    """
+
+    def __init__(self, directory: Path, rule: LockoutRule | None = None) -> None:
+        self.directory = Path(directory)
+        self.rule = rule or lockout_rule()
+
+    @staticmethod
+    def _subjects(con, address: str, account: str | None) -> list[str]:
+        subjects = [f"address:{address}"]
+        if account is not None and not con.execute(
+                "select 1 from auth_known where account = ? and address = ?", (account, address)).fetchone():
+            subjects.append(f"account:{account}")
+        return subjects
+
+    @staticmethod
+    def _wait(con, subjects: list[str], now: float) -> float:
+        marks = ",".join("?" * len(subjects))
+        until = con.execute(f"select max(until) from auth_locks where subject in ({marks})", subjects).fetchone()[0]
+        return max(0.0, (until or 0.0) - now)
+
+    def locked_for(self, address: str, account: str | None = None, now: float | None = None) -> float:
+        """Seconds until `address` (and `account`) may try again; 0 when not locked."""
         now = time.time() if now is None else now
-        with self._lock:
-            if self._locked_until > now:
+        with opstate.connect(self.directory) as con:
+            opstate.ensure(con, LOCKOUT_DDL)
+            return self._wait(con, self._subjects(con, address, account), now)
+
+    def attempt(self, ok: bool, address: str, account: str | None = None, now: float | None = None) -> bool:
+        """Record one login attempt (`ok` = the password was right); whether it is accepted (right and not
+        locked). One transaction: concurrent attempts are counted one after the other."""
+        now = time.time() if now is None else now
+        rule = self.rule
+        with opstate.connect(self.directory) as con:
+            opstate.ensure(con, LOCKOUT_DDL)
+            con.execute("delete from auth_locks where until <= ?", (now,))
+            con.execute("delete from auth_failures where at <= ?", (now - rule.window,))
+            subjects = self._subjects(con, address, account)
+            if self._wait(con, subjects, now) > 0:
                 return False
             if ok:
-                self._failures.clear()
+                con.executemany("delete from auth_failures where subject = ?", [(s,) for s in subjects])
+                if account is not None:
+                    con.execute("insert or replace into auth_known values (?, ?, ?)", (account, address, now))
                 return True
-            self._failures = [t for t in self._failures if now - t < self.window] + [now]
-            if len(self._failures) >= self.max_failures:
-                self._locked_until = now + self.duration
-                self._failures.clear()
+            for subject in subjects:
+                con.execute("insert into auth_failures values (?, ?)", (subject, now))
+                failures = con.execute("select count(*) from auth_failures where subject = ?",
+                                       (subject,)).fetchone()[0]
+                if failures >= rule.max_failures:
+                    con.execute("insert or replace into auth_locks values (?, ?)", (subject, now + rule.duration))
+                    con.execute("delete from auth_failures where subject = ?", (subject,))
             return False
 
 

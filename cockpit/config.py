@@ -40,6 +40,13 @@ def rules_path() -> Path:
     return Path(os.environ.get("COCKPIT_RULES", DEFAULT_RULES))
 
 
+def rules_section(name: str, path: Path | None = None) -> dict:
+    """One [section] of the rules file as a dict ({} when the file or the section is missing)."""
+    path = path or rules_path()
+    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return dict(raw.get(name, {}))
+
+
 def load_rules(path: Path | None = None) -> Rules:
     """Read the rules file; a missing file falls back to the documented defaults."""
     path = path or rules_path()

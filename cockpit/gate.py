@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
 from cockpit import auth
+from cockpit.db import data_dir
 
 _ROLE = "_cockpit_admin"
 
 
-@st.cache_resource(show_spinner=False)
+def client_address() -> str:
+    """The client the login lockout counts against (`auth.address_key`): the address of this session's
+    connection as the server saw it — X-Forwarded-For only from the proxies in $COCKPIT_TRUSTED_PROXIES
+    (`cockpit.serve`) — or 本机 for this machine."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no client context (a script run outside a server session)
+        ip = None
+    return auth.address_key(ip)
+
+
 def _lockout() -> auth.Lockout:
-    return auth.Lockout()
+    return auth.Lockout(data_dir())
 
 
 def configured() -> bool:
@@ -38,12 +51,14 @@ def login_box() -> None:
                 password = st.text_input("密码", type="password", key="admin_password")
                 submitted = st.form_submit_button("登录")
             if submitted:
-                lockout = _lockout()
-                if lockout.locked_for() > 0:
-                    st.error(f"连续输错次数过多，请 {lockout.locked_for() / 60:.0f} 分钟后再试")
-                elif lockout.attempt(auth.verify(password, auth.configured_hash())):
+                lockout, address = _lockout(), client_address()
+                wait = lockout.locked_for(address)
+                if wait == 0 and lockout.attempt(auth.verify(password, auth.configured_hash()), address):
                     st.session_state[_ROLE] = True
                     st.rerun()
+                wait = wait or lockout.locked_for(address)
+                if wait > 0:
+                    st.error(f"密码连续输错次数过多，本地址的管理员登录已暂停，请 {math.ceil(wait / 60)} 分钟后再试。")
                 else:
                     st.error("密码不正确")
 

@@ -221,10 +221,11 @@ def list_note(total: int, shown: int, unit: str = "个") -> str | None:
 
 def pick_note(search: str, total: int, shown: int) -> str:
     """The line under the project picker: what it offers for `search` ('' = every project), given `total`
-    matches of which the `shown` largest are offered. The search text is echoed without markdown characters."""
+    matches of which the `shown` largest are offered. The search text is echoed literally (Markdown-escaped)."""
     from cockpit import format as fmt
+    from cockpit.markup import plain
 
-    text = "".join(ch for ch in search if ch not in "\\`*_$[]<>#|~")
+    text = plain(search)
     if search and not total:
         return f"没有名称或编号含“{text}”的项目。"
     found = f"含“{text}”的项目共 {fmt.count(total)}" if search else f"共 {fmt.count(total)}项目"

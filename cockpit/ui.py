@@ -14,8 +14,12 @@ from cockpit import memo
 from cockpit.cards import Card
 from cockpit.config import Rules, load_rules
 from cockpit.db import SAMPLE_DIR, Database, data_dir
+from cockpit.markup import plain  # pages write ui.plain(name) for imported text inside Markdown
 from cockpit.store import ensure_working_dir
 from cockpit.metrics import STATUS_CN, Status
+
+
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"  # local: a :material: icon comes from a CDN
 
 
 @st.cache_resource(show_spinner=False)
@@ -82,7 +86,8 @@ def rules() -> Rules:
 
 
 def scope_caption(text: str) -> None:
-    st.caption(f"统计范围：{text}")
+    """The scope line under a page title; `text` names 产业链 / 行业 / 片区 from the data, so it is shown plain."""
+    st.caption(f"统计范围：{plain(text)}")
 
 
 def card(c: Card, as_of: str = "") -> None:

@@ -31,11 +31,12 @@ def free_port() -> int:
 @contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 60.0):
     """Start the app as `make run` does (`python -m cockpit.serve`, i.e. `streamlit run app.py` with the
-    preload) headless on a free localhost port; yield its base URL."""
+    preload and the serving rules) headless on a free port, listening where the configuration says (127.0.0.1
+    unless `env` sets COCKPIT_ADDRESS); yield its base URL on 127.0.0.1."""
     port = free_port()
     cmd = [sys.executable, "-m", "cockpit.serve",
            "--server.headless", "true", "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
+           "--browser.gatherUsageStats", "false"]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=log, stderr=subprocess.STDOUT)
@@ -62,7 +63,7 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running and no skeleton placeholders remain."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
                            timeout=timeout)
-    page.wait_for_function("document.querySelectorAll('[data-testid=stSkeleton]').length === 0",
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stSkeleton]').length === 0",
                            timeout=timeout)
 
 

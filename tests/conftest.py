@@ -18,6 +18,16 @@ def pytest_configure(config):
         os.environ["COCKPIT_DATA_DIR"] = tempfile.mkdtemp(prefix="cockpit-test-data-")
 
 
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest runs app.py as `__main__` and leaves it in sys.modules; a later multiprocessing "spawn" child
+    would then re-run app.py on start-up and die. Put the real `__main__` back after every test."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
+
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory):
     """A Database over the hand-made tiny dataset."""

@@ -15,7 +15,7 @@ def test_industry_page_charts_and_sector_filter(page, app_url):
     page.goto(f"{app_url}/industry?year=2023&month={MONTH_12}")
     wait_for_app(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
     before = metric_values(page)[CARD]
     assert before == "136.65 亿元"
 

@@ -14,7 +14,7 @@ def test_mujun_page_charts_and_sector_filter(page, app_url):
     page.goto(f"{app_url}/mujun?year=2023&month={MONTH_12}")
     wait_for_app(page)
     assert page.locator("[data-testid=stException]").count() == 0
-    page.wait_for_function("document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stVegaLiteChart]').length >= 3")
     values = metric_values(page)
     assert values["亩均增加值"] == "109.63 万元/亩"
     before = values["参评企业"]

@@ -259,20 +259,12 @@ def test_exports_neutralise_formulas():
     assert back["名称"][0].startswith("'=") and back["产值（万元）"].tolist() == [1.5, -2.0]
 
 
-def test_password_hash_and_lockout():
-    """Test salted hashes, constant-time verify, malformed hashes, and the lockout after failures."""
+def test_password_hash():
+    """Test salted hashes, constant-time verify and malformed hashes (the lockout: tests/test_auth.py)."""
     h = auth.make_hash("秘密-1", iterations=1000)
     assert auth.verify("秘密-1", h) and not auth.verify("秘密-2", h)
     assert h != auth.make_hash("秘密-1", iterations=1000)  # salted
     assert not auth.verify("x", "garbage") and not auth.verify("x", "md5$1$00$00")
-    lock = auth.Lockout(max_failures=3, window=60, duration=100)
-    assert not lock.attempt(False, now=0) and not lock.attempt(False, now=1)
-    assert lock.attempt(True, now=2)          # success resets the count
-    for t in (3, 4, 5):
-        lock.attempt(False, now=t)
-    assert lock.locked_for(now=6) == pytest.approx(99)
-    assert not lock.attempt(True, now=50)     # even the right password is refused while locked
-    assert lock.attempt(True, now=106)
 
 
 def test_configured_hash_sources(monkeypatch):

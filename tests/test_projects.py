@@ -190,8 +190,8 @@ def test_list_note_only_when_rows_are_left_out():
     ("", 200000, 200, "共 200,000 个项目，下拉列表列出其中计划总投资最大的 200 个；在上方输入名称或编号可查找其他项目。"
                       "项目查询不受筛选栏影响。"),
     ("新材料", 3, 3, "含“新材料”的项目共 3 个。项目查询不受筛选栏影响。"),
-    ("*x_$", 0, 0, "没有名称或编号含“x”的项目。"),
+    ("*x_$", 0, 0, "没有名称或编号含“\\*x\\_\\$”的项目。"),
 ])
 def test_pick_note(search, total, shown, text):
-    """Test the line under the project picker (markdown characters of the search text dropped)."""
+    """Test the line under the project picker (the search text echoed Markdown-escaped)."""
     assert pr.pick_note(search, total, shown) == text

@@ -1,4 +1,5 @@
-"""`python -m cockpit.serve`: the preload that runs while the server starts."""
+"""`python -m cockpit.serve`: the preload that runs while the server starts, the address switch, the proxies it
+trusts and the security headers (the headers on the real server: tests/test_browser_security.py)."""
 
 from cockpit import memo, serve, ui
 
@@ -30,7 +31,79 @@ def test_serve_runs_streamlit_on_the_app(monkeypatch):
 
     seen = {}
     monkeypatch.setattr(serve, "preload", lambda: None)
+    monkeypatch.setattr(serve, "install", lambda: None)
+    monkeypatch.setattr(serve, "trust_proxies", lambda environ: None)
+    monkeypatch.delenv(serve.ADDRESS_ENV, raising=False)
     monkeypatch.setattr(cli, "main", lambda: seen.setdefault("argv", list(sys.argv)))
     monkeypatch.setattr(sys, "argv", ["x"])
     serve.main(["--server.port", "9"])
     assert seen["argv"] == ["streamlit", "run", str(serve.APP), "--server.port", "9"]
+
+
+def test_main_installs_the_serving_rules(monkeypatch):
+    """Test that main() hardens the server before handing over, and reads COCKPIT_ADDRESS and the proxies."""
+    import sys
+
+    from streamlit.web import cli
+
+    calls = []
+    monkeypatch.setattr(serve, "preload", lambda: None)
+    monkeypatch.setattr(serve, "install", lambda: calls.append("install"))
+    monkeypatch.setattr(serve, "trust_proxies", lambda environ: calls.append("proxies"))
+    monkeypatch.setattr(cli, "main", lambda: calls.append(list(sys.argv)))
+    monkeypatch.setattr(sys, "argv", ["x"])
+    monkeypatch.setenv(serve.ADDRESS_ENV, "0.0.0.0")
+    serve.main(["--server.port", "9"])
+    assert calls == ["install", "proxies",
+                     ["streamlit", "run", str(serve.APP), "--server.port", "9", "--server.address", "0.0.0.0"]]
+
+
+def test_address_switch():
+    """Test that COCKPIT_ADDRESS becomes --server.address unless the command line names one; unset or blank,
+    nothing is added (.streamlit/config.toml binds 127.0.0.1)."""
+    assert serve.streamlit_args(["--server.port", "9"], {}) == ["--server.port", "9"]
+    assert serve.streamlit_args([], {"COCKPIT_ADDRESS": " "}) == []
+    assert serve.streamlit_args([], {"COCKPIT_ADDRESS": "0.0.0.0"}) == ["--server.address", "0.0.0.0"]
+    assert serve.streamlit_args(["--server.address=10.0.0.5"], {"COCKPIT_ADDRESS": "0.0.0.0"}) == \
+        ["--server.address=10.0.0.5"]
+    import tomllib
+
+    config = tomllib.loads((serve.APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
+
+
+def test_forwarded_for_is_trusted_only_from_listed_proxies():
+    """Test that uvicorn is told to trust no proxy by default (its own default trusts 127.0.0.1), the listed
+    ones when COCKPIT_TRUSTED_PROXIES is set, and an explicit FORWARDED_ALLOW_IPS otherwise."""
+    environ = {}
+    serve.trust_proxies(environ)
+    assert environ["FORWARDED_ALLOW_IPS"] == ""
+    environ = {"COCKPIT_TRUSTED_PROXIES": "127.0.0.1,10.0.0.0/8", "FORWARDED_ALLOW_IPS": "*"}
+    serve.trust_proxies(environ)
+    assert environ["FORWARDED_ALLOW_IPS"] == "127.0.0.1,10.0.0.0/8"
+    environ = {"FORWARDED_ALLOW_IPS": "10.1.1.1"}
+    serve.trust_proxies(environ)
+    assert environ["FORWARDED_ALLOW_IPS"] == "10.1.1.1"
+
+
+def test_policy_allows_exactly_the_inline_scripts_of_the_page():
+    """Test that the CSP lists the hash of each inline script of Streamlit's index.html (not of external ones),
+    and never 'unsafe-inline' or 'unsafe-eval' for scripts."""
+    import base64
+    import hashlib
+
+    html = '<script>window.a = 1</script><script type="module" src="./x.js"></script><script>b()</script>'
+    hashes = serve.inline_script_hashes(html)
+    expected = [base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() for body in ("window.a = 1", "b()")]
+    assert hashes == [f"'sha256-{h}'" for h in expected]
+    headers = serve.security_headers(html)
+    script = next(d for d in headers["Content-Security-Policy"].split("; ") if d.startswith("script-src"))
+    assert script == f"script-src 'self' 'wasm-unsafe-eval' {' '.join(hashes)}"
+    assert len(serve.inline_script_hashes(serve.streamlit_index_html())) >= 1
+    assert headers["X-Frame-Options"] == "DENY"
+
+
+def test_hidden_paths_follow_the_base_url():
+    """Test that the metrics path is hidden under server.baseUrlPath too."""
+    assert serve.hidden_paths("") == {"/_stcore/metrics"}
+    assert serve.hidden_paths("/cockpit/") == {"/cockpit/_stcore/metrics"}

@@ -108,7 +108,7 @@ if len(ranked) > mujun.PICK_LIMIT:
                                 f"最后的 D 类企业（共 {mujun.PICK_LIMIT} 家），其他企业请在此搜索。")
 options = mujun.picker_options(ranked, search, mujun.PICK_LIMIT)
 if options.empty:
-    st.info(f"筛选范围内没有名称含“{search.strip()}”的参评企业。")
+    st.info(f"筛选范围内没有名称含“{ui.plain(search.strip())}”的参评企业。")
     options = mujun.picker_options(ranked, "", mujun.PICK_LIMIT)
 names = dict(zip(options["ent_id"], options["ent_name"]))
 ent_id = st.selectbox("选择企业", list(names), format_func=names.get, key="mj_ent",

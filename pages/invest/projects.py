@@ -19,7 +19,7 @@ period = fmt.period_label(f.year, f.month)
 as_of = pr.as_of_date(f.year, f.month)
 targets = ui.q("targets_for_year", p)
 
-st.header(f"{rules.zone_short_name} · 投资与项目")
+st.header(f"{ui.plain(rules.zone_short_name)} · 投资与项目")
 ui.scope_caption(filters.current_description())
 ui.card_grid(pr.invest_cards(ui.q("investment_kpis", p), targets, year=f.year, month=f.month,
                              rules=rules), as_of=period)

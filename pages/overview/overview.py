@@ -12,7 +12,7 @@ f = filters.current()
 p = f.params()
 rules = ui.rules()
 
-st.header(f"{rules.zone_name} · 总览")
+st.header(f"{ui.plain(rules.zone_name)} · 总览")
 ui.scope_caption(filters.current_description())
 
 cards = overview_cards(

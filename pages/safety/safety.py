@@ -13,7 +13,7 @@ rules = ui.rules()
 as_of = safety.as_of_date(f.year, f.month)
 period = fmt.period_label(f.year, f.month)
 
-st.header(f"{rules.zone_name} · 安全生产")
+st.header(f"{ui.plain(rules.zone_name)} · 安全生产")
 ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
 
 totals = ui.q("hazard_totals", p)
@@ -130,14 +130,14 @@ with list_col:
                           format_func=lambda e: "全部企业" if e == "" else
                           f"{ent_names[e]}（{ent_counts[e]} 个）")
     if search:
-        st.caption(f"名称含「{search}」且有隐患的企业 {fmt.count(matches, '家')}"
+        st.caption(f"名称含「{ui.plain(search)}」且有隐患的企业 {fmt.count(matches, '家')}"
                    + (f"，列出隐患最多的 {PICKABLE} 家。" if matches > PICKABLE else "。"))
     elif matches > PICKABLE:
         st.caption(f"有隐患的企业 {fmt.count(matches, '家')}，列出隐患最多的 {PICKABLE} 家；其他企业请输入名称搜索。")
     chosen = register(category, ent_id or "")
     total = count_of(chosen, "total")
-    scope = "、".join(x for x in (category and f"类别：{category}",
-                                  ent_id and f"企业：{ent_names[ent_id]}") if x) or "全部隐患"
+    scope = "、".join(x for x in (category and f"类别：{ui.plain(category)}",
+                                  ent_id and f"企业：{ui.plain(ent_names[ent_id])}") if x) or "全部隐患"
     st.caption(f"{scope} · 共 {fmt.count(total, '条')}（本期发现或期末未整改）{safety.list_note(total, len(chosen))}")
     hazard_table(chosen, name="隐患清单", key="safety_register", height=420,
                  export=whole_register(category=category, ent_id=ent_id or ""))
@@ -189,7 +189,7 @@ with table_col:
     if not graded.empty:
         last = graded.iloc[-1]
         gap = safety.points_to_goal(last["score"], rules.grade)
-        st.markdown(f"最近一次（{last['assess_date']:%Y-%m-%d}，{last['assessor']}）："
+        st.markdown(f"最近一次（{last['assess_date']:%Y-%m-%d}，{ui.plain(last['assessor'])}）："
                     f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
                     f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
                     + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。"))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, gate, memo, scenarios, targets, ui, whatif
+from cockpit import charts, filters, gate, memo, scenario_panel, scenarios, targets, ui, whatif
 from cockpit import format as fmt
 from cockpit.catalogue import BY_ID
 from cockpit.db import data_dir
@@ -84,6 +84,8 @@ def _load_scenario() -> None:
 @st.fragment
 def sector_sliders() -> None:
     custom = scenarios.load_custom(data_dir())
+    if st.session_state.get("whatif_pick") not in [*scenarios.PRESETS, *custom]:  # renamed or deleted meanwhile
+        st.session_state.pop("whatif_pick", None)
     pick, _ = st.columns([2, 3])
     with pick:
         st.selectbox("载入情景", [*scenarios.PRESETS, *custom], key="whatif_pick",
@@ -94,9 +96,9 @@ def sector_sliders() -> None:
     cols = st.columns(4)
     for i, c in enumerate(chains):
         with cols[i % 4]:
-            st.slider(f"{c}（%）", scenarios.GROWTH_MIN, scenarios.GROWTH_MAX,
+            st.slider(f"{ui.plain(c)}（%）", scenarios.GROWTH_MIN, scenarios.GROWTH_MAX,
                       step=scenarios.GROWTH_STEP, key=_key(c), format="%.1f%%",
-                      help=f"{period} {c} 产值同比 {fmt.pct(ytd_yoy[c], signed=True)}")
+                      help=f"{period} {ui.plain(c)} 产值同比 {fmt.pct(ytd_yoy[c], signed=True)}")
     growth = {c: float(st.session_state[_key(c)]) for c in chains}
     encoded = scenarios.encode(growth)
     if st.query_params.get(scenarios.URL_KEY) != encoded:
@@ -132,19 +134,8 @@ def sector_sliders() -> None:
     st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
 
     st.markdown("##### 情景对比")
-    with st.form("whatif_save", border=False):
-        name_col, button_col = st.columns([3, 1], vertical_alignment="bottom")
-        name = name_col.text_input("把当前假设保存为情景", max_chars=scenarios.MAX_NAME,
-                                   placeholder="如：新材料加速")
-        if button_col.form_submit_button("保存情景"):
-            problem = scenarios.check_name(name)
-            if problem:
-                st.error(problem)
-            else:
-                scenarios.save_custom(data_dir(), name, growth, f.year)
-                st.success(f"已保存情景：{name.strip()}")
-    compared = {**presets, **{n: s["growth"] for n, s in scenarios.load_custom(data_dir()).items()},
-                "当前假设": growth}
+    scenario_panel.render(data_dir(), growth, f.year, custom)
+    compared = {**presets, **{n: s["growth"] for n, s in custom.items()}, scenarios.CURRENT: growth}
     table = scenarios.compare(base, compared, target_map)
     ui.table(table, name="情景对比", key="whatif_compare",
              column_config={c: st.column_config.NumberColumn(format="%.2f" if "亿元" in c else "%.1f")
