@@ -66,17 +66,6 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def history_frame(store) -> "pd.DataFrame":
-    """The import history, newest first, with Chinese column names."""
-    import pandas as pd
-
-    rows = [{"版本": e.version, "数据表": e.table, "操作": e.action, "经办人": e.user, "时间": e.at,
-             "来源": e.source_name, "SHA256": e.source_sha256[:12], "行数": e.rows,
-             "新增": e.rows_new, "修改": e.rows_changed, "备注": e.note}
-            for e in reversed(store.history())]
-    return pd.DataFrame(rows)
-
-
 def rules() -> Rules:
     return load_rules()
 
