@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit.reader import Limits, Rejected, _blank, load_limits, read_book, read_table_file, table_frame  # noqa: F401
-from cockpit.schema import SPECS, Col, TableSpec, importable, ref_column, references
+from cockpit.schema import SPECS, YTD, Col, TableSpec, importable, ref_column, references
 
 PROBLEM_COLUMNS = ["行号", "列", "问题", "原值"]
 BUNDLE_COLUMNS = ["工作表"] + PROBLEM_COLUMNS
@@ -113,7 +113,7 @@ def detect_table(columns: list[str]) -> str | None:
 
 def map_headers(columns: list[str], spec: TableSpec, problems: Problems, *, mode: str = "merge",
                 cumulative: bool = False) -> dict[str, str]:
-    """File header → field (a column name, or `<name>_ytd` for a 1—本月累计 value); reports missing, unknown
+    """File header → field (a column name, or `ytd:<name>` for a 1—本月累计 value); reports missing, unknown
     (with the nearest), repeated headers. `cumulative`: the plain headers of flow columns hold 累计 values."""
     by_norm = {}
     for c in spec.columns:
@@ -327,8 +327,9 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
         excel_row = i + first
         row: dict = {}
         for header, name in mapping.items():
-            col = spec.col(name.removesuffix("_ytd")) if name.endswith("_ytd") else spec.col(name)
-            label = col.ytd_header if name.endswith("_ytd") else col.header
+            ytd = name.startswith(YTD)
+            col = spec.col(name.removeprefix(YTD))
+            label = col.ytd_header if ytd else col.header
             value = record.get(header)
             try:
                 parsed = parse_cell(value, col)
@@ -339,8 +340,8 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
                 problems.add(excel_row, label, "无法识别的单元格内容", repr(value)[:100])
                 continue
             if parsed is None:
-                alone = not name.endswith("_ytd") or col.name not in mapping.values()
-                if name in spec.key or (mode != "delete" and col.required and alone):
+                alone = not ytd or col.name not in mapping.values()
+                if (name in spec.key and col.blank is None) or (mode != "delete" and col.required and alone):
                     problems.add(excel_row, label, "必填项为空")
                 row[name] = col.blank
                 continue
@@ -631,10 +632,23 @@ def preview(clean: pd.DataFrame, existing: pd.DataFrame, table: str, mode: str =
         counts["删除"] = gone_counts.reindex(counts.index, fill_value=0)
     summary = counts.reindex(columns=["新增", "修改", "未变", "删除"], fill_value=0).reset_index()
     summary.columns = ["期间", "新增", "修改", "未变", "删除"]
+    summary = summary.sort_values("期间", key=lambda s: s.map(_period_key), kind="stable").reset_index(drop=True)
     affected = set(periods) | set(_period_of(removed, spec))
     totals = _totals(existing, merged, spec, affected)
     return Preview(summary, totals, merged.reset_index(drop=True), int((status == "新增").sum()),
                    int((status == "修改").sum()), len(removed), shown_rows(removed, table), mode)
+
+
+def _period_key(label: str) -> tuple:
+    """'2024年10月' → (2024, 10), '2024年' → (2024, 0), others last."""
+    m = re.match(r"(\d{4})年(?:(\d{1,2})月)?", str(label))
+    return (int(m[1]), int(m[2] or 0)) if m else (9999, 0)
+
+
+def by_year(summary: pd.DataFrame) -> pd.DataFrame:
+    """A per-period summary folded into years (for long previews)."""
+    years = summary["期间"].map(lambda p: f"{_period_key(p)[0]}年" if _period_key(p)[0] != 9999 else p)
+    return summary.drop(columns="期间").groupby(years, sort=False).sum().rename_axis("期间").reset_index()
 
 
 def shown_rows(df: pd.DataFrame, table: str, limit: int = 1000) -> pd.DataFrame:
@@ -770,7 +784,8 @@ class Outcome:
 
     def title(self) -> str:
         if self.bundle:
-            return "入驻工作簿（" + "、".join(SPECS[t].title for t in self.previews) + "）"
+            tables = [t for t in SPECS if t in self.sheets]
+            return "入驻工作簿" + (f"（{'、'.join(SPECS[t].title for t in tables)}）" if tables else "")
         return SPECS[self.table].title if self.table else "未识别"
 
 
@@ -887,7 +902,7 @@ def report(outcome: Outcome) -> str:
     for table, p in outcome.previews.items():
         lines.append(f"数据表：{SPECS[table].title}（{table}），{MODES[outcome.mode]}：新增 {p.rows_new} 行，"
                      f"修改 {p.rows_changed} 行，删除 {p.rows_deleted} 行")
-        lines.append(p.summary.to_string(index=False))
+        lines.append((p.summary if len(p.summary) <= 12 else by_year(p.summary)).to_string(index=False))
         lines.append(p.totals.to_string(index=False))
         if p.derived is not None and not p.derived.empty:
             lines.append(f"由 1—本月累计值推算当月值：{len(p.derived)} 项（例）")

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 
 
+YTD = "ytd:"  # prefix of the field a flow column's 1—本月累计 value is read into
+
+
 @dataclass(frozen=True)
 class Col:
     name: str                      # column in the parquet table
@@ -42,7 +45,8 @@ class Col:
 
     @property
     def ytd_name(self) -> str:
-        return self.name + "_ytd"
+        """The field a 1—本月累计 value is read into (never a column name)."""
+        return YTD + self.name
 
 
 @dataclass(frozen=True)

@@ -483,6 +483,18 @@ class DataStore:
             change = self._restore(table, source, user=user, note=f"回滚到版本 {version}", target=version)
             return self.commit_changes([change], user=user)[0]
 
+    def rollback_plan(self, version: str) -> pd.DataFrame:
+        """What `rollback_to(version)` would change: 数据表 / 当前行数 / 回滚后行数, one row per table."""
+        rows = []
+        for table, snap in self.state_at(version).items():
+            current = self.path(table)
+            if current.exists() and file_sha256(current) == file_sha256(snap):
+                continue
+            now = pq.ParquetFile(current).metadata.num_rows if current.exists() else 0
+            rows.append({"数据表": SPECS[table].title, "当前行数": now,
+                         "回滚后行数": pq.ParquetFile(snap).metadata.num_rows})
+        return pd.DataFrame(rows, columns=["数据表", "当前行数", "回滚后行数"])
+
     def rollback_to(self, version: str, *, user: str) -> list[Entry]:
         """Return every table to its state right after `version` ("初始": before the first import, or the
         empty zone), as one commit; tables already in that state are left alone. Returns the log lines."""

@@ -70,6 +70,22 @@ def rules() -> Rules:
     return load_rules()
 
 
+EMPTY_PAGE = "pages/overview/empty.py"  # the 总览 of a zone without monthly statistics yet
+
+
+def zone():
+    """The zone whose data the app shows (name, short name, county): `zone.toml` in the data directory."""
+    from cockpit.zone import identity
+
+    return identity(database().directory)
+
+
+def header(title: str, full: bool = False) -> None:
+    """A page heading: '<zone short name> · <title>' (the full name with `full`)."""
+    z = zone()
+    st.header(f"{z.name if full else z.short_name} · {title}")
+
+
 def scope_caption(text: str) -> None:
     st.caption(f"统计范围：{text}")
 
@@ -135,7 +151,7 @@ def _brief_pdf(params: tuple, scope: str, version: str) -> bytes:
     values = dict(params)
     f = Filters(values["year"], values["month"], values["chains"], values["sectors"], values["areas"],
                 values["high_tech_only"])
-    return brief.pdf_bytes(brief.collect(q, f, rules(), scope))
+    return brief.pdf_bytes(brief.collect(q, f, rules(), scope, zone=zone().name))
 
 
 def brief_button() -> None:
@@ -147,7 +163,7 @@ def brief_button() -> None:
     scope = filters.current_description()
     params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
     version = database().data_version()
-    name = f"{rules().zone_short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
+    name = f"{zone().short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
     with st.sidebar:
         st.download_button("下载会议简报（PDF）", data=lambda: _brief_pdf(params, scope, version),
                            file_name=name, mime="application/pdf", on_click="ignore",
@@ -164,7 +180,7 @@ def export_stem(name: str) -> str:
 
     from cockpit import filters, present
 
-    parts = [present.page_title(), name]
+    parts = [zone().short_name, present.page_title(), name]
     try:
         f = filters.current()
         parts.append(fmt.period_label(f.year, f.month))
