@@ -281,6 +281,7 @@ class Validation:
     problems: Problems
     row_numbers: list[int]       # Excel row of each clean row
     derived: pd.DataFrame | None = None  # 累计 → 当月 (for the preview)
+    given: frozenset = frozenset()       # the columns the file has (others keep their stored values)
 
     @property
     def ok(self) -> bool:
@@ -379,7 +380,8 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
         for check in spec.checks:
             FRAME_CHECKS.get(check, _no_frame_check)(rows, at, spec, problems, current)
     clean = clean[spec.names]
-    return Validation(table, clean, problems, numbers, derived)
+    given = frozenset(n.removeprefix(YTD) for n in mapping.values())
+    return Validation(table, clean, problems, numbers, derived, given)
 
 
 def _cell_reason(parsed, col: Col, refs, today, window, mode) -> str | None:
@@ -580,9 +582,11 @@ class Preview:
         return int(self.summary["未变"].sum()) if "未变" in self.summary else 0
 
 
-def preview(clean: pd.DataFrame, existing: pd.DataFrame, table: str, mode: str = "merge") -> Preview:
+def preview(clean: pd.DataFrame, existing: pd.DataFrame, table: str, mode: str = "merge",
+            given=None) -> Preview:
     """The table after the import, and what changes: rows new / changed / unchanged / removed per period,
-    headline totals before and after, the rows that disappear."""
+    headline totals before and after, the rows that disappear. A column the file does not have (`given`:
+    the columns it has; default all of `clean`'s) keeps its stored value in the rows the file replaces."""
     from cockpit.store import conform
 
     spec = SPECS[table]
@@ -597,6 +601,10 @@ def preview(clean: pd.DataFrame, existing: pd.DataFrame, table: str, mode: str =
     old_keys = _keys(existing, key) if not existing.empty else pd.Index([])
     new_keys = _keys(incoming, key) if not incoming.empty else pd.Index([])
     present = new_keys.isin(old_keys) if len(old_keys) else [False] * len(incoming)
+    kept = [c for c in stored if c not in (given if given is not None else clean.columns)]
+    if kept and len(old_keys) and mode != "delete":
+        old = existing[kept].set_axis(old_keys)
+        incoming[kept] = old.reindex(new_keys).set_axis(incoming.index)
     if mode == "delete":
         gone = old_keys.isin(new_keys) if len(old_keys) else []
         removed = existing[gone] if len(old_keys) else existing
@@ -743,7 +751,7 @@ def check_parts(parts: list[Part], current: dict[str, pd.DataFrame], *, mode: st
             continue
         if mode == "delete":
             _missing_keys(result, state[part.table], spec, problems)
-        p = preview(result.clean, state[part.table], part.table, mode)
+        p = preview(result.clean, state[part.table], part.table, mode, result.given)
         p.derived = result.derived
         previews[part.table] = p
         state[part.table] = p.merged

@@ -131,17 +131,19 @@ def file_schema(table: str, path: Path | None) -> pa.Schema:
 
 
 def conform(table: str, df: pd.DataFrame, schema: pa.Schema | None = None) -> pd.DataFrame:
-    """`df` with every column of `schema` (default: the declared one): missing ones added empty, blanks of
-    columns with a stored blank value (a 全区 target's 范围代码 is '') filled in."""
-    schema = schema or arrow_schema(table)
+    """`df` with every column of `schema` (default: the declared ones, then any other column `df` has):
+    missing ones added empty, blanks of columns with a stored blank value (a 全区 target's 范围代码 is '')
+    filled in."""
+    names = schema.names if schema is not None else \
+        SPECS[table].names + [c for c in df.columns if c not in SPECS[table].names]
     out = df.copy()
-    for name in schema.names:
+    for name in names:
         if name not in out:
             out[name] = None
     for col in SPECS[table].columns:
         if col.blank is not None and out[col.name].isna().any():
             out[col.name] = out[col.name].astype(object).where(out[col.name].notna(), col.blank)
-    return out[schema.names]
+    return out[names]
 
 
 def needs_upgrade(table: str, path: Path) -> bool:
