@@ -88,15 +88,14 @@ with tab_import:
 with tab_templates:
     st.markdown("**入驻工作簿**：每张表一个工作表（片区、行业与产业链、地块、企业名录、企业月度数据……），"
                 "“填写说明”工作表列出顺序和必填列，“代码表”列出本区已有的代码。新开发区填这一个文件即可。")
-    st.download_button("下载入驻工作簿", onboarding_bytes(store.codes()), file_name=ONBOARDING_NAME,
+    st.download_button("下载入驻工作簿", lambda: onboarding_bytes(store.codes()), file_name=ONBOARDING_NAME,
                        key="tpl_onboarding", on_click="ignore", mime=XLSX, type="primary",
                        icon=":material/download:")
     st.markdown("**单表模板**：中文表头（深蓝为必填）、“填写说明”页（单位、取值范围）、“代码表”页（行业、片区、指标代码）。")
-    codes = store.codes()
     cols = st.columns(3)
-    for i, table in enumerate(importable()):
+    for i, table in enumerate(importable()):  # each file is built when its button is clicked
         with cols[i % 3]:
-            st.download_button(f"{SPECS[table].title}模板", template_bytes(table, codes),
+            st.download_button(f"{SPECS[table].title}模板", lambda t=table: template_bytes(t, store.codes()),
                                file_name=template_name(table), key=f"tpl_{table}", on_click="ignore", mime=XLSX)
 
 with tab_history:
