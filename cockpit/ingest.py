@@ -96,9 +96,18 @@ def _norm(header: str) -> str:
     return h.replace("-", "—").replace("－", "—").lower()
 
 
-def detect_table(columns: list[str]) -> str | None:
-    """The importable table whose headers best match the file's (None when nothing matches well)."""
+def detect_table(columns: list[str], mode: str = "merge") -> str | None:
+    """The importable table whose headers best match the file's (None when nothing matches well). A deletion
+    file may hold only the key columns: the one table whose key headers are all there."""
     normed = {_norm(c) for c in columns}
+    if mode == "delete":
+        keyed = [s.table for s in SPECS.values() if s.importable
+                 and all(_norm(s.col(k).header) in normed for k in s.key)
+                 and len(normed) <= len(s.columns)]
+        widest = max((len(SPECS[t].key) for t in keyed), default=0)
+        keyed = [t for t in keyed if len(SPECS[t].key) == widest]  # the most specific key
+        if keyed:
+            return keyed[0] if len(keyed) == 1 else None  # 年份+月份: several tables, say which
     best, score = None, 0.0
     for spec in SPECS.values():
         if not spec.importable:
@@ -804,8 +813,8 @@ def current_tables(directory: Path) -> dict[str, pd.DataFrame]:
     return {t: store.read(t) for t in SPECS}
 
 
-def read_parts(data: bytes, filename: str, table: str | None, limits: Limits,
-               problems: Problems) -> tuple[list[Part], list[str], bool]:
+def read_parts(data: bytes, filename: str, table: str | None, limits: Limits, problems: Problems,
+               mode: str = "merge") -> tuple[list[Part], list[str], bool]:
     """The parts of an upload: one per table sheet of an onboarding workbook, or the one table of a file.
     Returns (parts, skipped empty sheets, is a bundle)."""
     if Path(filename).suffix.lower() == ".xlsx" and table is None:
@@ -814,7 +823,7 @@ def read_parts(data: bytes, filename: str, table: str | None, limits: Limits,
         if "数据" not in names and any(n in TITLES for n in names):
             return _bundle_parts(book, limits, problems)
     raw = read_table_file(data, filename, limits)
-    table = table or detect_table(list(raw.columns))
+    table = table or detect_table(list(raw.columns), mode)
     if table is None or table not in SPECS or not SPECS[table].importable:
         problems.add(HEADER_ROW, "表头", "无法识别数据表：请使用模板的表头，或指定要导入的表",
                      "、".join(map(str, raw.columns[:6])))
@@ -864,7 +873,7 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     sha = hashlib.sha256(data).hexdigest()
     problems = Problems()
     try:
-        parts, skipped, bundle = read_parts(data, filename, table, limits or load_limits(), problems)
+        parts, skipped, bundle = read_parts(data, filename, table, limits or load_limits(), problems, mode)
     except Rejected as exc:
         problems.add(0, "文件", str(exc), filename)
         return Outcome(table, problems.frame(), sha256=sha, mode=mode)

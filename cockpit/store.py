@@ -521,14 +521,20 @@ def _now() -> str:
 
 
 def history_frame(store: DataStore) -> pd.DataFrame:
-    """The history log, newest first, with Chinese column names."""
-    rows = [{"版本": e.version, "数据表": SPECS[e.table].title if e.table in SPECS else e.table,
-             "操作": e.action, "方式": e.mode, "经办人": e.user, "时间": e.at, "来源": e.source_name,
-             "SHA256": e.source_sha256[:12], "行数": e.rows, "新增": e.rows_new, "修改": e.rows_changed,
-             "删除": e.rows_deleted, "备注": e.note}
-            for e in reversed(store.history())]
-    return pd.DataFrame(rows, columns=["版本", "数据表", "操作", "方式", "经办人", "时间", "来源", "SHA256",
-                                       "行数", "新增", "修改", "删除", "备注"])
+    """The history, one row per commit (its tables together), newest first, with Chinese column names."""
+    columns = ["版本", "操作", "方式", "经办人", "时间", "来源", "数据表", "新增", "修改", "删除", "备注"]
+    rows: dict[str, dict] = {}
+    for e in store.history():
+        title = SPECS[e.table].title if e.table in SPECS else e.table
+        row = rows.setdefault(e.version, {"版本": e.version, "操作": e.action, "方式": e.mode, "经办人": e.user,
+                                          "时间": e.at, "来源": e.source_name, "数据表": [], "新增": 0, "修改": 0,
+                                          "删除": 0, "备注": e.note if e.tables == 1 else ""})
+        row["数据表"].append(f"{title} {e.rows} 行")
+        row["新增"] += e.rows_new
+        row["修改"] += e.rows_changed
+        row["删除"] += e.rows_deleted
+    out = [{**r, "数据表": "、".join(r["数据表"])} for r in reversed(rows.values())]
+    return pd.DataFrame(out, columns=columns)
 
 
 # -- the working directory -------------------------------------------------------------------------
