@@ -712,9 +712,9 @@ class Part:
 
 
 def dangling(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], changed: set[str],
-             sheets: dict[str, str], problems: Problems) -> None:
+             sheets: dict[str, str], problems: Problems, rows_of: dict[str, dict] | None = None) -> None:
     """Codes a change removes while rows (after the change) still use them: one problem per code, naming
-    the users."""
+    the users (on the row of the deletion file that removes the code, when there is one: `rows_of`)."""
     for table, column, when, value, ref, ref_col in references():
         if ref not in changed or table not in after or ref_col not in before.get(ref, pd.DataFrame()):
             continue
@@ -732,7 +732,7 @@ def dangling(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], ch
         for code, rows in users.groupby(users[column].astype(str)):
             sample = "、".join(" / ".join(str(v) for v in r) for r in rows[list(spec.key)].head(5).itertuples(
                 index=False))
-            problems.add("", SPECS[ref].col(ref_col).header,
+            problems.add((rows_of or {}).get(ref, {}).get(code, ""), SPECS[ref].col(ref_col).header,
                          f"不能删除：仍被「{spec.title}」的 {len(rows)} 行使用（{spec.col(column).header}，如 "
                          f"{sample}）。请先删除或修改这些行，或在同一工作簿中一并删除", code)
 
@@ -747,6 +747,7 @@ def check_parts(parts: list[Part], current: dict[str, pd.DataFrame], *, mode: st
     state = dict(current)
     problems = Problems()
     previews: dict[str, Preview] = {}
+    rows_of: dict[str, dict] = {}  # deletions: table → {code: row of the file}
     for part in parts:
         spec = SPECS[part.table]
         problems.sheet = part.sheet
@@ -757,15 +758,21 @@ def check_parts(parts: list[Part], current: dict[str, pd.DataFrame], *, mode: st
                           cumulative=cumulative and part.table == "enterprise_month")
         problems.rows += result.problems.rows
         if not result.ok:
+            if mode != "delete":  # later sheets may use the codes this one adds: report only their own problems
+                keyed = result.clean.dropna(subset=list(spec.key))
+                state[part.table] = pd.concat([state[part.table], keyed[state[part.table].columns.intersection(
+                    keyed.columns)]], ignore_index=True)
             continue
         if mode == "delete":
             _missing_keys(result, state[part.table], spec, problems)
+            if len(spec.key) == 1:
+                rows_of[part.table] = dict(zip(result.clean[spec.key[0]].astype(str), result.row_numbers))
         p = preview(result.clean, state[part.table], part.table, mode, result.given)
         p.derived = result.derived
         previews[part.table] = p
         state[part.table] = p.merged
     if not problems:
-        dangling(current, state, set(previews), {p.table: p.sheet for p in parts}, problems)
+        dangling(current, state, set(previews), {p.table: p.sheet for p in parts}, problems, rows_of)
     return problems, previews, state
 
 
@@ -801,8 +808,7 @@ class Outcome:
 
     def title(self) -> str:
         if self.bundle:
-            tables = [t for t in SPECS if t in self.sheets]
-            return "入驻工作簿" + (f"（{'、'.join(SPECS[t].title for t in tables)}）" if tables else "")
+            return "入驻工作簿" + (f"（{len(self.sheets)} 张表）" if self.sheets else "")
         return SPECS[self.table].title if self.table else "未识别"
 
 

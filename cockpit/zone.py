@@ -181,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         from cockpit.store import history_frame
 
         pd.set_option("display.unicode.east_asian_width", True)
-        frame = history_frame(store)
-        print("尚无记录" if frame.empty else frame.to_string(index=False))
+        frame = history_frame(store).drop(columns="备注")
+        print("尚无记录" if frame.empty else frame.to_string(index=False, max_colwidth=36))
         return 0
     if args.command == "rollback":
         try:
@@ -193,7 +193,10 @@ def main(argv: list[str] | None = None) -> int:
         if not entries:
             print(f"数据已是版本 {args.version} 的状态，未做修改")
         else:
-            print(f"已回滚到版本 {args.version}：{'、'.join(e.table for e in entries)}（新版本 {entries[0].version}）")
+            from cockpit.schema import SPECS
+
+            tables = "、".join(SPECS[e.table].title for e in entries)
+            print(f"已回滚到版本 {args.version}：{tables}（新版本 {entries[0].version}）")
         return 0
     return 2  # pragma: no cover
 
