@@ -593,6 +593,11 @@ def ensure_working_dir(working: Path, sample: Path) -> Path:
         return working
     store = DataStore(working)
     with store.lock():
+        from cockpit.zone import ZONE_FILE
+
+        if (working / LEGACY_MARKER).exists() and not (working / ZONE_FILE).exists() \
+                and (sample / ZONE_FILE).exists():
+            _copy_synced(sample / ZONE_FILE, working / ZONE_FILE)  # made from the sample before zone.toml existed
         copied = _copied(working)
         fresh = not any((working / n).exists() for n in _sample_files(sample) + ["zone.toml"])
         if fresh:

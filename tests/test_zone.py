@@ -157,6 +157,15 @@ def test_the_former_sample_marker_still_means_untouched(tmp_path):
     pd.read_parquet(sample / "targets.parquet").head(2).to_parquet(sample / "targets.parquet", index=False)
     ensure_working_dir(work, sample)
     assert rows(work, "targets") == 2 and not (work / LEGACY_MARKER).exists()
+    assert identity(work).name == "浙江开化经济开发区"
+    # a former copy with imports keeps its files, and gets the sample's name it was made from
+    used = tmp_path / "used"
+    used.mkdir()
+    shutil.copy(SAMPLE_DIR / "targets.parquet", used)
+    (used / LEGACY_MARKER).write_text("fingerprint of files since replaced by imports")
+    before = (used / "targets.parquet").read_bytes()
+    ensure_working_dir(used, sample)
+    assert (used / "targets.parquet").read_bytes() == before and identity(used).short_name == "开化经开区"
 
 
 def test_a_nullable_column_added_to_a_declaration_reaches_existing_files(zone, monkeypatch):
