@@ -171,7 +171,7 @@ with train_col:
             "participants": st.column_config.NumberColumn("参加（人次）", format="%d"),
         },
     )
-    st.caption("含百万员工安全生产大培训；培训、演练按片区统计，产业链/行业/高新筛选不适用。")
+    st.caption("培训、演练按片区统计，产业链/行业/高新筛选不适用。")
 
 # --- 化工集聚区 risk grade: only for a zone that has one (片区 with 是否化工集聚区 = 是) ---
 if ui.q("areas")["is_chemical_cluster"].any():
