@@ -149,7 +149,7 @@ def map_headers(columns: list[str], spec: TableSpec, problems: Problems, *, mode
     needed = spec.key if mode == "delete" else [c.name for c in spec.columns if c.required]
     missing = [c for c in spec.columns if c.name not in given and not (c.flow and c.ytd_name in given)]
     if mode == "delete":
-        unknown = [u for u in unknown if False]  # a deletion file may carry any other columns
+        unknown = []  # a deletion file may carry any other columns (only its keys are read)
     for col in unknown:
         candidates = [c.header for c in missing] or [c.header for c in spec.columns]
         near = difflib.get_close_matches(col, candidates, n=1, cutoff=0.4)

@@ -1336,8 +1336,13 @@ def generate() -> dict[str, pd.DataFrame]:
         "risk_assessments": build_risk_assessments(),
         "targets": build_targets(),
         "indicators": build_indicators(),
-        "price_index": _frame("price_index", []),  # optional table: the sample has none
+        "price_index": generate_empty("price_index"),  # optional table: the sample has none
     }
+
+
+def generate_empty(table: str) -> pd.DataFrame:
+    """A table with no rows (its declared columns and types)."""
+    return _frame(table, [])
 
 
 def arrow_schema(table: str) -> pa.Schema:

@@ -409,7 +409,8 @@ def generate(enterprises: int, out: Path, seed: int = SEED, log=print) -> dict[s
     put("accidents", build_accidents(rng, ents))
     put("trainings", build_trainings(rng, areas["area_code"]))
     for name, df in (("risk_assessments", sample.build_risk_assessments()),
-                     ("indicators", sample.build_indicators())):
+                     ("indicators", sample.build_indicators()),
+                     ("price_index", sample.generate_empty("price_index"))):
         put(name, pa.Table.from_pandas(df, schema=sample.arrow_schema(name),
                                        preserve_index=False).replace_schema_metadata(None))
     put("targets", build_targets(factor))

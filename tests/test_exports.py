@@ -157,7 +157,7 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="下载 Excel").first.click()
     download = info.value
-    assert download.suggested_filename == "工业经济_分产业链增长来源_2023年1—12月.xlsx"
+    assert download.suggested_filename == "开化经开区_工业经济_分产业链增长来源_2023年1—12月.xlsx"  # zone.toml
     back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
     params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False,
                   by=industry.GROUPINGS["产业链"])
