@@ -4,11 +4,13 @@ import streamlit as st
 
 from cockpit import filters, gate, present, ui
 
-st.set_page_config(page_title=f"{ui.rules().zone_short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
+st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
 
+# a new zone before its first monthly statistics gets one page saying what to do
+empty = ui.q("data_periods").empty
 navigation = st.navigation(
-    [
+    ([
         st.Page("pages/overview/overview.py", title="总览", icon=":material/dashboard:", url_path="overview",
                 default=True),
         st.Page("pages/economy/industry.py", title="工业经济", icon=":material/factory:",
@@ -23,11 +25,14 @@ navigation = st.navigation(
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
                 url_path="land"),
-    ] + gate.admin_pages(),
+    ] if not empty else [st.Page(ui.EMPTY_PAGE, title="总览", icon=":material/dashboard:",
+                                 url_path="overview", default=True)]) + gate.admin_pages(),
     position="top",
 )
-filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
-ui.brief_button()
+if not empty:
+    filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
+    ui.brief_button()
 gate.login_box()
-present.setup(navigation)
+if not empty:
+    present.setup(navigation)
 navigation.run()

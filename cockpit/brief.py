@@ -78,8 +78,9 @@ def draft(run: Run, f: Filters, rules: Rules) -> dict[str, str]:
     return _draft(run, f, rules)[1]
 
 
-def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | None = None) -> Brief:
-    """Everything the brief shows, for the filters `f`."""
+def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | None = None,
+            zone: str | None = None) -> Brief:
+    """Everything the brief shows, for the filters `f`; `zone`: the zone's name (default: cockpit.zone)."""
     from cockpit.projects import lagging, load_lag_rule
     from cockpit.safety import annotate_hazards, as_of_date
 
@@ -115,7 +116,11 @@ def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | Non
             chains, category="chain", value="output_wan", scale=1e4, unit="亿元", label="label",
             title=f"分产业链规上产值（{period}，亿元，标注为同比）"),
     }
-    return Brief(zone=rules.zone_name, period=period, scope=scope,
+    if zone is None:
+        from cockpit.zone import identity
+
+        zone = identity().name
+    return Brief(zone=zone, period=period, scope=scope,
                  generated=(today or dt.date.today()).isoformat(), cards=cards,
                  paragraphs=paragraphs, attention=attention, charts=brief_charts)
 

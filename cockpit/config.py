@@ -1,4 +1,6 @@
-"""Business rules read from `config/rules.toml` (or the file named by COCKPIT_RULES)."""
+"""Business rules read from `config/rules.toml` (or the file named by COCKPIT_RULES).
+
+Rules only: the zone's name travels with its data (`zone.toml` in the data directory, `cockpit.zone`)."""
 
 from __future__ import annotations
 
@@ -32,8 +34,6 @@ class GradeRule:
 class Rules:
     status: StatusRule
     grade: GradeRule
-    zone_name: str = "经济开发区"
-    zone_short_name: str = "经开区"
 
 
 def rules_path() -> Path:
@@ -53,7 +53,6 @@ def load_rules(path: Path | None = None) -> Rules:
     raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     status = raw.get("status", {})
     grade = raw.get("risk_grade", {})
-    zone = raw.get("zone", {})
     return Rules(
         status=StatusRule(yellow_points=float(status.get("yellow_points", 10.0))),
         grade=GradeRule(
@@ -62,6 +61,4 @@ def load_rules(path: Path | None = None) -> Rules:
             d=float(grade.get("D", 85.0)),
             goal=str(grade.get("goal", "D")),
         ),
-        zone_name=str(zone.get("name", "经济开发区")),
-        zone_short_name=str(zone.get("short_name", zone.get("name", "经开区"))),
     )

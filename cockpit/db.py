@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cockpit.schema import SPECS
+
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 MACRO_DIR = QUERY_DIR / "macros"
@@ -31,11 +33,7 @@ IN_MEMORY_MAX_MB = 2048
 SYNC_LOAD_MB = 32  # up to this size the tables load before the first query; larger ones in the background
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
-TABLES = (
-    "sectors", "areas", "parcels", "enterprises", "enterprise_month", "county_month",
-    "projects", "project_month", "bond_events", "land_actions", "hazards", "accidents",
-    "trainings", "risk_assessments", "targets", "indicators",
-)
+TABLES = tuple(SPECS)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)")
@@ -120,11 +118,30 @@ class Database:
         self._loaded = threading.Event()
         self._version: str | None = None
         with self._lock:  # a background load waits until the version is recorded
-            self._open(self.data_version())
+            self._open()
 
-    def _open(self, version: str) -> None:
-        """Serve `version` of the files: in memory when small (loaded here), else views at once and, when
-        the data fits in memory, the tables loaded by a background thread that swaps them in when done."""
+    def _open(self) -> None:
+        """Serve the files as they are now: in memory when small (loaded here), else views at once and, when
+        the data fits in memory, the tables loaded by a background thread that swaps them in when done.
+
+        Fingerprint and load happen under the readers' lock (cockpit.store.reading), so a commit of several
+        tables is seen whole or not at all; while an interrupted commit is pending, the previous connection
+        keeps serving (or, on a first open, the commit is completed first). Caller holds self._lock.
+        """
+        from cockpit.store import DataStore, reading
+
+        for _ in range(3):
+            with reading(self.directory) as pending:
+                if pending and self._version is not None:
+                    return
+                if not pending:
+                    self._open_now(self._fingerprint())
+                    return
+            with DataStore(self.directory).lock():  # completes the interrupted commit
+                pass
+        raise RuntimeError(f"数据目录 {self.directory} 有未完成的提交，无法读取")
+
+    def _open_now(self, version: str) -> None:
         # The version is recorded only once its connection is in place: a reader that sees the new
         # version must never be handed the previous connection.
         self._loaded.clear()
@@ -140,8 +157,13 @@ class Database:
         self._version = version
 
     def _load(self, version: str) -> None:
+        from cockpit.store import reading
+
         try:
-            con = self._connect(in_memory=True)
+            with reading(self.directory) as pending:
+                if pending or self._fingerprint() != version:
+                    return  # the files changed meanwhile: the next query reloads
+                con = self._connect(in_memory=True)
         except Exception:  # noqa: BLE001 - e.g. files replaced meanwhile: the views keep serving
             return
         with self._lock:
@@ -180,15 +202,24 @@ class Database:
         version = self.data_version()
         if version != self._version:
             with self._lock:
-                if version != self._version:
-                    self._open(version)
+                if self.data_version() != self._version:
+                    self._open()
         return self.con
 
     def data_version(self) -> str:
-        """A short fingerprint of the data files (names, sizes, modification times).
+        """A short fingerprint of the data files (names, sizes, modification times); while an interrupted
+        commit is pending, the version being served.
 
         An import that replaces a file changes it, so cached results keyed by it are not reused.
         """
+        from cockpit.store import reading
+
+        with reading(self.directory) as pending:
+            if pending and self._version is not None:
+                return self._version
+            return self._fingerprint()
+
+    def _fingerprint(self) -> str:
         h = hashlib.sha1()
         for table in TABLES:
             path = self.directory / f"{table}.parquet"

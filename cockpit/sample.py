@@ -25,11 +25,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cockpit import schema
+
 # --------------------------------------------------------------------------------------------------
 # constants
 # --------------------------------------------------------------------------------------------------
 
 SEED = 20240102
+ZONE = {"name": "浙江开化经济开发区", "short_name": "开化经开区", "county": "开化县"}  # data/zone.toml
 DATA_DATE = date(2024, 9, 30)
 MONTHS = [(y, m) for y in range(2021, 2025) for m in range(1, 13) if (y, m) <= (DATA_DATE.year, DATA_DATE.month)]
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "data"
@@ -253,53 +256,6 @@ TARGETS = [  # year, indicator id, value (indicator unit), source
     (2024, "platform_projects", 13.0, SEED_PLAN), (2024, "mujun_va", 115.0, DEFAULT_SOURCE),
 ]
 
-# column name, type (str / int / Int = nullable int / float / bool / date), per table, as in data/README.md
-SCHEMAS: dict[str, list[tuple[str, str]]] = {
-    "sectors": [("sector_code", "str"), ("sector_name", "str"), ("chain", "str"), ("is_high_tech", "bool")],
-    "areas": [("area_code", "str"), ("area_name", "str"), ("park", "str"), ("is_chemical_cluster", "bool")],
-    "parcels": [("parcel_id", "str"), ("area_code", "str"), ("area_mu", "float"), ("x", "float"), ("y", "float"),
-                ("land_use", "str")],
-    "enterprises": [("ent_id", "str"), ("ent_name", "str"), ("sector_code", "str"), ("area_code", "str"),
-                    ("parcel_id", "str"), ("land_mu", "float"), ("is_above_scale", "bool"), ("is_high_tech", "bool"),
-                    ("first_year", "Int")],
-    "enterprise_month": [("ent_id", "str"), ("year", "int"), ("month", "int"), ("output_wan", "float"),
-                         ("value_added_wan", "float"), ("revenue_wan", "float"), ("tax_wan", "float"),
-                         ("energy_tce", "float"), ("emission_t", "float"), ("power_10k_kwh", "float"),
-                         ("employees", "int"), ("rd_wan", "float")],
-    "county_month": [("year", "int"), ("month", "int"), ("county_output_wan", "float")],
-    "projects": [("project_id", "str"), ("project_name", "str"), ("kind", "str"), ("sector_code", "str"),
-                 ("area_code", "str"), ("is_industrial", "bool"), ("is_high_tech", "bool"),
-                 ("is_special_bond", "bool"), ("is_reserve", "bool"), ("plan_year", "int"),
-                 ("total_invest_wan", "float"), ("date_idea", "date"), ("date_talk", "date"), ("date_sign", "date"),
-                 ("date_start", "date"), ("date_complete", "date"), ("date_produce", "date"),
-                 ("plan_start", "date"), ("plan_produce", "date"), ("note", "str")],
-    "project_month": [("project_id", "str"), ("year", "int"), ("month", "int"), ("invest_wan", "float"),
-                      ("plan_wan", "float"), ("funds_in_wan", "float")],
-    "bond_events": [("bond_id", "str"), ("project_id", "str"), ("bond_year", "int"), ("event", "str"),
-                    ("event_date", "date"), ("amount_wan", "float")],
-    "land_actions": [("action_id", "str"), ("parcel_id", "str"), ("area_code", "str"), ("plan_year", "int"),
-                     ("method", "str"), ("status", "str"), ("area_mu", "float"), ("date_found", "date"),
-                     ("date_plan", "date"), ("date_start", "date"), ("date_accepted", "date"), ("ent_before", "str"),
-                     ("mujun_tax_before_wan", "float"), ("new_use", "str"), ("mujun_tax_after_wan", "float")],
-    "hazards": [("hazard_id", "str"), ("ent_id", "str"), ("area_code", "str"), ("level", "str"), ("category", "str"),
-                ("source", "str"), ("found_date", "date"), ("deadline", "date"), ("rectified_date", "date"),
-                ("description", "str")],
-    "accidents": [("accident_id", "str"), ("accident_date", "date"), ("ent_id", "str"), ("area_code", "str"),
-                  ("kind", "str"), ("deaths", "int"), ("injuries", "int"), ("loss_wan", "float")],
-    "trainings": [("training_id", "str"), ("training_date", "date"), ("kind", "str"), ("topic", "str"),
-                  ("area_code", "str"), ("participants", "int")],
-    "risk_assessments": [("park", "str"), ("assess_date", "date"), ("assessor", "str"), ("score", "float"),
-                         ("grade", "str")],
-    "targets": [("year", "int"), ("indicator_id", "str"), ("scope_kind", "str"), ("scope_code", "str"),
-                ("target_value", "float"), ("source", "str")],
-    "indicators": [("indicator_id", "str"), ("name_cn", "str"), ("unit", "str"), ("definition", "str"),
-                   ("formula", "str"), ("higher_is_better", "bool"), ("warn_points", "float"),
-                   ("excellent_points", "float"), ("frequency", "str"), ("source_table", "str"), ("office", "str")],
-}
-_ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "Int": pa.int64(), "float": pa.float64(),
-                "bool": pa.bool_(), "date": pa.date32()}
-_PANDAS_TYPES = {"str": "str", "int": "int64", "Int": "Int64", "float": "float64", "bool": "bool"}
-
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 
@@ -379,15 +335,8 @@ def short_name(name: str) -> str:
 
 
 def _frame(table: str, rows) -> pd.DataFrame:
-    """DataFrame with exactly the table's columns and explicit dtypes (dates stay datetime.date objects)."""
-    cols = SCHEMAS[table]
-    df = pd.DataFrame(list(rows), columns=[c for c, _ in cols])
-    for col, kind in cols:
-        if kind == "date":
-            df[col] = df[col].astype(object).where(df[col].notna(), None)
-        else:
-            df[col] = df[col].astype(_PANDAS_TYPES[kind])
-    return df
+    """DataFrame with exactly the table's declared columns and dtypes (dates stay datetime.date objects)."""
+    return schema.typed_frame(table, pd.DataFrame(list(rows), columns=schema.SPECS[table].names))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1387,11 +1336,17 @@ def generate() -> dict[str, pd.DataFrame]:
         "risk_assessments": build_risk_assessments(),
         "targets": build_targets(),
         "indicators": build_indicators(),
+        "price_index": generate_empty("price_index"),  # optional table: the sample has none
     }
 
 
+def generate_empty(table: str) -> pd.DataFrame:
+    """A table with no rows (its declared columns and types)."""
+    return _frame(table, [])
+
+
 def arrow_schema(table: str) -> pa.Schema:
-    return pa.schema([(col, _ARROW_TYPES[kind]) for col, kind in SCHEMAS[table]])
+    return schema.arrow_schema(table)
 
 
 def write(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
@@ -1405,6 +1360,9 @@ def write(tables: dict[str, pd.DataFrame], out_dir) -> list[Path]:
         path = out / f"{name}.parquet"
         pq.write_table(table, path, compression="zstd")
         paths.append(path)
+    from cockpit.zone import write_identity
+
+    paths.append(write_identity(out, ZONE))
     return paths
 
 
@@ -1414,7 +1372,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     tables = generate()
     for path in write(tables, args.out):
-        print(f"{path}  {len(tables[path.stem]):>6} rows")
+        print(f"{path}  {len(tables[path.stem]):>6} rows" if path.stem in tables else path)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cockpit import sample
-from cockpit.store import OWN_DATA_MARKER
 
 SEED = 20240930
 MONTHS = 60
@@ -410,12 +409,16 @@ def generate(enterprises: int, out: Path, seed: int = SEED, log=print) -> dict[s
     put("accidents", build_accidents(rng, ents))
     put("trainings", build_trainings(rng, areas["area_code"]))
     for name, df in (("risk_assessments", sample.build_risk_assessments()),
-                     ("indicators", sample.build_indicators())):
+                     ("indicators", sample.build_indicators()),
+                     ("price_index", sample.generate_empty("price_index"))):
         put(name, pa.Table.from_pandas(df, schema=sample.arrow_schema(name),
                                        preserve_index=False).replace_schema_metadata(None))
     put("targets", build_targets(factor))
-    # tell cockpit.store.ensure_working_dir that this directory is not a copy of the sample to refresh
-    (out / OWN_DATA_MARKER).write_text(f"cockpit.scale --enterprises {enterprises} --seed {seed}\n")
+    # the zone's identity (a directory with its own tables is never overwritten by the sample)
+    from cockpit.zone import write_identity
+
+    write_identity(out, {"name": f"省级规模测试区（{enterprises:,} 家企业，合成数据）", "short_name": "规模测试区",
+                         "county": ""})
     return rows
 
 

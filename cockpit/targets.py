@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -51,54 +52,80 @@ def _blank(x) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
 
 
-def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
-    """Problems with a targets table, in Chinese, one per line; empty when it may be saved.
+@dataclass(frozen=True)
+class Problem:
+    """One problem with a targets table: the row (0-based, None for the whole table), the column, the
+    message, the value as typed."""
+
+    row: int | None
+    column: str
+    message: str
+    value: object = ""
+
+
+def check(df: pd.DataFrame, *, chains=(), areas=(), duplicates: bool = True) -> list[Problem]:
+    """The rules every target obeys, wherever it comes from (the 目标推演 editor and the importer run this
+    same function).
 
     Checks: known indicator, scope kind and code (产业链 from `chains`, 片区 codes from `areas`; empty for
     全区), a number within the unit's range (whole numbers for 个/起; > 0 where higher is better),
-    and one row per (year, indicator, scope).
+    and (with `duplicates`) one row per (year, indicator, scope).
     """
-    errors = []
-    for i, row in enumerate(df.to_dict("records"), start=1):
-        where = f"第 {i} 行"
+    problems = []
+    for i, row in enumerate(df.to_dict("records")):
         meta = BY_ID.get(row.get("indicator_id"))
         if meta is None:
-            errors.append(f"{where}：未知指标 {row.get('indicator_id')!r}")
+            problems.append(Problem(i, "indicator_id", "未知指标", row.get("indicator_id")))
             continue
-        where += f"（{meta['name_cn']}）"
         year = row.get("year")
         if _blank(year) or not float(year).is_integer() or not 2000 <= int(year) <= 2100:
-            errors.append(f"{where}：年份应为 2000—2100 的整数")
+            problems.append(Problem(i, "year", "年份应为 2000—2100 的整数", year))
         kind, code = row.get("scope_kind"), "" if _blank(row.get("scope_code")) else str(row["scope_code"])
         if kind not in SCOPE_KINDS:
-            errors.append(f"{where}：范围应为 {' / '.join(SCOPE_KINDS)}")
+            problems.append(Problem(i, "scope_kind", f"范围应为 {' / '.join(SCOPE_KINDS)}", kind))
         elif kind == "全区" and code:
-            errors.append(f"{where}：全区目标的范围代码应为空")
+            problems.append(Problem(i, "scope_code", "全区目标的范围代码应为空", code))
         elif kind == "产业链" and code not in chains:
-            errors.append(f"{where}：未知产业链 {code!r}")
+            problems.append(Problem(i, "scope_code", f"未知产业链 {code!r}：请先在「行业与产业链」中添加", code))
         elif kind == "片区" and code not in areas:
-            errors.append(f"{where}：未知片区代码 {code!r}")
+            problems.append(Problem(i, "scope_code", f"未知片区代码 {code!r}：请先在「片区」中添加", code))
         value, unit = row.get("target_value"), meta["unit"]
         try:
             value = float(value)
         except (TypeError, ValueError):
             value = math.nan
         if math.isnan(value) or math.isinf(value):
-            errors.append(f"{where}：目标值应为数字（单位：{unit}）")
+            problems.append(Problem(i, "target_value", f"目标值应为数字（单位：{unit}）", row.get("target_value")))
             continue
         low_ok = value > 0 if meta["higher_is_better"] else value >= 0
         if not low_ok or value > _MAX.get(unit, 1e9):
             bound = "大于 0" if meta["higher_is_better"] else "不小于 0"
-            errors.append(f"{where}：目标值 {value:g} {unit} 超出范围（应{bound}且不超过 "
-                          f"{_MAX.get(unit, 1e9):g} {unit}）")
+            problems.append(Problem(i, "target_value", f"目标值 {value:g} {unit} 超出范围（应{bound}且不超过 "
+                                    f"{_MAX.get(unit, 1e9):g} {unit}）", value))
         elif unit in _WHOLE and not value.is_integer():
-            errors.append(f"{where}：目标值应为整数（单位：{unit}）")
-    key = df.assign(scope_code=df["scope_code"].fillna(""))[["year", "indicator_id", "scope_kind",
-                                                             "scope_code"]]
-    for _, dup in key[key.duplicated(keep=False)].drop_duplicates().iterrows():
-        errors.append(f"重复目标：{dup['year']} 年 {dup['indicator_id']}（{dup['scope_kind']} "
-                      f"{dup['scope_code']}）出现多次")
-    return errors
+            problems.append(Problem(i, "target_value", f"目标值应为整数（单位：{unit}）", value))
+    if duplicates and not df.empty:
+        key = df.assign(scope_code=df["scope_code"].fillna(""))[["year", "indicator_id", "scope_kind",
+                                                                 "scope_code"]]
+        for _, dup in key[key.duplicated(keep=False)].drop_duplicates().iterrows():
+            problems.append(Problem(None, "", f"重复目标：{dup['year']} 年 {dup['indicator_id']}（{dup['scope_kind']} "
+                                    f"{dup['scope_code']}）出现多次"))
+    return problems
+
+
+def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
+    """Problems with a targets table as lines for the editor ("第 i 行（指标）：…"); empty when it may be saved."""
+    lines = []
+    records = df.to_dict("records")
+    for p in check(df, chains=chains, areas=areas):
+        if p.row is None:
+            lines.append(p.message)
+            continue
+        meta = BY_ID.get(records[p.row].get("indicator_id"))
+        where = f"第 {p.row + 1} 行" + (f"（{meta['name_cn']}）" if meta else "")
+        message = f"未知指标 {p.value!r}" if p.message == "未知指标" else p.message
+        lines.append(f"{where}：{message}")
+    return lines
 
 
 def replace_year(table: pd.DataFrame, year: int, rows: pd.DataFrame) -> pd.DataFrame:

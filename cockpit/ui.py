@@ -70,19 +70,24 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def history_frame(store) -> "pd.DataFrame":
-    """The import history, newest first, with Chinese column names."""
-    import pandas as pd
-
-    rows = [{"版本": e.version, "数据表": e.table, "操作": e.action, "经办人": e.user, "时间": e.at,
-             "来源": e.source_name, "SHA256": e.source_sha256[:12], "行数": e.rows,
-             "新增": e.rows_new, "修改": e.rows_changed, "备注": e.note}
-            for e in reversed(store.history())]
-    return pd.DataFrame(rows)
-
-
 def rules() -> Rules:
     return load_rules()
+
+
+EMPTY_PAGE = "pages/overview/empty.py"  # the 总览 of a zone without monthly statistics yet
+
+
+def zone():
+    """The zone whose data the app shows (name, short name, county): `zone.toml` in the data directory."""
+    from cockpit.zone import identity
+
+    return identity(database().directory)
+
+
+def header(title: str, full: bool = False) -> None:
+    """A page heading: '<zone short name> · <title>' (the full name with `full`)."""
+    z = zone()
+    st.header(f"{plain(z.name if full else z.short_name)} · {title}")
 
 
 def scope_caption(text: str) -> None:
@@ -151,7 +156,7 @@ def _brief_pdf(params: tuple, scope: str, version: str) -> bytes:
     values = dict(params)
     f = Filters(values["year"], values["month"], values["chains"], values["sectors"], values["areas"],
                 values["high_tech_only"])
-    return brief.pdf_bytes(brief.collect(q, f, rules(), scope))
+    return brief.pdf_bytes(brief.collect(q, f, rules(), scope, zone=zone().name))
 
 
 def brief_button() -> None:
@@ -163,7 +168,7 @@ def brief_button() -> None:
     scope = filters.current_description()
     params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
     version = database().data_version()
-    name = f"{rules().zone_short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
+    name = f"{zone().short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
     with st.sidebar:
         st.download_button("下载会议简报（PDF）", data=lambda: _brief_pdf(params, scope, version),
                            file_name=name, mime="application/pdf", on_click="ignore",
@@ -180,7 +185,7 @@ def export_stem(name: str) -> str:
 
     from cockpit import filters, present
 
-    parts = [present.page_title(), name]
+    parts = [zone().short_name, present.page_title(), name]
     try:
         f = filters.current()
         parts.append(fmt.period_label(f.year, f.month))

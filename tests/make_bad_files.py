@@ -127,7 +127,7 @@ def make(out: Path) -> list[Case]:
         ("09_必填项为空.csv", _set(m, 3, h["employees"], None), "必填项为空", None, None),
         ("10_主键重复.csv", pd.concat([m, m.head(1)], ignore_index=True), "主键与第 2 行重复", None, None),
         ("11_未知企业.csv", _set(m, 0, h["ent_id"], "91330824XXXXXXXXXX"), "未知的企业", None, None),
-        ("12_累计与各月不符.csv", m.assign(**{h["output_ytd_wan"]: 1.0}), "累计值与1—10月", None, None),
+        ("12_累计与各月不符.csv", m.assign(**{SPECS["enterprise_month"].col("output_wan").ytd_header: 1.0}), "累计值与1—10月", None, None),
         ("13_增加值大于产值.csv", _set(m, 0, h["value_added_wan"], 10_000_000), "增加值大于工业总产值",
          None, None),
         ("14_整数带小数.csv", _set(m, 0, h["employees"], 12.5), "应为整数", None, None),

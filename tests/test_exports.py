@@ -16,7 +16,6 @@ from streamlit.testing.v1 import AppTest
 from browser import wait_for_app
 from conftest import ROOT
 from cockpit import exports, industry, safety
-from cockpit.store import OWN_DATA_MARKER
 
 PAGES = re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
 
@@ -125,7 +124,7 @@ def formula_names(tmp_path, monkeypatch):
     """A working data copy whose enterprise names start with =, +, - or @."""
     for f in (ROOT / "data").glob("*.parquet"):
         shutil.copy(f, tmp_path / f.name)
-    (tmp_path / OWN_DATA_MARKER).write_text("test")
+    # files written by hand: the working directory never replaces them with the sample's
     ents = pd.read_parquet(tmp_path / "enterprises.parquet")
     starts = ["=", "+", "-", "@"]
     ents["ent_name"] = [f"{starts[i % 4]}HYPERLINK(\"http://x\")" if i % 4 == 0 else f"{starts[i % 4]}{n}"
@@ -158,7 +157,7 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name="下载 Excel").first.click()
     download = info.value
-    assert download.suggested_filename == "工业经济_分产业链增长来源_2023年1—12月.xlsx"
+    assert download.suggested_filename == "开化经开区_工业经济_分产业链增长来源_2023年1—12月.xlsx"  # zone.toml
     back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
     params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False,
                   by=industry.GROUPINGS["产业链"])

@@ -82,10 +82,9 @@ def test_risk_grade_boundaries():
 def test_rules_file_is_read(tmp_path):
     """Test that the rules file drives the thresholds and falls back to defaults when absent."""
     path = tmp_path / "rules.toml"
-    path.write_text('[status]\nyellow_points = 30\n[risk_grade]\nD = 90\n[zone]\nname = "测试区"\n',
-                    encoding="utf-8")
+    path.write_text('[status]\nyellow_points = 30\n[risk_grade]\nD = 90\n', encoding="utf-8")
     rules = load_rules(path)
-    assert rules.status.yellow_points == 30 and rules.grade.d == 90 and rules.zone_name == "测试区"
+    assert rules.status.yellow_points == 30 and rules.grade.d == 90
     assert load_rules(tmp_path / "missing.toml").status.yellow_points == 10
 
 

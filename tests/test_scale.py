@@ -54,7 +54,7 @@ def test_scale_has_the_sample_schema(small_scale):
     for table in TABLES:
         assert pq.read_schema(out / f"{table}.parquet").remove_metadata() == \
             pq.read_schema(SAMPLE_DIR / f"{table}.parquet").remove_metadata(), table
-        assert rows[table] > 0, table
+        assert rows[table] > 0 or table == "price_index", table  # optional table, empty like the sample's
     assert rows["enterprises"] == 1_000
     assert rows["enterprise_month"] > 1_000 * 40  # most enterprises report most of the 60 months
 

@@ -12,7 +12,7 @@ p = f.params()
 rules = ui.rules()
 period = fmt.period_label(f.year, f.month)
 
-st.header("工业经济")
+ui.header("工业经济")
 ui.scope_caption(filters.current_description())
 
 cards = industry.kpi_cards(ui.q("industry_kpis", p), ui.q("targets_for_year", p),

@@ -9,7 +9,7 @@ f = filters.current()
 p = f.params()
 cfg = mujun.load_config()
 
-st.header("亩均效益综合评价")
+ui.header("亩均效益综合评价")
 ui.scope_caption(filters.current_description())
 
 periods = ui.q("data_periods")

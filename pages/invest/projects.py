@@ -19,7 +19,7 @@ period = fmt.period_label(f.year, f.month)
 as_of = pr.as_of_date(f.year, f.month)
 targets = ui.q("targets_for_year", p)
 
-st.header(f"{ui.plain(rules.zone_short_name)} · 投资与项目")
+ui.header("投资与项目")
 ui.scope_caption(filters.current_description())
 ui.card_grid(pr.invest_cards(ui.q("investment_kpis", p), targets, year=f.year, month=f.month,
                              rules=rules), as_of=period)
@@ -191,12 +191,12 @@ with bonds:
 
 with detail:
     search = st.text_input("搜索全部项目（名称或编号中的文字）", key="project_search", max_chars=50,
-                           placeholder="如：迈图新材料、XM0120").strip()
+                           placeholder="输入项目名称或编号").strip()
     plist = ui.q("project_find", search=search, limit=PICK_LIMIT)
     n_found = pr.total_rows(plist)
     names = dict(zip(plist["project_id"], plist["project_name"]))
     pid = st.selectbox("查找项目（可输入名称关键字）", list(names), format_func=names.get,
-                       key="project_pick", index=None, placeholder="输入项目名称，如：迈图新材料")
+                       key="project_pick", index=None, placeholder="输入项目名称")
     if search and not n_found:
         st.warning(pr.pick_note(search, n_found, len(plist)))
     elif pid is None or n_found > len(plist):

@@ -13,7 +13,7 @@ rules = ui.rules()
 period = fmt.period_label(f.year, f.month)
 floor = land.load_floor()
 
-st.header(f"{ui.plain(rules.zone_short_name)} · 低效工业用地整治")
+ui.header("低效工业用地整治")
 areas = ui.q("areas")
 ui.scope_caption(land.scope_text(period, f.areas, dict(zip(areas["area_code"], areas["area_name"]))))
 

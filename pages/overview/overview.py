@@ -12,7 +12,7 @@ f = filters.current()
 p = f.params()
 rules = ui.rules()
 
-st.header(f"{ui.plain(rules.zone_name)} · 总览")
+ui.header("总览", full=True)
 ui.scope_caption(filters.current_description())
 
 cards = overview_cards(
@@ -42,6 +42,7 @@ st.caption("同比 = 本期 ÷ 上年同期 − 1；拉动（个百分点）= �
 # drafted only when asked: an expander would run its body on every rerun, even closed
 if st.toggle("显示汇报稿（自动生成，可复制）", key="show_draft"):
     text = brief.draft(ui.q, f, rules)
-    st.code("\n\n".join(f"{area}：{para}" for area, para in text.items()), language=None,
+    title = f"{ui.zone().name}{fmt.period_label(f.year, f.month)}主要工作情况"
+    st.code("\n\n".join([title] + [f"{area}：{para}" for area, para in text.items()]), language=None,
             wrap_lines=True)
     st.caption("按当前筛选条件由本页同一组查询结果自动生成，数字与卡片一致；右上角按钮可复制。")

@@ -13,7 +13,7 @@ rules = ui.rules()
 as_of = safety.as_of_date(f.year, f.month)
 period = fmt.period_label(f.year, f.month)
 
-st.header(f"{ui.plain(rules.zone_name)} · 安全生产")
+ui.header("安全生产", full=True)
 ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
 
 totals = ui.q("hazard_totals", p)
@@ -171,42 +171,43 @@ with train_col:
             "participants": st.column_config.NumberColumn("参加（人次）", format="%d"),
         },
     )
-    st.caption("含百万员工安全生产大培训；培训、演练按片区统计，产业链/行业/高新筛选不适用。")
+    st.caption("培训、演练按片区统计，产业链/行业/高新筛选不适用。")
 
-# --- 化工集聚区 risk grade ---
-st.subheader("化工集聚区安全风险等级")
-graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
-bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
-grade_col, table_col = ui.columns([3, 2])
-with grade_col:
-    if graded.empty:
-        st.info("截至期末尚无评估记录。")
-    else:
-        graded["label"] = graded["grade_by_rule"] + " 类"
-        ui.chart(charts.score_history, graded, date="assess_date", score="score", bands=bands,
-                 label="label", title="化工集聚区安全风险评估得分（分）")
-with table_col:
-    if not graded.empty:
-        last = graded.iloc[-1]
-        gap = safety.points_to_goal(last["score"], rules.grade)
-        st.markdown(f"最近一次（{last['assess_date']:%Y-%m-%d}，{ui.plain(last['assessor'])}）："
-                    f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
-                    f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
-                    + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。"))
-        ui.table(
-            graded, name="化工集聚区风险评估", key="safety_grades",
-            column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
-            column_config={
-                "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
-                "assessor": st.column_config.TextColumn("评估方"),
-                "score": st.column_config.NumberColumn("得分（分）", format="%.1f"),
-                "grade": st.column_config.TextColumn("公布等级"),
-                "grade_by_rule": st.column_config.TextColumn("按现行分档"),
-            },
-        )
-    st.caption(f"分档（可在 config/rules.toml 修改）：A < {rules.grade.b:g} 分，B {rules.grade.b:g}—"
-               f"{rules.grade.c:g}，C {rules.grade.c:g}—{rules.grade.d:g}，D ≥ {rules.grade.d:g}"
-               "（D 类风险最低）。整治提升事项清单暂无数据。")
+# --- 化工集聚区 risk grade: only for a zone that has one (片区 with 是否化工集聚区 = 是) ---
+if ui.q("areas")["is_chemical_cluster"].any():
+    st.subheader("化工集聚区安全风险等级")
+    graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
+    bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
+    grade_col, table_col = ui.columns([3, 2])
+    with grade_col:
+        if graded.empty:
+            st.info("截至期末尚无评估记录。")
+        else:
+            graded["label"] = graded["grade_by_rule"] + " 类"
+            ui.chart(charts.score_history, graded, date="assess_date", score="score", bands=bands,
+                     label="label", title="化工集聚区安全风险评估得分（分）")
+    with table_col:
+        if not graded.empty:
+            last = graded.iloc[-1]
+            gap = safety.points_to_goal(last["score"], rules.grade)
+            st.markdown(f"最近一次（{last['assess_date']:%Y-%m-%d}，{ui.plain(last['assessor'])}）："
+                        f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
+                        f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
+                        + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。"))
+            ui.table(
+                graded, name="化工集聚区风险评估", key="safety_grades",
+                column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
+                column_config={
+                    "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
+                    "assessor": st.column_config.TextColumn("评估方"),
+                    "score": st.column_config.NumberColumn("得分（分）", format="%.1f"),
+                    "grade": st.column_config.TextColumn("公布等级"),
+                    "grade_by_rule": st.column_config.TextColumn("按现行分档"),
+                },
+            )
+        st.caption(f"分档（可在 config/rules.toml 修改）：A < {rules.grade.b:g} 分，B {rules.grade.b:g}—"
+                   f"{rules.grade.c:g}，C {rules.grade.c:g}—{rules.grade.d:g}，D ≥ {rules.grade.d:g}"
+                   "（D 类风险最低）。整治提升事项清单暂无数据。")
 
 # --- 减污降碳 ---
 st.subheader("减污降碳")

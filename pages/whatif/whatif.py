@@ -12,7 +12,7 @@ p = f.params()
 rules = ui.rules()
 period = fmt.period_label(f.year, f.month)
 
-st.header("目标推演")
+ui.header("目标推演")
 ui.scope_caption(f"{period} · 全区口径（本页按全区目标推演，不受产业链、行业、片区筛选影响）")
 
 # inputs: loaded once per full run (cached); the slider fragment below reuses them without querying
