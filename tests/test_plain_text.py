@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from cockpit.db import SAMPLE_DIR
 from cockpit.markup import plain
-from cockpit.store import OWN_DATA_MARKER, ensure_working_dir
+from cockpit.store import ensure_working_dir
+from cockpit.zone import ZONE_FILE
 from conftest import ROOT
 
 HOSTILE = ["**粗体**", "[链接](http://x)", "<b>x</b>", ":red[x]"]
@@ -39,20 +40,18 @@ def _rename(directory, table, column, key, value, new):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """A working copy of the sample where the enterprise with the most hazards, one project and every risk
-    assessor are called NAME, and a rules file naming the zone ZONE."""
+    assessor are called NAME, and whose zone.toml names the zone ZONE."""
     directory = tmp_path_factory.mktemp("hostile") / "work"
     ensure_working_dir(directory, SAMPLE_DIR)
-    (directory / OWN_DATA_MARKER).write_text("test", encoding="utf-8")
     hazards = pq.read_table(directory / "hazards.parquet").to_pandas()
     ent_id = hazards["ent_id"].value_counts().index[0]
     project_id = pq.read_table(directory / "projects.parquet").to_pandas()["project_id"].iloc[0]
     _rename(directory, "enterprises", "ent_name", "ent_id", ent_id, NAME)
     _rename(directory, "projects", "project_name", "project_id", project_id, NAME)
     _rename(directory, "risk_assessments", "assessor", None, None, NAME)
-    rules = directory.parent / "rules.toml"
-    rules.write_text((ROOT / "config" / "rules.toml").read_text(encoding="utf-8")
-                     .replace('name = "浙江开化经济开发区"', f'name = "{ZONE}"')
-                     .replace('short_name = "开化经开区"', f'short_name = "{ZONE}"'), encoding="utf-8")
+    # the zone's name travels with its data (zone.toml), written here by hand as a hostile clerk could
+    (directory / ZONE_FILE).write_text(f'[zone]\nname = "{ZONE}"\nshort_name = "{ZONE}"\n', encoding="utf-8")
+    rules = ROOT / "config" / "rules.toml"
     return {"directory": directory, "rules": rules, "ent_id": ent_id, "project_id": project_id}
 
 
