@@ -272,7 +272,8 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
                  ("is_special_bond", "bool"), ("is_reserve", "bool"), ("plan_year", "int"),
                  ("total_invest_wan", "float"), ("date_idea", "date"), ("date_talk", "date"), ("date_sign", "date"),
                  ("date_start", "date"), ("date_complete", "date"), ("date_produce", "date"),
-                 ("plan_start", "date"), ("plan_produce", "date"), ("note", "str")],
+                 ("plan_start", "date"), ("plan_produce", "date"), ("note", "str"),
+                 ("duty_unit", "str"), ("duty_person", "str"), ("liaison_leader", "str")],
     "project_month": [("project_id", "str"), ("year", "int"), ("month", "int"), ("invest_wan", "float"),
                       ("plan_wan", "float"), ("funds_in_wan", "float")],
     "bond_events": [("bond_id", "str"), ("project_id", "str"), ("bond_year", "int"), ("event", "str"),
@@ -283,7 +284,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
                      ("mujun_tax_before_wan", "float"), ("new_use", "str"), ("mujun_tax_after_wan", "float")],
     "hazards": [("hazard_id", "str"), ("ent_id", "str"), ("area_code", "str"), ("level", "str"), ("category", "str"),
                 ("source", "str"), ("found_date", "date"), ("deadline", "date"), ("rectified_date", "date"),
-                ("description", "str")],
+                ("description", "str"), ("rectify_person", "str"), ("supervise_office", "str")],
     "accidents": [("accident_id", "str"), ("accident_date", "date"), ("ent_id", "str"), ("area_code", "str"),
                   ("kind", "str"), ("deaths", "int"), ("injuries", "int"), ("loss_wan", "float")],
     "trainings": [("training_id", "str"), ("training_date", "date"), ("kind", "str"), ("topic", "str"),
@@ -1352,6 +1353,57 @@ def build_indicators() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------------
+# who is responsible: 责任单位 / 责任人 / 包联领导 of projects, 整改责任人 / 监管科室 of hazards
+# --------------------------------------------------------------------------------------------------
+
+DUTY_SEED = SEED + 18  # an own random stream: the calibrated tables above come out exactly as before
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑汪方余程叶邵姜毛傅童项"
+GIVEN = "建国军伟明华平志红丽敏静海涛斌俊峰磊超勇杰宏晓燕芳琳颖鹏飞晨宇浩"
+OFFICES = ("经济发展科", "项目推进科", "安全生产科", "规划建设科", "招商服务中心")
+LEADER_TITLES = ("管委会主任", "管委会副主任", "管委会副主任", "党工委委员")
+MAJOR_PROJECT_WAN = 10_000  # projects of at least this 计划总投资 (or 专项债) have a 包联领导
+
+
+def _people(rng, n: int, taken: set[str]) -> list[str]:
+    """n distinct invented two- or three-character names."""
+    out = []
+    while len(out) < n:
+        name = str(rng.choice(list(SURNAMES))) + "".join(rng.choice(list(GIVEN), int(rng.integers(1, 3))))
+        if name not in taken:
+            taken.add(name)
+            out.append(name)
+    return out
+
+
+def project_office(kind: str, started: bool) -> str:
+    """责任单位 of a project: 招商服务中心 until an industrial project starts, then 项目推进科;
+    基础设施 → 规划建设科; 平台提升 → 经济发展科."""
+    if kind == "产业":
+        return "项目推进科" if started else "招商服务中心"
+    return "规划建设科" if kind == "基础设施" else "经济发展科"
+
+
+def add_duties(tables: dict[str, pd.DataFrame]) -> None:
+    """Fill the responsibility columns of `projects` and `hazards` in place (deterministic, own stream)."""
+    rng = np.random.default_rng(DUTY_SEED)
+    taken: set[str] = set()
+    staff = {office: _people(rng, 3, taken) for office in OFFICES}
+    leaders = [f"{name}（{title}）" for name, title in zip(_people(rng, len(LEADER_TITLES), taken), LEADER_TITLES)]
+    p = tables["projects"]
+    units = [project_office(k, pd.notna(s)) for k, s in zip(p["kind"], p["date_start"])]
+    p["duty_unit"] = pd.Series(units, dtype="str")
+    p["duty_person"] = pd.Series([staff[u][int(rng.integers(0, 3))] for u in units], dtype="str")
+    major = (p["total_invest_wan"] >= MAJOR_PROJECT_WAN) | p["is_special_bond"]
+    p["liaison_leader"] = pd.Series([leaders[int(rng.integers(0, len(leaders)))] if m else None for m in major],
+                                    dtype="str")
+    h = tables["hazards"]
+    safety_person = dict(zip(sorted(set(h["ent_id"])), _people(rng, h["ent_id"].nunique(), taken)))
+    h["rectify_person"] = pd.Series([safety_person[e] for e in h["ent_id"]], dtype="str")
+    h["supervise_office"] = pd.Series(["规划建设科" if c == "厂中厂" else "安全生产科" for c in h["category"]],
+                                      dtype="str")
+
+
+# --------------------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------------------
 
@@ -1370,7 +1422,7 @@ def generate() -> dict[str, pd.DataFrame]:
     projects = build_project_specs(rng, ents)
     project_month = build_project_month(rng, projects)
     bond_events = build_bond_events(rng, projects, project_month)
-    return {
+    tables = {
         "sectors": build_sectors(),
         "areas": build_areas(),
         "parcels": parcels,
@@ -1388,6 +1440,8 @@ def generate() -> dict[str, pd.DataFrame]:
         "targets": build_targets(),
         "indicators": build_indicators(),
     }
+    add_duties(tables)
+    return tables
 
 
 def arrow_schema(table: str) -> pa.Schema:
