@@ -1360,7 +1360,7 @@ DUTY_SEED = SEED + 18  # an own random stream: the calibrated tables above come 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑汪方余程叶邵姜毛傅童项"
 GIVEN = "建国军伟明华平志红丽敏静海涛斌俊峰磊超勇杰宏晓燕芳琳颖鹏飞晨宇浩"
 OFFICES = ("经济发展科", "项目推进科", "安全生产科", "规划建设科", "招商服务中心")
-LEADER_TITLES = ("管委会主任", "管委会副主任", "管委会副主任", "党工委委员")
+N_LEADERS = 4  # 管委会 leaders who 包联 the major projects
 MAJOR_PROJECT_WAN = 10_000  # projects of at least this 计划总投资 (or 专项债) have a 包联领导
 
 
@@ -1388,7 +1388,7 @@ def add_duties(tables: dict[str, pd.DataFrame]) -> None:
     rng = np.random.default_rng(DUTY_SEED)
     taken: set[str] = set()
     staff = {office: _people(rng, 3, taken) for office in OFFICES}
-    leaders = [f"{name}（{title}）" for name, title in zip(_people(rng, len(LEADER_TITLES), taken), LEADER_TITLES)]
+    leaders = _people(rng, N_LEADERS, taken)
     p = tables["projects"]
     units = [project_office(k, pd.notna(s)) for k, s in zip(p["kind"], p["date_start"])]
     p["duty_unit"] = pd.Series(units, dtype="str")

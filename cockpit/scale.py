@@ -235,7 +235,7 @@ def _duties(kinds, start, total, bond) -> dict:
     units = np.array([sample.project_office(k, not np.isnat(s)) for k, s in zip(kinds, start)], dtype=object)
     person = np.array([f"{sample.SURNAMES[i % len(sample.SURNAMES)]}{sample.GIVEN[i % len(sample.GIVEN)]}"
                        for i in range(len(kinds))], dtype=object)
-    leader = np.where((total >= sample.MAJOR_PROJECT_WAN) | bond, "示范领导（管委会副主任）", None).astype(object)
+    leader = np.where((total >= sample.MAJOR_PROJECT_WAN) | bond, "示范领导", None).astype(object)
     return dict(duty_unit=units, duty_person=person, liaison_leader=leader)
 
 
