@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import brief, charts, filters, ui
+from cockpit import alerts_ui, brief, charts, filters, ui
 from cockpit import format as fmt
 from cockpit.attribution import attribute
 from cockpit.cards import overview_cards
@@ -21,6 +21,7 @@ cards = overview_cards(
     year=f.year, month=f.month, rules=rules,
 )
 ui.card_grid(cards, as_of=fmt.period_label(f.year, f.month))
+alerts_ui.strip()
 
 left, right = ui.columns([3, 2])
 with left:
