@@ -198,6 +198,7 @@ class Alert:
     link: str           # page, filters and row: '/safety?year=2024&month=1—9月&hazard=YH20240501'
     duty: str = ""      # who is responsible, as recorded in the data ('' when nobody is)
     order: float = 0.0  # within a rule: smaller first (e.g. the largest fall)
+    ent_id: str = ""    # the enterprise it concerns, if any (the 企业画像 lists an enterprise's warnings by it)
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,7 @@ def enterprise_declines(rows: pd.DataFrame, rule: Rule) -> list[Alert]:
     for r in rows.itertuples():
         run_text = f"，连续 {p['months']} 个月同比下降均超过 {_plain(p['drop_pct'])}%" if p["months"] > 1 else ""
         out.append(_alert(
-            rule, "企业", r.ent_id, subject=r.ent_name,
+            rule, "企业", r.ent_id, subject=r.ent_name, ent_id=r.ent_id,
             figure=(f"{month_text(int(r.latest_year), int(r.latest_month))}当月{name} "
                     f"{fmt.num(r.latest_value, 2)} {unit}，上年同期 {fmt.num(r.latest_value_ly, 2)} {unit}，"
                     f"同比 {fmt.pct(r.latest_yoy_pct, signed=True)}{run_text}"),
@@ -376,7 +377,7 @@ def class_downgrades(previous: pd.DataFrame, current: pd.DataFrame, min_steps: i
 
 def mujun_downgrades(fell: pd.DataFrame, rule: Rule, year: int) -> list[Alert]:
     return [_alert(
-        rule, "企业", f"{r.ent_id}|{year}", subject=r.ent_name,
+        rule, "企业", f"{r.ent_id}|{year}", subject=r.ent_name, ent_id=r.ent_id,
         figure=(f"{year}年亩均效益评价 {r.cls_label}（{fmt.num(r.score, 1)} 分），"
                 f"{year - 1}年 {r.prev_cls_label}（{fmt.num(r.prev_score, 1)} 分），下降 {int(r.steps)} 档"),
         link=enterprise_link(r.ent_id), order=-float(r.steps)) for r in fell.itertuples()]
@@ -421,7 +422,7 @@ def overdue_hazards(rows: pd.DataFrame, rule: Rule, period: Period) -> list[Aler
             rule, "安全", r.hazard_id, office=_text(r.supervise_office), subject=f"{r.ent_name} · {r.hazard_id}",
             figure=(f"{r.level}隐患（{r.category}：{r.description}），整改期限 {deadline:%Y-%m-%d}，"
                     f"截至{_cn_date(period.end)}已逾期 {int(r.overdue_days)} 天"),
-            link=page_link("safety", period, hazard=r.hazard_id), duty=duty.text(r),
+            link=page_link("safety", period, hazard=r.hazard_id), duty=duty.text(r), ent_id=r.ent_id,
             order=-float(r.overdue_days)))
     return out
 
@@ -435,7 +436,8 @@ def new_accidents(rows: pd.DataFrame, rule: Rule, period: Period) -> list[Alert]
             rule, "安全", r.accident_id, subject=f"{_text(r.ent_name) or '（企业不详）'} · {r.accident_id}",
             figure=(f"{when:%Y-%m-%d} 发生{r.kind}事故：死亡 {int(r.deaths)} 人，受伤 {int(r.injuries)} 人，"
                     f"直接经济损失 {fmt.num(r.loss_wan, 1)} 万元"),
-            link=page_link("safety", period, accident=r.accident_id), order=-float(when.toordinal())))
+            link=page_link("safety", period, accident=r.accident_id), ent_id=_text(r.ent_id),
+            order=-float(when.toordinal())))
     return out
 
 

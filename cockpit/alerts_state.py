@@ -46,6 +46,7 @@ create table if not exists alert_items (
     link text not null,
     duty text not null default '',
     weight real not null default 0,
+    ent_id text not null default '',
     status text not null default '待处理',
     assignee_office text not null default '',
     assignee text not null default '',
@@ -107,7 +108,7 @@ def _log(con, key: str, actor: str, action: str, before: str | None, after: str 
 # column → the Alert attribute it keeps (weight: the order within a rule, e.g. the largest fall first)
 _FIELDS = {"rule_id": "rule_id", "rule_name": "rule_name", "category": "category", "severity": "severity",
            "office": "office", "subject": "subject", "figure": "figure", "rule_text": "rule_text", "link": "link",
-           "duty": "duty", "weight": "order"}
+           "duty": "duty", "weight": "order", "ent_id": "ent_id"}
 
 
 def sync(directory: Path, alerts: list[Alert], period: Period, *, stamp: str = "", now: str | None = None) -> dict:
@@ -209,7 +210,7 @@ def assign(directory: Path, key: str, *, office: str, person: str, due: dt.date 
 
 
 ITEM_COLUMNS = ["key", "rule_id", "rule_name", "category", "severity", "office", "subject", "figure", "rule_text",
-                "link", "duty", "weight", "status", "assignee_office", "assignee", "due_date", "note", "active",
+                "link", "duty", "weight", "ent_id", "status", "assignee_office", "assignee", "due_date", "note", "active",
                 "first_seen", "last_seen", "first_asof", "last_asof", "reopened", "updated_at"]
 
 
@@ -227,6 +228,11 @@ def history(directory: Path, key: str) -> pd.DataFrame:
                            "where key = ? order by id", (key,))
         return pd.DataFrame([dict(r) for r in rows],
                             columns=["at", "actor", "action", "from_status", "to_status", "detail"])
+
+
+def of_enterprise(frame: pd.DataFrame, ent_id: str) -> pd.DataFrame:
+    """One enterprise's warnings (its own figures, its hazards and accidents), for the 企业画像."""
+    return frame[frame["ent_id"] == ent_id]
 
 
 def open_items(frame: pd.DataFrame) -> pd.DataFrame:

@@ -2,20 +2,22 @@
 that a warning's link opens on its page.
 
 The evaluation (`cockpit.alerts.evaluate`) runs once per (data directory, data version, rules files, day) in a
-process and is recorded in the 督办 state (`cockpit.alerts_state.sync`) the first time; every rerun after that
-reads the state only.
+process, in a background thread, and is recorded in the 督办 state (`cockpit.alerts_state.sync`); every rerun after
+that reads the state only. The 预警 page waits for it; the 总览 strip does not (it shows the last recorded counts
+meanwhile), so a cold start or a new data version never waits for the rules on the first page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import streamlit as st
 
-from cockpit import alerts, alerts_state, memo, ui
+from cockpit import alerts, alerts_state, ui
 
 # url path → page script (the pages a warning's link can open inside the app; see app.py)
 PAGE_FILES = {"overview": "pages/overview/overview.py", "industry": "pages/economy/industry.py",
@@ -40,32 +42,69 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-def _evaluate(directory: str, version: str, rules_stamp: str, day: str) -> tuple[alerts.Period, list]:
-    period = alerts.latest_period(ui.q, dt.date.fromisoformat(day))
-    return period, alerts.evaluate(ui.q, period=period, rules=ui.rules())
+class _Refresh:
+    """One evaluation + sync per key (directory, data version, rules, day) and process, in a background thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.jobs: dict[tuple, threading.Thread] = {}
+        self.done: dict[tuple, alerts.Period] = {}
+        self.failed: dict[tuple, BaseException] = {}
+
+    def _job(self, key: tuple, run, directory, rules) -> None:
+        try:
+            period = alerts.latest_period(run, dt.date.fromisoformat(key[3]))
+            found = alerts.evaluate(run, period=period, rules=rules)
+            alerts_state.sync(directory, found, period, stamp=f"{key[1]}:{key[2]}")
+        except BaseException as exc:  # noqa: BLE001 - handed to the page that waits for it
+            with self.lock:
+                self.failed[key] = exc
+                self.jobs.pop(key, None)
+            return
+        with self.lock:
+            self.done = {key: period}  # only the latest key is kept
+            self.jobs.pop(key, None)
+
+    def start(self, key: tuple) -> threading.Thread | None:
+        """The running job for `key` (started here when needed); None when it is done."""
+        with self.lock:
+            if key in self.done:
+                return None
+            job = self.jobs.get(key)
+            if job is None:
+                self.failed.pop(key, None)
+                db = ui.database()
+                job = threading.Thread(target=self._job, args=(key, db.run, db.directory, ui.rules()),
+                                       daemon=True, name="cockpit-alerts")
+                self.jobs[key] = job
+                job.start()
+            return job
+
+    def wait(self, key: tuple) -> alerts.Period:
+        job = self.start(key)
+        if job is not None:
+            job.join()
+        with self.lock:
+            if key in self.failed:
+                raise self.failed.pop(key)
+            return self.done[key]
 
 
-def _sync(directory: str, version: str, rules_stamp: str, day: str) -> dict:
-    period, found = current(directory, version, rules_stamp, day)
-    return alerts_state.sync(ui.database().directory, found, period, stamp=f"{version}:{rules_stamp}")
+@st.cache_resource(show_spinner=False)
+def _refresh() -> _Refresh:
+    return _Refresh()
 
 
-def current(directory: str | None = None, version: str | None = None, rules_stamp: str | None = None,
-            day: str | None = None) -> tuple[alerts.Period, list]:
-    """(as-of period, warnings) of the current data, rules and day, evaluated once per process."""
+def _key() -> tuple:
     db = ui.database()
-    key = (directory or str(db.directory), version or db.data_version(), rules_stamp or stamp(),
-           day or today().isoformat())
-    return memo.call(_evaluate, *key, copy=lambda x: x)
+    return str(db.directory), db.data_version(), stamp(), today().isoformat()
 
 
 def state() -> tuple[alerts.Period, pd.DataFrame]:
-    """The 督办 state after recording today's evaluation (once per process, data version, rules and day)."""
-    db = ui.database()
-    key = (str(db.directory), db.data_version(), stamp(), today().isoformat())
-    memo.call(_sync, *key, copy=lambda x: x)
-    period, _ = current(*key)
-    return period, alerts_state.items(db.directory)
+    """(as-of period, the 督办 state) after today's evaluation of the current data and rules is recorded (waits for
+    it the first time in a process)."""
+    period = _refresh().wait(_key())
+    return period, alerts_state.items(ui.database().directory)
 
 
 def config() -> alerts.Config:
@@ -76,17 +115,24 @@ def strip() -> None:
     """The 总览's line of open warnings by severity, with 督办逾期, and a link to the 预警 page."""
     try:
         cfg = config()
-        period, frame = state()
     except alerts.ConfigError as exc:
         st.warning(f"预警规则有误，未能计算预警：{exc}")
         return
-    live = alerts_state.open_items(frame)
-    late = int(alerts_state.overdue(live, today()).sum())
-    parts = [f":{SEVERITY_COLOUR.get(cfg.colour(s), 'gray')}[● {s} {int((live['severity'] == s).sum())}]"
-             for s in cfg.levels]
+    ready = _refresh().start(_key()) is None
+    directory = ui.database().directory
+    last = alerts_state.last_run(directory)
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
-        st.markdown(f"**预警待办** · {' · '.join(parts)} · 督办逾期 {late}", width="content")
-        st.caption(f"全区口径，截至{period.label}数据", width="content")
+        if last is None:
+            st.caption("预警正在计算，稍后刷新本页即可看到。", width="content")
+        else:
+            live = alerts_state.open_items(alerts_state.items(directory))
+            late = int(alerts_state.overdue(live, today()).sum())
+            parts = [f":{SEVERITY_COLOUR.get(cfg.colour(s), 'gray')}[● {s} {int((live['severity'] == s).sum())}]"
+                     for s in cfg.levels]
+            st.markdown(f"**预警待办** · {' · '.join(parts)} · 督办逾期 {late}", width="content")
+            year, month = (int(x) for x in last["asof"].split("-"))
+            st.caption(f"全区口径，截至{alerts.Period(year, month, today()).label}数据"
+                       + ("" if ready else "（正在按最新数据更新）"), width="content")
         st.page_link(PAGE_FILES["alerts"], label="查看预警与督办", icon=":material/notifications_active:")
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from cockpit import alerts_state as S
+from cockpit.format import is_blank
 
 # which warnings a list shows
 VIEWS = {
@@ -57,8 +58,8 @@ def by_office(live: pd.DataFrame, levels: list[str], today: dt.date) -> pd.DataF
 
 
 def listing(chosen: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    """The list as shown: severity, category, subject, figure, rule, office, status (督办逾期 marked), assignee,
-    due date, first seen (date) and the link."""
+    """The list as shown: severity, subject, figure, office, status (督办逾期 marked), the link, then the rule's name,
+    category, assignee, due date, first seen (date) and how often it reopened."""
     out = chosen.copy()
     late = S.overdue(out, today)
     out["status_text"] = [f"{s}（督办逾期）" if x else (f"{s}（已不再触发）" if a == 0 and s in S.OPEN else s)
@@ -66,9 +67,8 @@ def listing(chosen: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     out["assigned"] = ["、".join(x for x in (o, p) if x) or "—" for o, p in zip(out["assignee_office"], out["assignee"])]
     out["due"] = out["due_date"].fillna("—")
     out["first"] = out["first_seen"].str.slice(0, 10)
-    out["rule"] = out["rule_name"] + "：" + out["rule_text"]
-    return out[["key", "severity", "category", "subject", "figure", "rule", "office", "status_text", "assigned",
-                "due", "first", "reopened", "link"]]
+    return out[["key", "severity", "subject", "figure", "office", "status_text", "link", "rule_name", "category",
+                "assigned", "due", "first", "reopened"]]
 
 
 def label(row) -> str:
@@ -79,7 +79,8 @@ def label(row) -> str:
 def history_view(hist: pd.DataFrame) -> pd.DataFrame:
     """A warning's changes as shown: 时间, 经办人, 事项, 状态变化, 说明."""
     out = hist.copy()
-    out["change"] = [f"{a or '（新）'} → {b}" if a != b else "—" for a, b in zip(out["from_status"], out["to_status"])]
+    out["change"] = ["—" if a == b else f"{'（新）' if is_blank(a) else a} → {b}"
+                     for a, b in zip(out["from_status"], out["to_status"])]
     out["at"] = out["at"].str.replace("T", " ")
     return out[["at", "actor", "action", "change", "detail"]]
 

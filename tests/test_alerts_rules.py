@@ -370,6 +370,9 @@ def test_shipped_data_warnings_are_complete_and_linked(real_db):
         assert a.figure and a.rule_text and a.office and a.link.split("?")[0] in pages
         text = " ".join([a.subject, a.figure, a.rule_text, a.office, a.duty])
         assert "None" not in text and "nan" not in text
+    ents = set(pd.read_parquet(SAMPLE_DIR / "enterprises.parquet")["ent_id"])
+    for a in found:  # enterprise and hazard warnings name their enterprise (the 企业画像 lists them)
+        assert (a.ent_id in ents) if (a.category == "企业" or a.rule_id.startswith("hazard")) else a.ent_id == ""
     by_rule = {r: sum(a.rule_id == r for a in found) for r in {a.rule_id for a in found}}
     assert by_rule["hazard_major_overdue"] == 3          # the sample's three overdue 重大 hazards
     assert "data_stale_enterprise_month" not in by_rule  # data through September are on time on 10-25

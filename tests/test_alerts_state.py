@@ -17,7 +17,7 @@ OCT = Period(2024, 10, dt.date(2024, 11, 25))
 def alert(key="hazard_major_overdue|YH1", figure="逾期 10 天") -> Alert:
     return Alert(key=key, rule_id=key.split("|")[0], rule_name="重大隐患逾期未整改", category="安全", severity="严重",
                  office="安全生产科", subject="甲化工 · YH1", figure=figure, rule_text="重大隐患超过整改期限仍未整改",
-                 link="/safety?hazard=YH1", duty="整改责任人：张安全")
+                 link="/safety?hazard=YH1", duty="整改责任人：张安全", ent_id="E1")
 
 
 def item(directory, key="hazard_major_overdue|YH1"):
@@ -34,6 +34,8 @@ def test_a_new_warning_starts_pending_with_history(tmp_path):
         ("待处理", 1, "2024-09", "2024-10-25T08:30:00")
     hist = S.history(tmp_path, row["key"])
     assert list(hist["action"]) == ["触发"] and hist["detail"].iloc[0] == "逾期 10 天"
+    frame = S.items(tmp_path)
+    assert list(S.of_enterprise(frame, "E1")["key"]) == [row["key"]] and S.of_enterprise(frame, "E2").empty
 
 
 def test_assign_then_close_then_recurrence_reopens(tmp_path):

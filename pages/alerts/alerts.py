@@ -24,13 +24,13 @@ ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）�
 
 live = alerts_state.open_items(frame)
 late = alerts_state.overdue(live, today)
-cells = st.columns(len(levels) + 2)
-for cell, level in zip(cells, levels):
-    cell.metric(f"{level}（{cfg.colour(level)}色）", f"{int((live['severity'] == level).sum())} 条",
-                help=f"当前数据仍触发、尚未办结的{level}预警")
-cells[-2].metric("督办逾期", f"{int(late.sum())} 条", help="已交办、过了办结期限仍未办结的预警")
-cells[-1].metric("已办结", f"{int((frame['status'] == alerts_state.DONE).sum())} 条",
-                 help="办结后如再次触发会自动重新打开")
+with st.container(horizontal=True, gap="medium"):  # wraps on a phone instead of stacking
+    for level in levels:
+        st.metric(f"{level}（{cfg.colour(level)}色）", f"{int((live['severity'] == level).sum())} 条",
+                  help=f"当前数据仍触发、尚未办结的{level}预警", width="content")
+    st.metric("督办逾期", f"{int(late.sum())} 条", help="已交办、过了办结期限仍未办结的预警", width="content")
+    st.metric("已办结", f"{int((frame['status'] == alerts_state.DONE).sum())} 条",
+              help="办结后如再次触发会自动重新打开", width="content")
 
 st.subheader("按科室")
 office_table = view.by_office(live, levels, today)
@@ -55,17 +55,17 @@ ui.table(shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if
          name="预警清单", key="alerts_list", height=min(420, 40 + 35 * max(len(shown), 1)),
          column_config={
              "severity": st.column_config.TextColumn("严重程度"),
-             "category": st.column_config.TextColumn("类别"),
              "subject": st.column_config.TextColumn("对象"),
              "figure": st.column_config.TextColumn("数据", width="large"),
-             "rule": st.column_config.TextColumn("规则", width="medium"),
              "office": st.column_config.TextColumn("牵头科室"),
              "status_text": st.column_config.TextColumn("督办状态"),
+             "link": st.column_config.LinkColumn("定位", display_text="打开"),
+             "rule_name": st.column_config.TextColumn("规则"),
+             "category": st.column_config.TextColumn("类别"),
              "assigned": st.column_config.TextColumn("承办"),
              "due": st.column_config.TextColumn("办结期限"),
              "first": st.column_config.TextColumn("首次发现"),
              "reopened": st.column_config.NumberColumn("重开次数"),
-             "link": st.column_config.LinkColumn("定位", display_text="打开"),
          })
 st.caption(f"共 {len(shown)} 条。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
            "“定位”打开该预警所在的页面、期间和那一行。牵头科室留空的规则按数据中登记的责任单位 / 监管科室。")

@@ -14,6 +14,7 @@ rules = ui.rules()
 
 st.header(f"{rules.zone_name} · 总览")
 ui.scope_caption(filters.current_description())
+alerts_ui.strip()
 
 cards = overview_cards(
     ui.q("industry_kpis", p), ui.q("investment_kpis", p), ui.q("land_kpis", p),
@@ -21,7 +22,6 @@ cards = overview_cards(
     year=f.year, month=f.month, rules=rules,
 )
 ui.card_grid(cards, as_of=fmt.period_label(f.year, f.month))
-alerts_ui.strip()
 
 left, right = ui.columns([3, 2])
 with left:
