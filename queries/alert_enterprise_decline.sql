@@ -1,6 +1,7 @@
 -- purpose: 规上企业 whose 当月 $measure ('output' = 工业总产值 万元, 'power' = 用电量 万千瓦时) fell year on year by more
 --          than $drop_pct % in each of the last $months reporting periods through month $month of $year (1—2月 count
---          as one period, as they are published together; an as-of month 1 means the December before); each period's
+--          as one period, as they are published together; an as-of month 1 means the December before; $months at most 12);
+--          each period's
 --          value last year must be at least $min_base (the measure's unit) and the enterprise must have reported in
 --          both years, so a missing month breaks the run
 -- params: $year INTEGER, $month INTEGER, $measure VARCHAR, $months INTEGER, $drop_pct DOUBLE, $min_base DOUBLE
@@ -11,16 +12,6 @@ with as_of as (
 ),
 
 -- a period's index is year * 12 + month (month 1 folded into month 2)
-monthly as (
-    select
-        ent_id,
-        year * 12 + greatest(month, 2) as period,
-        sum(case $measure when 'output' then output_wan when 'power' then power_10k_kwh end) as value
-    from enterprise_month
-    where year between $year - 3 and $year
-    group by ent_id, year * 12 + greatest(month, 2)
-),
-
 candidates as (
     select unnest(range(idx - 24, idx + 1)) as period
     from as_of
@@ -32,6 +23,24 @@ periods as (
         row_number() over (order by period desc) as back
     from candidates
     where (period - 1) % 12 + 1 <> 1
+),
+
+-- only the months the comparison reads: the last $months periods and the same periods a year earlier
+needed as (
+    select period from periods where back <= $months
+    union
+    select period - 12 from periods where back <= $months
+),
+
+monthly as (
+    select
+        f.ent_id,
+        f.year * 12 + greatest(f.month, 2) as period,
+        sum(case $measure when 'output' then f.output_wan when 'power' then f.power_10k_kwh end) as value
+    from enterprise_month as f
+    where f.year between $year - 3 and $year
+      and f.year * 12 + greatest(f.month, 2) in (select period from needed)
+    group by f.ent_id, f.year * 12 + greatest(f.month, 2)
 ),
 
 compared as (

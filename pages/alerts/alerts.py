@@ -18,6 +18,8 @@ except alerts.ConfigError as exc:
 today = alerts_ui.today()
 directory = ui.database().directory
 levels = cfg.levels
+LIST_LIMIT = 500   # rows the list shows (the downloads hold all)
+PICK_LIMIT = 200   # warnings the picker offers
 
 st.header(f"{rules.zone_short_name} · 预警与督办")
 ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化")
@@ -48,11 +50,12 @@ office_options = view.offices(frame, known)
 chosen_offices = c2.multiselect("牵头科室", office_options, key="alerts_office", placeholder="全部科室")
 chosen_levels = c3.multiselect("严重程度", levels, key="alerts_severity", placeholder="全部")
 chosen = view.choose(frame, chosen_view, chosen_offices, chosen_levels, cfg)
-shown = view.listing(chosen, today)
+shown = view.listing(chosen.head(LIST_LIMIT), today)
 colours = {s: alerts_ui.SEVERITY_COLOUR.get(cfg.colour(s), "gray") for s in levels}
 ui.table(shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if s in colours else "",
                                                subset=["severity"]),
          name="预警清单", key="alerts_list", height=min(420, 40 + 35 * max(len(shown), 1)),
+         export=lambda: view.listing(chosen, today).drop(columns="key"),
          column_config={
              "severity": st.column_config.TextColumn("严重程度"),
              "subject": st.column_config.TextColumn("对象"),
@@ -67,15 +70,18 @@ ui.table(shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if
              "first": st.column_config.TextColumn("首次发现"),
              "reopened": st.column_config.NumberColumn("重开次数"),
          })
-st.caption(f"共 {len(shown)} 条。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
+st.caption(f"共 {len(chosen):,} 条" + (f"，显示前 {LIST_LIMIT} 条（下载 Excel 可得全部）" if len(chosen) > LIST_LIMIT else "")
+           + "。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
            "“定位”打开该预警所在的页面、期间和那一行。牵头科室留空的规则按数据中登记的责任单位 / 监管科室。")
 
 st.subheader("办理")
 if chosen.empty:
     st.info("当前范围内没有预警。")
     st.stop()
-labels = {r["key"]: view.label(r) for _, r in chosen.iterrows()}
+labels = {r["key"]: view.label(r) for _, r in chosen.head(PICK_LIMIT).iterrows()}
 key = st.selectbox("选择一条预警", list(labels), format_func=labels.get, key="alerts_pick")
+if len(chosen) > PICK_LIMIT:
+    st.caption(f"列出上表的前 {PICK_LIMIT} 条；用“牵头科室”“严重程度”缩小范围可找到其他预警。")
 item = chosen[chosen["key"] == key].iloc[0]
 left, right = ui.columns([3, 2])
 with left:
