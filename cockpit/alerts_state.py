@@ -32,35 +32,39 @@ MOVES = {
 }
 SYSTEM = "系统"
 
-DDL = """
-create table if not exists alert_items (
-    key text primary key,
-    rule_id text not null,
-    rule_name text not null,
-    category text not null,
-    severity text not null,
-    office text not null,
-    subject text not null,
-    figure text not null,
-    rule_text text not null,
-    link text not null,
-    duty text not null default '',
-    weight real not null default 0,
-    ent_id text not null default '',
-    status text not null default '待处理',
-    assignee_office text not null default '',
-    assignee text not null default '',
-    due_date text,
-    note text not null default '',
-    active integer not null default 1,
-    first_seen text not null,
-    last_seen text not null,
-    first_asof text not null,
-    last_asof text not null,
-    closed_asof text,
-    reopened integer not null default 0,
-    updated_at text not null
-);
+# alert_items, declared once: column → SQL type. `connect` adds a column declared here that an existing state file lacks
+# (alter table … add column), so a database made by an earlier version keeps working; a column added later therefore
+# needs a default.
+ITEM_SCHEMA = {
+    "key": "text primary key",
+    "rule_id": "text not null",
+    "rule_name": "text not null",
+    "category": "text not null",
+    "severity": "text not null",
+    "office": "text not null",
+    "subject": "text not null",
+    "figure": "text not null",
+    "rule_text": "text not null",
+    "link": "text not null",
+    "duty": "text not null default ''",
+    "weight": "real not null default 0",
+    "ent_id": "text not null default ''",
+    "status": "text not null default '待处理'",
+    "assignee_office": "text not null default ''",
+    "assignee": "text not null default ''",
+    "due_date": "text",
+    "note": "text not null default ''",
+    "active": "integer not null default 1",
+    "first_seen": "text not null default ''",
+    "last_seen": "text not null default ''",
+    "first_asof": "text not null default ''",
+    "last_asof": "text not null default ''",
+    "closed_asof": "text",
+    "reopened": "integer not null default 0",
+    "updated_at": "text not null default ''",
+}
+DDL = f"""
+create table if not exists alert_items ({", ".join(f"{c} {t}" for c, t in ITEM_SCHEMA.items())});
 create index if not exists alert_items_open on alert_items (active, status);
 create table if not exists alert_history (
     id integer primary key autoincrement,
@@ -83,6 +87,15 @@ create table if not exists alert_runs (
 """
 
 
+def state_dir(directory: Path) -> Path:
+    """Where a data directory's 督办 state lives: in it, except for the shipped sample (`data/`), which the app never
+    writes (a server pointed at it, as the benchmark does, keeps its state in var/sample-state/)."""
+    from cockpit.db import ROOT, SAMPLE_DIR
+
+    directory = Path(directory).resolve()
+    return ROOT / "var" / "sample-state" if directory == SAMPLE_DIR.resolve() else directory
+
+
 class Conflict(RuntimeError):
     """The warning changed since the user saw it (another session or the daily job)."""
 
@@ -93,10 +106,15 @@ def _now() -> str:
 
 @contextmanager
 def connect(directory: Path, *more_ddl: str):
-    """`opstate.connect` with this feature's tables (and those of `more_ddl`, e.g. the delivery outbox) in place."""
-    with opstate.connect(directory) as con:
+    """`opstate.connect` to `state_dir(directory)` with this feature's tables (and those of `more_ddl`, e.g. the
+    delivery outbox) in place, columns declared since the file was made added."""
+    with opstate.connect(state_dir(directory)) as con:
         for ddl in (DDL, *more_ddl):
             opstate.ensure(con, ddl)
+        have = {r["name"] for r in con.execute("pragma table_info(alert_items)")}
+        for column, decl in ITEM_SCHEMA.items():  # identifiers from the declaration above, never from input
+            if column not in have:
+                con.execute(f"alter table alert_items add column {column} {decl}")
         yield con
 
 
@@ -209,9 +227,7 @@ def assign(directory: Path, key: str, *, office: str, person: str, due: dt.date 
         _log(con, key, actor, "交办", expected, status, detail, now)
 
 
-ITEM_COLUMNS = ["key", "rule_id", "rule_name", "category", "severity", "office", "subject", "figure", "rule_text",
-                "link", "duty", "weight", "ent_id", "status", "assignee_office", "assignee", "due_date", "note", "active",
-                "first_seen", "last_seen", "first_asof", "last_asof", "reopened", "updated_at"]
+ITEM_COLUMNS = list(ITEM_SCHEMA)
 
 
 def items(directory: Path) -> pd.DataFrame:

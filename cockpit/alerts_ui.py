@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sqlite3
 import threading
 from urllib.parse import parse_qsl, urlsplit
 
@@ -120,7 +121,11 @@ def strip() -> None:
         return
     ready = _refresh().start(_key()) is None
     directory = ui.database().directory
-    last = alerts_state.last_run(directory)
+    try:
+        last = alerts_state.last_run(directory)
+    except sqlite3.Error as exc:  # the 总览 never fails because of its strip
+        st.caption(f"预警状态暂时无法读取（{type(exc).__name__}），请稍后刷新。")
+        return
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
         if last is None:
             st.caption("预警正在计算，稍后刷新本页即可看到。", width="content")
@@ -148,11 +153,11 @@ def linked_row() -> None:
         return
     hits = frame[[_matches(link, wanted) for link in frame["link"]]]
     name, value = next(iter(wanted.items()))
-    with st.container(border=True):
+    with st.container(border=True):  # the value comes from the URL: plain text only
         if hits.empty:
-            st.caption(f"链接定位：{ROW_KEYS[name]} {value} · 当前没有与它有关的预警")
+            st.text(f"链接定位：{ROW_KEYS[name]} {value} · 当前没有与它有关的预警")
             return
-        st.caption(f"链接定位：{ROW_KEYS[name]} {value} · 相关预警 {len(hits)} 条（督办请到“预警”页）")
+        st.text(f"链接定位：{ROW_KEYS[name]} {value} · 相关预警 {len(hits)} 条（督办请到“预警”页）")
         for r in hits.itertuples():
             st.text(f"【{r.severity}·{r.status}】{r.subject}：{r.figure}" + (f"（{r.duty}）" if r.duty else ""))
 

@@ -378,27 +378,27 @@ def run(directory: Path, settings: Settings, *, today: dt.date | None = None, mo
     if dry_run:
         scratch = Path(tempfile.mkdtemp(prefix="cockpit-notify-dry-"))
         for suffix in ("", "-wal", "-shm"):
-            src = directory / f"state.sqlite{suffix}"
+            src = alerts_state.state_dir(directory) / f"state.sqlite{suffix}"
             if src.exists():
                 shutil.copy2(src, scratch / src.name)
-        state_dir = scratch
+        store = scratch
     else:
-        state_dir = directory
+        store = directory
     db = Database(directory)
     rules, config = load_rules(), config or alerts.load_config()
     period = alerts.latest_period(db.run, today)
     found = alerts.evaluate(db.run, period=period, config=config, rules=rules)
-    alerts_state.sync(state_dir, found, period, stamp=f"{db.data_version()}:notify")
-    frame = alerts_state.items(state_dir)
+    alerts_state.sync(store, found, period, stamp=f"{db.data_version()}:notify")
+    frame = alerts_state.items(store)
     figures = headline(alerts.indicator_figures(db.run, period, rules))
     attachment = monthly_pdf(db.run, period, rules) if monthly and any(g.emails for g in settings.groups) else None
     day, now = period.today.isoformat(), dt.datetime.now().isoformat(timespec="seconds")
     report = Report(period, len(found))
     for group in settings.groups:
         mine = for_group(frame, group, config)
-        since = last_digest(state_dir, group.name)
+        since = last_digest(store, group.name)
         for sender in senders(group, settings):
-            keys = unsent(state_dir, list(mine["key"]), group.name, sender.channel, day)
+            keys = unsent(store, list(mine["key"]), group.name, sender.channel, day)
             if not keys and not (monthly and sender.channel == "email"):
                 log(f"跳过：{group.name} · {sender.channel} · 今日没有未推送的预警")
                 continue
@@ -411,20 +411,20 @@ def run(directory: Path, settings: Settings, *, today: dt.date | None = None, mo
             if dry_run:
                 log(f"===== {group.name} · {sender.channel} · {digest.title}\n{digest.message(sender.channel).body}")
                 continue
-            enqueue(state_dir, digest, sender.channel, day, now)
+            enqueue(store, digest, sender.channel, day, now)
     if dry_run:
-        shutil.rmtree(state_dir, ignore_errors=True)
+        shutil.rmtree(store, ignore_errors=True)
         return report
     by_route = {(g.name, s.channel): s for g in settings.groups for s in senders(g, settings)}
-    for row in claim(state_dir, dt.datetime.now()):
+    for row in claim(store, dt.datetime.now()):
         sender = by_route.get((row["group_name"], row["channel"]))
         if sender is None:  # the group or channel was removed from the settings: leave it pending
-            with _connect(state_dir) as con:
+            with _connect(store) as con:
                 con.execute("update alert_outbox set status = 'pending', last_error = ? where id = ?",
                             ("推送组或渠道已不在配置中", row["id"]))
             report.failed += 1
             continue
-        if deliver(state_dir, row, sender, settings, sleep=sleep, log=log):
+        if deliver(store, row, sender, settings, sleep=sleep, log=log):
             report.delivered += 1
         else:
             report.failed += 1

@@ -109,3 +109,13 @@ def test_overview_strip_counts_the_open_warnings(work):
     line = strip_line(at)
     for level in ("严重", "较重", "一般"):
         assert f"{level} {(live['severity'] == level).sum()}]" in line
+
+
+def test_a_row_key_from_the_url_is_shown_as_plain_text(work):
+    """Test that the box a link opens shows the URL's row key verbatim as text, never as Markdown."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["hazard"] = "[点我](javascript:alert(1))**粗**"
+    at.run()
+    assert not at.exception, at.exception
+    assert any("链接定位：隐患 [点我](javascript:alert(1))**粗** · 当前没有与它有关的预警" == t.value for t in at.text)
+    assert not any("javascript" in str(m.value) for m in at.markdown)

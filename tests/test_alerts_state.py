@@ -150,3 +150,22 @@ def test_two_writer_processes_lose_nothing(tmp_path):
         moves = S.history(tmp_path, f"rule_{who}|x")
         assert (moves["actor"] == who).sum() == 25
     assert frame.at["hazard_major_overdue|YH1", "status"] == "待处理"
+
+
+def test_a_state_file_from_an_earlier_version_gets_the_new_columns(tmp_path):
+    """Test that an alert_items table made before `weight` and `ent_id` existed is completed on connect, so the page
+    and the daily job keep working on an old state file."""
+    cols = [c for c in S.ITEM_SCHEMA if c not in ("weight", "ent_id")]
+    with sqlite3.connect(tmp_path / "state.sqlite") as con:
+        con.execute(f"create table alert_items ({', '.join(f'{c} {S.ITEM_SCHEMA[c]}' for c in cols)})")
+    S.sync(tmp_path, [alert()], SEPT)
+    row = item(tmp_path)
+    assert (row["ent_id"], row["weight"], row["status"]) == ("E1", 0.0, "待处理")
+
+
+def test_the_shipped_sample_directory_is_never_written():
+    """Test that a server pointed at data/ (the benchmark does that) keeps its 督办 state under var/, not in data/."""
+    from cockpit.db import ROOT, SAMPLE_DIR
+
+    assert S.state_dir(SAMPLE_DIR) == ROOT / "var" / "sample-state"
+    assert S.state_dir(ROOT / "var" / "data") == (ROOT / "var" / "data").resolve()
