@@ -228,7 +228,10 @@ def build(group: Group, chosen: pd.DataFrame, *, zone: str, period: alerts.Perio
         text.append("预警")
     for (_, r), is_new in list(zip(chosen.iterrows(), new))[:MAX_ITEMS]:
         tag = "新" if is_new else ("重开" if r["reopened"] else r["status"])
-        who = r["assignee_office"] or r["office"]
+        if r["assignee_office"]:  # 交办 already: to whom and by when; else who is responsible in the data
+            who = f"承办：{r['assignee_office']} {r['assignee']}".rstrip()
+        else:
+            who = r["duty"] or r["office"]
         due = f"，期限 {r['due_date']}" if r["due_date"] else ""
         md.append(f"- 【{r['severity']}·{tag}】{_md(r['subject'])}：{_md(r['figure'])}（{_md(who)}{due}）"
                   f" [定位]({base_url}{r['link']})")

@@ -331,3 +331,19 @@ def test_cli_dry_run_prints_the_digest(data, tmp_path):
     assert "===== 安全生产科 · dingtalk · 【预警日报】" in out.stdout
     assert "重大隐患（危化品" in out.stdout and "送达 0，未送达 0" in out.stdout
     assert not (data / "state.sqlite").exists()
+
+
+def test_the_digest_names_who_is_responsible(data, robot):
+    """Test that an item names the responsible people recorded in the data, and once 交办 the office, person and
+    due date it was given (the next day's reminder)."""
+    from cockpit import alerts_state
+
+    run(data, settings(robot.url))
+    first = robot.received[0]["markdown"]["text"]
+    assert "（责任单位：项目推进科，责任人：王晨，包联领导：周晨）" in first
+    key = "hazard_major_overdue|YH20240380"
+    alerts_state.assign(data, key, office="安全生产科", person="王科长", due=dt.date(2024, 11, 1), note="",
+                        actor="管理员", expected="待处理")
+    run(data, settings(robot.url), today=TODAY + dt.timedelta(days=1))
+    line = next(x for x in robot.received[1]["markdown"]["text"].splitlines() if "YH20240380" in x)
+    assert "【严重·处理中】" in line and "（承办：安全生产科 王科长，期限 2024-11-01）" in line
