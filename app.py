@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import filters, gate, present, ui
+from cockpit import alerts_ui, filters, gate, present, ui
 
 st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
@@ -21,6 +21,8 @@ navigation = st.navigation(
                 url_path="safety"),
         st.Page("pages/whatif/whatif.py", title="目标推演", icon=":material/query_stats:",
                 url_path="whatif"),
+        st.Page("pages/alerts/alerts.py", title="预警", icon=":material/notifications_active:",
+                url_path="alerts"),
         st.Page("pages/invest/projects.py", title="投资与项目", icon=":material/construction:",
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
@@ -35,4 +37,5 @@ if not empty:
 gate.login_box()
 if not empty:
     present.setup(navigation)
+    alerts_ui.linked_row()
 navigation.run()

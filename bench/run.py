@@ -69,7 +69,9 @@ def default_params(db: Database) -> dict:
             "project_id": str(project["project_id"].iloc[0]) if len(project) else "",
             # list queries: first page, no search, every state; rankings as the pages open them
             "limit": 200, "search": "", "status": "", "n": 10, "measure": "output", "kind": "decline",
-            "yellow_months": 1, "red_months": 3}
+            "yellow_months": 1, "red_months": 3,
+            # warning rules (config/alerts.toml's defaults)
+            "months": 3, "drop_pct": 10.0, "min_base": 50.0, "below_pct": 75.0, "min_plan_wan": 200.0}
 
 
 # --------------------------------------------------------------------------------------------------

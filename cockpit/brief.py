@@ -16,7 +16,7 @@ from typing import Callable
 
 import pandas as pd
 
-from cockpit import charts, metrics, narrative
+from cockpit import charts, duty, metrics, narrative
 from cockpit import format as fmt
 from cockpit.attribution import attribute
 from cockpit.cards import Card, overview_cards
@@ -100,12 +100,15 @@ def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | Non
         marked = annotate_hazards(hazards, as_of)
         for r in marked[(marked["level"] == "重大") & (marked["status"] == "到期未整改")].itertuples():
             attention.append(("重大隐患逾期", f"{r.ent_name}：{r.category}，整改期限 "
-                              f"{pd.Timestamp(r.deadline).date().isoformat()}，已逾期 {r.overdue_days} 天"))
-    late = lagging(run("project_list", {}), as_of, yellow_months=lag.yellow_months,
-                   red_months=lag.red_months)
+                              f"{pd.Timestamp(r.deadline).date().isoformat()}，已逾期 {r.overdue_days} 天"
+                              + duty.suffix(r)))
+    projects = run("project_list", {})
+    late = lagging(projects, as_of, yellow_months=lag.yellow_months, red_months=lag.red_months)
+    duties = projects.set_index("project_id")
     for r in late.head(10).itertuples():
         attention.append(("项目滞后", f"{r.project_name}：计划{r.milestone} {r.plan_date}，"
-                          f"已滞后 {r.months_late} 个月（{STATUS_CN[r.status]}）"))
+                          f"已滞后 {r.months_late} 个月（{STATUS_CN[r.status]}）"
+                          + duty.suffix(duties.loc[r.project_id])))
 
     trend = run("output_trend", p)
     chains["label"] = [f"{fmt.pct(y, signed=True)}" if pd.notna(y) else "新增" for y in chains["yoy_pct"]]

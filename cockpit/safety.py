@@ -335,4 +335,7 @@ def register_view(annotated: pd.DataFrame) -> pd.DataFrame:
         out[col] = [fmt.date(x) for x in out[col]]
     for col in ("age_days", "overdue_days"):
         out[col] = [fmt.days(x) for x in out[col]]
+    for col in ("rectify_person", "supervise_office"):  # who is responsible: '—' where not recorded
+        if col in out:
+            out[col] = [fmt.DASH if fmt.is_blank(x) else x for x in out[col]]
     return out

@@ -1301,6 +1301,57 @@ def build_indicators() -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------------------
+# who is responsible: 责任单位 / 责任人 / 包联领导 of projects, 整改责任人 / 监管科室 of hazards
+# --------------------------------------------------------------------------------------------------
+
+DUTY_SEED = SEED + 18  # an own random stream: the calibrated tables above come out exactly as before
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙朱胡郭何林罗郑汪方余程叶邵姜毛傅童项"
+GIVEN = "建国军伟明华平志红丽敏静海涛斌俊峰磊超勇杰宏晓燕芳琳颖鹏飞晨宇浩"
+OFFICES = ("经济发展科", "项目推进科", "安全生产科", "规划建设科", "招商服务中心")
+N_LEADERS = 4  # 管委会 leaders who 包联 the major projects
+MAJOR_PROJECT_WAN = 10_000  # projects of at least this 计划总投资 (or 专项债) have a 包联领导
+
+
+def _people(rng, n: int, taken: set[str]) -> list[str]:
+    """n distinct invented two- or three-character names."""
+    out = []
+    while len(out) < n:
+        name = str(rng.choice(list(SURNAMES))) + "".join(rng.choice(list(GIVEN), int(rng.integers(1, 3))))
+        if name not in taken:
+            taken.add(name)
+            out.append(name)
+    return out
+
+
+def project_office(kind: str, started: bool) -> str:
+    """责任单位 of a project: 招商服务中心 until an industrial project starts, then 项目推进科;
+    基础设施 → 规划建设科; 平台提升 → 经济发展科."""
+    if kind == "产业":
+        return "项目推进科" if started else "招商服务中心"
+    return "规划建设科" if kind == "基础设施" else "经济发展科"
+
+
+def add_duties(tables: dict[str, pd.DataFrame]) -> None:
+    """Fill the responsibility columns of `projects` and `hazards` in place (deterministic, own stream)."""
+    rng = np.random.default_rng(DUTY_SEED)
+    taken: set[str] = set()
+    staff = {office: _people(rng, 3, taken) for office in OFFICES}
+    leaders = _people(rng, N_LEADERS, taken)
+    p = tables["projects"]
+    units = [project_office(k, pd.notna(s)) for k, s in zip(p["kind"], p["date_start"])]
+    p["duty_unit"] = pd.Series(units, dtype="str")
+    p["duty_person"] = pd.Series([staff[u][int(rng.integers(0, 3))] for u in units], dtype="str")
+    major = (p["total_invest_wan"] >= MAJOR_PROJECT_WAN) | p["is_special_bond"]
+    p["liaison_leader"] = pd.Series([leaders[int(rng.integers(0, len(leaders)))] if m else None for m in major],
+                                    dtype="str")
+    h = tables["hazards"]
+    safety_person = dict(zip(sorted(set(h["ent_id"])), _people(rng, h["ent_id"].nunique(), taken)))
+    h["rectify_person"] = pd.Series([safety_person[e] for e in h["ent_id"]], dtype="str")
+    h["supervise_office"] = pd.Series(["规划建设科" if c == "厂中厂" else "安全生产科" for c in h["category"]],
+                                      dtype="str")
+
+
+# --------------------------------------------------------------------------------------------------
 # entry points
 # --------------------------------------------------------------------------------------------------
 
@@ -1319,7 +1370,7 @@ def generate() -> dict[str, pd.DataFrame]:
     projects = build_project_specs(rng, ents)
     project_month = build_project_month(rng, projects)
     bond_events = build_bond_events(rng, projects, project_month)
-    return {
+    tables = {
         "sectors": build_sectors(),
         "areas": build_areas(),
         "parcels": parcels,
@@ -1338,6 +1389,8 @@ def generate() -> dict[str, pd.DataFrame]:
         "indicators": build_indicators(),
         "price_index": generate_empty("price_index"),  # optional table: the sample has none
     }
+    add_duties(tables)
+    return tables
 
 
 def generate_empty(table: str) -> pd.DataFrame:

@@ -226,7 +226,16 @@ def build_projects(rng, n_projects: int, ents: dict, area_codes: list[str]) -> d
                 is_industrial=industrial, is_high_tech=high_tech, is_special_bond=bond, is_reserve=reserve,
                 plan_year=plan_year, total_invest_wan=total, date_idea=idea, date_talk=talk, date_sign=sign,
                 date_start=start, date_complete=complete, date_produce=produce, plan_start=plan_start,
-                plan_produce=plan_produce, note=note)
+                plan_produce=plan_produce, note=note, **_duties(kinds, start, total, bond))
+
+
+def _duties(kinds, start, total, bond) -> dict:
+    """责任单位 / 责任人 / 包联领导 as the sample assigns them, without drawing from the random stream."""
+    units = np.array([sample.project_office(k, not np.isnat(s)) for k, s in zip(kinds, start)], dtype=object)
+    person = np.array([f"{sample.SURNAMES[i % len(sample.SURNAMES)]}{sample.GIVEN[i % len(sample.GIVEN)]}"
+                       for i in range(len(kinds))], dtype=object)
+    leader = np.where((total >= sample.MAJOR_PROJECT_WAN) | bond, "示范领导", None).astype(object)
+    return dict(duty_unit=units, duty_person=person, liaison_leader=leader)
 
 
 def build_project_month(rng, projects: dict) -> dict:
@@ -331,7 +340,9 @@ def build_hazards(rng, ents: dict) -> dict:
     return dict(hazard_id=ids, ent_id=ents["ent_id"][who], area_code=ents["area_code"][who],
                 level=np.where(major, "重大", "一般").astype(object), category=cat,
                 source=srcs[rng.integers(0, len(srcs), n)], found_date=found, deadline=deadline,
-                rectified_date=fixed, description=desc)
+                rectified_date=fixed, description=desc,
+                rectify_person=np.array([f"安全员{w % 997:03d}" for w in who], dtype=object),
+                supervise_office=np.where(cat == "厂中厂", "规划建设科", "安全生产科").astype(object))
 
 
 def build_accidents(rng, ents: dict) -> dict:

@@ -1,6 +1,6 @@
 -- purpose: the 隐患 register behind the drill-down: found in 1—$month月 $year or still open at its end, optionally one category and one enterprise
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $category VARCHAR, $ent_id VARCHAR
--- grain: one row per hazard ($category / $ent_id empty = all)
+-- grain: one row per hazard ($category / $ent_id empty = all), with its 整改责任人 and 监管科室
 with scope as (
     select ent_id, ent_name from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
 ),
@@ -20,7 +20,9 @@ select
     h.deadline,
     -- a rectification after the as-of date is not yet known at the as-of date
     case when h.rectified_date <= p.as_of then h.rectified_date end as rectified_date,
-    h.description
+    h.description,
+    h.rectify_person,
+    h.supervise_office
 from hazards as h
 cross join period as p
 join scope as s on s.ent_id = h.ent_id

@@ -3,7 +3,7 @@
 --          category, one enterprise and one state; 到期未整改 first (重大 first, most days overdue first), then 整改中,
 --          逾期整改, 按期整改, newest first within; the first $limit rows (null = all), with how many there are
 -- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $category VARCHAR, $ent_id VARCHAR, $status VARCHAR, $limit INTEGER
--- grain: one row per hazard ($category / $ent_id / $status empty = all); total = rows before the limit,
+-- grain: one row per hazard ($category / $ent_id / $status empty = all), with its 整改责任人 and 监管科室; total = rows before the limit,
 --        overdue_total = how many of those are 到期未整改 (the same on every row)
 -- a rectification after the as-of date is not yet known at the as-of date
 with known as (
@@ -19,6 +19,7 @@ with known as (
 classified as (
     select
         hazard_id, ent_id, area_code, level, category, source, found_date, deadline, rectified_date, description,
+        rectify_person, supervise_office,
         case
             when rectified_date is null and deadline < as_of then '到期未整改'
             when rectified_date is null then '整改中'
@@ -53,6 +54,7 @@ head as (
 
 select
     r.hazard_id,
+    r.ent_id,
     e.ent_name,
     a.area_name,
     r.level,
@@ -62,6 +64,8 @@ select
     r.deadline,
     r.rectified_date,
     r.description,
+    r.rectify_person,
+    r.supervise_office,
     r.status,
     r.age_days,
     r.overdue_days,

@@ -6,6 +6,16 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest runs app.py as `__main__` (Streamlit's script runner replaces sys.modules["__main__"]) and leaves it
+    there; a multiprocessing "spawn" child started later in the same pytest process would then re-run app.py and die.
+    Put pytest's own main module back after each test."""
+    yield
+    sys.modules["__main__"] = _MAIN
 
 
 def pytest_configure(config):

@@ -89,7 +89,8 @@ LAND = pd.DataFrame(
 
 def tables() -> dict[str, pd.DataFrame]:
     t = tiny.tables()
-    t["projects"] = pd.DataFrame(PROJECTS, columns=PROJECT_COLS)
+    t["projects"] = pd.DataFrame(PROJECTS, columns=PROJECT_COLS).assign(
+        duty_unit="项目推进科", duty_person="甲一", liaison_leader=None)
     t["project_month"] = PROJECT_MONTH
     t["bond_events"] = BONDS
     t["parcels"] = PARCELS

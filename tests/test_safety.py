@@ -38,6 +38,8 @@ HAZARDS = pd.DataFrame({
     "rectified_date": [D(2023, 2, 10), None, None, D(2023, 2, 18), D(2023, 1, 15), D(2023, 4, 5),
                        None],
     "description": ["d1", "d2", "d3", "d4", "d5", "d6", "d7"],
+    "rectify_person": ["张安全", "张安全", "李安全", "李安全", "王安全", "张安全", "李安全"],
+    "supervise_office": ["安全生产科"] * 4 + ["规划建设科"] + ["安全生产科"] * 2,
 })
 
 

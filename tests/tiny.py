@@ -117,6 +117,11 @@ def tables() -> dict[str, pd.DataFrame]:
                 "plan_start", "plan_produce"):
         projects[col] = pd.Series([None] * len(projects), dtype="datetime64[ns]")
     projects["note"] = ""
+    projects["duty_unit"] = ["项目推进科", "规划建设科", "招商服务中心"]
+    projects["duty_person"] = ["甲一", "乙二", None]
+    projects["liaison_leader"] = ["丙主任", None, None]
+    hazards["rectify_person"] = ["张安全", "张安全", "李安全", "李安全", "张安全"]
+    hazards["supervise_office"] = ["安全生产科"] * 5
     for col in ("date_found", "date_plan", "date_start"):
         land_actions[col] = pd.Series([None] * len(land_actions), dtype="datetime64[ns]")
     land_actions["ent_before"] = ""

@@ -7,7 +7,7 @@ LIST_LIMIT rows (the downloads run the full query on click); the project picker 
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, metrics, ui
+from cockpit import charts, duty, filters, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
@@ -123,13 +123,14 @@ with pipeline:
 
 with lag:
     rule = pr.load_lag_rule()
-    LAG_COLS = ["light", "project_name", "milestone", "plan_date", "months_late"]
+    LAG_COLS = ["light", "project_name", "milestone", "plan_date", "months_late", "duty_unit", "duty_person",
+                "liaison_leader"]
 
     def lagging(limit):
         rows = pr.lag_rows(ui.q("project_lagging", p, yellow_months=rule.yellow_months,
                                 red_months=rule.red_months, limit=limit))
         rows["light"] = pr.lag_texts(rows)
-        return rows
+        return rows.fillna({c: "—" for c in ("duty_unit", "duty_person", "liaison_leader")})
 
     late = lagging(LIST_LIMIT)
     n_late = pr.total_rows(late)
@@ -145,6 +146,9 @@ with lag:
             "milestone": st.column_config.TextColumn("未达节点"),
             "plan_date": DATE("计划日期", format="YYYY-MM-DD"),
             "months_late": st.column_config.NumberColumn("逾期（月）"),
+            "duty_unit": st.column_config.TextColumn("责任单位"),
+            "duty_person": st.column_config.TextColumn("责任人"),
+            "liaison_leader": st.column_config.TextColumn("包联领导"),
         })
 
 with bonds:
@@ -209,6 +213,7 @@ with detail:
         c2.metric("计划总投资", fmt.yi(proj["total_invest_wan"]), help="项目计划总投资（万元 ÷ 10000）。")
         c3.metric("项目类型", proj["kind"])
         st.text(f"{proj['project_name']} · {proj['area_name']} · {proj['note'] or ''}")
+        st.text(duty.text(proj) or "责任单位、责任人尚未登记")
         ui.table(pr.stage_dates(proj, as_of), name="项目节点", key="invest_stages",
                  column_config={"stage": st.column_config.TextColumn("阶段"),
                                 "date": st.column_config.TextColumn("达到日期"),

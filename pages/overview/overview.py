@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import brief, charts, filters, ui
+from cockpit import alerts_ui, brief, charts, filters, ui
 from cockpit import format as fmt
 from cockpit.attribution import attribute
 from cockpit.cards import overview_cards
@@ -14,6 +14,7 @@ rules = ui.rules()
 
 ui.header("总览", full=True)
 ui.scope_caption(filters.current_description())
+alerts_ui.strip()
 
 cards = overview_cards(
     ui.q("industry_kpis", p), ui.q("investment_kpis", p), ui.q("land_kpis", p),

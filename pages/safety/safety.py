@@ -38,6 +38,8 @@ COLUMNS = {
     "level": st.column_config.TextColumn("等级"),
     "category": st.column_config.TextColumn("类别"),
     "ent_name": st.column_config.TextColumn("企业"),
+    "rectify_person": st.column_config.TextColumn("整改责任人"),
+    "supervise_office": st.column_config.TextColumn("监管科室"),
     "area_name": st.column_config.TextColumn("片区"),
     "source": st.column_config.TextColumn("来源"),
     "found_date": st.column_config.TextColumn("发现日期"),

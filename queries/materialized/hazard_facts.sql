@@ -31,7 +31,9 @@ select
     h.found_date,
     h.deadline,
     h.rectified_date,
-    h.description
+    h.description,
+    h.rectify_person,
+    h.supervise_office
 from hazards as h
 join keyed as k using (ent_id)
 left join areas as a on a.area_code = h.area_code
