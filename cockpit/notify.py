@@ -359,14 +359,15 @@ class Report:
     failed: int = 0
 
 
-def monthly_pdf(run, period: alerts.Period, rules) -> tuple[str, bytes]:
+def monthly_pdf(run, period: alerts.Period, rules, zone) -> tuple[str, bytes]:
     """The month's 会议简报 (全区) as a PDF attachment."""
     from cockpit import brief
     from cockpit.filters import Filters
 
     f = Filters(period.year, period.month)
-    data = brief.pdf_bytes(brief.collect(run, f, rules, "全区（全部产业链、全部片区）", today=period.today))
-    return f"{rules.zone_short_name}会议简报_{period.label}.pdf", data
+    data = brief.pdf_bytes(brief.collect(run, f, rules, "全区（全部产业链、全部片区）", today=period.today,
+                                         zone=zone.name))
+    return f"{zone.short_name}会议简报_{period.label}.pdf", data
 
 
 def run(directory: Path, settings: Settings, *, today: dt.date | None = None, monthly: bool = False,
@@ -375,6 +376,7 @@ def run(directory: Path, settings: Settings, *, today: dt.date | None = None, mo
 
     `dry_run`: everything on a throwaway copy of the state database, nothing sent."""
     from cockpit.config import load_rules
+    from cockpit.zone import identity
     from cockpit.db import Database
 
     directory = Path(directory)
@@ -394,7 +396,9 @@ def run(directory: Path, settings: Settings, *, today: dt.date | None = None, mo
     alerts_state.sync(store, found, period, stamp=f"{db.data_version()}:notify")
     frame = alerts_state.items(store)
     figures = headline(alerts.indicator_figures(db.run, period, rules))
-    attachment = monthly_pdf(db.run, period, rules) if monthly and any(g.emails for g in settings.groups) else None
+    zone = identity(directory)
+    wants_pdf = monthly and any(g.emails for g in settings.groups)
+    attachment = monthly_pdf(db.run, period, rules, zone) if wants_pdf else None
     day, now = period.today.isoformat(), dt.datetime.now().isoformat(timespec="seconds")
     report = Report(period, len(found))
     for group in settings.groups:
@@ -405,7 +409,7 @@ def run(directory: Path, settings: Settings, *, today: dt.date | None = None, mo
             if not keys and not (monthly and sender.channel == "email"):
                 log(f"跳过：{group.name} · {sender.channel} · 今日没有未推送的预警")
                 continue
-            digest = build(group, mine[mine["key"].isin(keys)], zone=rules.zone_short_name, period=period,
+            digest = build(group, mine[mine["key"].isin(keys)], zone=zone.short_name, period=period,
                            figures=figures, base_url=settings.base_url, since=since, monthly=monthly,
                            config=config)
             if sender.channel == "email" and attachment:

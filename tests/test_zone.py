@@ -172,15 +172,15 @@ def test_a_nullable_column_added_to_a_declaration_reaches_existing_files(zone, m
     """Test schema evolution: a new optional column appears (empty) in an existing zone's file on its next start,
     a commit keeps it, and a column the declaration does not know is never dropped."""
     spec = SPECS["projects"]
-    extra = Col("duty_office", "责任单位", "str", required=False)
+    extra = Col("contact_phone", "联系电话", "str", required=False)
     monkeypatch.setitem(SPECS, "projects", dataclasses.replace(spec, columns=spec.columns + (extra,)))
     ensure_working_dir(zone, SAMPLE_DIR)
     df = pd.read_parquet(zone / "projects.parquet")
-    assert "duty_office" in df and df["duty_office"].isna().all()
+    assert "contact_phone" in df and df["contact_phone"].isna().all()
     # an import that fills it, then a file with an undeclared column: both survive a commit
-    rows_ = nz.projects().assign(责任单位=["经发局", "建设局"])
+    rows_ = nz.projects().assign(联系电话=["0570-1234567", "0570-7654321"])
     assert import_file(csv(rows_), "项目.csv", zone, user="u", today=TODAY).ok
-    assert list(pd.read_parquet(zone / "projects.parquet")["duty_office"]) == ["经发局", "建设局"]
+    assert list(pd.read_parquet(zone / "projects.parquet")["contact_phone"]) == ["0570-1234567", "0570-7654321"]
     table = pq.read_table(zone / "hazards.parquet").to_pandas().assign(legacy_note="旧列")
     table.to_parquet(zone / "hazards.parquet", index=False)
     changed = nz.hazards().head(1).assign(隐患描述="消防通道已清理一半")
@@ -189,9 +189,9 @@ def test_a_nullable_column_added_to_a_declaration_reaches_existing_files(zone, m
     assert (after["legacy_note"] == "旧列").all()
     assert after.set_index("hazard_id").at["YH-QS-1", "description"] == "消防通道已清理一半"
     # a file without the optional column leaves the stored values alone
-    without = nz.projects().drop(columns="责任单位")
+    without = nz.projects().drop(columns="联系电话", errors="ignore")
     assert import_file(csv(without), "项目.csv", zone, user="u", today=TODAY).ok
-    assert list(pd.read_parquet(zone / "projects.parquet")["duty_office"]) == ["经发局", "建设局"]
+    assert list(pd.read_parquet(zone / "projects.parquet")["contact_phone"]) == ["0570-1234567", "0570-7654321"]
 
 
 def test_targets_with_null_scope_are_migrated_to_one_representation(tmp_path):

@@ -21,7 +21,7 @@ levels = cfg.levels
 LIST_LIMIT = 500   # rows the list shows (the downloads hold all)
 PICK_LIMIT = 200   # warnings the picker offers
 
-st.header(f"{rules.zone_short_name} · 预警与督办")
+ui.header("预警与督办")
 ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化")
 
 live = alerts_state.open_items(frame)
