@@ -6,6 +6,8 @@ keys replaced) and committed through `cockpit.store` (atomic, serialised, versio
 
 Command line (same checks, same messages; exit code 1 when the file is rejected):
     python -m cockpit.ingest FILE [--table T] [--dry-run] [--data-dir D] [--user NAME]
+
+A .geojson file (a FeatureCollection keyed by 地块编号) imports parcel boundaries (`--table parcels`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from cockpit.reader import Limits, Rejected, _blank, load_limits, read_table_file  # noqa: F401
+from cockpit.geo import GeometryError
 from cockpit.schema import SPECS, Col, TableSpec
 
 PROBLEM_COLUMNS = ["行号", "列", "问题", "原值"]
@@ -119,8 +122,8 @@ def parse_cell(value, col: Col):
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
-        if len(text) > 200:
-            raise CellError("文本过长（超过 200 字）")
+        if len(text) > col.max_chars:
+            raise CellError(f"文本过长（超过 {col.max_chars} 字）")
         return text
     if col.kind in ("int", "float"):
         if isinstance(value, bool):
@@ -294,9 +297,23 @@ def _hazard_order(row, excel_row, spec, problems) -> None:
             problems.add(excel_row, spec.col(c).header, "早于发现日期", row[c].isoformat())
 
 
+def _parcel_boundary(row, excel_row, spec, problems) -> None:
+    """A boundary must be a valid parcel outline (cockpit.geo) whose area matches the 亩; stored compact."""
+    from cockpit import geo
+
+    text = row.get("boundary_geojson")
+    if not text:
+        return
+    found = geo.problems(text, row.get("area_mu"))
+    for problem in found:
+        problems.add(excel_row, spec.col("boundary_geojson").header, problem, text)
+    if not found:
+        row["boundary_geojson"] = geo.dumps(geo.parse(text))
+
+
 CHECKS = {"va_not_above_output": _va_not_above_output, "credit_code_format": _credit_code,
           "stage_dates_ordered": _stage_order, "hazard_dates_ordered": _hazard_order,
-          "ytd_consistent": lambda *a: None}
+          "ytd_consistent": lambda *a: None, "parcel_boundary": _parcel_boundary}
 
 
 def check_ytd(clean: pd.DataFrame, numbers: list[int], existing: pd.DataFrame, spec: TableSpec,
@@ -436,12 +453,14 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     """Read and validate a file against the data in `directory`; preview the merge when it passes."""
     sha = hashlib.sha256(data).hexdigest()
     problems = Problems()
+    limits = limits or load_limits()
+    features = Path(filename).suffix.lower() == ".geojson"  # parcel outlines keyed by 地块编号
     try:
-        raw = read_table_file(data, filename, limits or load_limits())
-    except Rejected as exc:
+        raw = _parcel_features(data, limits, directory) if features else read_table_file(data, filename, limits)
+    except (Rejected, GeometryError) as exc:
         problems.add(0, "文件", str(exc), filename)
-        return Outcome(table, problems.frame(), sha256=sha)
-    table = table or detect_table(list(raw.columns))
+        return Outcome("parcels" if features else table, problems.frame(), sha256=sha)
+    table = "parcels" if features else table or detect_table(list(raw.columns))
     if table is None or table not in SPECS:
         problems.add(HEADER_ROW, "表头", "无法识别数据表：请使用模板的表头，或指定要导入的表",
                      "、".join(map(str, raw.columns[:6])))
@@ -449,8 +468,24 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     current = current_tables(directory)
     result = validate(raw, table, current, today)
     if not result.ok:
-        return Outcome(table, result.problems.frame(), sha256=sha)
+        found = result.problems.frame()
+        if features:  # a feature file has no rows: say which feature (the first is 第 1 个要素)
+            found["行号"] = [f"第 {r - HEADER_ROW} 个要素" if isinstance(r, int) and r > HEADER_ROW else r
+                           for r in found["行号"]]
+        return Outcome(table, found, sha256=sha)
     return Outcome(table, result.problems.frame(), preview(result.clean, current[table], table), sha)
+
+
+def _parcel_features(data: bytes, limits: Limits, directory: Path) -> pd.DataFrame:
+    """A .geojson FeatureCollection as rows of `parcels` (cockpit.geo.feature_rows): a feature's properties
+    named like the table's columns, its geometry as the boundary, a known parcel's other columns kept."""
+    from cockpit import geo
+    from cockpit.store import DataStore
+
+    spec = SPECS["parcels"]
+    columns = {_norm(c.header): c.name for c in spec.columns} | {c.name: c.name for c in spec.columns}
+    return geo.feature_rows(data, max_bytes=limits.max_bytes, max_features=limits.max_rows, columns=columns,
+                            norm=_norm, existing=DataStore(directory).read("parcels"))
 
 
 def import_file(data: bytes, filename: str, directory: Path, *, user: str, table: str | None = None,

@@ -22,6 +22,7 @@ class Col:
     choices: tuple[str, ...] = ()  # allowed values
     not_future: bool = False       # a date (or year/month) that cannot lie in the future
     note: str = ""
+    max_chars: int = 200           # longest text accepted in a cell
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,25 @@ _spec(
 )
 
 _spec(
+    "parcels", "地块", ("parcel_id",),
+    (
+        Col("parcel_id", "地块编号", "str"),
+        CODE_AREA,
+        Col("area_mu", "地块面积（亩）", "float", unit="亩", min=0.01, max=100_000),
+        Col("x", "示意横坐标", "float", required=False, unit="百米", min=-100_000, max=100_000,
+            note="地块示意图用，单位百米，可不填"),
+        Col("y", "示意纵坐标", "float", required=False, unit="百米", min=-100_000, max=100_000,
+            note="地块示意图用，单位百米，可不填"),
+        Col("land_use", "用途", "str", choices=("工业", "闲置")),
+        Col("boundary_geojson", "地块边界（GeoJSON）", "str", required=False, max_chars=32_000,
+            note="可不填：GeoJSON 的 Polygon 或 MultiPolygon 几何，经纬度坐标（WGS84/CGCS2000），面积与地块面积相差"
+                 "不超过 10%；也可单独导入按地块编号对应的 .geojson 文件"),
+    ),
+    "工业用地地块；企业和低效用地整治按地块编号引用。",
+    checks=("parcel_boundary",),
+)
+
+_spec(
     "enterprises", "企业名录", ("ent_id",),
     (
         Col("ent_id", "统一社会信用代码", "str", note="18 位"),
@@ -116,6 +136,8 @@ _spec(
         Col("plan_start", "计划开工日期", "date", required=False),
         Col("plan_produce", "计划投产日期", "date", required=False),
         Col("note", "备注", "str", required=False),
+        Col("ent_id", "项目业主统一社会信用代码", "str", required=False, ref="enterprises",
+            note="实施项目的本区企业；新引进、尚未在企业名录中的项目和基础设施项目留空"),
     ),
     "项目基本信息与各阶段日期（未到达的阶段留空）。",
     checks=("stage_dates_ordered",),

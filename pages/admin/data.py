@@ -19,7 +19,8 @@ tab_import, tab_templates, tab_history = st.tabs(["导入数据", "导入模板"
 with tab_import:
     choice = st.selectbox("数据表", ["自动识别"] + list(SPECS),
                           format_func=lambda t: t if t == "自动识别" else f"{SPECS[t].title}（{t}）")
-    upload = st.file_uploader("选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码）", type=["xlsx", "csv"])
+    upload = st.file_uploader("选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码），或地块边界 .geojson 文件",
+                              type=["xlsx", "csv", "geojson"])
     if upload is not None:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice
