@@ -23,6 +23,7 @@ navigation = st.navigation(
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
                 url_path="land"),
+        st.Page("pages/enterprise/profile.py", title="企业画像", icon=":material/domain:", url_path="enterprise"),
     ] + gate.admin_pages(),
     position="top",
 )

@@ -47,7 +47,9 @@ def collect(row: dict, figures: pd.DataFrame, register: pd.DataFrame, accidents:
                    open_hazards=open_rows, accidents=len(accidents), alerts=alerts, chart=chart)
 
 
-def _table(pdf, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
+def _table(pdf, header: list[str], rows: list[list[str]], widths: list[float], align: str = "") -> None:
+    """A table with a blue header; `align`: one letter a column (L/R/C), default the first left, numbers right."""
+    align = align or "L" + "R" * (len(widths) - 1)
     pdf.set_font("cjk", "B", 8.5)
     pdf.set_fill_color(31, 95, 168)
     pdf.set_text_color(255, 255, 255)
@@ -59,7 +61,7 @@ def _table(pdf, header: list[str], rows: list[list[str]], widths: list[float]) -
     pdf.set_fill_color(242, 245, 250)
     for i, values in enumerate(rows):
         for j, (text, w) in enumerate(zip(values, widths)):
-            pdf.cell(w, 5.6, _fit(pdf, text, w), border=1, align="L" if j == 0 else "R", fill=i % 2 == 1)
+            pdf.cell(w, 5.6, _fit(pdf, text, w), border=1, align=align[j], fill=i % 2 == 1)
         pdf.ln()
 
 
@@ -112,6 +114,7 @@ def pdf_bytes(p: Profile) -> bytes:
                      fmt.pct(t.zone_share_pct), fmt.pct(t.chain_share_pct)])
     _table(pdf, ["指标", "1—m月累计", "同比", "占全区", "占产业链"], rows, [48, 34, 34, 35, 35])
     if p.chart is not None:
+        pdf.ln(2)
         png = brief.chart_png(p.chart, width=620)
         pdf.image(io.BytesIO(png), w=150, h=44, x=pdf.l_margin + 18)
     _note(pdf, "累计 = 各月当月值之和（现价）；同比仅在本期报送的每个月上年都有数据时计算；占全区、占产业链为同期合计之比。")
@@ -128,7 +131,7 @@ def pdf_bytes(p: Profile) -> bytes:
     else:
         _table(pdf, ["项目", "阶段", "计划总投资（万元）", "滞后"],
                [[r.project_name, r.stage, fmt.num(r.total_invest_wan, 0), r.lag]
-                for r in projects.head(MAX_ROWS).itertuples()], [78, 20, 34, 54])
+                for r in projects.head(MAX_ROWS).itertuples()], [78, 20, 34, 54], "LLRL")
         if len(projects) > MAX_ROWS:
             _note(pdf, f"共 {len(projects)} 个项目，列出前 {MAX_ROWS} 个。")
 
@@ -142,14 +145,14 @@ def pdf_bytes(p: Profile) -> bytes:
     if len(open_rows):
         _table(pdf, ["状态", "等级", "类别", "整改期限", "隐患描述"],
                [[r.status, r.level, r.category, fmt.date(r.deadline), r.description or ""]
-                for r in open_rows.head(MAX_ROWS).itertuples()], [26, 16, 22, 26, 96])
+                for r in open_rows.head(MAX_ROWS).itertuples()], [26, 16, 22, 26, 96], "LLLLL")
 
     alerts = p.alerts if p.alerts is not None else pd.DataFrame()
     if len(alerts):
         brief._heading(pdf, "六、预警")
         cols = list(alerts.columns)[:4]
         _table(pdf, cols, [[str(v) for v in r] for r in alerts[cols].head(MAX_ROWS).itertuples(index=False)],
-               [186 / len(cols)] * len(cols))
+               [186 / len(cols)] * len(cols), "L" * len(cols))
     return bytes(pdf.output())
 
 

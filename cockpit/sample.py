@@ -1406,7 +1406,7 @@ def with_boundaries(parcels: pd.DataFrame) -> pd.DataFrame:
         rows = out.index[out["area_code"] == code]
         if len(rows) == 0:
             continue
-        order = sorted(rows, key=lambda i: (out.at[i, "land_use"], out.at[i, "parcel_id"]))
+        order = [rows[i] for i in rng.permutation(len(rows))]  # idle plots lie among the used ones
         rects = _block_layout(rng, [float(out.at[i, "area_mu"]) * geo.M2_PER_MU for i in order])
         cx, cy = centres[code]
         m_lon, m_lat = metres_per_degree(lat0)

@@ -53,6 +53,7 @@ head as (
 
 select
     r.hazard_id,
+    r.ent_id,
     e.ent_name,
     a.area_name,
     r.level,

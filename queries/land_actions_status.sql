@@ -1,6 +1,6 @@
 -- purpose: every 低效用地整治 action found by the end of 1—$month月 of $year, with its status on that date (摸排 → 方案 → 实施 → 验收, from its dates), parcel, enterprise before / after and 亩均税收 before / after
 -- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
--- grain: one row per action (date_found on or before the as-of date)
+-- grain: one row per action (date_found on or before the as-of date); ent_id = the parcel's largest enterprise now (null when none)
 with as_of as (
     select last_day(make_date($year, $month, 1)) as d
 )
@@ -23,7 +23,9 @@ select
     l.ent_before,
     l.mujun_tax_before_wan,
     l.new_use,
-    l.mujun_tax_after_wan
+    l.mujun_tax_after_wan,
+    (select e.ent_id from enterprises as e where e.parcel_id = l.parcel_id
+     order by e.land_mu desc, e.ent_id limit 1) as ent_id
 from land_actions as l
 cross join as_of
 left join areas as a using (area_code)
