@@ -368,26 +368,50 @@ def rewind(geom: dict, d3: bool = True) -> dict:
     return {"type": geom["type"], "coordinates": parts[0] if geom["type"] == "Polygon" else parts}
 
 
+def _signed_area(ring: list) -> float:
+    """Shoelace of a lon/lat ring in degrees (only its sign is used: counter-clockwise positive)."""
+    x0, y0 = ring[0][0], ring[0][1]
+    return sum((a[0] - x0) * (b[1] - y0) - (b[0] - x0) * (a[1] - y0) for a, b in zip(ring, ring[1:])) / 2
+
+
+def for_map(geom: dict, tolerance_m: float) -> dict:
+    """`rewind(simplify(geom, tolerance_m))` for drawing, with plain lists for the small rings of most parcels
+    (a ring of at most 5 positions, a quadrilateral, has nothing to simplify)."""
+    parts = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+    if any(len(ring) > 5 for rings in parts for ring in rings):
+        return rewind(simplify(geom, tolerance_m))
+    out = []
+    for rings in parts:
+        wound = []
+        for k, ring in enumerate(rings):
+            ring = [[float(p[0]), float(p[1])] for p in ring]
+            wound.append(ring if (_signed_area(ring) > 0) == (k > 0) else ring[::-1])
+        out.append(wound)
+    return {"type": geom["type"], "coordinates": out[0] if geom["type"] == "Polygon" else out}
+
+
 def convex_hull(points) -> list[list[float]]:
     """Convex hull (monotone chain) of lon/lat points as a closed counter-clockwise ring; [] for fewer
     than 3 distinct points."""
-    pts = np.unique(np.asarray(points, dtype=float).reshape(-1, 2), axis=0)
+    pts = sorted({(float(p[0]), float(p[1])) for p in points})
     if len(pts) < 3:
         return []
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
 
     def half(seq):
         out = []
         for p in seq:
-            while len(out) >= 2 and _orient(np.array(out[-2]), np.array(out[-1]), p) <= 0:
+            while len(out) >= 2 and cross(out[-2], out[-1], p) <= 0:
                 out.pop()
             out.append(p)
         return out
 
-    lower, upper = half(pts), half(pts[::-1])
-    hull = lower[:-1] + upper[:-1]
+    hull = half(pts)[:-1] + half(reversed(pts))[:-1]
     if len(hull) < 3:
         return []
-    return [[float(x), float(y)] for x, y in hull + [hull[0]]]
+    return [[x, y] for x, y in hull + [hull[0]]]
 
 
 # ---------------------------------------------------------------------------------- feature files

@@ -78,6 +78,21 @@ def _category(mode: str, row, cls: str | None) -> str:
     return "整治中（收回、收购等）" if row.state == "整治中" and row.method in ("收回", "收购") else "在用"
 
 
+def extent(shapes: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(lon min, lat min, lon max, lat max) of the `geometry` column (GeoJSON text) of `features` rows."""
+    return _extent([json.loads(t) for t in shapes["geometry"]])
+
+
+def _extent(geoms: list[dict]) -> tuple[float, float, float, float]:
+    lons, lats = [], []
+    for g in geoms:
+        for rings in ([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]):
+            for p in rings[0]:
+                lons.append(p[0])
+                lats.append(p[1])
+    return min(lons), min(lats), max(lons), max(lats)
+
+
 def tolerance_m(bounds: tuple[float, float, float, float], pixels: int = MAP_PIXELS) -> float:
     """Metres of one pixel when the extent `bounds` (lon/lat) is drawn `pixels` wide."""
     lon0, lat0, lon1, lat1 = bounds
@@ -95,13 +110,12 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
     tax_per_mu), or no rows when no year was evaluated."""
     cols = ["parcel_id", "geometry", "category", "ent_names", "area_name", "area_mu", "tax_per_mu", "cls_label",
             "state", "ent_id"]
-    shaped = parcels[parcels["boundary_geojson"].fillna("") != ""]
+    geoms = _parsed(parcels["boundary_geojson"])
+    keep = [g is not None for g in geoms]
+    shaped, geoms = parcels[keep], [g for g in geoms if g is not None]
     if shaped.empty:
         return pd.DataFrame(columns=cols)
-    geoms = [geo.parse(t) for t in shaped["boundary_geojson"]]
-    boxes = [geo.bounds(g) for g in geoms]
-    extent = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
-    tol = tolerance_m(extent)
+    tol = tolerance_m(_extent(geoms))
     by_unit = units.set_index("unit_id") if len(units) else pd.DataFrame(columns=["cls_label", "tax_per_mu"])
     rows = []
     for row, g in zip(shaped.itertuples(index=False), geoms):
@@ -109,7 +123,7 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
         cls = None if unit is None else str(unit["cls_label"])
         rows.append({
             "parcel_id": row.parcel_id,
-            "geometry": json.dumps(geo.rewind(geo.simplify(g, tol)), separators=(",", ":")),
+            "geometry": json.dumps(geo.for_map(g, tol), separators=(",", ":")),
             "category": _category(mode, row, cls),
             "ent_names": row.ent_names if isinstance(row.ent_names, str) and row.ent_names else "无",
             "area_name": row.area_name, "area_mu": float(row.area_mu),
@@ -121,6 +135,17 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
     return pd.DataFrame(rows, columns=cols)
 
 
+def _parsed(texts) -> list[dict | None]:
+    """Each outline parsed (None where there is none or it cannot be read: such a parcel is not drawn)."""
+    out = []
+    for t in texts:
+        try:
+            out.append(geo.parse(t) if isinstance(t, str) and t else None)
+        except geo.GeometryError:
+            out.append(None)
+    return out
+
+
 def label(area_name: str) -> str:
     """A 片区's name on the map: the part after the last '·' ('新材料新装备产业园·化工集聚区' → '化工集聚区')."""
     return str(area_name).split("·")[-1]
@@ -130,9 +155,10 @@ def outlines(parcels: pd.DataFrame) -> pd.DataFrame:
     """Per 片区: the convex hull of its parcels' outlines (geometry, JSON text, wound for d3) and where its
     label goes (label_lon, label_lat: above the hull's top edge, centred), for `parcel_map`."""
     out = []
-    shaped = parcels[parcels["boundary_geojson"].fillna("") != ""]
-    for name, group in shaped.groupby("area_name", sort=True):
-        points = [p for t in group["boundary_geojson"] for rings in geo.polygons(geo.parse(t)) for p in rings[0]]
+    shapes = pd.Series(_parsed(parcels["boundary_geojson"]), index=parcels.index)
+    for name, group in shapes.dropna().groupby(parcels["area_name"], sort=True):
+        points = [p for g in group for rings in ([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"])
+                  for p in rings[0]]
         hull = geo.convex_hull(points)
         if not hull:
             continue
@@ -171,3 +197,41 @@ def area_view(areas: pd.DataFrame, counts: pd.DataFrame | None, mode: str) -> pd
 
 
 SHARE_TITLE = {"亩均分类": "D 类企业占比（%）", "整治状态": "整治中地块面积占比（%）", "闲置地块": "闲置地块面积占比（%）"}
+
+
+TILE_PX = 256
+TILE_WIDTH_PX = 800     # the map's extent is fitted into this width (the narrowest usual desktop map)
+TILE_COVER_PX = 1600    # tiles are laid out this wide around the centre (a wider map shows white beyond)
+
+
+def _world_px(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator pixel at zoom 0 (256 px for the world), y down."""
+    s = math.sin(math.radians(max(-85.05, min(85.05, lat))))
+    return TILE_PX * (lon + 180) / 360, TILE_PX * (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi))
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    return x / TILE_PX * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / TILE_PX))))
+
+
+def tiles(bounds: tuple[float, float, float, float], url: str, height: int, max_zoom: int = 19):
+    """A base map of XYZ tiles under the parcels: the Mercator projection (d3 scale so one tile is 256 px, centred
+    on `bounds`, the largest zoom that fits them in TILE_WIDTH_PX × `height`) and the tiles around the centre,
+    each with its url (from the template `url`) and its north-west corner (lon, lat)."""
+    lon0, lat0, lon1, lat1 = bounds
+    (x0, y1), (x1, y0) = _world_px(lon0, lat0), _world_px(lon1, lat1)
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    zoom = int(max(0, min(max_zoom, math.floor(math.log2(min(TILE_WIDTH_PX / span_x, (height - 90) / span_y))))))
+    n = 2 ** zoom
+    cx, cy = (x0 + x1) / 2 * n, (y0 + y1) / 2 * n   # centre in pixels at this zoom
+    first_x, last_x = math.floor((cx - TILE_COVER_PX / 2) / TILE_PX), math.floor((cx + TILE_COVER_PX / 2) / TILE_PX)
+    first_y, last_y = math.floor((cy - height / 2) / TILE_PX), math.floor((cy + height / 2) / TILE_PX)
+    rows = []
+    for ty in range(max(0, first_y), min(n - 1, last_y) + 1):
+        for tx in range(max(0, first_x), min(n - 1, last_x) + 1):
+            lon, lat = _lonlat(tx * TILE_PX / n, ty * TILE_PX / n)
+            rows.append({"url": url.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty)),
+                         "lon": lon, "lat": lat})
+    centre = _lonlat(cx / n, cy / n)
+    projection = {"type": "mercator", "scale": TILE_PX * n / (2 * math.pi), "center": list(centre)}
+    return projection, pd.DataFrame(rows, columns=["url", "lon", "lat"])

@@ -70,8 +70,11 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
               (landmap.NO_ENTERPRISE, landmap.OUT_OF_SCOPE, landmap.NOT_RATED)}
     what = {"亩均分类": f"按{year}年亩均效益评价分类" if year else "尚无完整年度的亩均评价",
             "整治状态": f"按截至{period}末的低效用地整治状态", "闲置地块": f"截至{period}末的闲置地块"}[mode]
+    base = landmap.load_config()
+    projection, tiles = (None, None) if not base.tile_url else landmap.tiles(
+        memo.call(landmap.extent, shown), base.tile_url, height)
     event = ui.chart(charts.parcel_map, shown, category="category", colors=colors, tooltip=TOOLTIP,
-                     outlines=memo.call(landmap.outlines, parcels),
+                     outlines=memo.call(landmap.outlines, parcels), projection=projection, tiles=tiles,
                      highlight=highlight, height=height, key=key, on_select="rerun",
                      title=f"地块 {len(shown):,} 个（{what}）")
     notes = [f"图中地块 {len(shown):,} 个" + (f"，另有 {total - with_shape:,} 个无边界数据未绘制" if with_shape < total
@@ -80,7 +83,9 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
         notes.append(f"黑框为本企业的地块（{plain(highlight)}）。")
     if (~parcels["in_scope"]).any():
         notes.append("灰色地块上的企业不在当前产业链、行业或高新筛选范围内。")
-    notes.append("悬停查看企业、面积、亩均税收和分类；点击地块打开企业画像。无底图：坐标为经纬度（WGS84）。")
+    notes.append("悬停查看企业、面积、亩均税收和分类；点击地块打开企业画像。"
+                 + (f"底图：{plain(base.tile_attribution) or '配置的瓦片服务'}。" if base.tile_url
+                    else "无底图：坐标为经纬度（WGS84）。"))
     st.caption("".join(notes))
     _open_clicked(event, shown)
 

@@ -1,6 +1,6 @@
 -- purpose: enterprises to pick on the 企业画像 page (not limited by the filter bar): those whose name contains $search
 --          or whose 统一社会信用代码 starts with it (case-insensitive; every enterprise when empty), the $limit with the
---          largest 产值 in the latest year they reported (enterprises that never reported last), listed in that order;
+--          largest 产值 in the data's latest year (those without 产值 that year last), listed in that order;
 --          matches counts every enterprise that matched
 -- params: $search VARCHAR, $limit INTEGER
 -- grain: one row per matching enterprise (at most $limit)
@@ -17,10 +17,9 @@ with matching as (
 latest as (
     select
         ent_id,
-        arg_max(list_sum(output), year) as output_wan
+        list_sum(output) as output_wan
     from enterprise_year_months
-    where ent_id in (select ent_id from matching)
-    group by ent_id
+    where year = (select max(year) from enterprise_year_months)
 )
 
 select

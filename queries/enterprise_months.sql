@@ -19,13 +19,14 @@ months as (
         sum(c.tax_wan) as zone_tax_wan,
         sum(c.power_10k_kwh) as zone_power_10k_kwh,
         sum(c.energy_tce) as zone_energy_tce,
-        sum(c.output_wan) filter (where s.chain = (select chain from chain)) as chain_output_wan,
-        sum(c.value_added_wan) filter (where s.chain = (select chain from chain)) as chain_value_added_wan,
-        sum(c.tax_wan) filter (where s.chain = (select chain from chain)) as chain_tax_wan,
-        sum(c.power_10k_kwh) filter (where s.chain = (select chain from chain)) as chain_power_10k_kwh,
-        sum(c.energy_tce) filter (where s.chain = (select chain from chain)) as chain_energy_tce
+        sum(c.output_wan) filter (where s.chain = k.chain) as chain_output_wan,
+        sum(c.value_added_wan) filter (where s.chain = k.chain) as chain_value_added_wan,
+        sum(c.tax_wan) filter (where s.chain = k.chain) as chain_tax_wan,
+        sum(c.power_10k_kwh) filter (where s.chain = k.chain) as chain_power_10k_kwh,
+        sum(c.energy_tce) filter (where s.chain = k.chain) as chain_energy_tce
     from enterprise_month_cube as c
     join sectors as s using (sector_code)
+    left join chain as k on true
     where c.year = $year - 1
        or (c.year = $year and c.month <= $month)
     group by c.year, c.month

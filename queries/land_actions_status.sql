@@ -24,11 +24,16 @@ select
     l.mujun_tax_before_wan,
     l.new_use,
     l.mujun_tax_after_wan,
-    (select e.ent_id from enterprises as e where e.parcel_id = l.parcel_id
-     order by e.land_mu desc, e.ent_id limit 1) as ent_id
+    t.ent_id
 from land_actions as l
 cross join as_of
 left join areas as a using (area_code)
+left join (  -- the largest enterprise on each parcel with an action
+    select parcel_id, arg_min(ent_id, (-land_mu, ent_id)) as ent_id
+    from enterprises
+    where parcel_id in (select parcel_id from land_actions)
+    group by parcel_id
+) as t using (parcel_id)
 where l.date_found <= as_of.d
   and (len($areas::varchar[]) = 0 or l.area_code = any($areas::varchar[]))
 order by l.plan_year desc, l.action_id

@@ -14,17 +14,23 @@ open_actions as (
       and (l.date_accepted is null or l.date_accepted > as_of.d)
 ),
 
--- every "[lon, lat]" pair of an outline (the innermost arrays of a Polygon or MultiPolygon)
-vertices as (
+-- an outline's numbers are its vertices' longitude, latitude, longitude, … (GeoJSON coordinates, in order)
+numbers as (
     select
         p.parcel_id,
-        list_transform(regexp_extract_all(p.boundary_geojson, '\[\s*(-?[0-9.]+)\s*,\s*-?[0-9.]+\s*\]', 1),
-                       lambda x: x::double) as lons,
-        list_transform(regexp_extract_all(p.boundary_geojson, '\[\s*-?[0-9.]+\s*,\s*(-?[0-9.]+)\s*\]', 1),
-                       lambda x: x::double) as lats
+        list_transform(regexp_extract_all(p.boundary_geojson, '-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?'),
+                       lambda x: x::double) as xy
     from parcels as p
     where coalesce(p.boundary_geojson, '') <> ''
       and (len($areas::varchar[]) = 0 or p.area_code = any($areas::varchar[]))
+),
+
+vertices as (
+    select
+        parcel_id,
+        list_slice(xy, 1, len(xy), 2) as lons,
+        list_slice(xy, 2, len(xy), 2) as lats
+    from numbers
 )
 
 select

@@ -134,3 +134,60 @@ def test_profile_project_opens_the_project_detail(page, app_url):
     assert query(page)["project"] == [project["project_id"]]
     page.get_by_text(project["project_name"]).first.wait_for(timeout=30_000)
     assert "当前阶段" in metric_values(page)
+
+
+def test_map_draws_the_configured_base_map_tiles(chromium, tmp_path):
+    """Test that with [map] tile_url set, the map draws the tiles of a tile server (here one on localhost that
+    answers every /z/x/y.png) under the parcels, still with every parcel, and names the source under it."""
+    import io
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from PIL import Image
+
+    from browser import free_port, streamlit_server
+    from cockpit.config import DEFAULT_RULES
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 236, 224)).save(buffer, "PNG")
+    png, asked = buffer.getvalue(), []
+
+    class Tiles(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(png)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), Tiles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    rules = tmp_path / "rules.toml"
+    url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
+    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace('tile_url = ""', f'tile_url = "{url}"')
+                     .replace('tile_attribution = ""', 'tile_attribution = "测试瓦片"'), encoding="utf-8")
+    try:
+        with streamlit_server(env={"COCKPIT_RULES": str(rules)}) as base:
+            page = chromium.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+            open_page(page, base, "/mujun?year=2023")
+            chart = page.locator(".st-key-mj_map")
+            chart.scroll_into_view_if_needed()
+            chart.locator("g.parcels_marks path").first.wait_for(timeout=30_000)
+            images = chart.locator("svg.marks image")
+            assert images.count() >= 4
+            assert all(re.search(rf"127\.0\.0\.1:{server.server_port}/\d+/\d+/\d+\.png", images.nth(i).get_attribute(
+                "href") or "") for i in range(images.count()))
+            for _ in range(100):  # the browser fetches the tiles as the SVG images load
+                if len(asked) >= 4:
+                    break
+                page.wait_for_timeout(100)
+            assert len(asked) >= 4 and all(re.fullmatch(r"/\d+/\d+/\d+\.png", p) for p in asked)
+            assert chart.locator("g.parcels_marks path").count() == 165
+            assert page.get_by_text("底图：测试瓦片").count() == 1
+            page.close()
+    finally:
+        server.shutdown()
