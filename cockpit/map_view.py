@@ -10,7 +10,6 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import charts, filters, landmap, links, memo, mujun, mujun_cache, ui
-from cockpit import format as fmt
 from cockpit.markup import plain
 
 TOOLTIP = {"ent_names": "企业", "parcel_id": "地块", "area_name": "片区", "area_mu": "面积（亩）",
@@ -55,10 +54,9 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
     if modes:
         mode = st.segmented_control("着色", list(landmap.MODES), default=mode, key=f"{key}_mode") or mode
     parcels = ui.q("parcel_map", p, limit=charts.MAX_ROWS)
-    period = fmt.period_label(f.year, f.month)
     units, order, ents = _evaluation(year)
     if parcels.empty:
-        _area_view(key, p, mode, ents, period, height)
+        _area_view(key, p, mode, ents, height)
         return
     shown = memo.call(landmap.features, parcels, units, mode)
     total, with_shape = int(parcels["parcels_in_scope"].iloc[0]), int(parcels["with_boundary"].iloc[0])
@@ -68,15 +66,16 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
     colors = landmap.legend(mode, order)
     colors = {k: v for k, v in colors.items() if k in set(shown["category"]) or k not in
               (landmap.NO_ENTERPRISE, landmap.OUT_OF_SCOPE, landmap.NOT_RATED)}
-    what = {"亩均分类": f"按{year}年亩均效益评价分类" if year else "尚无完整年度的亩均评价",
-            "整治状态": f"按截至{period}末的低效用地整治状态", "闲置地块": f"截至{period}末的闲置地块"}[mode]
+    end = f"{f.year}年{max(f.month, 2)}月末"  # short: the title must fit a phone
+    what = {"亩均分类": f"{year}年亩均分类" if year else "尚无完整年度的亩均评价",
+            "整治状态": f"{end}整治状态", "闲置地块": f"{end}闲置地块"}[mode]
     base = landmap.load_config()
     projection, tiles = (None, None) if not base.tile_url else landmap.tiles(
         memo.call(landmap.extent, shown), base.tile_url, height)
     event = ui.chart(charts.parcel_map, shown, category="category", colors=colors, tooltip=TOOLTIP,
                      outlines=memo.call(landmap.outlines, parcels), projection=projection, tiles=tiles,
                      highlight=highlight, height=height, key=key, on_select="rerun",
-                     title=f"地块 {len(shown):,} 个（{what}）")
+                     title=f"地块 {len(shown):,} 个 · {what}")
     notes = [f"图中地块 {len(shown):,} 个" + (f"，另有 {total - with_shape:,} 个无边界数据未绘制" if with_shape < total
                                             else "") + "；虚线为片区范围（其地块的外包多边形）。"]
     if highlight:
@@ -102,7 +101,7 @@ def _open_clicked(event, shown) -> None:
         st.toast(f"地块 {plain(parcel)} 上没有企业（闲置或整治中）。", icon=":material/info:")
 
 
-def _area_view(key: str, p: dict, mode: str, ents, period: str, height: int) -> None:
+def _area_view(key: str, p: dict, mode: str, ents, height: int) -> None:
     """More parcels than a chart may draw: the 片区 as rectangles; a click narrows the filter to one."""
     areas = ui.q("parcel_map_areas", p)
     counts = None
