@@ -27,6 +27,7 @@ navigation = st.navigation(
                 url_path="invest"),
         st.Page("pages/land/land.py", title="低效用地", icon=":material/landscape:",
                 url_path="land"),
+        st.Page("pages/enterprise/profile.py", title="企业画像", icon=":material/domain:", url_path="enterprise"),
     ] if not empty else [st.Page(ui.EMPTY_PAGE, title="总览", icon=":material/dashboard:",
                                  url_path="overview", default=True)]) + gate.admin_pages(),
     position="top",

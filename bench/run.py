@@ -65,7 +65,8 @@ def default_params(db: Database) -> dict:
     project = db.run("project_list", {"year": year, "month": month, "chains": [], "sectors": [], "areas": [],
                                       "high_tech_only": False})
     return {"year": year, "month": month, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
-            "by": "chain", "category": "", "ent_id": "", "eval_year": year - 1, "floor_wan_per_mu": 5.0,
+            "by": "chain", "category": "", "ent_id": "", "parcel_id": "", "eval_year": year - 1,
+            "floor_wan_per_mu": 5.0,
             "project_id": str(project["project_id"].iloc[0]) if len(project) else "",
             # list queries: first page, no search, every state; rankings as the pages open them
             "limit": 200, "search": "", "status": "", "n": 10, "measure": "output", "kind": "decline",

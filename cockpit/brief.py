@@ -173,20 +173,26 @@ def _short_change(c: Card) -> str:
 _STATUS_RGB = {"正常": (46, 158, 91), "预警": (227, 162, 26), "滞后": (210, 69, 59)}
 
 
-def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
-    """The A4 brief: title, KPI table, drafted text, charts, items needing attention."""
+def document(title: str, author: str, created: str, margin: float = 15):
+    """An A4 fpdf2 document with the CJK font embedded as "cjk" (regular and "B"), its first page added."""
     from fpdf import FPDF
 
     pdf = FPDF(orientation="P", unit="mm", format="A4")
-    pdf.set_auto_page_break(True, margin=15)
-    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(True, margin=margin)
+    pdf.set_margins(margin, margin, margin)
     regular, bold = CJK_FONT_FILES
     pdf.add_font("cjk", "", str(regular), collection_font_number=SC_INDEX)
     pdf.add_font("cjk", "B", str(bold if bold.exists() else regular), collection_font_number=SC_INDEX)
-    pdf.set_title(f"{brief.zone} 会议简报 {brief.period}")
-    pdf.set_author(brief.zone)
-    pdf.set_creation_date(dt.datetime.fromisoformat(brief.generated))
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_creation_date(dt.datetime.fromisoformat(created))
     pdf.add_page()
+    return pdf
+
+
+def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
+    """The A4 brief: title, KPI table, drafted text, charts, items needing attention."""
+    pdf = document(f"{brief.zone} 会议简报 {brief.period}", brief.zone, brief.generated)
 
     pdf.set_font("cjk", "B", 18)
     pdf.cell(0, 10, f"{brief.zone}", new_x="LMARGIN", new_y="NEXT", align="C")

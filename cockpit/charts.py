@@ -80,6 +80,7 @@ def _vega_lite(builder, data: pd.DataFrame, **options) -> dict:
         alt.data_transformers.register("cockpit_arrow", lambda df: to_arrow(df))
         with alt.data_transformers.enable("cockpit_arrow"):
             out = chart.to_dict(validate=validate)
+        _fill_inline(out)
     out["datasets"] = {**out.get("datasets", {}), **datasets}
     return out
 
@@ -293,28 +294,6 @@ def stacked_parts(df: pd.DataFrame, *, category: str, part: str, value: str, tit
     ).properties(height=110 + 40 * len(category_order))  # title, legend and axis included
 
 
-def parcel_plot(df: pd.DataFrame, *, state: str, states: dict[str, str], title: str,
-                tooltip: dict[str, str]) -> alt.Chart:
-    """Schematic parcel positions (x, y in 100 m; no map tiles): one circle per parcel, area ∝ 亩,
-    coloured by `state` (`states`: state → colour, in legend order).
-
-    `tooltip`: column → label shown on hover.
-    """
-    data = _check(df.copy())
-    data["_x_km"], data["_y_km"] = data["x"] / 10.0, data["y"] / 10.0
-    scale = alt.Scale(zero=False, nice=False, padding=12)
-    return alt.Chart(data, title=title).mark_circle(opacity=0.8, stroke="#ffffff",
-                                                    strokeWidth=0.5).encode(
-        x=alt.X("_x_km:Q", title="东西向（公里，示意坐标）", scale=scale),
-        y=alt.Y("_y_km:Q", title="南北向（公里）", scale=scale),
-        size=alt.Size("area_mu:Q", title="面积（亩）", scale=alt.Scale(range=[20, 600])),
-        color=alt.Color(f"{state}:N", scale=alt.Scale(domain=list(states),
-                                                       range=list(states.values())), title=None),
-        tooltip=[alt.Tooltip(f"{c}:{'Q' if c == 'area_mu' else 'N'}", title=t)
-                 for c, t in tooltip.items()],
-    ).properties(height=460)
-
-
 def projection_path(df: pd.DataFrame, *, target: float | None, title: str, unit: str = "亿元") -> alt.Chart:
     """1—m月累计 actual (solid) and projected (dashed) through 12月, with the annual target as a rule.
 
@@ -482,3 +461,116 @@ def score_histogram(df: pd.DataFrame, *, score: str, cls: str, order: list[str],
         order=alt.Order(f"{cls}:N"),
         tooltip=[alt.Tooltip(f"{cls}:N", title="分类"), alt.Tooltip("sum(n):Q", title="单元数（个）")],
     ).properties(height=300)
+
+
+# ---- 亩均一张图 (issue 17)
+_late_values: dict[str, list] = {}  # inline data put into a spec after Altair built it (see _inline)
+
+
+def _inline(records: list[dict]) -> alt.Data:
+    """Inline data that Altair does not walk through (thousands of GeoJSON features cost it seconds): a named
+    placeholder, filled with `records` by `_vega_lite` after `to_dict`."""
+    import json
+
+    name = "inline_" + hashlib.sha1(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
+    _late_values[name] = records
+    return alt.Data(name=name)
+
+
+def _fill_inline(node) -> None:
+    """Replace each placeholder `{"data": {"name": inline_…}}` of a spec by its values (see `_inline`)."""
+    if isinstance(node, list):
+        for item in node:
+            _fill_inline(item)
+        return
+    if not isinstance(node, dict):
+        return
+    data = node.get("data")
+    if isinstance(data, dict) and str(data.get("name", "")).startswith("inline_"):
+        node["data"] = {"values": _late_values.pop(data["name"])}
+    for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
+        if key in node:
+            _fill_inline(node[key])
+
+
+def _geo_records(df: pd.DataFrame, fields: list[str]) -> list[dict]:
+    """Rows as GeoJSON Features for inline Vega-Lite data: the GeoJSON text of `geometry` as the geometry, the
+    `fields` as top-level members (so encodings and selections name them directly)."""
+    import json
+
+    out = []
+    for row in df[fields + ["geometry"]].itertuples(index=False):
+        rec = {f: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v))
+               for f, v in zip(fields, row[:-1])}
+        out.append({"type": "Feature", "geometry": json.loads(row[-1]), **rec})
+    return out
+
+
+def parcel_map(df: pd.DataFrame, *, category: str, colors: dict[str, str], title: str,
+               tooltip: dict[str, str], outlines: pd.DataFrame | None = None, highlight: str | None = None,
+               selection: str = "parcel_pick", height: int = 520, projection: dict | None = None,
+               tiles: pd.DataFrame | None = None) -> alt.Chart:
+    """Parcels as shapes on a Mercator map fitted to them (no tiles), coloured by `category` (`colors`:
+    category → colour, in legend order), a click selects a parcel (point selection `selection` on parcel_id);
+    `outlines` (area_name, geometry, label_lon, label_lat) draws each 片区's outline and name; `highlight`
+    outlines one parcel in black.
+
+    `df`: parcel_id, geometry (GeoJSON text, wound for d3: outer rings clockwise), `category` and the
+    `tooltip` columns (column → label; tax_per_mu and area_mu as numbers). With `projection` (type, scale,
+    center: `landmap.tiles`) and `tiles` (url, lon, lat of each 256 px tile's north-west corner) the map is a
+    fixed-scale Mercator, centred in the chart, over those base-map tiles."""
+    data = _check(df)
+    fields = list(dict.fromkeys(["parcel_id", category, *tooltip]))
+    pick = alt.selection_point(name=selection, fields=["parcel_id"])
+    number = {"area_mu": ",.2f", "tax_per_mu": ",.2f"}
+    tips = [alt.Tooltip(f"{c}:{'Q' if c in number else 'N'}", title=t, **({"format": number[c]} if c in number
+                                                                           else {}))
+            for c, t in tooltip.items()]
+    width = alt.condition(alt.datum.parcel_id == highlight, alt.value(2.5), alt.value(0.4)) if highlight \
+        else alt.value(0.4)
+    stroke = alt.condition(alt.datum.parcel_id == highlight, alt.value("#111111"), alt.value("#ffffff")) \
+        if highlight else alt.value("#ffffff")
+    shapes = alt.Chart(_inline(_geo_records(data, fields)), name="parcels").mark_geoshape().encode(
+        color=alt.Color(f"{category}:N", scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                        title="着色", legend=alt.Legend(title=None, orient="top", columns=3, symbolType="square")),
+        stroke=stroke, strokeWidth=width,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85)),
+        tooltip=tips,
+    ).add_params(pick)
+    layers = [shapes]
+    if outlines is not None and len(outlines):
+        lines = alt.Chart(_inline(_geo_records(outlines, ["area_name"]))).mark_geoshape(
+            filled=False, stroke="#5b6573", strokeWidth=1.2, strokeDash=[5, 3])
+        labels = alt.Chart(outlines[["area_name", "label_lon", "label_lat"]]).mark_text(
+            font=FONT, fontSize=13, fontWeight="bold", color="#333333", baseline="bottom").encode(
+            longitude="label_lon:Q", latitude="label_lat:Q", text="area_name:N")
+        layers = [lines, shapes, labels]
+    if tiles is not None and len(tiles):
+        base = alt.Chart(tiles).mark_image(width=256, height=256, align="left", baseline="top", clip=True,
+                                           aria=False).encode(longitude="lon:Q", latitude="lat:Q", url="url:N")
+        layers = [base, *layers]
+    project = {"type": "mercator"} if projection is None else {
+        **projection, "translate": alt.ExprRef(expr="[width / 2, height / 2]")}
+    # SVG (one path per parcel, named by its aria description) up to MAX_ROWS shapes: crisp when zoomed
+    return alt.layer(*layers, title=title, usermeta={"embedOptions": {"renderer": "svg"}}).project(
+        **project).properties(height=height)
+
+
+def area_map(df: pd.DataFrame, *, title: str, share_title: str, selection: str = "area_pick",
+             height: int = 520) -> alt.Chart:
+    """片区 as rectangles (the extent of their parcels) shaded by `share_pct`, labelled with their name and
+    parcel count; a click selects a 片区 (point selection `selection` on area_code)."""
+    data = _check(df)
+    pick = alt.selection_point(name=selection, fields=["area_code"])
+    records = _geo_records(data, ["area_code", "area_name", "parcels", "area_mu", "share_pct"])
+    shapes = alt.Chart(_inline(records)).mark_geoshape(stroke="#ffffff", strokeWidth=0.6).encode(
+        color=alt.Color("share_pct:Q", title=share_title, scale=alt.Scale(scheme="orangered"),
+                        legend=alt.Legend(orient="top", format=".0f")),
+        tooltip=[alt.Tooltip("area_name:N", title="片区"), alt.Tooltip("parcels:Q", title="地块（个）", format=","),
+                 alt.Tooltip("area_mu:Q", title="面积（亩）", format=",.0f"),
+                 alt.Tooltip("share_pct:Q", title=share_title, format=".1f")],
+    ).add_params(pick)
+    labels = alt.Chart(data[["area_name", "label_lon", "label_lat"]]).mark_text(
+        font=FONT, fontSize=11, color="#222222").encode(
+        longitude="label_lon:Q", latitude="label_lat:Q", text="area_name:N")
+    return alt.layer(shapes, labels, title=title).project(type="mercator").properties(height=height)

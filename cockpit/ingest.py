@@ -16,6 +16,8 @@ headers): 当月 = this 累计 − the stored months before it (1—2月 as one 
 
 Command line (same checks, same messages; exit code 1 when the file is rejected):
     python -m cockpit.ingest FILE [--table T] [--mode M] [--cumulative] [--dry-run] [--data-dir D] [--user NAME]
+
+A .geojson file (a FeatureCollection keyed by 地块编号) imports parcel boundaries (`--table parcels`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from cockpit.reader import Limits, Rejected, _blank, load_limits, read_book, read_table_file, table_frame  # noqa: F401
+from cockpit.geo import GeometryError
 from cockpit.schema import SPECS, YTD, Col, TableSpec, importable, ref_column, references
 
 PROBLEM_COLUMNS = ["行号", "列", "问题", "原值"]
@@ -194,8 +197,8 @@ def parse_cell(value, col: Col):
         text = str(value).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))
-        if len(text) > 200:
-            raise CellError("文本过长（超过 200 字）")
+        if len(text) > col.max_chars:
+            raise CellError(f"文本过长（超过 {col.max_chars} 字）")
         if _CONTROL.search(text):
             raise CellError("含有控制字符（如 NUL），请删除后重新导入")
         if text.startswith(_FORMULA_START):
@@ -474,6 +477,21 @@ def _targets_rules(clean, numbers, spec, problems, current) -> None:
         problems.add(numbers[p.row] if p.row is not None else "", header, p.message, p.value)
 
 
+def _parcel_boundary(row, excel_row, spec, problems) -> None:
+    """A boundary must be a valid parcel outline (cockpit.geo) whose area matches the 亩; stored compact."""
+    from cockpit import geo
+
+    text = row.get("boundary_geojson")
+    if not text:
+        return
+    found = geo.problems(text, row.get("area_mu"))
+    for problem in found:
+        problems.add(excel_row, spec.col("boundary_geojson").header, problem, text)
+    if not found:
+        row["boundary_geojson"] = geo.dumps(geo.parse(text))
+
+
+
 def _park_is_cluster(clean, numbers, spec, problems, current) -> None:
     areas = current.get("areas")
     clusters = set(areas.loc[areas["is_chemical_cluster"].astype(bool), "area_name"]) if areas is not None \
@@ -486,7 +504,7 @@ def _park_is_cluster(clean, numbers, spec, problems, current) -> None:
 
 ROW_CHECKS = {"va_not_above_output": _va_not_above_output, "credit_code_format": _credit_code,
               "sector_code_format": _sector_code, "stage_dates_ordered": _stage_order,
-              "hazard_dates_ordered": _hazard_order}
+              "hazard_dates_ordered": _hazard_order, "parcel_boundary": _parcel_boundary}
 FRAME_CHECKS = {"targets_rules": _targets_rules, "park_is_chemical_cluster": _park_is_cluster}
 
 
@@ -820,9 +838,12 @@ def current_tables(directory: Path) -> dict[str, pd.DataFrame]:
 
 
 def read_parts(data: bytes, filename: str, table: str | None, limits: Limits, problems: Problems,
-               mode: str = "merge") -> tuple[list[Part], list[str], bool]:
-    """The parts of an upload: one per table sheet of an onboarding workbook, or the one table of a file.
+               mode: str = "merge", directory: Path | None = None) -> tuple[list[Part], list[str], bool]:
+    """The parts of an upload: one per table sheet of an onboarding workbook, or the one table of a file
+    (a .geojson file: the parcel outlines it holds, as rows of `parcels`).
     Returns (parts, skipped empty sheets, is a bundle)."""
+    if Path(filename).suffix.lower() == ".geojson":
+        return [Part("parcels", Path(filename).stem, _parcel_features(data, limits, directory))], [], False
     if Path(filename).suffix.lower() == ".xlsx" and table is None:
         book = read_book(data, filename, limits)
         names = [s.name for s in book.sheets]
@@ -878,11 +899,13 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
         raise ValueError(f"未知的导入方式：{mode}")
     sha = hashlib.sha256(data).hexdigest()
     problems = Problems()
+    limits = limits or load_limits()
+    features = Path(filename).suffix.lower() == ".geojson"  # parcel outlines keyed by 地块编号
     try:
-        parts, skipped, bundle = read_parts(data, filename, table, limits or load_limits(), problems, mode)
-    except Rejected as exc:
+        parts, skipped, bundle = read_parts(data, filename, table, limits, problems, mode, directory)
+    except (Rejected, GeometryError) as exc:
         problems.add(0, "文件", str(exc), filename)
-        return Outcome(table, problems.frame(), sha256=sha, mode=mode)
+        return Outcome("parcels" if features else table, problems.frame(), sha256=sha, mode=mode)
     single = parts[0].table if parts and not bundle else (table if not bundle else None)
     if problems:
         return Outcome(single, problems.frame(with_sheet=bundle), sha256=sha, mode=mode, bundle=bundle,
@@ -892,10 +915,25 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     order = [t for t in SPECS if t in previews]
     outcome = Outcome(single, found.frame(with_sheet=bundle), sha256=sha, mode=mode, bundle=bundle,
                       skipped=skipped, sheets={p.table: p.sheet for p in parts})
+    if features and not outcome.ok:  # a feature file has no rows: say which feature (the first is 第 1 个要素)
+        outcome.problems["行号"] = [f"第 {r - HEADER_ROW} 个要素" if isinstance(r, int) and r > HEADER_ROW else r
+                                  for r in outcome.problems["行号"]]
     if outcome.ok:
         outcome.previews = {t: previews[t] for t in order}
         outcome.preview = previews.get(single) if single else None
     return outcome
+
+
+def _parcel_features(data: bytes, limits: Limits, directory: Path) -> pd.DataFrame:
+    """A .geojson FeatureCollection as rows of `parcels` (cockpit.geo.feature_rows): a feature's properties
+    named like the table's columns, its geometry as the boundary, a known parcel's other columns kept."""
+    from cockpit import geo
+    from cockpit.store import DataStore
+
+    spec = SPECS["parcels"]
+    columns = {_norm(c.header): c.name for c in spec.columns} | {c.name: c.name for c in spec.columns}
+    return geo.feature_rows(data, max_bytes=limits.max_bytes, max_features=limits.max_rows, columns=columns,
+                            norm=_norm, existing=DataStore(directory).read("parcels"))
 
 
 def import_file(data: bytes, filename: str, directory: Path, *, user: str, table: str | None = None,

@@ -57,8 +57,6 @@ def load_floor(path=None) -> float:
     return float(raw.get("land", {}).get("mujun_tax_floor_wan", DEFAULT_FLOOR_WAN))
 
 
-# map colours of the parcel states in `queries/land_parcels_map.sql`, in legend order
-STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b39", "闲置": "#c9463d"}
 
 
 def kpi_values(kpis: pd.DataFrame, year: int) -> dict[str, float | None]:

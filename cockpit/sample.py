@@ -826,6 +826,7 @@ class Project:
     note: str = ""
     key: str = ""
     project_id: str = ""
+    ent: Ent | None = None  # the enterprise that carries out the project (项目业主), when it is one of ours
 
     @property
     def is_industrial(self) -> bool:
@@ -845,7 +846,7 @@ def _named_projects(ents_by_key: dict[str, Ent]) -> list[Project]:
         e = ents_by_key.get(key)
         area = kw.pop("area", e.area if e else "HGQ")
         return Project(name=name, kind="产业", sector=sector, area=area, is_high_tech=SECTOR_HIGH_TECH[sector] or
-                       bool(e and e.is_high_tech), key=key, **kw)
+                       bool(e and e.is_high_tech), key=key, ent=e, **kw)
     return [
         Project("集中供热项目", "基础设施", "HGQ", key="集中供热", plan_year=2023, size=16_000, idea=D("2021-03-10"),
                 plan_start=D("2022-03-01"), start=D("2022-03-15"), plan_produce=D("2023-09-30"),
@@ -967,7 +968,7 @@ def _industrial_project(rng, ents: list[Ent], names_used: set[str], ht_prob: flo
             break
     ht = rng.random() < (ht_prob if SECTOR_HIGH_TECH[host.sector] else 0.15)
     return Project(name=name, kind="产业", sector=host.sector, area=host.area, is_high_tech=bool(ht),
-                   size=float(max(1_500.0, rng.lognormal(np.log(4_000), 0.6))))
+                   size=float(max(1_500.0, rng.lognormal(np.log(4_000), 0.6))), ent=host)
 
 
 def _schedule_industrial(rng, p: Project, start: date, months: int) -> None:
@@ -1158,7 +1159,7 @@ def build_projects(projects: list[Project]) -> pd.DataFrame:
         is_special_bond=p.is_special_bond, is_reserve=p.is_reserve, plan_year=p.plan_year,
         total_invest_wan=round(p.total_invest, 2), date_idea=p.idea, date_talk=p.talk, date_sign=p.sign,
         date_start=p.start, date_complete=p.complete, date_produce=p.produce, plan_start=p.plan_start,
-        plan_produce=p.plan_produce, note=p.note) for p in projects])
+        plan_produce=p.plan_produce, note=p.note, ent_id=p.ent.ent_id if p.ent else None) for p in projects])
 
 
 def build_bond_events(rng, projects: list[Project], pm: pd.DataFrame) -> pd.DataFrame:
@@ -1349,6 +1350,77 @@ def add_duties(tables: dict[str, pd.DataFrame]) -> None:
     h["rectify_person"] = pd.Series([safety_person[e] for e in h["ent_id"]], dtype="str")
     h["supervise_office"] = pd.Series(["规划建设科" if c == "厂中厂" else "安全生产科" for c in h["category"]],
                                       dtype="str")
+# parcel boundaries: blocks along roads in each 片区, near 开化县 (own random stream)
+# --------------------------------------------------------------------------------------------------
+
+BOUNDARY_SEED = SEED + 17  # an own stream: the tables above come out exactly as before
+ORIGIN_LONLAT = (118.360, 29.030)  # where the schematic (x, y) = (0, 0) lies; x, y are 100 m east / north
+AREA_ROAD_ANGLE = {"HGQ": 12.0, "ZBQ": -8.0, "HBQ": 24.0, "CYQ": 5.0, "THQ": -15.0}  # grid bearing, degrees
+ROAD_M, GAP_M = 30.0, 8.0  # road between rows of parcels; gap between neighbouring parcels
+
+
+def metres_per_degree(lat: float) -> tuple[float, float]:
+    """(metres per degree of longitude, of latitude) on the WGS84 ellipsoid at latitude `lat`."""
+    from cockpit.geo import _E2, WGS84_A
+
+    s = np.sin(np.radians(lat))
+    w = np.sqrt(1 - _E2 * s * s)
+    return (float(np.pi / 180 * WGS84_A * np.cos(np.radians(lat)) / w),
+            float(np.pi / 180 * WGS84_A * (1 - _E2) / w ** 3))
+
+
+def _block_layout(rng, areas_m2: list[float]) -> list[tuple[float, float, float, float]]:
+    """Rectangles (x0, y0, width, depth) in metres for parcels of these areas: rows of parcels fronting a
+    road, side by side with small gaps, the next row across the next road; centred on (0, 0)."""
+    total = sum(areas_m2)
+    row_width = max(np.sqrt(total) * 1.3, max(np.sqrt(a) * 1.6 for a in areas_m2))
+    rects, x, y, row_depth = [], 0.0, 0.0, 0.0
+    for a in areas_m2:
+        depth = float(np.clip(np.sqrt(a) * rng.uniform(0.75, 1.25), 45.0, 420.0))
+        width = a / depth
+        if x > 0 and x + width > row_width:
+            x, y, row_depth = 0.0, y + row_depth + ROAD_M, 0.0
+        rects.append((x, y, width, depth))
+        x += width + GAP_M
+        row_depth = max(row_depth, depth)
+    xs = [r[0] + r[2] for r in rects]
+    ys = [r[1] + r[3] for r in rects]
+    cx, cy = max(xs) / 2, max(ys) / 2
+    return [(x0 - cx, y0 - cy, w, d) for x0, y0, w, d in rects]
+
+
+def with_boundaries(parcels: pd.DataFrame) -> pd.DataFrame:
+    """The parcels with a synthetic boundary each (GeoJSON Polygon, lon/lat, area = its 亩 to 0.1 %) laid
+    out in blocks along roads around each 片区's centre, and x, y (100 m) moved to the boundary's centre."""
+    from cockpit import geo
+
+    rng = np.random.default_rng(BOUNDARY_SEED)
+    centres = {code: centre for code, _, _, _, centre in AREAS}
+    out = parcels.copy()
+    out["boundary_geojson"] = ""
+    lon0, lat0 = ORIGIN_LONLAT
+    for code in centres:
+        rows = out.index[out["area_code"] == code]
+        if len(rows) == 0:
+            continue
+        order = [rows[i] for i in rng.permutation(len(rows))]  # idle plots lie among the used ones
+        rects = _block_layout(rng, [float(out.at[i, "area_mu"]) * geo.M2_PER_MU for i in order])
+        cx, cy = centres[code]
+        m_lon, m_lat = metres_per_degree(lat0)
+        clat = lat0 + cy * 100 / m_lat
+        m_lon, m_lat = metres_per_degree(clat)
+        clon = lon0 + cx * 100 / metres_per_degree(lat0)[0]
+        angle = np.radians(AREA_ROAD_ANGLE[code])
+        rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        for i, (x0, y0, w, d) in zip(order, rects):
+            corners = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + d], [x0, y0 + d], [x0, y0]]) @ rot.T
+            ring = [[round(clon + ex / m_lon, 7), round(clat + ny / m_lat, 7)] for ex, ny in corners]
+            geom = {"type": "Polygon", "coordinates": [ring]}
+            out.at[i, "boundary_geojson"] = geo.dumps(geom)
+            lon, lat = geo.centroid(geom)
+            out.at[i, "x"] = round((lon - lon0) * metres_per_degree(lat0)[0] / 100, 1)
+            out.at[i, "y"] = round((lat - lat0) * metres_per_degree(lat0)[1] / 100, 1)
+    return _frame("parcels", out.to_dict("records"))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1373,7 +1445,7 @@ def generate() -> dict[str, pd.DataFrame]:
     tables = {
         "sectors": build_sectors(),
         "areas": build_areas(),
-        "parcels": parcels,
+        "parcels": with_boundaries(parcels),
         "enterprises": build_enterprises(ents),
         "enterprise_month": enterprise_month,
         "county_month": county_month,

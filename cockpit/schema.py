@@ -37,6 +37,7 @@ class Col:
     flow: bool = False             # a monthly flow that may also arrive as 1—本月累计 (see ytd_header)
     blank: str | None = None       # the stored value of a blank cell (None = null)
     note: str = ""
+    max_chars: int = 200           # longest text accepted in a cell
 
     @property
     def ytd_header(self) -> str:
@@ -124,9 +125,12 @@ _spec(
         Col("y", "示意纵坐标", "float", required=False, unit="百米", min=-100_000, max=100_000,
             note="地块示意图用，单位百米，可不填"),
         Col("land_use", "用途", "str", choices=("工业", "闲置")),
+        Col("boundary_geojson", "地块边界（GeoJSON）", "str", required=False, max_chars=32_000,
+            note="可不填：GeoJSON 的 Polygon 或 MultiPolygon 几何，经纬度坐标（WGS84/CGCS2000），面积与地块面积相差"
+                 "不超过 10%；也可单独导入按地块编号对应的 .geojson 文件"),
     ),
     "工业用地地块；企业和低效用地整治按地块编号引用。",
-    grain="one row per land parcel",
+    checks=("parcel_boundary",), grain="one row per land parcel",
 )
 
 # -- enterprises and their monthly statistics ------------------------------------------------------
@@ -225,6 +229,8 @@ _spec(
         Col("duty_unit", "责任单位", "str", required=False, note="负责推进项目的科室或单位，如：项目推进科"),
         Col("duty_person", "责任人", "str", required=False),
         Col("liaison_leader", "包联领导", "str", required=False, note="重点项目的包联领导，可留空"),
+        Col("ent_id", "项目业主统一社会信用代码", "str", required=False, ref="enterprises",
+            note="实施项目的本区企业；新引进、尚未在企业名录中的项目和基础设施项目留空"),
     ),
     "项目基本信息与各阶段日期（未到达的阶段留空）。",
     checks=("stage_dates_ordered",), grain="one row per project",

@@ -203,16 +203,17 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     for display): numbers stay numbers, Excel number formats follow the column formats, and text that
     a spreadsheet would run as a formula is neutralised. Built only when clicked. Hidden in 演示模式.
     `export` may also be a function returning that frame, called only on a click (e.g. all rows of a
-    list whose table shows the first N).
+    list whose table shows the first N). Returns the selection state when `on_select` is passed (see
+    `cockpit.links.CLICKABLE`), like `st.dataframe`.
     """
     from pandas.io.formats.style import Styler
 
     from cockpit import exports, present
 
-    st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
-                 column_order=column_order, **dataframe_kwargs)
+    event = st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
+                         column_order=column_order, key=key, **dataframe_kwargs)
     if present.active():
-        return
+        return event
     source = export if export is not None else (data.data if isinstance(data, Styler) else data)
 
     def shown():  # built only when a download is clicked
@@ -232,6 +233,7 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
         st.download_button("下载 CSV", data=lambda: exports.csv_bytes(shown()[0]), file_name=f"{stem}.csv",
                            mime="text/csv", on_click="ignore", key=f"{key}_csv", type="tertiary",
                            icon=":material/download:", help="下载本表（CSV，UTF-8 带 BOM，Excel 可直接打开）")
+    return event
 
 
 def chart(builder, data, *, key: str | None = None, on_select="ignore", **options):

@@ -91,9 +91,10 @@ def tables() -> dict[str, pd.DataFrame]:
     t = tiny.tables()
     t["projects"] = pd.DataFrame(PROJECTS, columns=PROJECT_COLS).assign(
         duty_unit="项目推进科", duty_person="甲一", liaison_leader=None)
+    t["projects"]["ent_id"] = t["projects"]["project_id"].map({"Q1": "E1", "Q4": "E1", "Q2": "E2", "Q6": "E2"})
     t["project_month"] = PROJECT_MONTH
     t["bond_events"] = BONDS
-    t["parcels"] = PARCELS
+    t["parcels"] = PARCELS.assign(boundary_geojson=None)  # no outlines: the map says so
     t["land_actions"] = LAND
     # E4 丁五金 on P5 (6 亩), 2022 only: tax 1 万元 a month for 3 months → 0.5 万元/亩
     ents = t["enterprises"]

@@ -53,9 +53,10 @@ def test_land_candidates_below_the_floor_on_untreated_parcels(db):
     assert db.run("land_candidates", {**q, "areas": ["A2"]}).empty
 
 
-def test_land_parcels_map_states(db):
-    """Test parcel states at the as-of date: 已整治, 整治中, 闲置 and 在用."""
-    df = db.run("land_parcels_map", P).set_index("parcel_id")
+def test_parcel_map_states(db):
+    """Test parcel states on the map at the as-of date: 已整治, 整治中, 闲置 and 在用."""
+    q = {**P, "chains": [], "sectors": [], "high_tech_only": False, "limit": 5000}
+    df = db.run("parcel_map", q).set_index("parcel_id")
     assert dict(df["state"]) == {"P1": "已整治", "P2": "已整治", "P3": "整治中", "P4": "闲置",
                                  "P5": "在用", "P6": "闲置"}
 

@@ -38,7 +38,7 @@ def test_page_shows_109_63_and_the_class_counts(real_db):
     assert m["参评企业"] == f"{n} 家"
     assert m["D 类 倒逼整治"] == f"{counts['D']} 家" and counts["D"] > 0
     assert m["A 类 优先发展"] == f"{counts['A']} 家"
-    assert len(at.get("vega_lite_chart")) == 3
+    assert len(at.get("vega_lite_chart")) == 4  # class shares by 产业链 and 片区, scores, the 亩均一张图
     assert len(at.dataframe) == 4  # ranking, indicators, history, D list
 
 

@@ -46,6 +46,7 @@ FOREIGN_KEYS = [  # child table, column, parent table, column
     ("enterprise_month", "ent_id", "enterprises", "ent_id"),
     ("projects", "sector_code", "sectors", "sector_code"),
     ("projects", "area_code", "areas", "area_code"),
+    ("projects", "ent_id", "enterprises", "ent_id"),
     ("project_month", "project_id", "projects", "project_id"),
     ("bond_events", "project_id", "projects", "project_id"),
     ("land_actions", "parcel_id", "parcels", "parcel_id"),

@@ -14,6 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 D = dt.date
+# ≈ 100 m east × 66.67 m north at 118.38°E 29.05°N (WGS84 there: 97,391.98 m per ° longitude, 110,836.59 m per ° latitude)
+BOUNDARY_P1 = ('{"type":"Polygon","coordinates":[[[118.38,29.05],[118.3810265,29.05],[118.3810265,29.0506015],'
+               '[118.38,29.0506015],[118.38,29.05]]]}')
 
 
 def tables() -> dict[str, pd.DataFrame]:
@@ -30,6 +33,8 @@ def tables() -> dict[str, pd.DataFrame]:
     parcels = pd.DataFrame({
         "parcel_id": ["P1", "P2"], "area_code": ["A1", "A2"], "area_mu": [10.0, 25.0],
         "x": [1.0, 5.0], "y": [1.0, 5.0], "land_use": ["工业", "工业"],
+        # P1: a rectangle of 10 亩 (6,666.67 m²) near 开化; P2 has no boundary
+        "boundary_geojson": [BOUNDARY_P1, None],
     })
     enterprises = pd.DataFrame({
         "ent_id": ["E1", "E2", "E3"], "ent_name": ["甲化工", "乙电气", "丙饮料"],
@@ -122,6 +127,7 @@ def tables() -> dict[str, pd.DataFrame]:
     projects["liaison_leader"] = ["丙主任", None, None]
     hazards["rectify_person"] = ["张安全", "张安全", "李安全", "李安全", "张安全"]
     hazards["supervise_office"] = ["安全生产科"] * 5
+    projects["ent_id"] = ["E1", None, "E2"]  # 甲扩建 by 甲化工, 乙新厂 by 乙电气; 集中供热 has no enterprise
     for col in ("date_found", "date_plan", "date_start"):
         land_actions[col] = pd.Series([None] * len(land_actions), dtype="datetime64[ns]")
     land_actions["ent_before"] = ""

@@ -61,7 +61,8 @@ with tab_import:
         cumulative = st.checkbox("企业月度数据为 1—本月累计值", key="import_cumulative",
                                  help="统计局报表为累计值时勾选：系统用已导入的上期累计推算当月值"
                                       "（也可把表头改为「1—本月累计工业总产值（万元）」等，不必勾选）")
-    upload = st.file_uploader("选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码）", type=["xlsx", "csv"])
+    upload = st.file_uploader("选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码），或地块边界 .geojson 文件",
+                              type=["xlsx", "csv", "geojson"])
     if upload is not None:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice

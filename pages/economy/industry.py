@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, memo, ui
+from cockpit import charts, filters, links, memo, ui
 from cockpit import format as fmt
 from cockpit import industry
 
@@ -84,10 +84,10 @@ search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输�
 top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
 rows = ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
             kind=industry.RANKINGS[ranking], n=int(top_n), search=search.strip())
-ui.table(
+event = ui.table(
     rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
           "delta_wan", "yoy_pct", "pull_pp"]],
-    name="企业排行", key="ind_enterprises",
+    name="企业排行", key="ind_enterprises", **links.CLICKABLE,
     column_config={
         "ent_name": st.column_config.TextColumn("企业名称"),
         "chain": st.column_config.TextColumn("产业链"),
@@ -99,5 +99,7 @@ ui.table(
         "pull_pp": st.column_config.NumberColumn("拉动（个百分点）", format="%+.2f"),
     },
 )
-st.caption(f"{period}与上年同期比较；拉动 = 企业增量 ÷ 筛选范围内上年同期{name}合计 × 100。"
+links.follow(event, enterprise=rows["ent_id"])
+st.caption("点击企业打开企业画像。"
+           f"{period}与上年同期比较；拉动 = 企业增量 ÷ 筛选范围内上年同期{name}合计 × 100。"
            "“下拉最多”列出减量最大的企业，即拖累增长的企业。")

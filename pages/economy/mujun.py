@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, metrics, mujun, mujun_cache, ui
+from cockpit import charts, filters, links, map_view, metrics, mujun, mujun_cache, ui
 from cockpit import format as fmt
 
 f = filters.current()
@@ -61,6 +61,9 @@ with right:
 ui.chart(charts.score_histogram, units[["score", "cls_label"]], score="score", cls="cls_label", order=order,
          title=f"{year}年综合得分分布（评价单元，个）", step=10.0)
 
+st.subheader("亩均一张图")
+map_view.show(key="mj_map", mode="亩均分类", year=year)
+
 st.subheader("排名")
 columns = {
     "rank": st.column_config.NumberColumn("全区排名", format="%d"),
@@ -84,8 +87,9 @@ columns = {
 
 def long_table(df, shown_columns, **kwargs):
     """The first mujun.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
-    ui.table(df.head(mujun.SHOW_ROWS)[shown_columns], export=df, column_order=shown_columns,
-             column_config=columns, **kwargs)
+    event = ui.table(df.head(mujun.SHOW_ROWS)[shown_columns], export=df, column_order=shown_columns,
+                     column_config=columns, **kwargs, **links.CLICKABLE)
+    links.follow(event, enterprise=df["ent_id"].head(mujun.SHOW_ROWS))
     note = mujun.shown_note(len(df), mujun.SHOW_ROWS)
     if note:
         st.caption(note)
@@ -95,7 +99,7 @@ ranked = ents  # in ranking order (rank, then ent_id; not rated last)
 long_table(ranked, ["rank", "ent_name", "chain", "area_name", "parcel_id", "n_enterprises", "score",
                     "cls_label", *mujun.BY_KEY, "missing"],
            name=f"{year}年亩均效益排名", key="mj_ranking", height=420)
-st.caption("同一地块上的企业合并为一个评价单元，排名、得分和各项指标均为该地块合计后的数值。")
+st.caption("同一地块上的企业合并为一个评价单元，排名、得分和各项指标均为该地块合计后的数值。点击企业打开企业画像。")
 
 st.subheader("企业画像")
 if ranked.empty:
@@ -114,6 +118,7 @@ names = dict(zip(options["ent_id"], options["ent_name"]))
 ent_id = st.selectbox("选择企业", list(names), format_func=names.get, key="mj_ent",
                       help="按综合得分排序；可输入企业名称中的字搜索。")
 ent = ev.enterprise(ent_id)
+links.profile_link(ent_id)
 st.text(f"{ent['ent_name']} · {ent['chain']} · {ent['area_name']} · 地块 {ent['parcel_id']}"
         f"（同地块参评企业 {int(ent['n_enterprises'])} 家）")
 c1, c2 = st.columns([3, 2])

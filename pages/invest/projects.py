@@ -7,7 +7,7 @@ LIST_LIMIT rows (the downloads run the full query on click); the project picker 
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, duty, filters, metrics, ui
+from cockpit import charts, duty, filters, links, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
@@ -35,8 +35,8 @@ def note(total: int, shown: int, unit: str = "个") -> None:
     if text:
         st.caption(text)
 
-growth, pipeline, lag, bonds, detail = st.tabs(
-    ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"])
+growth, pipeline, lag, bonds, detail = st.tabs(  # a link to a project (?project=) opens 项目查询 on it
+    ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"], default="项目查询" if links.requested_project() else None)
 
 with growth:
     measure = st.radio("指标", list(pr.INVEST_MEASURES), format_func=pr.INVEST_MEASURES.get,
@@ -72,9 +72,9 @@ with growth:
     with right:
         movers = ui.q("invest_top_movers", p, n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
-        ui.table(
+        event = ui.table(
             movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
-            name="增减最多的项目", key="invest_movers",
+            name="增减最多的项目", key="invest_movers", **links.CLICKABLE,
             column_config={
                 "project_name": st.column_config.TextColumn("项目"),
                 "kind": st.column_config.TextColumn("类型"),
@@ -83,7 +83,8 @@ with growth:
                 "delta": st.column_config.NumberColumn("增减（万元）", format="%+.0f"),
                 "pull_pp": st.column_config.NumberColumn("拉动（个百分点）", format="%+.1f"),
             })
-    st.caption("拉动（个百分点）= 该部分投资增量 ÷ 上年同期固定资产投资合计 × 100，各部分拉动之和等于合计同比；"
+        links.follow(event, project=movers["project_id"])
+    st.caption("点击项目查看详情。拉动（个百分点）= 该部分投资增量 ÷ 上年同期固定资产投资合计 × 100，各部分拉动之和等于合计同比；"
                "基础设施、平台提升项目无行业，归入“非工业（基础设施/平台）”，选择产业链或行业筛选时不计入。")
 
 with pipeline:
@@ -123,26 +124,27 @@ with pipeline:
 
 with lag:
     rule = pr.load_lag_rule()
-    LAG_COLS = ["light", "project_name", "milestone", "plan_date", "months_late", "duty_unit", "duty_person",
-                "liaison_leader"]
+    LAG_COLS = ["light", "project_name", "ent_name", "milestone", "plan_date", "months_late", "duty_unit",
+                "duty_person", "liaison_leader"]
 
     def lagging(limit):
         rows = pr.lag_rows(ui.q("project_lagging", p, yellow_months=rule.yellow_months,
                                 red_months=rule.red_months, limit=limit))
         rows["light"] = pr.lag_texts(rows)
-        return rows.fillna({c: "—" for c in ("duty_unit", "duty_person", "liaison_leader")})
+        return rows.fillna({c: "—" for c in ("ent_name", "duty_unit", "duty_person", "liaison_leader")})
 
     late = lagging(LIST_LIMIT)
     n_late = pr.total_rows(late)
     st.markdown(f"截至{period}末，计划开工或投产（竣工）月份已过而未达到的项目：**{n_late:,}** 项"
                 f"（逾期 {rule.yellow_months} 个月起黄灯，{rule.red_months} 个月起红灯）。")
     note(n_late, len(late), "项")
-    ui.table(
+    event = ui.table(
         late[LAG_COLS].style.map(pr.lag_cell_style, subset=["light"]),
-        name="滞后项目", key="invest_lagging", export=lambda: lagging(None)[LAG_COLS],
+        name="滞后项目", key="invest_lagging", export=lambda: lagging(None)[LAG_COLS], **links.CLICKABLE,
         column_config={
             "light": st.column_config.TextColumn("预警"),
             "project_name": st.column_config.TextColumn("项目"),
+            "ent_name": st.column_config.TextColumn("项目业主"),
             "milestone": st.column_config.TextColumn("未达节点"),
             "plan_date": DATE("计划日期", format="YYYY-MM-DD"),
             "months_late": st.column_config.NumberColumn("逾期（月）"),
@@ -150,6 +152,8 @@ with lag:
             "duty_person": st.column_config.TextColumn("责任人"),
             "liaison_leader": st.column_config.TextColumn("包联领导"),
         })
+    links.follow(event, enterprise=late["ent_id"], project=late["project_id"])
+    st.caption("点击项目查看项目详情，点击项目业主打开企业画像。")
 
 with bonds:
     totals = ui.q("bond_totals", p).set_index("event")["amount_wan"]
@@ -214,6 +218,8 @@ with detail:
         c3.metric("项目类型", proj["kind"])
         st.text(f"{proj['project_name']} · {proj['area_name']} · {proj['note'] or ''}")
         st.text(duty.text(proj) or "责任单位、责任人尚未登记")
+        if isinstance(proj.get("ent_id"), str) and proj["ent_id"]:
+            links.profile_link(proj["ent_id"], label="项目业主的企业画像")
         ui.table(pr.stage_dates(proj, as_of), name="项目节点", key="invest_stages",
                  column_config={"stage": st.column_config.TextColumn("阶段"),
                                 "date": st.column_config.TextColumn("达到日期"),

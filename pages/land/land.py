@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, memo, ui
+from cockpit import charts, filters, links, map_view, memo, ui
 from cockpit import format as fmt
 from cockpit import land, mujun, mujun_cache
 from cockpit.cards import make_card
@@ -47,14 +47,14 @@ else:
              part_order=list(land.STATUSES),
              title=f"{f.year}年计划整治行动：按方式与状态（亩，截至{period}末）")
 
-parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "闲置地块", "地块示意图"])
+parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "闲置地块", "地块地图"])
 
 with parcels:
     show = land.with_uplift(actions)
-    ui.table(
+    event = ui.table(
         show[["action_id", "area_name", "parcel_id", "area_mu", "method", "status", "ent_before",
               "mujun_tax_before_wan", "new_use", "mujun_tax_after_wan", "uplift", "date_accepted"]],
-        name="整治地块", key="land_parcels",
+        name="整治地块", key="land_parcels", **links.CLICKABLE,
         column_config={
             "action_id": st.column_config.TextColumn("编号"),
             "area_name": st.column_config.TextColumn("片区"),
@@ -69,7 +69,9 @@ with parcels:
             "uplift": st.column_config.NumberColumn("提升（倍）", format="%.1f"),
             "date_accepted": st.column_config.DateColumn("验收日期", format="YYYY-MM-DD"),
         })
-    st.caption(f"截至{period}末已摸排的全部整治行动（历年）。整治后亩均税收在新用地单位满一个完整年度后才有数据。")
+    links.follow(event, enterprise=show["ent_id"])
+    st.caption(f"截至{period}末已摸排的全部整治行动（历年）。整治后亩均税收在新用地单位满一个完整年度后才有数据。"
+               "点击一行打开地块上现有企业（面积最大者）的企业画像。")
 
 with candidates:
     cfg = mujun.load_config()
@@ -85,8 +87,8 @@ with candidates:
                 f"用地 {fmt.mu(pool['land_mu'].sum())}（已在整治的地块除外）。")
     shown = ["ent_name", "reason", "sector_name", "area_name", "parcel_id", "land_mu",
              "mujun_tax_wan_per_mu", "mujun_score"]
-    ui.table(
-        pool.head(mujun.SHOW_ROWS)[shown], export=pool, column_order=shown,
+    event = ui.table(
+        pool.head(mujun.SHOW_ROWS)[shown], export=pool, column_order=shown, **links.CLICKABLE,
         name=f"{f.year + 1}年整治候选企业", key="land_candidates",
         column_config={
             "ent_name": st.column_config.TextColumn("企业"),
@@ -99,6 +101,7 @@ with candidates:
                                                                   format="%.2f"),
             "mujun_score": st.column_config.NumberColumn("亩均综合得分（分）", format="%.1f"),
         })
+    links.follow(event, enterprise=pool["ent_id"].head(mujun.SHOW_ROWS))
     if note := mujun.shown_note(len(pool), mujun.SHOW_ROWS):
         st.caption(note + "表中按亩均税收从低到高排列。")
     st.caption(f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
@@ -126,12 +129,4 @@ with vacant:
     st.caption("闲置状态为数据截至日的现状（parcels.land_use）。")
 
 with plot:
-    parcels_map = ui.q("land_parcels_map", p)
-    ui.chart(charts.parcel_plot, parcels_map, state="state", states=land.STATE_COLORS,
-             title=f"地块示意图（截至{period}末；圆面积 ∝ 地块亩数）",
-             tooltip={"parcel_id": "地块", "area_name": "片区", "area_mu": "面积（亩）",
-                      "state": "状态", "method": "整治方式"})
-    st.caption("示意坐标（单位 100 米，无地图底图），仅表示地块相对位置。")
-    if len(parcels_map) and parcels_map["parcels_in_scope"].iloc[0] > len(parcels_map):
-        st.caption(f"范围内共 {parcels_map['parcels_in_scope'].iloc[0]:,} 个地块，图中显示闲置、整治中、已整治地块"
-                   f"及面积最大的在用地块，共 {len(parcels_map):,} 个。")
+    map_view.show(key="land_map", mode="整治状态", year=eval_year)

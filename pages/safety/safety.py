@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, memo, safety, ui
+from cockpit import charts, filters, links, memo, safety, ui
 from cockpit import format as fmt
 from cockpit.metrics import Status
 
@@ -64,8 +64,9 @@ def whole_register(**choice):
 
 
 def hazard_table(df, *, name: str, key: str, export, height="auto"):
-    ui.table(memo.call(safety.register_view, df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
-             height=height, export=export)
+    event = ui.table(memo.call(safety.register_view, df)[list(COLUMNS)], name=name, key=key, column_config=COLUMNS,
+                     height=height, export=export, **links.CLICKABLE)
+    links.follow(event, enterprise=df["ent_id"])  # a click on a hazard opens its enterprise's profile
 
 
 def count_of(df, column: str) -> int:
@@ -163,6 +164,17 @@ with acc_col:
     last_accident = accidents.loc[accidents["year"] == f.year, "last_accident_date"]
     st.caption(f"最近一起事故（截至期末）：{fmt.date(last_accident.iloc[0])}。"
                "生产安全事故目标为零；按当前筛选范围内企业统计。")
+    recent = ui.q("safety_accident_list", p, limit=SHOWN)
+    if len(recent):
+        event = ui.table(recent[["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]],
+                         name="事故记录", key="safety_accident_list", **links.CLICKABLE, column_config={
+                             "accident_date": st.column_config.DateColumn("事故日期", format="YYYY-MM-DD"),
+                             "ent_name": st.column_config.TextColumn("企业"), "kind": st.column_config.TextColumn("类型"),
+                             "deaths": st.column_config.NumberColumn("死亡（人）", format="%d"),
+                             "injuries": st.column_config.NumberColumn("受伤（人）", format="%d"),
+                             "loss_wan": st.column_config.NumberColumn("直接损失（万元）", format="%.1f")})
+        links.follow(event, enterprise=recent["ent_id"])
+        st.caption("截至期末的事故记录（最近的在前）；点击打开企业画像。")
 with train_col:
     ui.table(
         ui.q("safety_training", p), name="安全培训与演练", key="safety_training",
