@@ -34,6 +34,7 @@ class Rules:
     grade: GradeRule
     zone_name: str = "经济开发区"
     zone_short_name: str = "经开区"
+    same_enterprises: bool = True   # 规上 growth on the enterprises that reported in both periods (同口径)
 
 
 def rules_path() -> Path:
@@ -57,4 +58,5 @@ def load_rules(path: Path | None = None) -> Rules:
         ),
         zone_name=str(zone.get("name", "经济开发区")),
         zone_short_name=str(zone.get("short_name", zone.get("name", "经开区"))),
+        same_enterprises=str(raw.get("growth", {}).get("basis", "同口径")) != "全口径",
     )

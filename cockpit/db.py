@@ -34,8 +34,13 @@ SYNC_LOAD_MB = 32  # up to this size the tables load before the first query; lar
 TABLES = (
     "sectors", "areas", "parcels", "enterprises", "enterprise_month", "county_month",
     "projects", "project_month", "bond_events", "land_actions", "hazards", "accidents",
-    "trainings", "risk_assessments", "targets", "indicators",
+    "trainings", "risk_assessments", "targets", "indicators", "price_index",
 )
+# Optional tables: when a zone has not imported one, an empty table with these columns stands in, so the
+# queries that read it still run (e.g. no 工业生产者出厂价格指数 → 增加值 growth stays at current prices).
+OPTIONAL_TABLES = {
+    "price_index": "year integer, month integer, ppi_yoy_month double, ppi_yoy_ytd double",
+}
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)")
@@ -161,6 +166,8 @@ class Database:
             path = self.directory / f"{table}.parquet"
             if path.exists():
                 con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
+            elif table in OPTIONAL_TABLES:
+                con.execute(f"create table {table} ({OPTIONAL_TABLES[table]})")
         for name, sql, sources in materialized():
             if all((self.directory / f"{t}.parquet").exists() for t in sources):
                 con.execute(f"create table {name} as {sql}")

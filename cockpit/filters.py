@@ -3,7 +3,10 @@
 One module owns the filter state. The widgets are bound to the URL (`bind="query-params"`), so a copied
 link opens the same view elsewhere, and they live in the entry script, so the state survives page changes.
 Values arriving from the URL are matched against the options (whitelists built from the data), never
-passed through as text.
+passed through as text: 行业 and 片区 by code or by name (`sector=26` or its name, `area=HGQ` or its name),
+产业链 by name. Streamlit's bound widgets drop a value that is not an option label; so on a session's first run
+the URL is read before the widgets exist, codes and names are mapped to options, and a value that matches
+nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,11 @@ from cockpit.format import period_label
 # URL parameter names (also the widget keys)
 KEYS = ("year", "month", "chain", "sector", "area", "hitech")
 _STATE = "_cockpit_filters"
+_URL_DONE = "_cockpit_url_resolved"     # the URL of this session has been read
+_URL_NOTES = "_cockpit_url_notes"       # (notes, the filters they were made for)
+_PENDING = "_cockpit_url_pending"       # mapped values to apply before the widgets on the next run
+LABELS = {"year": "年份", "month": "截至月份", "chain": "产业链", "sector": "行业", "area": "片区",
+          "hitech": "仅高新"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,32 @@ class Filters:
         return " · ".join(parts)
 
 
+def resolve(values, options: dict[str, str]) -> tuple[list[str], list[str]]:
+    """URL values → option keys, each matched by key (code) or by name; and the values that match nothing.
+
+    `options`: key → name (行业 code → 行业名称, 片区 code → 片区名称; 产业链 name → name). Keys in option order,
+    without duplicates; surrounding blanks ignored.
+    """
+    by_name = {str(name).strip(): key for key, name in options.items()}
+    keys, unknown = [], []
+    for raw in values:
+        v = str(raw).strip()
+        if not v:
+            continue
+        key = v if v in options else by_name.get(v)
+        if key is None:
+            unknown.append(v)
+        elif key not in keys:
+            keys.append(key)
+    order = {k: i for i, k in enumerate(options)}
+    return sorted(keys, key=order.get), unknown
+
+
+def unknown_note(label: str, values) -> str:
+    """「链接中的片区“XYZ”不存在，已忽略」."""
+    return f"链接中的{label}“{'”“'.join(values)}”不存在，已忽略"
+
+
 def month_options(last_month: int) -> list[int]:
     """As-of months for a year reported through `last_month`: 1—2月 are published together."""
     return list(range(2, max(last_month, 2) + 1))
@@ -72,6 +106,8 @@ def render_bar(periods, sectors, areas) -> Filters:
     sector_names = dict(zip(sectors["sector_code"], sectors["sector_name"]))
     area_names = dict(zip(areas["area_code"], areas["area_name"]))
     chains = list(dict.fromkeys(sectors["chain"]))
+
+    _read_url_once(st, sectors, area_names, years, last)
 
     with st.sidebar:
         st.markdown("#### 筛选")
@@ -101,8 +137,70 @@ def render_bar(periods, sectors, areas) -> Filters:
         areas=tuple(chosen_areas),
         high_tech_only=bool(high_tech),
     )
+    wanted = st.session_state.get(_PENDING)
+    if wanted and any(st.session_state.get(k) != v for k, v in wanted.items()):
+        st.rerun()  # Streamlit seeded a widget with only part of the URL's values: apply the mapping first
+    st.session_state.pop(_PENDING, None)
+    notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
+    if notes and made_for is None:
+        st.session_state[_URL_NOTES] = (notes, filters)
     st.session_state[_STATE] = (filters, sector_names, area_names)
     return filters
+
+
+def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], last: dict[int, int]) -> None:
+    """On a session's first run, map the URL's 产业链 / 行业 / 片区 values (codes or names) to options before the
+    widgets read them, and note every URL value that matches nothing (年份 and 截至月份 too). On a later run,
+    apply a mapping Streamlit's seeding overrode (a link mixing a valid name and a code)."""
+    pending = st.session_state.pop(_PENDING, None)
+    if pending:
+        for key, value in pending.items():
+            st.session_state[key] = value
+        return
+    if st.session_state.get(_URL_DONE):
+        return
+    st.session_state[_URL_DONE] = True
+    notes, mapped = [], {}
+    chains = list(dict.fromkeys(sectors["chain"]))
+    for key in ("chain", "sector", "area"):
+        raw = st.query_params.get_all(key)
+        if not raw:
+            continue
+        if key == "chain":
+            options = {c: c for c in chains}
+        elif key == "sector":  # the 行业 of the chosen 产业链 only, as the widget offers
+            picked = mapped.get("chain")
+            options = {c: n for c, n, ch in zip(sectors["sector_code"], sectors["sector_name"], sectors["chain"])
+                       if not picked or ch in picked}
+        else:
+            options = area_names
+        keys, unknown = resolve(raw, options)
+        if unknown:
+            notes.append(unknown_note(LABELS[key], unknown))
+        if keys:
+            st.session_state[key] = keys
+            mapped[key] = keys
+    year = st.query_params.get("year")
+    if year is not None and year not in {str(y) for y in years}:
+        notes.append(unknown_note(LABELS["year"], [year]))
+        year = None
+    month = st.query_params.get("month")
+    if month is not None:
+        y = int(year) if year else years[0]
+        if month not in {f"1—{m}月" for m in month_options(last[y])}:
+            notes.append(unknown_note(LABELS["month"], [month]))
+    if mapped:
+        st.session_state[_PENDING] = mapped
+    st.session_state[_URL_NOTES] = (tuple(notes), None)
+
+
+def url_notes() -> tuple[str, ...]:
+    """The notes about URL values that matched nothing, while the view is still the one the link opened."""
+    import streamlit as st
+
+    notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
+    current_filters = st.session_state.get(_STATE, (None,))[0]
+    return tuple(notes) if notes and made_for == current_filters else ()
 
 
 def current() -> Filters:

@@ -252,6 +252,13 @@ TARGETS = [  # year, indicator id, value (indicator unit), source
     (2024, "bond_reserve_invest", 4.1, SEED_PLAN), (2024, "bond_seek", 2.5, SEED_PLAN),
     (2024, "platform_projects", 13.0, SEED_PLAN), (2024, "mujun_va", 115.0, DEFAULT_SOURCE),
 ]
+# targets of one 产业链 or one 片区 (year, indicator id, scope kind, scope code, value): the cards of exactly that
+# scope compare with them (a filtered view never compares with the 全区 target)
+SCOPED_TARGETS = [
+    (2023, "output", "产业链", "新材料", 61.0), (2024, "output", "产业链", "新材料", 62.0),
+    (2024, "output", "产业链", "新能源及电子信息", 26.0), (2024, "output", "片区", "HGQ", 66.0),
+    (2024, "fai", "片区", "HGQ", 11.0),
+]
 
 # column name, type (str / int / Int = nullable int / float / bool / date), per table, as in data/README.md
 SCHEMAS: dict[str, list[tuple[str, str]]] = {
@@ -294,7 +301,7 @@ SCHEMAS: dict[str, list[tuple[str, str]]] = {
                 ("target_value", "float"), ("source", "str")],
     "indicators": [("indicator_id", "str"), ("name_cn", "str"), ("unit", "str"), ("definition", "str"),
                    ("formula", "str"), ("higher_is_better", "bool"), ("warn_points", "float"),
-                   ("excellent_points", "float"), ("frequency", "str"), ("source_table", "str"), ("office", "str")],
+                   ("frequency", "str"), ("source_table", "str"), ("office", "str")],
 }
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "Int": pa.int64(), "float": pa.float64(),
                 "bool": pa.bool_(), "date": pa.date32()}
@@ -1341,14 +1348,18 @@ def build_risk_assessments() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 def build_targets() -> pd.DataFrame:
-    return _frame("targets", [dict(year=y, indicator_id=i, scope_kind="全区", scope_code="", target_value=v, source=s)
-                              for y, i, v, s in TARGETS])
+    rows = [dict(year=y, indicator_id=i, scope_kind="全区", scope_code="", target_value=v, source=s)
+            for y, i, v, s in TARGETS]
+    rows += [dict(year=y, indicator_id=i, scope_kind=k, scope_code=c, target_value=v, source=DEFAULT_SOURCE)
+             for y, i, k, c, v in SCOPED_TARGETS]
+    return _frame("targets", rows)
 
 
 def build_indicators() -> pd.DataFrame:
-    from cockpit.catalogue import INDICATORS
+    """The indicators a target may name, from the registry (cockpit/indicators.py)."""
+    from cockpit.indicators import catalogue_rows
 
-    return _frame("indicators", INDICATORS)
+    return _frame("indicators", catalogue_rows())
 
 
 # --------------------------------------------------------------------------------------------------

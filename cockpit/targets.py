@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit.catalogue import BY_ID
+from cockpit.indicators import REGISTRY
+
+# the indicators a target may name (the registry's; the targets template's 代码表 lists the same)
+BY_ID = {i.id: i for i in REGISTRY.targetable()}
 
 COLUMNS = ("year", "indicator_id", "scope_kind", "scope_code", "target_value", "source")
 SCOPE_KINDS = ("全区", "产业链", "片区")
@@ -35,15 +38,15 @@ def load(directory: Path) -> pd.DataFrame:
 
 
 def with_names(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the indicator's 名称 and 单位 from the catalogue (for display and editing), rows in the
-    catalogue's order within each scope."""
+    """Add the indicator's 名称 and 单位 from the registry (for display and editing), rows in the
+    registry's order within each scope."""
     order = {k: i for i, k in enumerate(BY_ID)}
     out = df.assign(_kind=df["scope_kind"].map({k: i for i, k in enumerate(SCOPE_KINDS)}),
                     _pos=df["indicator_id"].map(order))
     out = out.sort_values(["_kind", "scope_code", "_pos"], kind="stable", na_position="last")
     out = out.drop(columns=["_kind", "_pos"]).reset_index(drop=True)
-    out.insert(2, "name_cn", [BY_ID.get(i, {}).get("name_cn", i) for i in out["indicator_id"]])
-    out.insert(3, "unit", [BY_ID.get(i, {}).get("unit", "") for i in out["indicator_id"]])
+    out.insert(2, "name_cn", [BY_ID[i].name if i in BY_ID else i for i in out["indicator_id"]])
+    out.insert(3, "unit", [BY_ID[i].unit if i in BY_ID else "" for i in out["indicator_id"]])
     return out
 
 
@@ -65,7 +68,7 @@ def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
         if meta is None:
             errors.append(f"{where}：未知指标 {row.get('indicator_id')!r}")
             continue
-        where += f"（{meta['name_cn']}）"
+        where += f"（{meta.name}）"
         year = row.get("year")
         if _blank(year) or not float(year).is_integer() or not 2000 <= int(year) <= 2100:
             errors.append(f"{where}：年份应为 2000—2100 的整数")
@@ -78,7 +81,7 @@ def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
             errors.append(f"{where}：未知产业链 {code!r}")
         elif kind == "片区" and code not in areas:
             errors.append(f"{where}：未知片区代码 {code!r}")
-        value, unit = row.get("target_value"), meta["unit"]
+        value, unit = row.get("target_value"), meta.unit
         try:
             value = float(value)
         except (TypeError, ValueError):
@@ -86,9 +89,9 @@ def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
         if math.isnan(value) or math.isinf(value):
             errors.append(f"{where}：目标值应为数字（单位：{unit}）")
             continue
-        low_ok = value > 0 if meta["higher_is_better"] else value >= 0
+        low_ok = value > 0 if meta.higher_is_better else value >= 0
         if not low_ok or value > _MAX.get(unit, 1e9):
-            bound = "大于 0" if meta["higher_is_better"] else "不小于 0"
+            bound = "大于 0" if meta.higher_is_better else "不小于 0"
             errors.append(f"{where}：目标值 {value:g} {unit} 超出范围（应{bound}且不超过 "
                           f"{_MAX.get(unit, 1e9):g} {unit}）")
         elif unit in _WHOLE and not value.is_integer():

@@ -17,13 +17,8 @@ st.header(f"{rules.zone_name} · 安全生产")
 ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
 
 totals = ui.q("hazard_totals", p)
-hazard_cards, other_cards = safety.page_cards(
-    totals, ui.q("safety_accidents", p), ui.q("safety_training", p),
-    ui.q("safety_risk_assessments", p), ui.q("targets_for_year", p),
-    year=f.year, month=f.month, rules=rules,
-)
-ui.card_grid(hazard_cards, per_row=6, as_of=period)
-ui.card_grid(other_cards, per_row=5, as_of=period)
+ui.indicator_cards("safety", 1, per_row=6)
+ui.indicator_cards("safety", 2, per_row=5)
 with st.expander("口径说明"):
     st.markdown("\n".join(f"- **{k}**：{v}" for k, v in safety.DEFINITIONS.items()))
     st.markdown(f"- **期末**：所选截至月份的最后一天（{as_of:%Y-%m-%d}）；本期 = 当年 1 月 1 日至期末。\n"
@@ -211,8 +206,7 @@ with table_col:
 # --- 减污降碳 ---
 st.subheader("减污降碳")
 trend = safety.intensity_trend(ui.q("safety_energy_emission", p))
-ui.card_grid(safety.env_cards(trend, year=f.year, month=f.month, rules=rules), per_row=2,
-             as_of=period)
+ui.indicator_cards("safety", 3, per_row=2)
 e_col, m_col = ui.columns(2)
 with e_col:
     ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
