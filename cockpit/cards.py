@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cockpit import format as fmt
-from cockpit.indicators import Evaluation, label
+from cockpit.indicators import Evaluation, label, scope_phrase
 from cockpit.metrics import STATUS_CN, Status
 
 NO_DATA = "上年同期无数据"
@@ -123,7 +123,7 @@ def target_text(e: Evaluation) -> str | None:
     if e.target is None:
         return e.target_note
     target = fmt.by_unit(e.target, ind.unit)
-    scope = f"（{e.target_scope}）" if e.target_scope and e.target_scope != "全区" else ""
+    scope = f"（{scope_phrase(e.target_scope)}）" if scope_phrase(e.target_scope) else ""
     if ind.target.kind == "threshold":
         goal = e.extra.get("goal_grade") or ""
         head = f"目标 {goal} 类（≥ {fmt.num(e.target, 0)} 分）" if goal else f"目标 ≥ {target}"

@@ -5,8 +5,8 @@ link opens the same view elsewhere, and they live in the entry script, so the st
 Values arriving from the URL are matched against the options (whitelists built from the data), never
 passed through as text: 行业 and 片区 by code or by name (`sector=26` or its name, `area=HGQ` or its name),
 产业链 by name. Streamlit's bound widgets drop a value that is not an option label; so on a session's first run
-the URL is read before the widgets exist, codes and names are mapped to options, and a value that matches
-nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
+the URL is read before the widgets exist, codes and names are rewritten as the options' labels, and a value
+that matches nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ KEYS = ("year", "month", "chain", "sector", "area", "hitech")
 _STATE = "_cockpit_filters"
 _URL_DONE = "_cockpit_url_resolved"     # the URL of this session has been read
 _URL_NOTES = "_cockpit_url_notes"       # (notes, the filters they were made for)
-_PENDING = "_cockpit_url_pending"       # mapped values to apply before the widgets on the next run
 LABELS = {"year": "年份", "month": "截至月份", "chain": "产业链", "sector": "行业", "area": "片区",
           "hitech": "仅高新"}
 
@@ -127,7 +126,8 @@ def render_bar(periods, sectors, areas) -> Filters:
         chosen_areas = st.multiselect("片区", list(area_names), key="area", bind="query-params",
                                       format_func=area_names.get, placeholder="全部片区")
         high_tech = st.toggle("仅高新技术产业", key="hitech", bind="query-params")
-        st.caption("1—2月数据合并发布，截至月份从 2 月起。低效用地只受片区筛选影响。")
+        st.caption("1—2月数据合并发布，截至月份从 2 月起。不随某项筛选变化的数字（如低效用地、培训演练、"
+                   "化工集聚区评估）在卡片上注明其范围。")
 
     filters = Filters(
         year=int(year),
@@ -137,10 +137,6 @@ def render_bar(periods, sectors, areas) -> Filters:
         areas=tuple(chosen_areas),
         high_tech_only=bool(high_tech),
     )
-    wanted = st.session_state.get(_PENDING)
-    if wanted and any(st.session_state.get(k) != v for k, v in wanted.items()):
-        st.rerun()  # Streamlit seeded a widget with only part of the URL's values: apply the mapping first
-    st.session_state.pop(_PENDING, None)
     notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
     if notes and made_for is None:
         st.session_state[_URL_NOTES] = (notes, filters)
@@ -149,37 +145,35 @@ def render_bar(periods, sectors, areas) -> Filters:
 
 
 def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], last: dict[int, int]) -> None:
-    """On a session's first run, map the URL's 产业链 / 行业 / 片区 values (codes or names) to options before the
-    widgets read them, and note every URL value that matches nothing (年份 and 截至月份 too). On a later run,
-    apply a mapping Streamlit's seeding overrode (a link mixing a valid name and a code)."""
-    pending = st.session_state.pop(_PENDING, None)
-    if pending:
-        for key, value in pending.items():
-            st.session_state[key] = value
-        return
+    """On a session's first run, before any widget exists: map the link's 产业链 / 行业 / 片区 values (codes or
+    names) to the options' labels and note every value that matches nothing (年份 and 截至月份 too). When the
+    link did not already name the options by their labels, rewrite those parameters and run again: the bound
+    widgets then read the labels from the link (Streamlit seeds a bound widget from the link of the run), and
+    the address bar names the view, so a copy of it opens the same view."""
     if st.session_state.get(_URL_DONE):
         return
     st.session_state[_URL_DONE] = True
-    notes, mapped = [], {}
+    notes, rewrite, picked = [], {}, []
     chains = list(dict.fromkeys(sectors["chain"]))
     for key in ("chain", "sector", "area"):
-        raw = st.query_params.get_all(key)
+        raw = [str(v).strip() for v in st.query_params.get_all(key) if str(v).strip()]
         if not raw:
             continue
         if key == "chain":
             options = {c: c for c in chains}
         elif key == "sector":  # the 行业 of the chosen 产业链 only, as the widget offers
-            picked = mapped.get("chain")
             options = {c: n for c, n, ch in zip(sectors["sector_code"], sectors["sector_name"], sectors["chain"])
                        if not picked or ch in picked}
         else:
             options = area_names
         keys, unknown = resolve(raw, options)
+        if key == "chain":
+            picked = keys
         if unknown:
             notes.append(unknown_note(LABELS[key], unknown))
-        if keys:
-            st.session_state[key] = keys
-            mapped[key] = keys
+        labels = [options[k] for k in keys]
+        if raw != labels:
+            rewrite[key] = labels
     year = st.query_params.get("year")
     if year is not None and year not in {str(y) for y in years}:
         notes.append(unknown_note(LABELS["year"], [year]))
@@ -189,9 +183,14 @@ def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], la
         y = int(year) if year else years[0]
         if month not in {f"1—{m}月" for m in month_options(last[y])}:
             notes.append(unknown_note(LABELS["month"], [month]))
-    if mapped:
-        st.session_state[_PENDING] = mapped
     st.session_state[_URL_NOTES] = (tuple(notes), None)
+    if rewrite:
+        for key, labels in rewrite.items():
+            if labels:
+                st.query_params[key] = labels
+            else:
+                del st.query_params[key]
+        st.rerun()
 
 
 def url_notes() -> tuple[str, ...]:

@@ -489,6 +489,15 @@ def _goal_floor(rules: Rules) -> float:
     return {"A": 0.0, "B": g.b, "C": g.c, "D": g.d}[g.goal]
 
 
+def scope_phrase(target_scope: str | None) -> str:
+    """How a sentence names a target's scope: '产业链：新材料' → '新材料产业链', '片区：华埠片区' → '华埠片区',
+    全区 → ''."""
+    if not target_scope or target_scope == "全区":
+        return ""
+    kind, _, name = target_scope.partition("：")
+    return f"{name}{kind}" if kind == "产业链" else name
+
+
 def _scope_words(scope, ctx: Context) -> str:
     if scope is None or scope[0] == "全区":
         return "全区"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cockpit import format as fmt
-from cockpit.indicators import REGISTRY, Evaluation, Registry
+from cockpit.indicators import REGISTRY, Evaluation, Registry, scope_phrase
 
 
 @dataclass(frozen=True)
@@ -92,19 +92,11 @@ def change_words(e: Evaluation) -> str:
     return growth(e.change) + (f"（{'、'.join(tags)}）" if tags and e.change is not None else "")
 
 
-def _scope_phrase(target_scope: str | None) -> str:
-    """'产业链：新材料' → '新材料产业链', '片区：华埠片区' → '华埠片区', 全区 → ''."""
-    if not target_scope or target_scope == "全区":
-        return ""
-    kind, _, name = target_scope.partition("：")
-    return f"{name}{kind}" if kind == "产业链" else name
-
-
 def fields(e: Evaluation, as_of: str) -> dict:
     """The fields a sentence template may use."""
     ind = e.indicator
     value = fmt.by_unit(e.value, ind.unit)
-    scope = _scope_phrase(e.target_scope)
+    scope = scope_phrase(e.target_scope)
     target = fmt.by_unit(e.target, ind.unit) if e.target is not None else ""
     plan = schedule(e.completion, e.progress, scope=scope)
     plan_target = schedule(e.completion, e.progress, target=f"（{target}）", scope=scope)

@@ -16,7 +16,7 @@ import pandas as pd
 from cockpit import format as fmt
 from cockpit import metrics
 from cockpit.config import StatusRule
-from cockpit.indicators import BY_ID, REGISTRY
+from cockpit.indicators import BY_ID, REGISTRY, scope_phrase
 
 # indicators with an annual target and monthly data (`goal_seek` in the registry; query whatif_monthly has them)
 GOAL_SEEK_INDICATORS = tuple(i.id for i in REGISTRY.goal_seek())
@@ -105,7 +105,7 @@ def goal_seek(monthly: pd.DataFrame, *, indicator_id: str, target: float | None,
 def goal_sentence(g: GoalSeek) -> str:
     """The plain Chinese answer: '后三个月需同比增长 12.3%，月均 14.20 亿元'."""
     v = lambda x: fmt.by_unit(x, g.unit)  # noqa: E731
-    scope = "" if g.scope == "全区" else f"{g.scope.replace('：', '')}"
+    scope = scope_phrase(g.scope)
     head = f"{g.name}：{scope}目标 {v(g.target)}，已完成 {v(g.ytd)}（完成率 {fmt.pct(g.completion)}）。"
     if g.gap <= 0:
         return head + f"已完成全年目标，超出 {v(-g.gap)}。"
