@@ -131,15 +131,16 @@ def kpi_table(cards: list[Card]) -> pd.DataFrame:
 
 
 def kpi_notes(cards: list[Card]) -> list[str]:
-    """'指标：说明' lines under the table: the scope, basis and target notes the cards carry."""
-    out = []
+    """'说明：指标、指标' lines under the table: the scope, basis and target notes the cards carry, each note once
+    with the indicators it applies to."""
+    grouped: dict[str, list[str]] = {}
     for c in cards:
         extra = list(c.notes)
         if c.evaluation.target is None and c.target_text:
             extra.append(c.target_text)
-        if extra:
-            out.append(f"{c.label}：{'；'.join(extra)}")
-    return out
+        for note in extra:
+            grouped.setdefault(note, []).append(c.label)
+    return [f"{'、'.join(labels)}：{note}" for note, labels in grouped.items()]
 
 
 _STATUS_RGB = {"正常": (46, 158, 91), "预警": (227, 162, 26), "滞后": (210, 69, 59), "超出目标": (210, 69, 59)}
@@ -227,7 +228,7 @@ def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
         pdf.multi_cell(0, 6, "无滞后指标、逾期重大隐患和滞后项目。", new_x="LMARGIN", new_y="NEXT")
     for kind, text in brief.attention:
         pdf.set_font("cjk", "B", 10)
-        pdf.cell(26, 6, f"【{kind}】")
+        pdf.cell(32, 6, f"【{kind}】")
         pdf.set_font("cjk", "", 10)
         pdf.multi_cell(0, 6, text, align="L", wrapmode="CHAR", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

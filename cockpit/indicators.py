@@ -824,3 +824,27 @@ def scoped_targets(run: Run, f, rules: Rules, ids: Iterable[str] | None = None, 
         rows.append({"indicator_id": ind.id, "target_value": e.target, "scope": e.target_scope or "全区",
                      "note": e.target_note})
     return pd.DataFrame(rows, columns=["indicator_id", "target_value", "scope", "note"])
+
+
+_CHANGE_WORDS = {"pct": "%", "points": "个百分点", "diff": "±n", "none": "—"}
+_TARGET_WORDS = {"table": "同范围目标", "fixed": "固定", "threshold": "门槛（目标等级下限）", "none": "—"}
+
+
+def describe(registry: Registry | None = None) -> str:
+    """The registry as a Markdown table: what each indicator follows and how it is compared
+    (`python -m cockpit.indicators`)."""
+    reg = registry or REGISTRY
+    rows = ["| 代码 | 指标 | 单位 | 变化 | 随筛选 | 不随筛选时 | 目标 | 总览 | 本页 | 查询.列 |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for i in reg:
+        follows = "、".join(DIMENSIONS[d] for d in DIMENSIONS if d in i.follows) or "无"
+        ignored = "—" if i.follows == ALL else f"注明“{i.scope_label}口径”"
+        target = _TARGET_WORDS[i.target.kind] + (f" {i.target.value:g}" if i.target.kind == "fixed" else "")
+        source = f"{i.source.query}.{i.source.column or '/'.join(i.source.ratio or ())}"
+        rows.append(f"| `{i.id}` | {i.name} | {i.unit} | {_CHANGE_WORDS[i.change]} | {follows} | {ignored} | "
+                    f"{target} | {i.overview or ''} | {i.page or ''} | `{source}` |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(describe())

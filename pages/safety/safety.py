@@ -66,10 +66,9 @@ def count_of(df, column: str) -> int:
 
 
 st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
-# the whole register lists 到期未整改 first, in this list's order: its first rows are this list's first rows
-everything = register()
-overdue = everything[everything["status"] == safety.OVERDUE]
-overdue_total = count_of(everything, "overdue_total")
+# the same rows the brief's 需关注事项 read (safety.overdue_register)
+overdue = safety.overdue_register(ui.q, p, SHOWN)
+overdue_total = count_of(overdue, "overdue_total")
 ages = safety.open_ages(totals, f.year)
 if overdue.empty:
     st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
