@@ -44,22 +44,39 @@ county as (
     group by year
 ),
 
--- 同口径: the same enterprises in both periods (queries/macros/scope.sql comparable_enterprises)
+-- 同口径: the same enterprises in both periods (queries/materialized/enterprise_pair_cube.sql); 当月 pairs the
+-- enterprises that reported month $month in both years (1—2月: the 1—m月 pairs)
 comparable as (
     select
         $year as year,
-        count(*) as comparable_count,
-        sum(output_wan) as output_cmp_wan,
-        sum(output_ly_wan) as output_cmp_ly_wan,
-        sum(value_added_wan) as value_added_cmp_wan,
-        sum(value_added_ly_wan) as value_added_cmp_ly_wan,
-        coalesce(sum(value_added_wan) filter (where is_high_tech), 0) as high_tech_va_cmp_wan,
-        coalesce(sum(value_added_ly_wan) filter (where is_high_tech), 0) as high_tech_va_cmp_ly_wan,
-        sum(output_month_wan) filter (where output_month_ly_wan is not null) as output_month_cmp_wan,
-        sum(output_month_ly_wan) filter (where output_month_wan is not null) as output_month_cmp_ly_wan,
-        sum(value_added_month_wan) filter (where value_added_month_ly_wan is not null) as value_added_month_cmp_wan,
-        sum(value_added_month_ly_wan) filter (where value_added_month_wan is not null) as value_added_month_cmp_ly_wan
-    from comparable_enterprises($year, $month, $chains, $sectors, $areas, $high_tech_only)
+        sum(output_wan) filter (where is_current) as output_cmp_wan,
+        sum(output_wan) filter (where not is_current) as output_cmp_ly_wan,
+        sum(value_added_wan) filter (where is_current) as value_added_cmp_wan,
+        sum(value_added_wan) filter (where not is_current) as value_added_cmp_ly_wan,
+        coalesce(sum(value_added_wan) filter (where is_current and is_high_tech), 0) as high_tech_va_cmp_wan,
+        coalesce(sum(value_added_wan) filter (where not is_current and is_high_tech), 0) as high_tech_va_cmp_ly_wan,
+        sum(output_wan) filter (where is_current and month_pair) as output_month_cmp_wan,
+        sum(output_wan) filter (where not is_current and month_pair) as output_month_cmp_ly_wan,
+        sum(value_added_wan) filter (where is_current and month_pair) as value_added_month_cmp_wan,
+        sum(value_added_wan) filter (where not is_current and month_pair) as value_added_month_cmp_ly_wan
+    from (
+        select
+            *,
+            $month <= 2 or (month = $month and both_month) as month_pair
+        from scoped_pairs($chains, $sectors, $areas, $high_tech_only)
+        where year = $year
+          and month <= $month
+          and pair_first <= $month
+    )
+),
+
+comparable_count as (
+    select
+        $year as year,
+        coalesce(sum(enterprises), 0)::bigint as comparable_count
+    from scoped_pair_entries($chains, $sectors, $areas, $high_tech_only)
+    where year = $year
+      and pair_first <= $month
 )
 
 select
@@ -74,7 +91,7 @@ select
     l.land_mu,
     s.value_added_wan / nullif(l.land_mu, 0) as mujun_va_wan_per_mu,
     c.county_output_wan,
-    m.comparable_count,
+    n.comparable_count,
     m.output_cmp_wan,
     m.output_cmp_ly_wan,
     m.value_added_cmp_wan,
@@ -90,4 +107,5 @@ left join sums as s using (year)
 left join entries as l using (year)
 left join county as c using (year)
 left join comparable as m using (year)
+left join comparable_count as n using (year)
 order by p.year desc

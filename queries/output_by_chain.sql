@@ -15,9 +15,12 @@ with levels as (
 comparable as (
     select
         chain,
-        sum(output_wan) as output_cmp_wan,
-        sum(output_ly_wan) as output_cmp_ly_wan
-    from comparable_enterprises($year, $month, $chains, $sectors, $areas, $high_tech_only)
+        sum(output_wan) filter (where is_current) as output_cmp_wan,
+        sum(output_wan) filter (where not is_current) as output_cmp_ly_wan
+    from scoped_pairs($chains, $sectors, $areas, $high_tech_only)
+    where year = $year
+      and month <= $month
+      and pair_first <= $month
     group by chain
 )
 

@@ -89,34 +89,10 @@ select
     last_day(make_date(y, through_month, 1)) as as_of
 from (select unnest([this_year, this_year - 1]) as y);
 
--- 同口径 (the statistics bureau's convention for 规上 growth): the enterprises in scope that reported in 1—m月 of both
--- this year and last year, with their 1—m月 and 当月 产值 / 增加值 in each year, from the per enterprise-year month
--- lists (enterprise_year_months). 当月 = month m, or 1—2月 when m ≤ 2 (published together); a month value is null
--- when the enterprise did not report that month in that year
-create macro comparable_enterprises(this_year, through_month, chains, sectors, areas, high_tech_only) as table
-select
-    e.ent_id,
-    e.chain,
-    e.sector_name,
-    e.is_high_tech,
-    list_sum(c.output[1:through_month]) as output_wan,
-    list_sum(p.output[1:through_month]) as output_ly_wan,
-    list_sum(c.value_added[1:through_month]) as value_added_wan,
-    list_sum(p.value_added[1:through_month]) as value_added_ly_wan,
-    case when through_month <= 2 then list_sum(c.output[1:through_month]) else c.output[through_month] end
-        as output_month_wan,
-    case when through_month <= 2 then list_sum(p.output[1:through_month]) else p.output[through_month] end
-        as output_month_ly_wan,
-    case when through_month <= 2 then list_sum(c.value_added[1:through_month]) else c.value_added[through_month] end
-        as value_added_month_wan,
-    case when through_month <= 2 then list_sum(p.value_added[1:through_month]) else p.value_added[through_month] end
-        as value_added_month_ly_wan
-from scoped_enterprises(chains, sectors, areas, high_tech_only) as e
-join enterprise_year_months as c
-    on c.ent_id = e.ent_id
-   and c.year = this_year
-   and c.first_month <= through_month
-join enterprise_year_months as p
-    on p.ent_id = e.ent_id
-   and p.year = this_year - 1
-   and p.first_month <= through_month;
+-- 同口径 (the statistics bureau's convention for 规上 growth): the enterprise-months of the enterprises that reported in
+-- 1—m月 of both a year and the year before (enterprise_pair_cube), and how many they are (enterprise_pair_entry)
+create macro scoped_pairs(chains, sectors, areas, high_tech_only) as table
+select * from scoped_summary('enterprise_pair_cube', chains, sectors, areas, high_tech_only);
+
+create macro scoped_pair_entries(chains, sectors, areas, high_tech_only) as table
+select * from scoped_summary('enterprise_pair_entry', chains, sectors, areas, high_tech_only);
