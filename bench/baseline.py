@@ -14,7 +14,7 @@ import pandas as pd
 
 QUERIES = ("industry_kpis", "output_trend", "output_by_chain", "investment_kpis")
 COLUMNS = {
-    "enterprise_month": ["ent_id", "year", "month", "output_wan", "value_added_wan"],
+    "enterprise_month": ["ent_id", "year", "month", "output_wan", "value_added_wan", "revenue_wan"],
     "enterprises": ["ent_id", "sector_code", "area_code", "land_mu", "is_high_tech"],
     "sectors": ["sector_code", "chain"],
     "project_month": ["project_id", "year", "month", "invest_wan"],
@@ -48,13 +48,15 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     two = em[em["year"].isin([year, year - 1])]
     facts = two[two["month"] <= month].merge(ents, on="ent_id")
 
-    # industry_kpis
+    # industry_kpis (当月 = month m, or 1—2月 together when m ≤ 2)
+    month_rows = facts if month <= 2 else facts[facts["month"] == month]
     g = facts.groupby("year")
     sums = pd.DataFrame({
         "output_wan": g["output_wan"].sum(), "value_added_wan": g["value_added_wan"].sum(),
         "high_tech_va_wan": facts[facts["is_high_tech"]].groupby("year")["value_added_wan"].sum(),
-        "output_month_wan": facts[facts["month"] == month].groupby("year")["output_wan"].sum(),
-        "value_added_month_wan": facts[facts["month"] == month].groupby("year")["value_added_wan"].sum(),
+        "revenue_wan": g["revenue_wan"].sum(),
+        "output_month_wan": month_rows.groupby("year")["output_wan"].sum(),
+        "value_added_month_wan": month_rows.groupby("year")["value_added_wan"].sum(),
         "enterprise_count": g["ent_id"].nunique(),
         "land_mu": facts.drop_duplicates(["year", "ent_id"]).groupby("year")["land_mu"].sum(),
     })
@@ -66,6 +68,10 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     kpis["mujun_va_wan_per_mu"] = kpis["value_added_wan"] / kpis["land_mu"].where(kpis["land_mu"] != 0)
     kpis = kpis.merge(county.groupby("year")["county_output_wan"].sum(), left_on="year", right_index=True,
                       how="left")
+    pairs = _comparable(facts, month_rows, year)
+    for col, value in pairs.items():
+        kpis[col] = [value if y == year else None for y in kpis["year"]]
+    kpis["comparable_count"] = kpis["comparable_count"].astype("Int64")   # a count: null on last year's row
 
     # output_trend
     trend_rows = em[((em["year"] == year) & (em["month"] <= month)) | (em["year"] == year - 1)]
@@ -78,7 +84,14 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     by_chain = facts.pivot_table(index="chain", columns="year", values="output_wan", aggfunc="sum", fill_value=0)
     by_chain = pd.DataFrame({"chain": by_chain.index,
                              "output_wan": by_chain.get(year, 0), "output_ly_wan": by_chain.get(year - 1, 0)})
-    by_chain = by_chain.sort_values("output_wan", ascending=False).reset_index(drop=True)
+    by_chain = by_chain.reset_index(drop=True)
+    both = _both_years(facts, year)
+    cmp = (facts[facts["ent_id"].isin(both)].pivot_table(index="chain", columns="year", values="output_wan",
+                                                         aggfunc="sum", fill_value=0)
+           .reindex(by_chain["chain"]).fillna(0))
+    by_chain["output_cmp_wan"] = cmp.get(year, 0).to_numpy() if len(cmp) else 0.0
+    by_chain["output_cmp_ly_wan"] = cmp.get(year - 1, 0).to_numpy() if len(cmp) else 0.0
+    by_chain = by_chain.sort_values(["output_wan", "chain"], ascending=[False, True]).reset_index(drop=True)
 
     # investment_kpis
     projects = frames["projects"].merge(frames["sectors"], on="sector_code", how="left")
@@ -98,6 +111,34 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     invest["project_count"] = invest["project_count"].fillna(0)
     return {"industry_kpis": kpis, "output_trend": trend.reset_index(drop=True), "output_by_chain": by_chain,
             "investment_kpis": invest}
+
+
+def _both_years(facts: pd.DataFrame, year: int) -> pd.Index:
+    """The enterprises with rows in 1—m月 of both years (同口径)."""
+    present = facts.groupby(["ent_id", "year"]).size().unstack("year")
+    if year not in present or year - 1 not in present:
+        return pd.Index([])
+    return present.index[present[year].notna() & present[year - 1].notna()]
+
+
+def _comparable(facts: pd.DataFrame, month_rows: pd.DataFrame, year: int) -> dict:
+    """industry_kpis' 同口径 columns: the same enterprises' 1—m月 and 当月 sums in both years."""
+    both = _both_years(facts, year)
+    same = facts[facts["ent_id"].isin(both)]
+    ytd = same.groupby("year")[["output_wan", "value_added_wan"]].sum()
+    hitech = same[same["is_high_tech"].astype(bool)].groupby("year")["value_added_wan"].sum()
+    month = (month_rows[month_rows["ent_id"].isin(both)].groupby(["ent_id", "year"])
+             [["output_wan", "value_added_wan"]].sum(min_count=1).unstack("year"))
+    out = {"comparable_count": len(both)}
+    for col, stem in (("output_wan", "output"), ("value_added_wan", "value_added")):
+        out[f"{stem}_cmp_wan"] = ytd[col].get(year) if len(both) else None
+        out[f"{stem}_cmp_ly_wan"] = ytd[col].get(year - 1) if len(both) else None
+        paired = month[col].dropna() if len(month) and year in month[col] and year - 1 in month[col] else None
+        out[f"{stem}_month_cmp_wan"] = paired[year].sum() if paired is not None and len(paired) else None
+        out[f"{stem}_month_cmp_ly_wan"] = paired[year - 1].sum() if paired is not None and len(paired) else None
+    out["high_tech_va_cmp_wan"] = float(hitech.get(year, 0.0)) if len(both) else None
+    out["high_tech_va_cmp_ly_wan"] = float(hitech.get(year - 1, 0.0)) if len(both) else None
+    return out
 
 
 def overview_duckdb(db, p: dict) -> dict[str, pd.DataFrame]:

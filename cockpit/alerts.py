@@ -267,18 +267,22 @@ class IndicatorFigure:
 
 
 def indicator_figures(run: Run, period: Period, rules: Rules) -> list[IndicatorFigure]:
-    """The zone-wide headline indicators of the period. THE adapter: today it reads the 总览 cards
-    (`cockpit.cards.overview_cards`); point it at the indicator registry when that lands."""
-    from cockpit.cards import overview_cards
-    from cockpit.catalogue import BY_ID
+    """The zone-wide headline indicators of the period. THE adapter to the indicator registry: the 总览's own
+    evaluation (`cockpit.indicators.headline`), so a warning quotes exactly the figure the card shows."""
+    from cockpit import format as fmt
+    from cockpit import indicators
+    from cockpit.filters import Filters
 
-    p = period.params()
-    cards = overview_cards(run("industry_kpis", p), run("investment_kpis", p), run("land_kpis", p),
-                           run("safety_kpis", p), run("targets_for_year", p),
-                           year=period.year, month=period.month, rules=rules)
-    return [IndicatorFigure(c.indicator_id, c.name, c.unit, c.value_text, c.change, c.change_mode, c.completion,
-                            c.progress, BY_ID.get(c.indicator_id, {}).get("office", ""))
-            for c in cards]
+    out = []
+    for e in indicators.headline(run, Filters(period.year, period.month), rules):
+        if e.hidden or e.value is None:
+            continue
+        ind = e.indicator
+        mode = ind.change if ind.change in ("pct", "points", "diff") else "pct"
+        out.append(IndicatorFigure(ind.id, e.name, ind.unit, fmt.by_unit(e.value, ind.unit),
+                                   e.change if e.comparable else None, mode, e.completion, e.progress,
+                                   ind.office))
+    return out
 
 
 INDICATOR_PAGE = {"output": "industry", "value_added": "industry", "high_tech_va": "industry",

@@ -28,3 +28,35 @@ def attribute(df: pd.DataFrame, *, key: str, current: str, previous: str) -> pd.
 def total_yoy(df: pd.DataFrame, *, current: str, previous: str) -> float | None:
     """同比 of the sum of all parts."""
     return metrics.yoy(float(df[current].fillna(0).sum()), float(df[previous].fillna(0).sum()))
+
+
+def comparison_columns(column: str, same_enterprises: bool) -> tuple[str, str]:
+    """The (this period, last year) columns a growth compares for a level column `<m>_wan`: the 同口径 pair
+    `<m>_cmp_wan` / `<m>_cmp_ly_wan` (enterprises that reported in both periods) or the levels `<m>_wan` /
+    `<m>_ly_wan` (all enterprises)."""
+    stem = column.removesuffix("_wan")
+    return (f"{stem}_cmp_wan", f"{stem}_cmp_ly_wan") if same_enterprises else (column, f"{stem}_ly_wan")
+
+
+def attribute_levels(df: pd.DataFrame, *, key: str, level: str, same_enterprises: bool) -> pd.DataFrame:
+    """`attribute` on the comparison pair of `level` (see comparison_columns), keeping the level column for the
+    bars: `level` stays this period's total; delta, 同比, 拉动 and 贡献率 are on the compared pair."""
+    cur, prev = comparison_columns(level, same_enterprises)
+    out = attribute(df, key=key, current=cur, previous=prev)
+    return out.merge(df[[key, level]], on=key, how="left") if level not in out.columns else out
+
+
+def bar_label(yoy, pull, *, covered: bool, same_enterprises: bool, with_pull: bool = True,
+              digits: int = 1) -> str:
+    """A part's label: '+12.3% · 拉动 +4.5 个百分点'; '上年同期无数据' when last year lies outside the data;
+    without a base last year '无可比企业' (同口径) or '新增'."""
+    import math
+
+    from cockpit import format as fmt
+
+    if not covered:
+        return "上年同期无数据"
+    if yoy is None or (isinstance(yoy, float) and math.isnan(yoy)):
+        return "无可比企业" if same_enterprises else "新增"
+    text = fmt.pct(yoy, signed=True)
+    return f"{text} · 拉动 {fmt.pp(pull, digits)}" if with_pull else text

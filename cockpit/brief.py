@@ -16,10 +16,10 @@ from typing import Callable
 
 import pandas as pd
 
-from cockpit import charts, duty, metrics, narrative
+from cockpit import cards as cards_mod
+from cockpit import charts, duty, indicators, narrative, overview
 from cockpit import format as fmt
-from cockpit.attribution import attribute
-from cockpit.cards import Card, overview_cards
+from cockpit.cards import Card
 from cockpit.config import Rules
 from cockpit.filters import Filters
 from cockpit.metrics import STATUS_CN, Status
@@ -47,85 +47,62 @@ def _as_of_text(f: Filters) -> str:
     return f"{f.year}年{f.month}月底"
 
 
-def _draft(run: Run, f: Filters, rules: Rules):
-    p = f.params()
-    cards = overview_cards(run("industry_kpis", p), run("investment_kpis", p), run("land_kpis", p),
-                           run("safety_kpis", p), run("targets_for_year", p),
-                           year=f.year, month=f.month, rules=rules)
-    by_id = {c.indicator_id: c for c in cards}
-    chains = attribute(run("output_by_chain", p), key="chain", current="output_wan",
-                       previous="output_ly_wan")
-    safety_rows = run("safety_kpis", p)
-    overdue = safety_rows.loc[safety_rows["year"] == f.year, "major_overdue"]
-    risk = run("safety_risk_assessments", p)
-    latest = risk.sort_values("assess_date").iloc[-1] if not risk.empty else None
-    short = f"1—{f.month}月"
-    paragraphs = {
-        "工业经济": narrative.industry(by_id, chains, short),
-        "投资与项目": narrative.investment(by_id, short),
-        "低效用地": narrative.land(by_id, short),
-        "安全生产": narrative.safety(
-            by_id, short, _as_of_text(f), overdue=int(overdue.iloc[0]) if len(overdue) else None,
-            risk_score=None if latest is None else float(latest["score"]),
-            risk_grade=None if latest is None else metrics.risk_grade(float(latest["score"]), rules.grade),
-            goal_grade=rules.grade.goal, goal_score=rules.grade.d),
-    }
-    return cards, paragraphs, chains
+def draft(run: Run, f: Filters, rules: Rules, view: overview.Model | None = None, *,
+          registry: indicators.Registry | None = None) -> dict[str, str]:
+    """The 汇报 paragraphs for the filters `f`: every registry indicator with a sentence, evaluated as the
+    cards are (the 总览 model's evaluations are reused), and the 产业链 拉动 the 总览 chart shows."""
+    reg = registry or indicators.REGISTRY
+    view = view or overview.model(run, f, rules, registry=reg)
+    known = {e.id: e for e in view.evaluations}
+    more = [i.id for i in reg if i.sentence and i.id not in known]
+    known.update({e.id: e for e in indicators.evaluate(run, f, rules, more, registry=reg)})
+    return narrative.draft(known, f"1—{max(f.month, 2)}月", _as_of_text(f), chains=view.chains, registry=reg)
 
 
-def draft(run: Run, f: Filters, rules: Rules) -> dict[str, str]:
-    """The 汇报 paragraphs (工业经济, 投资与项目, 低效用地, 安全生产) for the filters `f`."""
-    return _draft(run, f, rules)[1]
+def attention(run: Run, f: Filters, cards: list[Card]) -> list[tuple[str, str]]:
+    """需关注事项: red indicators (from the cards), overdue 重大隐患 and lagging projects, from the queries the
+    安全生产 and 投资与项目 pages list them with, under the same filters."""
+    from cockpit.projects import lagging_list, load_lag_rule
+    from cockpit.safety import overdue_register
 
-
-def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | None = None,
-            zone: str | None = None) -> Brief:
-    """Everything the brief shows, for the filters `f`; `zone`: the zone's name (default: cockpit.zone)."""
-    from cockpit.projects import lagging, load_lag_rule
-    from cockpit.safety import annotate_hazards, as_of_date
-
-    p = f.params()
-    period = fmt.period_label(f.year, f.month)
-    cards, paragraphs, chains = _draft(run, f, rules)
-
-    as_of = as_of_date(f.year, f.month)
-    lag = load_lag_rule()
-    attention: list[tuple[str, str]] = []
+    items: list[tuple[str, str]] = []
     for c in cards:
         if c.status == Status.RED:
-            attention.append(("指标滞后", f"{c.name} {c.value_text}，完成率 {fmt.pct(c.completion)}"
-                              + (f"，时序进度 {fmt.pct(c.progress)}" if c.progress is not None else "")))
-    hazards = run("hazard_list", {**p, "category": "", "ent_id": ""})
-    if not hazards.empty:
-        marked = annotate_hazards(hazards, as_of)
-        for r in marked[(marked["level"] == "重大") & (marked["status"] == "到期未整改")].itertuples():
-            attention.append(("重大隐患逾期", f"{r.ent_name}：{r.category}，整改期限 "
-                              f"{pd.Timestamp(r.deadline).date().isoformat()}，已逾期 {r.overdue_days} 天"
-                              + duty.suffix(r)))
-    projects = run("project_list", {})
-    late = lagging(projects, as_of, yellow_months=lag.yellow_months, red_months=lag.red_months)
-    duties = projects.set_index("project_id")
-    for r in late.head(10).itertuples():
-        attention.append(("项目滞后", f"{r.project_name}：计划{r.milestone} {r.plan_date}，"
-                          f"已滞后 {r.months_late} 个月（{STATUS_CN[r.status]}）"
-                          + duty.suffix(duties.loc[r.project_id])))
+            items.append(("指标滞后", f"{c.label} {c.value_text}，{c.target_text}"))
+    for r in overdue_register(run, f.params()).itertuples():
+        if r.level == "重大":
+            items.append(("重大隐患逾期", f"{r.ent_name}：{r.category}，整改期限 "
+                          f"{pd.Timestamp(r.deadline).date().isoformat()}，已逾期 {r.overdue_days} 天"
+                          + duty.suffix(r)))
+    for r in lagging_list(run, f.params(), load_lag_rule(), limit=10).itertuples():
+        items.append(("项目滞后", f"{r.project_name}：计划{r.milestone} {pd.Timestamp(r.plan_date).date()}，"
+                      f"已滞后 {r.months_late} 个月（{STATUS_CN[r.status]}）"
+                      + duty.suffix(r)))
+    return items
 
-    trend = run("output_trend", p)
-    chains["label"] = [f"{fmt.pct(y, signed=True)}" if pd.notna(y) else "新增" for y in chains["yoy_pct"]]
+
+def collect(run: Run, f: Filters, rules: Rules, scope: str, today: dt.date | None = None, *,
+            registry: indicators.Registry | None = None, zone: str | None = None) -> Brief:
+    """Everything the brief shows, for the filters `f`: the 总览 model (cards, 产业链 chart, trend), the
+    汇报稿 drafted from it, and the items needing attention from the pages' own queries; `zone`: the zone's
+    name (default: cockpit.zone)."""
+    view = overview.model(run, f, rules, registry=registry)
+    period = fmt.period_label(f.year, f.month)
     brief_charts = {
         "规上工业产值 1—m月累计（亿元）": charts.ytd_trend(
-            trend, value="output_ytd_wan", title=f"规上工业产值累计：{f.year}年与{f.year - 1}年（亿元）"),
+            view.trend, value="output_ytd_wan", title=f"规上工业产值累计：{f.year}年与{f.year - 1}年（亿元）"),
         "分产业链规上产值（亿元）": charts.ranked_bars(
-            chains, category="chain", value="output_wan", scale=1e4, unit="亿元", label="label",
-            title=f"分产业链规上产值（{period}，亿元，标注为同比）"),
+            view.chains, category="chain", value="output_wan", scale=1e4, unit="亿元", label="label",
+            title=f"分产业链规上产值（{period}，亿元，标注为同比与拉动）"),
     }
     if zone is None:
         from cockpit.zone import identity
 
         zone = identity().name
     return Brief(zone=zone, period=period, scope=scope,
-                 generated=(today or dt.date.today()).isoformat(), cards=cards,
-                 paragraphs=paragraphs, attention=attention, charts=brief_charts)
+                 generated=(today or dt.date.today()).isoformat(), cards=view.cards,
+                 paragraphs=draft(run, f, rules, view, registry=registry),
+                 attention=attention(run, f, view.cards), charts=brief_charts)
 
 
 def chart_png(chart, width: int = 520) -> bytes:
@@ -149,28 +126,31 @@ def _register_fonts(vlc) -> None:
 
 
 def kpi_table(cards: list[Card]) -> pd.DataFrame:
-    """The KPI table of the brief (also offered as a download)."""
+    """The KPI table of the brief (also offered as a download): the cards' own texts."""
     return pd.DataFrame([{
-        "指标": c.name, "本期": c.value_text, "同比": _short_change(c),
-        "年度目标": fmt.by_unit(c.target, c.unit) if c.target is not None else "—",
-        "完成率": fmt.pct(c.completion) if c.completion is not None else "—",
-        "时序进度": fmt.pct(c.progress) if c.progress is not None else "—",
-        "状态": STATUS_CN[c.status] if c.status else "—",
+        "指标": c.label, "本期": c.value_text, "同比": cards_mod.short_change(c.evaluation),
+        "年度目标": (fmt.by_unit(c.evaluation.target, c.evaluation.indicator.unit)
+                    if c.evaluation.target is not None else fmt.DASH),
+        "完成率": fmt.pct(c.evaluation.completion) if c.evaluation.completion is not None else fmt.DASH,
+        "时序进度": fmt.pct(c.evaluation.progress) if c.evaluation.progress is not None else fmt.DASH,
+        "状态": c.status_text or fmt.DASH,
     } for c in cards])
 
 
-def _short_change(c: Card) -> str:
-    """同比 for a table cell: '+7.0%', '+0.9 个百分点', '+2 个', '持平'."""
-    if c.change is None:
-        return "—"
-    if c.change_mode == "diff":
-        return "持平" if c.change == 0 else f"{c.change:+,.0f} {c.unit}"
-    if c.change_mode == "points":
-        return fmt.pp(c.change)
-    return fmt.pct(c.change, signed=True)
+def kpi_notes(cards: list[Card]) -> list[str]:
+    """'说明：指标、指标' lines under the table: the scope, basis and target notes the cards carry, each note once
+    with the indicators it applies to."""
+    grouped: dict[str, list[str]] = {}
+    for c in cards:
+        extra = list(c.notes)
+        if c.evaluation.target is None and c.target_text:
+            extra.append(c.target_text)
+        for note in extra:
+            grouped.setdefault(note, []).append(c.label)
+    return [f"{'、'.join(labels)}：{note}" for note, labels in grouped.items()]
 
 
-_STATUS_RGB = {"正常": (46, 158, 91), "预警": (227, 162, 26), "滞后": (210, 69, 59)}
+_STATUS_RGB = {"正常": (46, 158, 91), "预警": (227, 162, 26), "滞后": (210, 69, 59), "超出目标": (210, 69, 59)}
 
 
 def document(title: str, author: str, created: str, margin: float = 15):
@@ -220,17 +200,20 @@ def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
         fill = i % 2 == 1
         pdf.set_fill_color(242, 245, 250)
         for j, (value, w) in enumerate(zip(row, widths)):
-            if j == len(widths) - 1 and value in _STATUS_RGB:
-                pdf.set_text_color(*_STATUS_RGB[value])
+            if j == len(widths) - 1 and (value in _STATUS_RGB or value.startswith("已达")):
+                pdf.set_text_color(*_STATUS_RGB.get(value, _STATUS_RGB["正常"]))
             pdf.cell(w, 6.5, str(value), border=1, align="L" if j == 0 else "R" if j < 6 else "C",
                      fill=fill)
             pdf.set_text_color(0, 0, 0)
         pdf.ln()
     pdf.set_font("cjk", "", 8)
     pdf.set_text_color(100, 100, 100)
-    pdf.multi_cell(0, 4.5, align="L", wrapmode="CHAR", text="口径：累计指标为1—m月累计；完成率 = 本期累计 ÷ 年度目标；时序进度 = m ÷ 12；"
-                   "状态：完成率不低于时序进度为正常，落后不超过规定点数为预警，其余为滞后。",
+    pdf.multi_cell(0, 4.5, align="L", wrapmode="CHAR", text="口径：累计指标为1—m月累计；完成率 = 本期累计 ÷ 同一范围"
+                   "（全区、所选产业链或片区）的年度目标；时序进度 = m ÷ 12；状态：完成率不低于时序进度为正常，落后不超过"
+                   "规定点数为预警，其余为滞后；同比仅在上年同期有数据时列出。",
                    new_x="LMARGIN", new_y="NEXT")
+    for line in kpi_notes(brief.cards):
+        pdf.multi_cell(0, 4.5, align="L", wrapmode="CHAR", text=line, new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(0, 0, 0)
     pdf.ln(2)
 
@@ -258,7 +241,7 @@ def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
         pdf.multi_cell(0, 6, "无滞后指标、逾期重大隐患和滞后项目。", new_x="LMARGIN", new_y="NEXT")
     for kind, text in brief.attention:
         pdf.set_font("cjk", "B", 10)
-        pdf.cell(26, 6, f"【{kind}】")
+        pdf.cell(32, 6, f"【{kind}】")
         pdf.set_font("cjk", "", 10)
         pdf.multi_cell(0, 6, text, align="L", wrapmode="CHAR", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -1,129 +1,176 @@
-"""The 总览 headline cards, computed from the named queries' rows (pure: DataFrames in, cards out)."""
+"""Cards: the texts of one evaluated indicator, the same on every surface (总览, a page's KPI row, the PDF table).
+
+`card(evaluation)` turns a registry `Evaluation` (numbers) into a `Card` (label, value, change, target line,
+light, notes, 口径 tooltip). `cockpit.ui.card` only lays a Card out; the 汇报稿 and the brief read the same Card,
+so a figure and its words cannot drift apart.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from cockpit import format as fmt
-from cockpit import metrics
-from cockpit.catalogue import BY_ID
-from cockpit.config import Rules
+from cockpit.indicators import Evaluation, label, scope_phrase
+from cockpit.metrics import STATUS_CN, Status
 
-# Cumulative indicators: 完成率 is compared with 时序进度.
-CUMULATIVE = {"output", "value_added", "high_tech_va", "mujun_va", "fai", "industrial_invest",
-              "high_tech_invest", "land_reclaimed", "accidents"}
+NO_DATA = "上年同期无数据"
 
 
 @dataclass(frozen=True)
 class Card:
     indicator_id: str
-    name: str
-    unit: str
-    value: float | None            # in the display unit (亿元, %, 亩, …)
+    label: str
     value_text: str
-    change: float | None           # 同比: % ("pct"), 个百分点 ("points") or a difference ("diff")
-    change_text: str | None
-    change_mode: str
-    higher_is_better: bool
-    target: float | None
-    completion: float | None       # 完成率, %
-    progress: float | None         # 时序进度, %, for cumulative indicators
-    status: metrics.Status | None
-    definition: str
-    formula: str
-    source_table: str
+    change_text: str | None        # the delta line: '同比 +6.0%', '比上年同期 +2 个', '上年同期无数据'
+    direction: str                 # arrow: "up", "down" or "off"
+    tone: str                      # "good", "bad" or "neutral" (colour of the change)
+    status: Status | None
+    status_text: str | None        # '正常', '预警', '滞后', '超出目标', '已达 D 类'
+    target_text: str | None        # '完成率 72.5%（时序进度 75.0%）· 目标 150.0 亩', '全区目标不适用于所选范围…'
+    notes: tuple[str, ...]         # scope and basis notes shown on the card itself
+    help: str                      # the 口径 (tooltip, Markdown)
+    hidden: str | None             # why the figure is not shown
+    evaluation: Evaluation
+
+    @property
+    def name(self) -> str:
+        return self.label
 
 
-def _row(df: pd.DataFrame, year: int) -> dict:
-    rows = df[df["year"] == year]
-    if rows.empty:
-        return {}
-    return {k: (None if pd.isna(v) else v) for k, v in rows.iloc[0].to_dict().items()}
+def value_text(e: Evaluation) -> str:
+    ind = e.indicator
+    if e.hidden:
+        return "不适用"
+    if e.value is None:
+        return ind.empty_text or fmt.DASH
+    if ind.target.kind == "threshold" and e.extra.get("grade"):
+        return f"{e.extra['grade']} 类"
+    return fmt.by_unit(e.value, ind.unit)
 
 
-def _yi(wan):
-    return None if wan is None else wan / 10000.0
+def change_text(e: Evaluation) -> str | None:
+    """The change as the cards write it: % for amounts, 个百分点 for shares, ±n for counts; 上年同期无数据 when
+    last year's period lies outside the data."""
+    ind = e.indicator
+    if e.hidden or ind.change == "none":
+        return None
+    if not e.comparable:
+        return NO_DATA
+    head = ""
+    if ind.target.kind == "threshold" and e.value is not None:
+        head = f"{fmt.by_unit(e.value, ind.unit)} · "
+    if e.previous is None:
+        return (head + "首次评估") if ind.source.previous else (NO_DATA if e.value is not None else None)
+    if ind.change == "pct":
+        if e.change is None:
+            return f"上年同期为 {fmt.by_unit(e.previous, ind.unit)}"
+        return f"{ind.change_label} {fmt.pct(e.change, signed=True)}"
+    if ind.change == "points":
+        return None if e.change is None else f"{ind.change_label} {fmt.pp(e.change)}"
+    diff = e.change
+    if diff is None:
+        return None
+    if round(diff, 6) == 0:
+        if head:
+            return head + f"{ind.change_label}持平"
+        return f"与上年同期持平（{fmt.by_unit(e.previous, ind.unit)}）"
+    sign = "+" if diff > 0 else "−"
+    return head + f"{ind.change_label} {sign}{fmt.by_unit(abs(diff), ind.unit)}"
 
 
-def make_card(indicator_id: str, value, previous, *, month: int, targets: dict, rules: Rules,
-              change_mode: str = "pct", meta: dict | None = None) -> Card:
-    """A card for one indicator: value and last year's value in the display unit.
-
-    change_mode: "pct" 同比 in %, "points" for shares (个百分点), "diff" for counts (比上年同期 ± n).
-    meta: the indicator's catalogue entry (name_cn, unit, definition, formula, higher_is_better,
-    source_table) for a page-level indicator that is not in the catalogue; default: the catalogue's.
-    """
-    meta = meta or BY_ID[indicator_id]
-    higher = bool(meta["higher_is_better"])
-    target = targets.get(indicator_id)
-    cumulative = indicator_id in CUMULATIVE
-    diff = None if value is None or previous is None else value - previous
-    if change_mode == "points":
-        change, change_text = diff, None if diff is None else f"同比 {fmt.pp(diff)}"
-    elif change_mode == "diff":
-        change = diff
-        change_text = None if diff is None else (
-            f"与上年同期持平（{fmt.by_unit(previous, meta['unit'])}）" if diff == 0
-            else f"比上年同期 {'+' if diff > 0 else '-'}{fmt.by_unit(abs(diff), meta['unit'])}")
-    else:
-        change = metrics.yoy(value, previous)
-        change_text = None if change is None else f"同比 {fmt.pct(change, signed=True)}"
-        if change_text is None and previous is not None:
-            change_text = f"上年同期 {fmt.by_unit(previous, meta['unit'])}"
-    return Card(
-        indicator_id=indicator_id,
-        name=meta["name_cn"],
-        unit=meta["unit"],
-        value=value,
-        value_text=fmt.by_unit(value, meta["unit"]),
-        change=change,
-        change_text=change_text,
-        change_mode=change_mode,
-        higher_is_better=higher,
-        target=target,
-        completion=metrics.completion(value, target) if higher else None,
-        progress=(metrics.schedule_progress(month)
-                  if cumulative and higher and target is not None else None),
-        status=metrics.status(value, target, month, cumulative=cumulative,
-                              higher_is_better=higher, rule=rules.status),
-        definition=meta["definition"],
-        formula=meta["formula"],
-        source_table=meta["source_table"],
-    )
+def short_change(e: Evaluation) -> str:
+    """The change for a table cell: '+7.0%', '+0.9 个百分点', '+2 个', '持平', '上年同期无数据', '—'."""
+    ind = e.indicator
+    if e.hidden or ind.change == "none" or (e.comparable and e.change is None):
+        return fmt.DASH
+    if not e.comparable:
+        return NO_DATA
+    if ind.change == "pct":
+        return fmt.pct(e.change, signed=True)
+    if ind.change == "points":
+        return fmt.pp(e.change)
+    if round(e.change, 6) == 0:
+        return "持平"
+    return f"{'+' if e.change > 0 else '−'}{fmt.by_unit(abs(e.change), ind.unit)}"
 
 
-def overview_cards(industry: pd.DataFrame, investment: pd.DataFrame, land: pd.DataFrame,
-                   safety: pd.DataFrame, targets: pd.DataFrame, *, year: int, month: int,
-                   rules: Rules) -> list[Card]:
-    """The headline cards of the 2023 work summary, for 1—month of year, against last year."""
-    tgt = {r.indicator_id: float(r.target_value) for r in targets.itertuples()}
-    ind, ind_ly = _row(industry, year), _row(industry, year - 1)
-    inv, inv_ly = _row(investment, year), _row(investment, year - 1)
-    lnd, lnd_ly = _row(land, year), _row(land, year - 1)
-    saf, saf_ly = _row(safety, year), _row(safety, year - 1)
+def _tone(e: Evaluation) -> tuple[str, str]:
+    ind = e.indicator
+    if e.change is None or not e.comparable or round(e.change, 6) == 0 or e.hidden:
+        return "off", "neutral"
+    up = e.change > 0
+    if ind.target.kind == "threshold":
+        return ("up" if up else "down"), "neutral"   # a score against a threshold: no green/red arrow
+    return ("up" if up else "down"), ("good" if up == ind.higher_is_better else "bad")
 
-    def card(indicator_id, cur, prev, **kw):
-        return make_card(indicator_id, cur, prev, month=month, targets=tgt, rules=rules, **kw)
 
-    return [
-        card("output", _yi(ind.get("output_wan")), _yi(ind_ly.get("output_wan"))),
-        card("value_added", _yi(ind.get("value_added_wan")), _yi(ind_ly.get("value_added_wan"))),
-        card("high_tech_va", _yi(ind.get("high_tech_va_wan")), _yi(ind_ly.get("high_tech_va_wan"))),
-        card("high_tech_share",
-             metrics.share(ind.get("high_tech_va_wan"), ind.get("value_added_wan")),
-             metrics.share(ind_ly.get("high_tech_va_wan"), ind_ly.get("value_added_wan")),
-             change_mode="points"),
-        card("mujun_va", ind.get("mujun_va_wan_per_mu"), ind_ly.get("mujun_va_wan_per_mu")),
-        card("fai", _yi(inv.get("fai_wan")), _yi(inv_ly.get("fai_wan"))),
-        card("industrial_invest", _yi(inv.get("industrial_invest_wan")),
-             _yi(inv_ly.get("industrial_invest_wan"))),
-        card("high_tech_invest", _yi(inv.get("high_tech_invest_wan")),
-             _yi(inv_ly.get("high_tech_invest_wan"))),
-        card("project_count", inv.get("project_count"), inv_ly.get("project_count")),
-        card("land_reclaimed", lnd.get("reclaimed_mu"), lnd_ly.get("reclaimed_mu")),
-        card("major_hazards_open", saf.get("major_open"), saf_ly.get("major_open"),
-             change_mode="diff"),
-        card("accidents", saf.get("accidents"), saf_ly.get("accidents"), change_mode="diff"),
-    ]
+def status_text(e: Evaluation) -> str | None:
+    if e.status is None:
+        return None
+    ind = e.indicator
+    if ind.target.kind == "threshold":
+        return f"已达 {e.extra.get('grade', '')} 类".replace("  ", " ")
+    if not ind.higher_is_better:
+        return "正常" if e.status == Status.GREEN else "超出目标"
+    return STATUS_CN[e.status]
+
+
+def target_text(e: Evaluation) -> str | None:
+    """The line under the value: 完成率 against 时序进度 and the target, or why there is none."""
+    ind = e.indicator
+    if e.hidden or ind.target.kind == "none":
+        return None
+    if e.target is None:
+        return e.target_note
+    target = fmt.by_unit(e.target, ind.unit)
+    scope = f"（{scope_phrase(e.target_scope)}）" if scope_phrase(e.target_scope) else ""
+    if ind.target.kind == "threshold":
+        goal = e.extra.get("goal_grade") or ""
+        head = f"目标 {goal} 类（≥ {fmt.num(e.target, 0)} 分）" if goal else f"目标 ≥ {target}"
+        if e.gap is None:
+            return head
+        return head if e.gap == 0 else f"{head}· 距 {goal} 级 {fmt.num(e.gap, 1)} 分"
+    if e.completion is not None and e.progress is not None:
+        return f"完成率 {fmt.pct(e.completion)}（时序进度 {fmt.pct(e.progress)}）· 目标{scope} {target}"
+    if e.completion is not None:
+        return f"完成率 {fmt.pct(e.completion)} · 目标{scope} {target}"
+    return f"目标{scope} {target}"
+
+
+def notes(e: Evaluation) -> tuple[str, ...]:
+    out = []
+    if e.hidden:
+        return (e.hidden,)
+    if e.scope_note:
+        out.append(e.scope_note)
+    if e.comparable and e.indicator.change == "pct" and (e.same_count is not None or e.price):
+        parts = [x for x in ((f"同口径 {e.same_count} 家" if e.same_count is not None else None), e.price)
+                 if x]
+        if e.change_all is not None:
+            parts.append(f"全口径 {fmt.pct(e.change_all, signed=True)}")
+        out.append(" · ".join(parts))
+    return tuple(out)
+
+
+def help_text(e: Evaluation, as_of: str = "") -> str:
+    ind = e.indicator
+    text = f"**口径**：{ind.definition}\n\n**计算**：{ind.formula}\n\n**来源表**：`{ind.source_table}`"
+    if e.basis:
+        text += f"\n\n**同比口径**：{e.basis}"
+    if e.scope_note:
+        text += f"\n\n**范围**：{e.scope_note}"
+    if as_of:
+        text += f"\n\n**数据截至**：{as_of}"
+    return text
+
+
+def card(e: Evaluation, *, on_page: bool = False, as_of: str = "") -> Card:
+    direction, tone = _tone(e)
+    return Card(indicator_id=e.id, label=label(e, on_page=on_page), value_text=value_text(e),
+                change_text=change_text(e), direction=direction, tone=tone, status=e.status,
+                status_text=status_text(e), target_text=target_text(e), notes=notes(e),
+                help=help_text(e, as_of), hidden=e.hidden, evaluation=e)
+
+
+def cards(evaluations, *, on_page: bool = False, as_of: str = "") -> list[Card]:
+    return [card(e, on_page=on_page, as_of=as_of) for e in evaluations]

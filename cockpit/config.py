@@ -34,6 +34,7 @@ class GradeRule:
 class Rules:
     status: StatusRule
     grade: GradeRule
+    same_enterprises: bool = True   # 规上 growth on the enterprises that reported in both periods (同口径)
 
 
 def rules_path() -> Path:
@@ -61,4 +62,5 @@ def load_rules(path: Path | None = None) -> Rules:
             d=float(grade.get("D", 85.0)),
             goal=str(grade.get("goal", "D")),
         ),
+        same_enterprises=str(raw.get("growth", {}).get("basis", "同口径")) != "全口径",
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cockpit.schema import SPECS
+from cockpit.schema import SPECS, arrow_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
@@ -34,6 +34,9 @@ SYNC_LOAD_MB = 32  # up to this size the tables load before the first query; lar
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
 TABLES = tuple(SPECS)
+# Optional tables: when a zone's directory has no file for one, an empty table of its declared columns stands in,
+# so the queries that read it still run (e.g. no 工业生产者出厂价格指数 → 增加值 growth stays at current prices).
+OPTIONAL_TABLES = ("price_index",)
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)\s+([A-Z]+(?:\[\])?)")
@@ -183,6 +186,9 @@ class Database:
             path = self.directory / f"{table}.parquet"
             if path.exists():
                 con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
+            elif table in OPTIONAL_TABLES:
+                empty = arrow_schema(table).empty_table()  # noqa: F841 - read by name below
+                con.execute(f"create table {table} as select * from empty")
         for name, sql, sources in materialized():
             if all((self.directory / f"{t}.parquet").exists() for t in sources):
                 con.execute(f"create table {name} as {sql}")

@@ -3,7 +3,10 @@
 One module owns the filter state. The widgets are bound to the URL (`bind="query-params"`), so a copied
 link opens the same view elsewhere, and they live in the entry script, so the state survives page changes.
 Values arriving from the URL are matched against the options (whitelists built from the data), never
-passed through as text.
+passed through as text: 行业 and 片区 by code or by name (`sector=26` or its name, `area=HGQ` or its name),
+产业链 by name. Streamlit's bound widgets drop a value that is not an option label; so on a session's first run
+the URL is read before the widgets exist, codes and names are rewritten as the options' labels, and a value
+that matches nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from cockpit.format import period_label
 # URL parameter names (also the widget keys)
 KEYS = ("year", "month", "chain", "sector", "area", "hitech")
 _STATE = "_cockpit_filters"
+_URL_DONE = "_cockpit_url_resolved"     # the URL of this session has been read
+_URL_NOTES = "_cockpit_url_notes"       # (notes, the filters they were made for)
+LABELS = {"year": "年份", "month": "截至月份", "chain": "产业链", "sector": "行业", "area": "片区",
+          "hitech": "仅高新"}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,32 @@ class Filters:
         return " · ".join(parts)
 
 
+def resolve(values, options: dict[str, str]) -> tuple[list[str], list[str]]:
+    """URL values → option keys, each matched by key (code) or by name; and the values that match nothing.
+
+    `options`: key → name (行业 code → 行业名称, 片区 code → 片区名称; 产业链 name → name). Keys in option order,
+    without duplicates; surrounding blanks ignored.
+    """
+    by_name = {str(name).strip(): key for key, name in options.items()}
+    keys, unknown = [], []
+    for raw in values:
+        v = str(raw).strip()
+        if not v:
+            continue
+        key = v if v in options else by_name.get(v)
+        if key is None:
+            unknown.append(v)
+        elif key not in keys:
+            keys.append(key)
+    order = {k: i for i, k in enumerate(options)}
+    return sorted(keys, key=order.get), unknown
+
+
+def unknown_note(label: str, values) -> str:
+    """「链接中的片区“XYZ”不存在，已忽略」."""
+    return f"链接中的{label}“{'”“'.join(values)}”不存在，已忽略"
+
+
 def month_options(last_month: int) -> list[int]:
     """As-of months for a year reported through `last_month`: 1—2月 are published together."""
     return list(range(2, max(last_month, 2) + 1))
@@ -73,6 +106,8 @@ def render_bar(periods, sectors, areas) -> Filters:
     area_names = dict(zip(areas["area_code"], areas["area_name"]))
     chains = list(dict.fromkeys(sectors["chain"]))
 
+    _read_url_once(st, sectors, area_names, years, last)
+
     with st.sidebar:
         st.markdown("#### 筛选")
         year = st.selectbox("年份", years, index=0, key="year", bind="query-params",
@@ -91,7 +126,8 @@ def render_bar(periods, sectors, areas) -> Filters:
         chosen_areas = st.multiselect("片区", list(area_names), key="area", bind="query-params",
                                       format_func=area_names.get, placeholder="全部片区")
         high_tech = st.toggle("仅高新技术产业", key="hitech", bind="query-params")
-        st.caption("1—2月数据合并发布，截至月份从 2 月起。低效用地只受片区筛选影响。")
+        st.caption("1—2月数据合并发布，截至月份从 2 月起。不随某项筛选变化的数字（如低效用地、培训演练、"
+                   "化工集聚区评估）在卡片上注明其范围。")
 
     filters = Filters(
         year=int(year),
@@ -101,8 +137,69 @@ def render_bar(periods, sectors, areas) -> Filters:
         areas=tuple(chosen_areas),
         high_tech_only=bool(high_tech),
     )
+    notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
+    if notes and made_for is None:
+        st.session_state[_URL_NOTES] = (notes, filters)
     st.session_state[_STATE] = (filters, sector_names, area_names)
     return filters
+
+
+def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], last: dict[int, int]) -> None:
+    """On a session's first run, before any widget exists: map the link's 产业链 / 行业 / 片区 values (codes or
+    names) to the options' labels and note every value that matches nothing (年份 and 截至月份 too). When the
+    link did not already name the options by their labels, rewrite those parameters and run again: the bound
+    widgets then read the labels from the link (Streamlit seeds a bound widget from the link of the run), and
+    the address bar names the view, so a copy of it opens the same view."""
+    if st.session_state.get(_URL_DONE):
+        return
+    st.session_state[_URL_DONE] = True
+    notes, rewrite, picked = [], {}, []
+    chains = list(dict.fromkeys(sectors["chain"]))
+    for key in ("chain", "sector", "area"):
+        raw = [str(v).strip() for v in st.query_params.get_all(key) if str(v).strip()]
+        if not raw:
+            continue
+        if key == "chain":
+            options = {c: c for c in chains}
+        elif key == "sector":  # the 行业 of the chosen 产业链 only, as the widget offers
+            options = {c: n for c, n, ch in zip(sectors["sector_code"], sectors["sector_name"], sectors["chain"])
+                       if not picked or ch in picked}
+        else:
+            options = area_names
+        keys, unknown = resolve(raw, options)
+        if key == "chain":
+            picked = keys
+        if unknown:
+            notes.append(unknown_note(LABELS[key], unknown))
+        labels = [options[k] for k in keys]
+        if raw != labels:
+            rewrite[key] = labels
+    year = st.query_params.get("year")
+    if year is not None and year not in {str(y) for y in years}:
+        notes.append(unknown_note(LABELS["year"], [year]))
+        year = None
+    month = st.query_params.get("month")
+    if month is not None:
+        y = int(year) if year else years[0]
+        if month not in {f"1—{m}月" for m in month_options(last[y])}:
+            notes.append(unknown_note(LABELS["month"], [month]))
+    st.session_state[_URL_NOTES] = (tuple(notes), None)
+    if rewrite:
+        for key, labels in rewrite.items():
+            if labels:
+                st.query_params[key] = labels
+            else:
+                del st.query_params[key]
+        st.rerun()
+
+
+def url_notes() -> tuple[str, ...]:
+    """The notes about URL values that matched nothing, while the view is still the one the link opened."""
+    import streamlit as st
+
+    notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
+    current_filters = st.session_state.get(_STATE, (None,))[0]
+    return tuple(notes) if notes and made_for == current_filters else ()
 
 
 def current() -> Filters:

@@ -59,12 +59,6 @@ def load_floor(path=None) -> float:
 
 
 
-def kpi_values(kpis: pd.DataFrame, year: int) -> dict[str, float | None]:
-    """`land_kpis` rows → {'current': 亩 this year, 'previous': 亩 last year}."""
-    by = {int(r["year"]): float(r["reclaimed_mu"]) for _, r in kpis.iterrows()}
-    return {"current": by.get(year), "previous": by.get(year - 1)}
-
-
 def present_order(values, order) -> list[str]:
     """The distinct `values` in the order of `order` (unknown ones after, alphabetically)."""
     seen = set(values)

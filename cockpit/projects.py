@@ -24,8 +24,8 @@ STAGE_DATE = {"谋划": "date_idea", "在谈": "date_talk", "签约": "date_sign
               "竣工": "date_complete", "投产": "date_produce"}
 # 基础设施 / 平台提升 projects have no 在谈, 签约 or 投产 (data/README.md)
 KIND_STAGES = {"产业": STAGES, "基础设施": ("谋划", "开工", "竣工"), "平台提升": ("谋划", "开工", "竣工")}
-INVEST_MEASURES = {"fai": "固定资产投资", "industrial_invest": "工业投资",
-                   "high_tech_invest": "高新技术产业投资"}
+# the measures of the 投资增长 tab: registry indicators whose columns `invest_trend` carries as <id>_ytd_wan
+INVEST_MEASURES = ("fai", "industrial_invest", "high_tech_invest")
 
 
 def as_of_date(year: int, month: int) -> dt.date:
@@ -277,44 +277,11 @@ def load_lag_rule(path=None) -> LagRule:
 
 # ---- page helpers: DataFrames in, cards / display tables out (pure) -------------------------------
 
-def invest_cards(investment: pd.DataFrame, targets: pd.DataFrame, *, year: int, month: int,
-                 rules) -> list:
-    """固定资产投资, 工业投资, 高新技术产业投资 and 在建项目数 cards from `investment_kpis` rows."""
-    from cockpit.cards import make_card
-
-    tgt = {r.indicator_id: float(r.target_value) for r in targets.itertuples()}
-    rows = {int(r["year"]): r for _, r in investment.iterrows()}
-    cur, prev = rows.get(year), rows.get(year - 1)
-
-    def val(row, col, scale=1e4):
-        if row is None or pd.isna(row[col]):
-            return None
-        return float(row[col]) / scale
-
-    cards = [make_card(m, val(cur, f"{m}_wan"), val(prev, f"{m}_wan"), month=month, targets=tgt,
-                       rules=rules) for m in INVEST_MEASURES]
-    cards.append(make_card("project_count", val(cur, "project_count", 1), val(prev, "project_count", 1),
-                           month=month, targets=tgt, rules=rules))
-    return cards
-
-
-PLAN_INDICATORS = ("reserve_projects", "reserve_invest", "bond_reserve_projects",
-                   "bond_reserve_invest", "bond_seek", "platform_projects")
-
-
-def plan_cards(actuals: pd.DataFrame, targets: pd.DataFrame, *, year: int, month: int,
-               rules) -> list:
-    """The year's 储备 / 专项债 / 平台提升 plan items against their targets (`project_plan_actuals`
-    rows); empty when the year has none of these targets."""
-    from cockpit.cards import make_card
-
-    tgt = {r.indicator_id: float(r.target_value) for r in targets.itertuples()
-           if r.indicator_id in PLAN_INDICATORS}
-    if not tgt:
-        return []
-    got = {r.indicator_id: float(r.actual_value) for r in actuals.itertuples()}
-    return [make_card(i, got.get(i, 0.0), None, month=month, targets=tgt, rules=rules)
-            for i in PLAN_INDICATORS if i in tgt]
+def lagging_list(run, params: dict, rule: LagRule, limit: int | None) -> pd.DataFrame:
+    """滞后项目 as the page lists them (query `project_lagging` under the filters in `params`, red first, most
+    months late first; at most `limit` rows, None = all), with `status` as `Status`; the brief reads the same."""
+    return lag_rows(run("project_lagging", {**params, "yellow_months": rule.yellow_months,
+                                             "red_months": rule.red_months, "limit": limit}))
 
 
 def top_movers(df: pd.DataFrame, n: int = 10) -> pd.DataFrame:
@@ -366,21 +333,12 @@ def funnel_labels(f: pd.DataFrame) -> list[str]:
     return [f"{fmt.count(c)} · {fmt.yi(w)}" for c, w in zip(f["reached_count"], f["reached_invest_wan"])]
 
 
-def _definitions() -> dict[str, str]:
-    from cockpit.catalogue import BY_ID
+def growth_labels(att: pd.DataFrame, *, covered: bool = True) -> list[str]:
+    """'+12.3% · 拉动 +4.5 个百分点' per attributed row; '新增' when the part had nothing last year,
+    '上年同期无数据' when last year lies outside the data."""
+    from cockpit.attribution import bar_label
 
-    return {m: BY_ID[m]["definition"] for m in INVEST_MEASURES}
-
-
-INVEST_COPY = _definitions()
-
-
-def growth_labels(att: pd.DataFrame) -> list[str]:
-    """'+12.3% · 拉动 +4.5 个百分点' per attributed row ('新增' when there was nothing last year)."""
-    from cockpit import format as fmt
-
-    return [f"{fmt.pct(y, signed=True)} · 拉动 {fmt.pp(d)}" if y is not None and not pd.isna(y)
-            else "新增" for y, d in zip(att["yoy_pct"], att["pull_pp"])]
+    return [bar_label(y, d, covered=covered, same_enterprises=False) for y, d in zip(att["yoy_pct"], att["pull_pp"])]
 
 
 _LAG_TEXT = {Status.RED: "红 · 严重滞后", Status.YELLOW: "黄 · 滞后"}

@@ -201,99 +201,10 @@ def intensity_trend(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _meta(name_cn: str, unit: str, definition: str, formula: str, source_table: str,
-          higher_is_better: bool) -> dict:
-    return {"name_cn": name_cn, "unit": unit, "definition": definition, "formula": formula,
-            "source_table": source_table, "higher_is_better": higher_is_better}
-
-
-# page-level indicators (the 总览's catalogue holds 未整改重大隐患, 生产安全事故 and the risk score)
-META = {
-    "hazards_found": _meta("本期发现隐患", "个", "1月1日至期末排查发现的隐患个数（一般 + 重大）。",
-                           "count(隐患 | 发现日期在本期内)", "hazards", False),
-    "rectification_rate": _meta("隐患整改率", "%", DEFINITIONS["整改率"],
-                                "已整改数 ÷ 发现数 × 100%", "hazards", True),
-    "closure_rate": _meta("隐患按期闭环率", "%", DEFINITIONS["闭环率"],
-                          "按期整改数 ÷ 已到期隐患数 × 100%", "hazards", True),
-    "hazards_open": _meta("期末未整改隐患", "个", DEFINITIONS["未整改"],
-                          "count(隐患 | 发现日期 ≤ 期末 且 未整改或整改日期 > 期末)", "hazards", False),
-    "hazards_overdue": _meta("到期未整改隐患", "个", DEFINITIONS["到期未整改"] + "目标为零。",
-                             "count(未整改隐患 | 整改期限 < 期末)", "hazards", False),
-    "days_without_accident": _meta("连续无事故天数", "天",
-                                   "最近一起生产安全事故之日至期末的天数（按当前筛选范围内的企业）。",
-                                   "期末 − 最近一起事故日期", "accidents", True),
-    "training": _meta("安全培训", "人次",
-                      "本期安全生产培训参训人次；按片区统计，不受产业链/行业/高新筛选影响。",
-                      "Σ 参训人次（培训，1—m月）", "trainings", True),
-    "drills": _meta("应急演练", "次",
-                    "本期组织的应急演练次数；按片区统计，不受产业链/行业/高新筛选影响。",
-                    "count(演练，1—m月)", "trainings", True),
-}
-
-
-def _row(df: pd.DataFrame, **match) -> dict:
-    rows = df
-    for k, v in match.items():
-        rows = rows[rows[k] == v]
-    if rows.empty:
-        return {}
-    return {k: (None if _missing(v) else v) for k, v in rows.iloc[0].to_dict().items()}
-
-
-def page_cards(hazard_totals: pd.DataFrame, accidents: pd.DataFrame, training: pd.DataFrame,
-               assessments: pd.DataFrame, targets: pd.DataFrame, *, year: int, month: int,
-               rules) -> tuple[list, list]:
-    """The two card rows of the page: 隐患 (found, 整改率, 闭环率, open, overdue, 重大 open) and
-    事故 / 培训 / 演练 / 风险等级. Accidents and 到期未整改 have the target 0; the score the goal grade's bound."""
-    from dataclasses import replace
-
-    from cockpit import format as fmt
-    from cockpit.cards import make_card
-
-    tgt = {r.indicator_id: float(r.target_value) for r in targets.itertuples()}
-    tgt.setdefault("accidents", 0.0)
-    tgt["hazards_overdue"] = 0.0
-    now, ly = totals(hazard_totals, year), totals(hazard_totals, year - 1)
-    acc, acc_ly = _row(accidents, year=year), _row(accidents, year=year - 1)
-    trn, trn_ly = _row(training, year=year, kind="培训"), _row(training, year=year - 1, kind="培训")
-    drl, drl_ly = _row(training, year=year, kind="演练"), _row(training, year=year - 1, kind="演练")
-
-    def card(indicator_id, cur, prev, change_mode="diff"):
-        return make_card(indicator_id, cur, prev, month=month, targets=tgt, rules=rules,
-                         change_mode=change_mode, meta=META.get(indicator_id))
-
-    hazards = [
-        card("hazards_found", now["found"], ly["found"]),
-        card("rectification_rate", now["rectification_rate"], ly["rectification_rate"], "points"),
-        card("closure_rate", now["closure_rate"], ly["closure_rate"], "points"),
-        card("hazards_open", now["open"], ly["open"]),
-        card("hazards_overdue", now["overdue"], ly["overdue"]),
-        card("major_hazards_open", now["open_major"], ly["open_major"]),
-    ]
-    since = days_since(acc.get("last_accident_date"), as_of_date(year, month))
-    days = card("days_without_accident", since, None)
-    if since is None:
-        days = replace(days, value_text="无事故记录", change_text="数据期内未发生事故")
-    others = [
-        card("accidents", acc.get("accidents"), acc_ly.get("accidents")),
-        days,
-        card("training", trn.get("participants"), trn_ly.get("participants"), "pct"),
-        card("drills", drl.get("sessions"), drl_ly.get("sessions")),
-    ]
-    graded = grade_history(assessments, rules.grade)
-    if len(graded):
-        last = graded.iloc[-1]
-        prev = graded.iloc[-2]["score"] if len(graded) > 1 else None
-        tgt["risk_score"] = goal_floor(rules.grade)
-        score = card("risk_score", float(last["score"]), prev)
-        change = None if prev is None else float(last["score"]) - prev
-        score = replace(score, name="化工集聚区风险等级",
-                        value_text=f"{last['grade_by_rule']} 类",
-                        change_text=f"{fmt.num(last['score'], 1)} 分" + (
-                            "" if change is None else
-                            f"，比上次 {'+' if change >= 0 else '−'}{fmt.num(abs(change), 1)}"))
-        others.append(score)
-    return hazards, others
+def overdue_register(run, params: dict, limit: int | None = 200) -> pd.DataFrame:
+    """The 到期未整改 hazards as the page lists them (query `hazard_register`, 重大 first, longest overdue first),
+    under the filters in `params`; the brief's 需关注事项 read the same rows."""
+    return run("hazard_register", {**params, "category": "", "ent_id": "", "status": OVERDUE, "limit": limit})
 
 
 def breakdown(df: pd.DataFrame, dimension: str) -> pd.DataFrame:
@@ -305,25 +216,6 @@ def breakdown(df: pd.DataFrame, dimension: str) -> pd.DataFrame:
     out["rectification_rate"] = [rectification_rate(r, f) for r, f in
                                  zip(out["rectified"], out["found"])]
     return out.reset_index(drop=True)
-
-
-ENV_META = {
-    "energy_per_va": _meta("单位增加值能耗", "吨标煤/万元",
-                           "规上工业企业 1—m月综合能耗 ÷ 同期工业增加值（现价），越低越好。",
-                           "Σ 综合能耗（吨标煤）÷ Σ 增加值（万元）", "enterprise_month", False),
-    "emission_per_va_yi": _meta("单位增加值排放", "吨/亿元",
-                                "规上工业企业 1—m月主要污染物排放当量 ÷ 同期工业增加值（现价），越低越好。",
-                                "Σ 排放当量（吨）÷ Σ 增加值（亿元）", "enterprise_month", False),
-}
-
-
-def env_cards(trend: pd.DataFrame, *, year: int, month: int, rules) -> list:
-    """减污降碳 cards: 1—m月 单位增加值能耗 and 排放 with 同比 (from `intensity_trend`)."""
-    from cockpit.cards import make_card
-
-    cur, prev = _row(trend, year=year, month=month), _row(trend, year=year - 1, month=month)
-    return [make_card(key, cur.get(key), prev.get(key), month=month, targets={}, rules=rules,
-                      meta=meta) for key, meta in ENV_META.items()]
 
 
 def register_view(annotated: pd.DataFrame) -> pd.DataFrame:

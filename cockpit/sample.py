@@ -255,6 +255,13 @@ TARGETS = [  # year, indicator id, value (indicator unit), source
     (2024, "bond_reserve_invest", 4.1, SEED_PLAN), (2024, "bond_seek", 2.5, SEED_PLAN),
     (2024, "platform_projects", 13.0, SEED_PLAN), (2024, "mujun_va", 115.0, DEFAULT_SOURCE),
 ]
+# targets of one 产业链 or one 片区 (year, indicator id, scope kind, scope code, value): the cards of exactly that
+# scope compare with them (a filtered view never compares with the 全区 target)
+SCOPED_TARGETS = [
+    (2023, "output", "产业链", "新材料", 61.0), (2024, "output", "产业链", "新材料", 62.0),
+    (2024, "output", "产业链", "新能源及电子信息", 26.0), (2024, "output", "片区", "HGQ", 66.0),
+    (2024, "fai", "片区", "HGQ", 11.0),
+]
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
@@ -1291,14 +1298,18 @@ def build_risk_assessments() -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------------
 
 def build_targets() -> pd.DataFrame:
-    return _frame("targets", [dict(year=y, indicator_id=i, scope_kind="全区", scope_code="", target_value=v, source=s)
-                              for y, i, v, s in TARGETS])
+    rows = [dict(year=y, indicator_id=i, scope_kind="全区", scope_code="", target_value=v, source=s)
+            for y, i, v, s in TARGETS]
+    rows += [dict(year=y, indicator_id=i, scope_kind=k, scope_code=c, target_value=v, source=DEFAULT_SOURCE)
+             for y, i, k, c, v in SCOPED_TARGETS]
+    return _frame("targets", rows)
 
 
 def build_indicators() -> pd.DataFrame:
-    from cockpit.catalogue import INDICATORS
+    """The indicators a target may name, from the registry (cockpit/indicators.py)."""
+    from cockpit.indicators import catalogue_rows
 
-    return _frame("indicators", INDICATORS)
+    return _frame("indicators", catalogue_rows())
 
 
 # --------------------------------------------------------------------------------------------------

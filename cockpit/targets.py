@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit.catalogue import BY_ID
+from cockpit.indicators import REGISTRY
+
+# the indicators a target may name (the registry's; the targets template's 代码表 lists the same)
+BY_ID = {i.id: i for i in REGISTRY.targetable()}
 
 COLUMNS = ("year", "indicator_id", "scope_kind", "scope_code", "target_value", "source")
 SCOPE_KINDS = ("全区", "产业链", "片区")
@@ -36,15 +39,15 @@ def load(directory: Path) -> pd.DataFrame:
 
 
 def with_names(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the indicator's 名称 and 单位 from the catalogue (for display and editing), rows in the
-    catalogue's order within each scope."""
+    """Add the indicator's 名称 and 单位 from the registry (for display and editing), rows in the
+    registry's order within each scope."""
     order = {k: i for i, k in enumerate(BY_ID)}
     out = df.assign(_kind=df["scope_kind"].map({k: i for i, k in enumerate(SCOPE_KINDS)}),
                     _pos=df["indicator_id"].map(order))
     out = out.sort_values(["_kind", "scope_code", "_pos"], kind="stable", na_position="last")
     out = out.drop(columns=["_kind", "_pos"]).reset_index(drop=True)
-    out.insert(2, "name_cn", [BY_ID.get(i, {}).get("name_cn", i) for i in out["indicator_id"]])
-    out.insert(3, "unit", [BY_ID.get(i, {}).get("unit", "") for i in out["indicator_id"]])
+    out.insert(2, "name_cn", [BY_ID[i].name if i in BY_ID else i for i in out["indicator_id"]])
+    out.insert(3, "unit", [BY_ID[i].unit if i in BY_ID else "" for i in out["indicator_id"]])
     return out
 
 
@@ -89,7 +92,7 @@ def check(df: pd.DataFrame, *, chains=(), areas=(), duplicates: bool = True) -> 
             problems.append(Problem(i, "scope_code", f"未知产业链 {code!r}：请先在「行业与产业链」中添加", code))
         elif kind == "片区" and code not in areas:
             problems.append(Problem(i, "scope_code", f"未知片区代码 {code!r}：请先在「片区」中添加", code))
-        value, unit = row.get("target_value"), meta["unit"]
+        value, unit = row.get("target_value"), meta.unit
         try:
             value = float(value)
         except (TypeError, ValueError):
@@ -97,9 +100,9 @@ def check(df: pd.DataFrame, *, chains=(), areas=(), duplicates: bool = True) -> 
         if math.isnan(value) or math.isinf(value):
             problems.append(Problem(i, "target_value", f"目标值应为数字（单位：{unit}）", row.get("target_value")))
             continue
-        low_ok = value > 0 if meta["higher_is_better"] else value >= 0
+        low_ok = value > 0 if meta.higher_is_better else value >= 0
         if not low_ok or value > _MAX.get(unit, 1e9):
-            bound = "大于 0" if meta["higher_is_better"] else "不小于 0"
+            bound = "大于 0" if meta.higher_is_better else "不小于 0"
             problems.append(Problem(i, "target_value", f"目标值 {value:g} {unit} 超出范围（应{bound}且不超过 "
                                     f"{_MAX.get(unit, 1e9):g} {unit}）", value))
         elif unit in _WHOLE and not value.is_integer():
@@ -122,7 +125,7 @@ def validate(df: pd.DataFrame, *, chains=(), areas=()) -> list[str]:
             lines.append(p.message)
             continue
         meta = BY_ID.get(records[p.row].get("indicator_id"))
-        where = f"第 {p.row + 1} 行" + (f"（{meta['name_cn']}）" if meta else "")
+        where = f"第 {p.row + 1} 行" + (f"（{meta.name}）" if meta else "")
         message = f"未知指标 {p.value!r}" if p.message == "未知指标" else p.message
         lines.append(f"{where}：{message}")
     return lines

@@ -120,6 +120,29 @@ def _key_text(spec: TableSpec) -> str:
     return "、".join(spec.col(k).header for k in spec.key)
 
 
+FIXED_TIME = (2024, 1, 1, 0, 0, 0)  # written into templates instead of "now", so regenerating changes no byte
+
+
+def _saved(wb) -> bytes:
+    """The workbook as .xlsx bytes that depend only on its content: openpyxl stamps the save time into
+    docProps/core.xml and the zip entries; both are set to FIXED_TIME."""
+    import re
+    import zipfile
+
+    raw = io.BytesIO()
+    wb.save(raw)
+    out = io.BytesIO()
+    stamp = "%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIME
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            dst.writestr(zipfile.ZipInfo(info.filename, FIXED_TIME), data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
 def template_bytes(table: str, codes: dict[str, pd.DataFrame] | None = None) -> bytes:
     """The template workbook for one table: 数据 (headers only), 填写说明, 代码表."""
     import openpyxl
@@ -139,9 +162,7 @@ def template_bytes(table: str, codes: dict[str, pd.DataFrame] | None = None) -> 
     for col, width in zip("ABCDEFG", (26, 18, 16, 10, 10, 40, 40)):
         notes.column_dimensions[col].width = width
     _frame_sheet(wb, CODES_SHEET, code_sheet(codes), (8, 18, 36, 30))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _saved(wb)
 
 
 def onboarding_notes() -> pd.DataFrame:
@@ -181,9 +202,7 @@ def onboarding_bytes(codes: dict[str, pd.DataFrame] | None = None) -> bytes:
     for table in importable():
         _header_sheet(wb, SPECS[table].title, SPECS[table])
     _frame_sheet(wb, CODES_SHEET, code_sheet(codes), (8, 18, 36, 30))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return _saved(wb)
 
 
 def template_name(table: str) -> str:

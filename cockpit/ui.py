@@ -91,53 +91,49 @@ def header(title: str, full: bool = False) -> None:
 
 
 def scope_caption(text: str) -> None:
-    """The scope line under a page title; `text` names 产业链 / 行业 / 片区 from the data, so it is shown plain."""
-    st.caption(f"统计范围：{plain(text)}")
+    """The 统计范围 line under a page's title, and any note about link values that matched nothing."""
+    from cockpit import filters
+
+    st.caption(plain(f"统计范围：{text}"))
+    for note in filters.url_notes():
+        st.warning(plain(note), icon=":material/link_off:")
 
 
-def card(c: Card, as_of: str = "") -> None:
-    """One KPI card: value, 同比, 完成率 against 时序进度 with its light, and the 口径 on demand."""
-    help_text = f"**口径**：{c.definition}\n\n**计算**：{c.formula}\n\n**来源表**：`{c.source_table}`"
-    if as_of:
-        help_text += f"\n\n**数据截至**：{as_of}"
-    arrow, color = _delta_style(c)
+_TONE = {"good": "green", "bad": "red", "neutral": "gray"}
+_MD_SPECIAL = set("\\`*_[]<>#|~$:")  # what Streamlit's Markdown would act on inside a line
+
+
+def plain(text: str) -> str:
+    """Text shown through Markdown (captions) with every Markdown character escaped: names that came in with
+    the data (片区, 产业链) are shown as typed, never interpreted."""
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
+
+
+def card(c: Card) -> None:
+    """Lay out one KPI card (the texts come from `cockpit.cards`): value, change, the light with 完成率 against
+    时序进度 or why there is none, the notes saying which scope and basis it shows, the 口径 on hover."""
     with st.container(border=True):
-        st.metric(c.name, c.value_text, delta=c.change_text, delta_color=color,
-                  delta_arrow=arrow, help=help_text)
-        if c.target is None:
-            st.caption("无年度目标")
-        else:
-            light = status_badge(c.status)
-            target = fmt.by_unit(c.target, c.unit)
-            if c.completion is not None and c.progress is not None:
-                st.caption(f"{light} · 完成率 {fmt.pct(c.completion)}（时序进度 {fmt.pct(c.progress)}）"
-                           f" · 目标 {target}")
-            elif c.completion is not None:
-                st.caption(f"{light} · 完成率 {fmt.pct(c.completion)} · 目标 {target}")
-            else:
-                st.caption(f"{light} · 目标 {target}")
+        st.metric(c.label, c.value_text, delta=c.change_text, delta_color=_TONE[c.tone],
+                  delta_arrow=c.direction, help=c.help)
+        line = " · ".join(x for x in (status_badge(c.status, c.status_text),
+                                      plain(c.target_text) if c.target_text else "") if x)
+        if line:
+            st.caption(line)
+        for note in c.notes:
+            st.caption(plain(note))
 
 
 _STATUS_COLOR = {Status.GREEN: "green", Status.YELLOW: "orange", Status.RED: "red"}
 
 
-def status_badge(status: Status | None) -> str:
+def status_badge(status: Status | None, text: str | None = None) -> str:
     """Markdown for a status light: a coloured dot and its word (no emoji: projectors lack the font)."""
     if status is None:
         return ""
-    return f":{_STATUS_COLOR[status]}[● {STATUS_CN[status]}]"
+    return f":{_STATUS_COLOR[status]}[● {plain(text or STATUS_CN[status])}]"
 
 
-def _delta_style(c: Card) -> tuple[str, str]:
-    """Arrow follows the sign of the change; colour says good (green) or bad (red) for this indicator."""
-    if not c.change:
-        return "off", "gray"
-    up = c.change > 0
-    good = up == c.higher_is_better
-    return ("up" if up else "down"), ("green" if good else "red")
-
-
-def card_grid(cards: list[Card], per_row: int = 4, as_of: str = "") -> None:
+def card_grid(cards: list[Card], per_row: int = 4) -> None:
     from cockpit import present
 
     per_row = present.cards_per_row(per_row)
@@ -145,7 +141,20 @@ def card_grid(cards: list[Card], per_row: int = 4, as_of: str = "") -> None:
         cols = st.columns(per_row)
         for col, c in zip(cols, cards[start:start + per_row]):
             with col:
-                card(c, as_of)
+                card(c)
+
+
+def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:
+    """A page's KPI row from the registry, for the current filters (the same evaluation as 总览 and the brief)."""
+    from cockpit import cards as cards_mod
+    from cockpit import filters, indicators
+
+    f = filters.current()
+    shown = cards_mod.cards(indicators.page(q, f, rules(), page, row), on_page=True,
+                            as_of=fmt.period_label(f.year, f.month))
+    if shown:
+        card_grid(shown, per_row=per_row)
+    return shown
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

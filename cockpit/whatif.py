@@ -15,12 +15,11 @@ import pandas as pd
 
 from cockpit import format as fmt
 from cockpit import metrics
-from cockpit.catalogue import BY_ID
 from cockpit.config import StatusRule
+from cockpit.indicators import BY_ID, REGISTRY, scope_phrase
 
-# indicators with an annual target and monthly data: goal seek applies to them
-GOAL_SEEK_INDICATORS = ("output", "value_added", "high_tech_va", "fai", "industrial_invest",
-                        "high_tech_invest", "land_reclaimed")
+# indicators with an annual target and monthly data (`goal_seek` in the registry; query whatif_monthly has them)
+GOAL_SEEK_INDICATORS = tuple(i.id for i in REGISTRY.goal_seek())
 PROJECTED_MEASURES = {"output": "output_wan", "value_added": "value_added_wan",
                       "high_tech_va": "high_tech_va_wan"}
 _CN_NUM = "零一二三四五六七八九十"
@@ -59,11 +58,13 @@ class GoalSeek:
     best_label: str                  # '2023年12月'
     vs_best: float | None            # monthly_needed / best_month, %
     sentence: str
+    scope: str = "全区"               # the target's scope: '全区', '产业链：新材料', '片区：…'
 
 
 def goal_seek(monthly: pd.DataFrame, *, indicator_id: str, target: float | None, year: int,
-              month: int, rule: StatusRule) -> GoalSeek | None:
-    """Goal seek for one indicator from its 当月 values (`monthly`: year, month, value).
+              month: int, rule: StatusRule, scope: str = "全区") -> GoalSeek | None:
+    """Goal seek for one indicator from its 当月 values (`monthly`: year, month, value) against `target` (of the
+    scope `scope`, the one the monthly values cover).
 
     None without a positive target. Handles: target already reached, no remaining months (as-of 12月),
     last year's remaining months summing to zero, a required growth below zero.
@@ -71,7 +72,7 @@ def goal_seek(monthly: pd.DataFrame, *, indicator_id: str, target: float | None,
     if target is None or pd.isna(target) or target <= 0:
         return None
     meta = BY_ID[indicator_id]
-    unit = meta["unit"]
+    unit = meta.unit
     own = monthly[monthly["indicator_id"] == indicator_id] if "indicator_id" in monthly else monthly
     ytd = _months(own, year, range(1, month + 1))
     rest = range(month + 1, 13)
@@ -90,13 +91,13 @@ def goal_seek(monthly: pd.DataFrame, *, indicator_id: str, target: float | None,
         growth = (gap / ly_rest - 1.0) * 100.0
     vs_best = None if needed is None or not best else needed / best * 100.0
     result = GoalSeek(
-        indicator_id=indicator_id, name=meta["name_cn"], unit=unit, target=float(target), ytd=ytd,
+        indicator_id=indicator_id, name=meta.name, unit=unit, target=float(target), ytd=ytd,
         completion=metrics.completion(ytd, target),
         progress=metrics.schedule_progress(month),
         status=metrics.status(ytd, target, month, cumulative=True, higher_is_better=True, rule=rule),
         remaining_months=n, gap=gap, ly_remaining=ly_rest, required_growth=growth,
         monthly_needed=needed, best_month=best, best_label=best_label or "", vs_best=vs_best,
-        sentence="",
+        sentence="", scope=scope or "全区",
     )
     return replace(result, sentence=goal_sentence(result))
 
@@ -104,7 +105,8 @@ def goal_seek(monthly: pd.DataFrame, *, indicator_id: str, target: float | None,
 def goal_sentence(g: GoalSeek) -> str:
     """The plain Chinese answer: '后三个月需同比增长 12.3%，月均 14.20 亿元'."""
     v = lambda x: fmt.by_unit(x, g.unit)  # noqa: E731
-    head = f"{g.name}：目标 {v(g.target)}，已完成 {v(g.ytd)}（完成率 {fmt.pct(g.completion)}）。"
+    scope = scope_phrase(g.scope)
+    head = f"{g.name}：{scope}目标 {v(g.target)}，已完成 {v(g.ytd)}（完成率 {fmt.pct(g.completion)}）。"
     if g.gap <= 0:
         return head + f"已完成全年目标，超出 {v(-g.gap)}。"
     if g.remaining_months == 0:
@@ -123,11 +125,14 @@ def goal_sentence(g: GoalSeek) -> str:
 
 def goal_seek_all(monthly: pd.DataFrame, targets: pd.DataFrame, *, year: int, month: int,
                   rule: StatusRule) -> list[GoalSeek]:
-    """Goal seek for every monthly indicator with a 全区 target (`targets`: indicator_id, target_value)."""
+    """Goal seek for every monthly indicator with a target (`targets`: indicator_id, target_value and optionally
+    scope — from `indicators.scoped_targets`, the target of the filters' scope; `monthly` in the same scope)."""
     tgt = dict(zip(targets["indicator_id"], targets["target_value"]))
+    scopes = dict(zip(targets["indicator_id"], targets["scope"])) if "scope" in targets else {}
     out = []
     for ind in GOAL_SEEK_INDICATORS:
-        g = goal_seek(monthly, indicator_id=ind, target=tgt.get(ind), year=year, month=month, rule=rule)
+        g = goal_seek(monthly, indicator_id=ind, target=tgt.get(ind), year=year, month=month, rule=rule,
+                      scope=scopes.get(ind, "全区"))
         if g is not None:
             out.append(g)
     return out
@@ -137,7 +142,7 @@ def goal_table(seeks: list[GoalSeek]) -> pd.DataFrame:
     """One row per indicator for the goal-seek table (numbers in the indicator's unit, % in percent; blank
     where undefined)."""
     table = pd.DataFrame([{
-        "指标": g.name, "单位": g.unit, "年度目标": g.target, "累计完成": g.ytd,
+        "指标": g.name, "目标范围": g.scope, "单位": g.unit, "年度目标": g.target, "累计完成": g.ytd,
         "完成率（%）": g.completion, "时序进度（%）": g.progress,
         "状态": metrics.STATUS_CN.get(g.status, "—") if g.status else "—",
         "剩余月份": g.remaining_months, "上年同期剩余月份": g.ly_remaining,
@@ -274,7 +279,7 @@ def sensitivity(monthly: pd.DataFrame, targets: pd.DataFrame, *, year: int, mont
         for g in growths:
             projected = ytd + ly_rest * (1.0 + g / 100.0)
             st = metrics.status(projected, target, 12, cumulative=True, higher_is_better=True, rule=rule)
-            rows.append({"indicator_id": ind, "name": BY_ID[ind]["name_cn"], "growth_pct": float(g),
+            rows.append({"indicator_id": ind, "name": BY_ID[ind].name, "growth_pct": float(g),
                          "projected": projected, "completion": metrics.completion(projected, target),
                          "status": st.value if st else None})
     return pd.DataFrame(rows, columns=["indicator_id", "name", "growth_pct", "projected",

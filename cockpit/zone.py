@@ -117,9 +117,9 @@ def program_rows(table: str):
     if table == "indicators":
         import pandas as pd
 
-        from cockpit.catalogue import INDICATORS
+        from cockpit.indicators import catalogue_rows
 
-        return typed_frame("indicators", pd.DataFrame(INDICATORS))
+        return typed_frame("indicators", pd.DataFrame(catalogue_rows()))
     return empty_frame(table)
 
 

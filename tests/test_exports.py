@@ -161,7 +161,7 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
     params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False,
                   by=industry.GROUPINGS["产业链"])
-    want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值")
+    want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值", same_enterprises=True)
     assert list(back.columns) == ["产业链", "2023年1—12月（万元）", "同比（%）", "拉动（个百分点）", "贡献率（%）"]
     assert back["产业链"].tolist() == want["part"].tolist()
     assert back["2023年1—12月（万元）"].tolist() == pytest.approx(want["current_wan"].tolist())

@@ -142,21 +142,24 @@ def test_monthly_yoy_per_period(tiny_db):
 
 
 def test_kpi_cards_month_and_cumulative(tiny_db):
-    """Test that the 当月 card shows March, and with the as-of month 2 shows 1—2月 (= 累计)."""
+    """Test that the page's registry cards show March as 当月, and with the as-of month 2 show 1—2月 (= 累计)."""
+    from cockpit import cards, indicators
+    from cockpit.filters import Filters
+
     rules = load_rules()
-    targets = tiny_db.run("targets_for_year", params())
-    cards = industry.kpi_cards(tiny_db.run("industry_kpis", params()), targets, year=2023, month=3,
-                               rules=rules)
-    by_name = {c.name: c for c in cards}
-    assert by_name["规上工业产值（1—3月累计）"].value == pytest.approx(570 / 1e4)
-    assert by_name["规上工业产值（当月 3月）"].value == pytest.approx(190 / 1e4)
-    assert by_name["规上工业产值（当月 3月）"].change == pytest.approx((190 / 150 - 1) * 100)
-    assert by_name["规上工业企业数"].value_text == "3 家" and by_name["规上工业企业数"].change == 1
-    cards = industry.kpi_cards(tiny_db.run("industry_kpis", params(month=2)), targets, year=2023,
-                               month=2, rules=rules)
-    by_name = {c.name: c for c in cards}
-    assert by_name["规上工业增加值（当月 1—2月）"].value == pytest.approx(76 / 1e4)
-    assert "1—2月数据合并发布" in by_name["规上工业增加值（当月 1—2月）"].definition
+    by = {c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 3), rules, "industry"),
+                                          on_page=True)}
+    assert by["规上工业产值（1—3月累计）"].evaluation.value == pytest.approx(570 / 1e4)
+    month = by["规上工业产值（当月 3月）"].evaluation
+    assert month.value == pytest.approx(190 / 1e4)
+    # 同口径: E3 reported only in 2023, so March compares E1 + E2 with their March 2022: 160 vs 150
+    assert month.change == pytest.approx((160 / 150 - 1) * 100) and month.same_count == 2
+    assert month.change_all == pytest.approx((190 / 150 - 1) * 100)
+    assert by["规上工业企业数"].value_text == "3 家" and by["规上工业企业数"].change_text == "比上年同期 +1 家"
+    by = {c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 2), rules, "industry"),
+                                          on_page=True)}
+    assert by["规上工业增加值（当月 1—2月）"].evaluation.value == pytest.approx(76 / 1e4)
+    assert "1—2月" in by["规上工业增加值（当月 1—2月）"].help
 
 
 def new_app(year=2023, month=12) -> AppTest:

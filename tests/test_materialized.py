@@ -46,6 +46,8 @@ def test_summary_tables_are_whitelisted_names():
     assert summaries == {"enterprise_month_cube": ("enterprises", "enterprise_month"),
                          "enterprise_year_entry": ("enterprises", "enterprise_month"),
                          "enterprise_year_months": ("enterprise_month",),
+                         "enterprise_pair_cube": ("enterprises", "enterprise_month"),
+                         "enterprise_pair_entry": ("enterprises", "enterprise_month"),
                          "hazard_facts": ("areas", "sectors", "enterprises", "hazards"),
                          "project_month_cube": ("projects", "project_month"),
                          "project_year_entry": ("projects", "project_month")}

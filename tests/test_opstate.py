@@ -1,6 +1,8 @@
 """The operational-state database: WAL, commits, rollbacks, concurrent writers in separate processes."""
 
 import multiprocessing as mp
+import sys
+import types
 
 import pytest
 
@@ -37,9 +39,11 @@ def test_an_exception_rolls_back(tmp_path):
         assert con.execute("select n from counter").fetchone()["n"] == 1
 
 
-def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path):
+def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path, monkeypatch):
     """Test that two processes incrementing the same row 50 times each end at 100 (read-modify-write
     under the immediate write lock)."""
+    # a spawned child re-runs the parent's __main__; after an AppTest in this process that is app.py
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     ctx = mp.get_context("spawn")
     procs = [ctx.Process(target=_bump, args=(tmp_path, 50)) for _ in range(2)]
     for p in procs:

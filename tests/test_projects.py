@@ -165,20 +165,6 @@ def test_stage_dates_lists_the_kind_stages_with_plans(pipe):
     assert pr.stage_dates(row(pipe, "Q1"), D(2022, 12, 31))["date"].iloc[3] == "—"
 
 
-def test_plan_cards_only_with_targets():
-    """Test that plan cards compare the listed items with their targets and vanish without targets."""
-    from cockpit.config import load_rules
-
-    actuals = pd.DataFrame({"indicator_id": ["reserve_projects", "bond_seek"], "actual_value": [6.0, 2.5]})
-    targets = pd.DataFrame({"indicator_id": ["reserve_projects", "bond_seek", "fai"],
-                            "target_value": [8.0, 2.5, 20.0]})
-    cards = pr.plan_cards(actuals, targets, year=2024, month=9, rules=load_rules())
-    assert [(c.indicator_id, c.value, c.completion) for c in cards] == [
-        ("reserve_projects", 6.0, 75.0), ("bond_seek", 2.5, 100.0)]
-    assert pr.plan_cards(actuals, targets[targets["indicator_id"] == "fai"], year=2024, month=9,
-                         rules=load_rules()) == []
-
-
 def test_list_note_only_when_rows_are_left_out():
     """Test the note under a LIMITed list: none when every row is shown."""
     assert pr.list_note(200, 200) is None

@@ -40,7 +40,8 @@ def test_industry_kpis_ytd_and_last_year(tiny_db):
     assert prev["output_wan"] == 200 + 100
     assert cur["value_added_wan"] == 48 + 16 + 12
     assert cur["high_tech_va_wan"] == 48
-    assert cur["output_month_wan"] == 120 + 40 + 30
+    assert cur["output_month_wan"] == 240 + 80 + 60   # as of 2月 the 当月 is 1—2月, published together
+    assert by_year(tiny_db.run("industry_kpis", params(month=3)))[2023]["output_month_wan"] == 120 + 40 + 30
     assert cur["land_mu"] == 35 and prev["land_mu"] == 30
     assert cur["mujun_va_wan_per_mu"] == pytest.approx(76 / 35)
     assert cur["enterprise_count"] == 3 and prev["enterprise_count"] == 2

@@ -493,15 +493,22 @@ def test_energy_emission_cumulates_from_january(db):
 
 
 def test_page_cards(db):
-    """Test that the page's cards carry the fixture's figures, the zero targets and their lights."""
-    p = {**ALL, "year": 2023, "month": 3}
-    hazards, others = safety.page_cards(
-        db.run("hazard_totals", p), db.run("safety_accidents", p), db.run("safety_training", p),
-        db.run("safety_risk_assessments", p), pd.DataFrame(columns=["indicator_id", "target_value"]),
-        year=2023, month=3, rules=load_rules())
-    text = {c.name: c.value_text for c in hazards + others}
+    """Test that the page's registry cards carry the fixture's figures, the zero targets and their lights."""
+    from cockpit import cards, indicators
+    from cockpit.filters import Filters
+
+    shown = cards.cards(indicators.page(db.run, Filters(2023, 3), load_rules(), "safety"), on_page=True)
+    text = {c.label: c.value_text for c in shown}
     assert text["隐患整改率"] == "40.0%" and text["隐患按期闭环率"] == "25.0%"
     assert text["到期未整改隐患"] == "2 个" and text["生产安全事故"] == "1 起"
     assert text["连续无事故天数"] == "39 天" and text["化工集聚区风险等级"] == "B 类"
-    lights = {c.name: c.status for c in hazards + others}
-    assert lights["到期未整改隐患"].value == "red" and lights["生产安全事故"].value == "red"
+    by = {c.label: c for c in shown}
+    assert by["到期未整改隐患"].status.value == "red" and by["生产安全事故"].status.value == "red"
+    assert by["生产安全事故"].status_text == "超出目标" and by["生产安全事故"].target_text == "目标 0 起"
+    # the score against the goal grade: a threshold, never a 完成率, and no green arrow for its rise
+    risk = by["化工集聚区风险等级"]
+    assert risk.change_text == "60.0 分 · 比上次评估 +0.1 分" and risk.tone == "neutral"
+    assert risk.target_text == "目标 D 类（≥ 85 分）· 距 D 级 25.0 分" and risk.status is None
+    june = {c.label: c for c in cards.cards(indicators.page(db.run, Filters(2023, 6), load_rules(), "safety", 2),
+                                            on_page=True)}["化工集聚区风险等级"]
+    assert june.value_text == "D 类" and june.status_text == "已达 D 类" and june.target_text == "目标 D 类（≥ 85 分）"

@@ -333,5 +333,10 @@ def test_targets_cite_their_source(tables):
     tg = tables["targets"]
     assert set(tg["year"]) == {2023, 2024}
     assert set(tg["source"]) == {"2024年工作计划", "示例默认值"}
-    assert (tg["scope_kind"] == "全区").all() and (tg["scope_code"] == "").all()
+    zone = tg[tg["scope_kind"] == "全区"]
+    assert (zone["scope_code"] == "").all()
+    scoped = tg[tg["scope_kind"] != "全区"]   # a few 产业链 / 片区 targets, so filtered views have lights of their own
+    assert set(scoped["scope_kind"]) == {"产业链", "片区"} and (scoped["scope_code"] != "").all()
+    assert set(scoped.loc[scoped["scope_kind"] == "产业链", "scope_code"]) <= set(tables["sectors"]["chain"])
+    assert set(scoped.loc[scoped["scope_kind"] == "片区", "scope_code"]) <= set(tables["areas"]["area_code"])
     assert tg.set_index(["year", "indicator_id"]).loc[(2024, "land_reclaimed"), "target_value"] == 150

@@ -25,7 +25,9 @@ def table(*rows):
 def test_shipped_targets_are_valid():
     """Test that the bundled targets table passes validation and carries a source on every row."""
     df = targets.load(DEFAULT_DATA_DIR)
-    assert targets.validate(df) == []
+    chains = pd.read_parquet(DEFAULT_DATA_DIR / "sectors.parquet")["chain"].unique().tolist()
+    areas = pd.read_parquet(DEFAULT_DATA_DIR / "areas.parquet")["area_code"].tolist()
+    assert targets.validate(df, chains=chains, areas=areas) == []
     assert (df["source"] != "").all()
     assert set(df.loc[df["year"] == 2024, "source"]) == {"2024年工作计划", "示例默认值"}
 
@@ -38,7 +40,8 @@ def test_shipped_targets_are_valid():
     (row(scope_kind="片区", scope_code="Z9"), "未知片区代码"),
     (row(target_value=-1.0), "超出范围"),
     (row(target_value=0.0), "超出范围"),
-    (row(indicator_id="high_tech_share", target_value=120.0), "超出范围"),
+    (row(indicator_id="risk_score", target_value=120.0), "超出范围"),
+    (row(indicator_id="high_tech_share", target_value=80.0), "未知指标"),  # a share has no target rule
     (row(indicator_id="reserve_projects", target_value=8.5), "应为整数"),
     (row(target_value="很多"), "应为数字"),
     (row(year=1999), "年份"),

@@ -147,7 +147,8 @@ def test_cn_count():
 
 def test_whatif_monthly_query_on_tiny(tiny_db):
     """Test that the goal-seek query gives the tiny data's 当月 values in 亿元 and 亩."""
-    df = tiny_db.run("whatif_monthly", {"year": 2023})
+    everything = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+    df = tiny_db.run("whatif_monthly", {"year": 2023, **everything})
     v = {(r.indicator_id, r.year, r.month): r.value for r in df.itertuples()}
     assert v[("output", 2023, 1)] == pytest.approx((120 + 40 + 30) / 1e4)
     assert v[("output", 2022, 3)] == pytest.approx((100 + 50) / 1e4)
@@ -156,7 +157,11 @@ def test_whatif_monthly_query_on_tiny(tiny_db):
     assert v[("industrial_invest", 2023, 1)] == pytest.approx(100 / 1e4)
     assert v[("high_tech_invest", 2023, 3)] == pytest.approx(0.0)
     assert v[("land_reclaimed", 2023, 2)] == 10.0 and v[("land_reclaimed", 2022, 1)] == 4.0
-    assert tiny_db.run("whatif_monthly", {"year": 2022})["year"].max() == 2022
+    assert tiny_db.run("whatif_monthly", {"year": 2022, **everything})["year"].max() == 2022
+    chain = tiny_db.run("whatif_monthly", {"year": 2023, **everything, "chains": ["新材料"]})
+    v = {(r.indicator_id, r.year, r.month): r.value for r in chain.itertuples()}
+    assert v[("output", 2023, 1)] == pytest.approx(120 / 1e4)          # E1 only
+    assert v[("land_reclaimed", 2023, 2)] == 10.0                       # 低效用地 follows 片区 only
 
 
 def test_whatif_chain_monthly_query_on_tiny(tiny_db):

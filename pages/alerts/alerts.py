@@ -6,7 +6,7 @@ import streamlit as st
 
 from cockpit import alerts, alerts_state, alerts_ui, gate, ui
 from cockpit import alerts_view as view
-from cockpit.catalogue import INDICATORS
+from cockpit.indicators import REGISTRY
 
 rules = ui.rules()
 try:
@@ -45,7 +45,7 @@ ui.table(office_table, name="预警按科室", key="alerts_by_office",
 st.subheader("预警清单")
 c1, c2, c3 = ui.columns([1, 2, 2])
 chosen_view = c1.selectbox("范围", list(view.VIEWS), key="alerts_view")
-known = tuple(dict.fromkeys([r.office for r in cfg.rules if r.office] + [i["office"] for i in INDICATORS]))
+known = tuple(dict.fromkeys([r.office for r in cfg.rules if r.office] + [i.office for i in REGISTRY]))
 office_options = view.offices(frame, known)
 chosen_offices = c2.multiselect("牵头科室", office_options, key="alerts_office", placeholder="全部科室")
 chosen_levels = c3.multiselect("严重程度", levels, key="alerts_severity", placeholder="全部")

@@ -3,9 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, links, memo, ui
+from cockpit import charts, filters, indicators, links, memo, ui
 from cockpit import format as fmt
 from cockpit import industry
+from cockpit.attribution import bar_label
 
 f = filters.current()
 p = f.params()
@@ -15,11 +16,13 @@ period = fmt.period_label(f.year, f.month)
 ui.header("工业经济")
 ui.scope_caption(filters.current_description())
 
-cards = industry.kpi_cards(ui.q("industry_kpis", p), ui.q("targets_for_year", p),
-                           year=f.year, month=f.month, rules=rules)
-ui.card_grid(cards, as_of=period)
+ui.indicator_cards("industry")
+same = rules.same_enterprises
+covered = indicators.previous_covered(ui.q, f, rules, "output")
 st.caption("统计口径：1—2月数据合并发布，当月值自 3 月起逐月列示（截至 2 月时“当月”即 1—2月）；"
-           "增加值按企业报表数（现价）计算，同比按报表数计算，统计部门按可比价发布时以其为准。")
+           + ("产值、增加值同比按同口径（本期与上年同期均有申报的企业）计算，卡片下方注明全口径同比；" if same
+              else "产值、增加值同比按全口径计算；")
+           + "增加值按企业报表数（现价）计算，导入工业生产者出厂价格指数后同比按可比价计算。")
 
 st.subheader("月度走势")
 c1, c2 = st.columns([1, 1])
@@ -37,10 +40,13 @@ st.subheader("分行业增长来源")
 grouping = st.segmented_control("分组", list(industry.GROUPINGS), default="产业链",
                                 key="ind_grouping") or "产业链"
 parts = ui.q("industry_by_sector", p, by=industry.GROUPINGS[grouping])
-table = industry.sector_attribution(parts, measure)
-total = industry.total_growth(parts, measure)
+table = industry.sector_attribution(parts, measure, same_enterprises=same)
+total = industry.total_growth(parts, measure, same_enterprises=same) if covered else None
+if not covered:
+    table[["pull_pp", "yoy_pct", "contribution_pct"]] = float("nan")
 table["label"] = [f"{fmt.pp(d, 2)}（同比 {fmt.pct(y, signed=True)}）" if pd.notna(y)
-                  else f"{fmt.pp(d, 2)}（新增）" for d, y in zip(table["pull_pp"], table["yoy_pct"])]
+                  else bar_label(y, d, covered=covered, same_enterprises=same)
+                  for d, y in zip(table["pull_pp"], table["yoy_pct"])]
 left, right = ui.columns([1, 1])
 with left:
     ui.chart(charts.pull_bars, table, category="part", value="pull_pp", label="label",
@@ -59,8 +65,10 @@ with right:
                                                               width="small"),
         },
     )
-st.caption(f"{name}合计同比 {fmt.pct(total, signed=True)}，等于各{grouping}拉动之和 "
-           f"{fmt.pp(table['pull_pp'].sum(min_count=1))}。拉动（个百分点）= 该{grouping}增量 ÷ 上年同期合计 × 100；"
+basis = "同口径（两期均有申报的企业）" if same else "全口径"
+st.caption((f"{name}合计同比（{basis}）{fmt.pct(total, signed=True)}，等于各{grouping}拉动之和 "
+            f"{fmt.pp(table['pull_pp'].sum(min_count=1))}。" if covered else f"{f.year - 1}年同期无数据，不计算同比与拉动。")
+           + f"拉动（个百分点）= 该{grouping}增量 ÷ 上年同期合计 × 100；"
            f"贡献率 = 该{grouping}增量 ÷ 合计增量 × 100%，合计为 100%。")
 
 st.subheader("高新技术产业")

@@ -7,22 +7,21 @@ LIST_LIMIT rows (the downloads run the full query on click); the project picker 
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, duty, filters, links, metrics, ui
+from cockpit import charts, duty, filters, indicators, links, metrics, ui
 from cockpit import format as fmt
 from cockpit import projects as pr
 from cockpit.attribution import attribute
+from cockpit.indicators import BY_ID
 
 f = filters.current()
 p = f.params()
 rules = ui.rules()
 period = fmt.period_label(f.year, f.month)
 as_of = pr.as_of_date(f.year, f.month)
-targets = ui.q("targets_for_year", p)
 
 ui.header("投资与项目")
 ui.scope_caption(filters.current_description())
-ui.card_grid(pr.invest_cards(ui.q("investment_kpis", p), targets, year=f.year, month=f.month,
-                             rules=rules), as_of=period)
+ui.indicator_cards("invest", 1)
 
 DATE = st.column_config.DateColumn
 WAN = {"format": "%.0f"}
@@ -39,9 +38,9 @@ growth, pipeline, lag, bonds, detail = st.tabs(  # a link to a project (?project
     ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"], default="项目查询" if links.requested_project() else None)
 
 with growth:
-    measure = st.radio("指标", list(pr.INVEST_MEASURES), format_func=pr.INVEST_MEASURES.get,
+    measure = st.radio("指标", list(pr.INVEST_MEASURES), format_func=lambda m: BY_ID[m].name,
                        horizontal=True, key="invest_measure")
-    name = pr.INVEST_MEASURES[measure]
+    name = BY_ID[measure].name
     trend = ui.q("invest_trend", p)
     left, right = ui.columns([3, 2])
     with left:
@@ -57,14 +56,14 @@ with growth:
                 f"{measure}_ytd_wan": st.column_config.NumberColumn(f"{name}累计（万元）", **WAN),
                 f"{measure}_yoy_pct": st.column_config.NumberColumn("同比（%）", format="%+.1f"),
             })
-    st.caption(f"{name}口径：{pr.INVEST_COPY[measure]} 同比 = 本期累计 ÷ 上年同期累计 − 1。")
+    st.caption(f"{name}口径：{BY_ID[measure].definition} 同比 = 本期累计 ÷ 上年同期累计 − 1。")
 
     st.subheader("增长来源")
     dim = st.radio("按", ["产业链", "行业", "项目类型"], horizontal=True, key="invest_dim")
     parts = ui.q("invest_by_part", p)
     att = attribute(parts[parts["dimension"] == dim], key="part", current="invest_wan",
                     previous="invest_ly_wan")
-    att["label"] = pr.growth_labels(att)
+    att["label"] = pr.growth_labels(att, covered=indicators.previous_covered(ui.q, f, rules, "fai"))
     left, right = ui.columns([1, 1])
     with left:
         ui.chart(charts.ranked_bars, att, category="part", value="invest_wan", scale=1e4, unit="亿元",
@@ -128,8 +127,7 @@ with lag:
                 "duty_person", "liaison_leader"]
 
     def lagging(limit):
-        rows = pr.lag_rows(ui.q("project_lagging", p, yellow_months=rule.yellow_months,
-                                red_months=rule.red_months, limit=limit))
+        rows = pr.lagging_list(ui.q, p, rule, limit)
         rows["light"] = pr.lag_texts(rows)
         return rows.fillna({c: "—" for c in ("ent_name", "duty_unit", "duty_person", "liaison_leader")})
 
@@ -156,18 +154,14 @@ with lag:
     st.caption("点击项目查看项目详情，点击项目业主打开企业画像。")
 
 with bonds:
-    totals = ui.q("bond_totals", p).set_index("event")["amount_wan"]
-    c1, c2, c3 = st.columns(3)
-    for col, event in zip((c1, c2, c3), ("获批", "到位", "支出")):
-        col.metric(f"专项债{event}（{period}）", fmt.yi(totals.get(event)),
-                   help=f"日期在{period}内的专项债{event}金额合计（bond_events，万元 ÷ 10000）。")
-    plan = pr.plan_cards(ui.q("project_plan_actuals", p), targets, year=f.year, month=f.month,
-                         rules=rules)
-    if plan:
-        st.markdown(f"**{f.year}年项目储备与专项债计划：实际与目标**")
-        ui.card_grid(plan, per_row=3, as_of=period)
+    ui.indicator_cards("invest", 2, per_row=3)
+    st.markdown(f"**{f.year}年项目储备与专项债计划：实际与目标**")
+    if ui.indicator_cards("invest", 3, per_row=3):
         st.caption("平台提升项目数按已开工计；储备项目 = 列入当年计划的储备项目（不含专项债）；"
-                   "专项债储备项目的拟争取资金 = 其申报金额之和。")
+                   "专项债储备项目的拟争取资金 = 其申报金额之和。专项债与计划项目随其项目的片区、行业筛选，"
+                   "基础设施、平台提升项目无行业，选择产业链或行业时不计入。")
+    else:
+        st.caption(f"{f.year}年没有项目储备与专项债计划目标。")
     BOND_COLS = ["project_name", "bond_year", "date_declared", "declared_wan", "date_approved",
                  "approved_wan", "received_wan", "spent_wan", "spend_pct", "status"]
 

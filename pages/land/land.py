@@ -5,7 +5,6 @@ import streamlit as st
 from cockpit import charts, filters, links, map_view, memo, ui
 from cockpit import format as fmt
 from cockpit import land, mujun, mujun_cache
-from cockpit.cards import make_card
 
 f = filters.current()
 p = f.params()
@@ -17,16 +16,13 @@ ui.header("低效工业用地整治")
 areas = ui.q("areas")
 ui.scope_caption(land.scope_text(period, f.areas, dict(zip(areas["area_code"], areas["area_name"]))))
 
-kpi = land.kpi_values(ui.q("land_kpis", p), f.year)
-targets = {r.indicator_id: float(r.target_value) for r in ui.q("targets_for_year", p).itertuples()}
 actions = ui.q("land_actions_status", p)
 this_year = actions[actions["plan_year"] == f.year]
 totals = land.status_totals(this_year)
 
 left, right = ui.columns([1, 2])
 with left:
-    ui.card(make_card("land_reclaimed", kpi["current"], kpi["previous"], month=f.month,
-                      targets=targets, rules=rules), as_of=period)
+    ui.indicator_cards("land", per_row=1)
     with st.container(border=True):
         st.metric(f"{f.year}年计划整治地块", fmt.count(len(this_year), "宗"),
                   help=f"列入{f.year}年计划（plan_year = {f.year}）且截至{period}末已摸排的整治行动。")

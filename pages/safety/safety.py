@@ -17,13 +17,8 @@ ui.header("安全生产", full=True)
 ui.scope_caption(f"{filters.current_description()} · 期末 {as_of:%Y-%m-%d}")
 
 totals = ui.q("hazard_totals", p)
-hazard_cards, other_cards = safety.page_cards(
-    totals, ui.q("safety_accidents", p), ui.q("safety_training", p),
-    ui.q("safety_risk_assessments", p), ui.q("targets_for_year", p),
-    year=f.year, month=f.month, rules=rules,
-)
-ui.card_grid(hazard_cards, per_row=6, as_of=period)
-ui.card_grid(other_cards, per_row=5, as_of=period)
+ui.indicator_cards("safety", 1, per_row=6)
+ui.indicator_cards("safety", 2, per_row=5)
 with st.expander("口径说明"):
     st.markdown("\n".join(f"- **{k}**：{v}" for k, v in safety.DEFINITIONS.items()))
     st.markdown(f"- **期末**：所选截至月份的最后一天（{as_of:%Y-%m-%d}）；本期 = 当年 1 月 1 日至期末。\n"
@@ -74,10 +69,9 @@ def count_of(df, column: str) -> int:
 
 
 st.subheader("到期未整改隐患（重大在前，逾期天数从长到短）")
-# the whole register lists 到期未整改 first, in this list's order: its first rows are this list's first rows
-everything = register()
-overdue = everything[everything["status"] == safety.OVERDUE]
-overdue_total = count_of(everything, "overdue_total")
+# the same rows the brief's 需关注事项 read (safety.overdue_register)
+overdue = safety.overdue_register(ui.q, p, SHOWN)
+overdue_total = count_of(overdue, "overdue_total")
 ages = safety.open_ages(totals, f.year)
 if overdue.empty:
     st.markdown(f"{ui.status_badge(Status.GREEN)} 期末无到期未整改隐患。")
@@ -226,8 +220,7 @@ if ui.q("areas")["is_chemical_cluster"].any():
 # --- 减污降碳 ---
 st.subheader("减污降碳")
 trend = safety.intensity_trend(ui.q("safety_energy_emission", p))
-ui.card_grid(safety.env_cards(trend, year=f.year, month=f.month, rules=rules), per_row=2,
-             as_of=period)
+ui.indicator_cards("safety", 3, per_row=2)
 e_col, m_col = ui.columns(2)
 with e_col:
     ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from cockpit import charts, filters, gate, memo, scenario_panel, scenarios, targets, ui, whatif
+from cockpit import charts, filters, gate, indicators, memo, scenario_panel, scenarios, targets, ui, whatif
 from cockpit import format as fmt
-from cockpit.catalogue import BY_ID
 from cockpit.db import data_dir
+from cockpit.indicators import BY_ID
 
 f = filters.current()
 p = f.params()
@@ -13,26 +13,31 @@ rules = ui.rules()
 period = fmt.period_label(f.year, f.month)
 
 ui.header("目标推演")
-ui.scope_caption(f"{period} · 全区口径（本页按全区目标推演，不受产业链、行业、片区筛选影响）")
+ui.scope_caption(f"{filters.current_description()} · 目标测算与敏感性分析按所选范围及同一范围的目标"
+                 "（全区、一个产业链或一个片区；低效用地只按片区）；分产业链推演为全区口径")
 
 # inputs: loaded once per full run (cached); the slider fragment below reuses them without querying
 monthly = ui.q("whatif_monthly", p)
 chain_monthly = ui.q("whatif_chain_monthly", p)
-year_targets = ui.q("targets_for_year", p)
-target_map = dict(zip(year_targets["indicator_id"], year_targets["target_value"].astype(float)))
+scope_targets = indicators.scoped_targets(ui.q, f, rules)   # the target each card compares with
+zone_targets = ui.q("targets_for_year", p)                   # 全区: the 产业链 sliders project the whole zone
+target_map = dict(zip(zone_targets["indicator_id"], zone_targets["target_value"].astype(float)))
 base = memo.call(whatif.chain_base, chain_monthly, year=f.year, month=f.month)
 remaining = 12 - f.month
 
 # 1 ───────────────────────────────────────────── goal seek
 st.subheader("目标测算：剩余月份需要多快")
-seeks = memo.call(whatif.goal_seek_all, monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+seeks = memo.call(whatif.goal_seek_all, monthly, scope_targets, year=f.year, month=f.month, rule=rules.status)
+not_applicable = [f"{BY_ID[r.indicator_id].name}（{r.note}）" for r in scope_targets.itertuples()
+                  if r.note]
 if not seeks:
-    st.info(f"{f.year} 年没有月度指标的年度目标，可在下方“年度目标表”中设置。")
+    st.info(f"{f.year} 年所选范围没有月度指标的年度目标（完成率只与同一范围的目标比较），可在下方“年度目标表”中设置"
+            "产业链或片区目标。")
 else:
     names = {g.name: g for g in seeks}
     chosen = names[st.selectbox("测算指标", list(names), key="whatif_indicator")]
     meta = BY_ID[chosen.indicator_id]
-    help_text = (f"**口径**：{meta['definition']}\n\n所需同比 = （年度目标 − 累计完成）÷ 上年同期剩余月份 − 1；"
+    help_text = (f"**口径**：{meta.definition}\n\n**目标范围**：{chosen.scope}\n\n所需同比 = （年度目标 − 累计完成）÷ 上年同期剩余月份 − 1；"
                  "所需月均 = （年度目标 − 累计完成）÷ 剩余月数。")
     cols = st.columns(5)
     cols[0].metric(f"{period}累计", fmt.by_unit(chosen.ytd, chosen.unit), help=help_text)
@@ -42,7 +47,7 @@ else:
     cols[3].metric("所需月均", fmt.by_unit(chosen.monthly_needed, chosen.unit), help=help_text)
     cols[4].metric("所需月均 ÷ 历史最高月", fmt.pct(chosen.vs_best),
                    help=f"历史最高月：{chosen.best_label} {fmt.by_unit(chosen.best_month, chosen.unit)}")
-    st.markdown(f"{ui.status_badge(chosen.status)} {chosen.sentence}")
+    st.markdown(f"{ui.status_badge(chosen.status)} {ui.plain(chosen.sentence)}")
     pct_col = st.column_config.NumberColumn(format="%.1f")
     num_col = st.column_config.NumberColumn(format="%.2f")
     ui.table(
@@ -53,7 +58,9 @@ else:
     )
     st.caption("金额单位见“单位”列（亿元 / 亩）；所需同比对比上年同期剩余月份；历史最高月取截至本期的单月最高值。")
     with st.expander("逐项测算说明"):
-        st.markdown("\n".join(f"- {ui.status_badge(g.status)} {g.sentence}" for g in seeks))
+        st.markdown("\n".join(f"- {ui.status_badge(g.status)} {ui.plain(g.sentence)}" for g in seeks))
+if not_applicable:
+    st.caption("未测算：" + "；".join(ui.plain(x) for x in not_applicable))
 
 
 # 2 ───────────────────────────────────────────── sector sliders (a fragment: no query reruns)
@@ -146,9 +153,9 @@ sector_sliders()
 
 # 3 ───────────────────────────────────────────── sensitivity grid
 st.subheader("敏感性分析：剩余月份同比 × 指标 → 全年完成率")
-grid = memo.call(whatif.sensitivity, monthly, year_targets, year=f.year, month=f.month, rule=rules.status)
+grid = memo.call(whatif.sensitivity, monthly, scope_targets, year=f.year, month=f.month, rule=rules.status)
 if grid.empty:
-    st.info(f"{f.year} 年没有月度指标的年度目标。")
+    st.info(f"{f.year} 年所选范围没有月度指标的年度目标。")
 else:
     ui.chart(charts.status_grid, grid, row="name", column="growth_pct", value="completion",
              status="status", title=f"全年完成率（%）：各列为剩余 {remaining} 个月比上年同期的同比假设",
@@ -167,7 +174,7 @@ if gate.is_admin():
         table.drop(columns=["year", "name_cn", "unit"]), num_rows="dynamic", hide_index=True,
         width="stretch", key="whatif_targets",
         column_config={
-            "indicator_id": st.column_config.SelectboxColumn(labels["indicator_id"], options=list(BY_ID),
+            "indicator_id": st.column_config.SelectboxColumn(labels["indicator_id"], options=list(targets.BY_ID),
                                                              required=True),
             "scope_kind": st.column_config.SelectboxColumn(labels["scope_kind"], options=targets.SCOPE_KINDS,
                                                            required=True, default="全区"),
@@ -175,7 +182,7 @@ if gate.is_admin():
             "target_value": st.column_config.NumberColumn(labels["target_value"], required=True),
             "source": st.column_config.TextColumn(labels["source"], default="管理员录入"),
         })
-    st.caption("单位随指标：" + "；".join(f"{r['name_cn']} {r['unit']}" for r in BY_ID.values()))
+    st.caption("单位随指标：" + "；".join(f"{r.name} {r.unit}" for r in targets.BY_ID.values()))
     if st.button("保存目标", type="primary", key="whatif_save_targets"):
         whole = targets.replace_year(targets.load(data_dir()), f.year, edited)
         try:

@@ -88,3 +88,11 @@ select
     make_date(y, 1, 1) as period_start,
     last_day(make_date(y, through_month, 1)) as as_of
 from (select unnest([this_year, this_year - 1]) as y);
+
+-- 同口径 (the statistics bureau's convention for 规上 growth): the enterprise-months of the enterprises that reported in
+-- 1—m月 of both a year and the year before (enterprise_pair_cube), and how many they are (enterprise_pair_entry)
+create macro scoped_pairs(chains, sectors, areas, high_tech_only) as table
+select * from scoped_summary('enterprise_pair_cube', chains, sectors, areas, high_tech_only);
+
+create macro scoped_pair_entries(chains, sectors, areas, high_tech_only) as table
+select * from scoped_summary('enterprise_pair_entry', chains, sectors, areas, high_tech_only);

@@ -1,0 +1,27 @@
+-- purpose: how many enterprises are 同口径 (reported in 1—m月 of both a year and the year before) at the filter bar's
+--          grain, by the first month from which they did (pair_first): for year Y and as-of month m, the rows with
+--          pair_first ≤ m; built once when the data is loaded or imported
+-- params: none
+-- grain: one row per (year, pair_first, 行业, 片区, 高新)
+with firsts as (
+    select
+        ent_id,
+        year,
+        min(month) as first_month
+    from enterprise_month
+    group by ent_id, year
+)
+
+select
+    c.year,
+    greatest(c.first_month, p.first_month) as pair_first,
+    e.sector_code,
+    e.area_code,
+    e.is_high_tech,
+    count(*) as enterprises
+from firsts as c
+join firsts as p
+    on p.ent_id = c.ent_id
+   and p.year = c.year - 1
+join enterprises as e on e.ent_id = c.ent_id
+group by all
