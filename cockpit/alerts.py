@@ -264,6 +264,7 @@ class IndicatorFigure:
     completion: float | None    # 完成率, %
     progress: float | None      # 时序进度, % (cumulative indicators with a target)
     office: str                 # the indicator's 责任科室
+    basis: str = ""             # '同口径' when the change is on the enterprises that reported in both periods
 
 
 def indicator_figures(run: Run, period: Period, rules: Rules) -> list[IndicatorFigure]:
@@ -281,7 +282,7 @@ def indicator_figures(run: Run, period: Period, rules: Rules) -> list[IndicatorF
         mode = ind.change if ind.change in ("pct", "points", "diff") else "pct"
         out.append(IndicatorFigure(ind.id, e.name, ind.unit, fmt.by_unit(e.value, ind.unit),
                                    e.change if e.comparable else None, mode, e.completion, e.progress,
-                                   ind.office))
+                                   ind.office, "同口径" if e.same_count is not None else ""))
     return out
 
 

@@ -141,6 +141,17 @@ def strip() -> None:
         st.page_link(PAGE_FILES["alerts"], label="查看预警与督办", icon=":material/notifications_active:")
 
 
+def for_enterprise(ent_id: str) -> list[dict]:
+    """The open warnings about one enterprise (its own figures, its hazards and accidents), for the 企业画像:
+    dicts with severity, rule_name, figure, rule_text, office, duty, status."""
+    try:
+        _, frame = state()
+    except alerts.ConfigError:
+        return []
+    mine = alerts_state.open_items(alerts_state.of_enterprise(frame, ent_id))
+    return mine[["severity", "rule_name", "figure", "rule_text", "office", "duty", "status"]].to_dict("records")
+
+
 def linked_row() -> None:
     """On the page a warning's link opens: a box naming the row (隐患 / 项目 / 事故 / 指标 / 评估) with its warnings
     and their 督办 status, so the reader sees at once what the link is about."""

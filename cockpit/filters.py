@@ -126,8 +126,9 @@ def render_bar(periods, sectors, areas) -> Filters:
         chosen_areas = st.multiselect("片区", list(area_names), key="area", bind="query-params",
                                       format_func=area_names.get, placeholder="全部片区")
         high_tech = st.toggle("仅高新技术产业", key="hitech", bind="query-params")
-        st.caption("1—2月数据合并发布，截至月份从 2 月起。不随某项筛选变化的数字（如低效用地、培训演练、"
-                   "化工集聚区评估）在卡片上注明其范围。")
+        cluster = "、化工集聚区评估" if "is_chemical_cluster" in areas and areas["is_chemical_cluster"].any() else ""
+        st.caption("1—2月数据合并发布，截至月份从 2 月起。不随某项筛选变化的数字（如低效用地、培训演练"
+                   f"{cluster}）在卡片上注明其范围。")
 
     filters = Filters(
         year=int(year),

@@ -153,6 +153,8 @@ class Indicator:
     only_with_target: bool = False      # shown only when it has a target (plan items)
     empty_text: str | None = None       # value text when there is no value
     frequency: str = "月度"
+    applies: str | None = None          # a named query with rows only where the figure exists for this zone
+                                        # (e.g. a 化工集聚区); no rows: the indicator is left out everywhere
 
     @property
     def factor(self) -> float:
@@ -253,7 +255,8 @@ class Evaluation:
 
 
 def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or x is pd.NA
+    """None, NaN, NA or NaT (an empty table's min(date) comes back as NaT)."""
+    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
 
 
 def _num(x) -> float | None:
@@ -519,6 +522,8 @@ def evaluate(run: Run, f, rules: Rules, ids: Iterable[str] | None = None, *, reg
     ctx = context or Context(run, f, rules)
     out = []
     for ind in chosen:
+        if ind.applies and ctx.rows(ind.applies).empty:
+            continue
         e = evaluate_one(ind, ctx)
         if ind.only_with_target and e.target is None:
             continue
@@ -784,6 +789,7 @@ INDICATORS: list[Indicator] = [
                                                            previous="previous_score"),
         _SAFE, "risk_assessments", change="diff", change_label="比上次评估", cumulative=False, follows=NONE,
         scope_label="化工集聚区", target=GOAL_GRADE, page="safety", row=2, frequency="年度",
+        applies="chemical_clusters",
         sentence=Sentence("安全生产", 30, "化工集聚区最近一次安全风险评估得分 {value}，为 {grade} 类，{threshold}")),
     Indicator(
         "energy_per_va", "单位增加值能耗", "吨标煤/万元",
@@ -820,6 +826,8 @@ def scoped_targets(run: Run, f, rules: Rules, ids: Iterable[str] | None = None, 
     chosen = [reg[i] for i in ids] if ids is not None else reg.goal_seek()
     rows = []
     for ind in chosen:
+        if ind.applies and ctx.rows(ind.applies).empty:
+            continue
         e = evaluate_one(ind, ctx)
         rows.append({"indicator_id": ind.id, "target_value": e.target, "scope": e.target_scope or "全区",
                      "note": e.target_note})

@@ -146,20 +146,9 @@ def back_link() -> None:
     st.page_link(script, label=f"返回{title}", icon=":material/arrow_back:", query_params=filter_params())
 
 
-def alerts_available() -> bool:
-    """Whether the 预警 feature (cockpit.alerts_ui.for_enterprise) is installed."""
-    try:
-        from cockpit import alerts_ui
-    except ImportError:
-        return False
-    return callable(getattr(alerts_ui, "for_enterprise", None))
-
-
 def alerts_for_enterprise(ent_id: str) -> list:
-    """The open 预警 about one enterprise, from `cockpit.alerts_ui.for_enterprise(ent_id)` (objects or dicts with
-    severity, rule_name, figure, rule_text, office, duty, status); [] while that feature is absent."""
-    if not alerts_available():
-        return []
+    """The open 预警 about one enterprise (`cockpit.alerts_ui.for_enterprise`): dicts with severity, rule_name,
+    figure, rule_text, office, duty, status."""
     from cockpit import alerts_ui
 
     return list(alerts_ui.for_enterprise(ent_id))

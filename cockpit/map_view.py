@@ -61,7 +61,7 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
     shown = memo.call(landmap.features, parcels, units, mode)
     total, with_shape = int(parcels["parcels_in_scope"].iloc[0]), int(parcels["with_boundary"].iloc[0])
     if shown.empty:
-        st.info("范围内的地块都没有边界数据（parcels.boundary_geojson），无法绘制地图；可在“数据管理”导入地块边界。")
+        st.info("范围内的地块都没有边界数据，无法绘制地图；可在“数据管理”导入地块表的“地块边界（GeoJSON）”列或 .geojson 文件。")
         return
     colors = landmap.legend(mode, order)
     colors = {k: v for k, v in colors.items() if k in set(shown["category"]) or k not in

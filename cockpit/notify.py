@@ -198,7 +198,8 @@ def headline(figures: list[alerts.IndicatorFigure]) -> list[str]:
         parts = [f"{f.name} {f.value_text}"]
         if f.change is not None:
             parts.append({"pct": f"同比 {fmt.pct(f.change, signed=True)}", "points": f"同比 {fmt.pp(f.change)}",
-                          "diff": f"比上年同期 {f.change:+,.0f} {f.unit}"}[f.change_mode])
+                          "diff": f"比上年同期 {f.change:+,.0f} {f.unit}"}[f.change_mode]
+                         + (f"（{f.basis}）" if f.basis else ""))
         if f.completion is not None:
             parts.append(f"完成率 {fmt.pct(f.completion)}"
                          + (f"（时序进度 {fmt.pct(f.progress)}）" if f.progress is not None else ""))

@@ -100,13 +100,6 @@ def scope_caption(text: str) -> None:
 
 
 _TONE = {"good": "green", "bad": "red", "neutral": "gray"}
-_MD_SPECIAL = set("\\`*_[]<>#|~$:")  # what Streamlit's Markdown would act on inside a line
-
-
-def plain(text: str) -> str:
-    """Text shown through Markdown (captions) with every Markdown character escaped: names that came in with
-    the data (片区, 产业链) are shown as typed, never interpreted."""
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
 def card(c: Card) -> None:

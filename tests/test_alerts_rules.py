@@ -122,7 +122,8 @@ def test_the_adapter_reads_the_overview_cards(tiny_db):
     assert out.value_text == "0.04 亿元"           # 240 + 80 + 60 万元
     assert out.completion == pytest.approx(380 / 1000 * 100)
     assert out.progress == pytest.approx(2 / 12 * 100)
-    assert out.change == pytest.approx((380 / 300 - 1) * 100) and out.office == "经济发展科"
+    # 同比 on the same enterprises as the card (同口径: 甲 240 and 乙 80 reported both years, 300 last year)
+    assert out.change == pytest.approx((320 / 300 - 1) * 100) and out.office == "经济发展科"
 
 
 # ---------------------------------------------------------------------------------------- enterprises

@@ -13,7 +13,7 @@ def test_land_page_2024_against_the_target():
     """Test that 2024 1—9月 shows 108.8 亩 with 完成率 72.5 % of the 150 亩 target."""
     at = open_page(2024, 9)
     assert {x.label: x.value for x in at.metric}["低效工业用地整治"] == "108.8 亩"
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(c.value for c in at.caption).replace("\\", "")  # as shown: Markdown escapes removed
     assert "完成率 72.5%" in captions and "150.0 亩" in captions
 
 

@@ -46,11 +46,3 @@ def test_a_chart_point_opens_its_enterprise(opened):
     links.follow_chart({"selection": {"pick": []}}, "pick", "ent_id")
     links.follow_chart(None, "pick", "ent_id")
     assert opened == [("enterprise", "E7")]
-
-
-def test_no_alerts_without_the_feature(monkeypatch):
-    """Test the 预警 call point: an empty list while cockpit.alerts_ui (or its for_enterprise) is absent."""
-    import sys
-
-    monkeypatch.setitem(sys.modules, "cockpit.alerts_ui", None)  # import fails as when the module is absent
-    assert not links.alerts_available() and links.alerts_for_enterprise("E1") == []

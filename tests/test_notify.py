@@ -152,7 +152,7 @@ def test_dingtalk_digest_is_signed_and_received(data, robot):
     title, text = msg["markdown"]["title"], msg["markdown"]["text"]
     assert title.startswith("【预警日报】开化经开区 2024年1—9月：严重 7 条，较重 16 条")
     assert "截至2024年1—9月数据，管委会领导：新增 23 条" in text
-    assert text.count("\n- ") >= 3 + 23 and "规上工业产值 103.93 亿元，同比 +7.0%" in text
+    assert text.count("\n- ") >= 3 + 23 and "规上工业产值 103.93 亿元，同比 +6.7%（同口径）" in text
     assert f"[定位]({BASE}/safety?year=2024&month=1%E2%80%949%E6%9C%88&hazard=YH20240365)" in text
     assert f"({BASE}/alerts)" in text and "【一般" not in text
     box = notify.outbox(data)

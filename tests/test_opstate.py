@@ -1,12 +1,12 @@
 """The operational-state database: WAL, commits, rollbacks, concurrent writers in separate processes."""
 
-import multiprocessing as mp
+import subprocess
 import sys
-import types
 
 import pytest
 
 from cockpit import opstate
+from conftest import ROOT
 
 DDL = "create table if not exists counter (id integer primary key, n integer not null)"
 
@@ -39,17 +39,14 @@ def test_an_exception_rolls_back(tmp_path):
         assert con.execute("select n from counter").fetchone()["n"] == 1
 
 
-def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path, monkeypatch):
+def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path):
     """Test that two processes incrementing the same row 50 times each end at 100 (read-modify-write
-    under the immediate write lock)."""
-    # a spawned child re-runs the parent's __main__; after an AppTest in this process that is app.py
-    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
-    ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_bump, args=(tmp_path, 50)) for _ in range(2)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+    under the immediate write lock). The writers are plain interpreters (not multiprocessing children, which
+    would re-run whatever script an AppTest left as __main__)."""
+    code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import test_opstate as t; "
+            "t._bump(sys.argv[3], 50)")
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(ROOT / "tests"), str(tmp_path)])
+             for _ in range(2)]
+    assert [p.wait(120) for p in procs] == [0, 0]
     with opstate.connect(tmp_path) as con:
         assert con.execute("select n from counter").fetchone()["n"] == 100

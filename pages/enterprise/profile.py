@@ -53,7 +53,7 @@ def pdf() -> bytes:
     output = memo.call(enterprise.monthly, months, f.year, f.month, "output")
     chart = None if output.empty else charts.year_lines(output, value="value", scale=1.0, unit="万元", measure="当月",
                                                         title=f"工业总产值（当月，万元）：{f.year}年与{f.year - 1}年")
-    return profile_pdf.pdf_bytes(profile_pdf.collect(row, totals, register, accidents, projects, ui.rules().zone_name,
+    return profile_pdf.pdf_bytes(profile_pdf.collect(row, totals, register, accidents, projects, ui.zone().name,
                                                      period, mujun=mujun_text, alerts=alerts, chart=chart))
 
 
@@ -175,7 +175,7 @@ st.subheader("项目")
 projects = memo.call(enterprise.project_rows, ui.q("enterprise_projects", ent_id=ent_id, year=f.year, month=f.month),
                      as_of, pr.load_lag_rule())
 if projects.empty:
-    st.caption("项目库中没有以该企业为项目业主的项目（projects.ent_id）。")
+    st.caption("项目库中没有以该企业为项目业主的项目（项目库的“项目业主统一社会信用代码”）。")
 else:
     shown = ["project_name", "kind", "stage", "total_invest_wan", "invest_ytd_wan", "invest_cum_wan", "plan_start",
              "plan_produce", "lag"]
@@ -225,12 +225,10 @@ if not accidents.empty:
         "injuries": st.column_config.NumberColumn("受伤（人）", format="%d"),
         "loss_wan": st.column_config.NumberColumn("直接损失（万元）", format="%.1f")})
 
-# --- warnings (filled by the 预警 feature once present) ---
+# --- warnings: the open 预警 about this enterprise (its figures, hazards, accidents) ---
 st.subheader("预警")
 alerts = enterprise.alert_rows(links.alerts_for_enterprise(ent_id))
-if links.alerts_available() and alerts.empty:
-    st.caption("该企业当前没有预警。")
-elif alerts.empty:
-    st.caption("预警功能尚未启用。")
+if alerts.empty:
+    st.caption("该企业当前没有待办预警。")
 else:
     ui.table(alerts, name="企业预警", key="ent_alerts")

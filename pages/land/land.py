@@ -122,7 +122,7 @@ with vacant:
             "ent_before": st.column_config.TextColumn("原企业"),
             "new_use": st.column_config.TextColumn("安排"),
         })
-    st.caption("闲置状态为数据截至日的现状（parcels.land_use）。")
+    st.caption("闲置状态为数据截至日的现状（地块表的“用途”）。")
 
 with plot:
     map_view.show(key="land_map", mode="整治状态", year=eval_year)
