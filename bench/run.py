@@ -27,14 +27,11 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench import baseline  # noqa: E402
+from cockpit import navigation  # noqa: E402
 from cockpit.db import SAMPLE_DIR, Database, query_names  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-PAGES = {  # url_path → script, as registered in app.py
-    "overview": "pages/overview/overview.py", "industry": "pages/economy/industry.py",
-    "mujun": "pages/economy/mujun.py", "safety": "pages/safety/safety.py", "whatif": "pages/whatif/whatif.py",
-    "invest": "pages/invest/projects.py", "land": "pages/land/land.py",
-}
+PAGES = {p.key: p.script for p in navigation.viewer_pages() if p.key != "enterprise"}  # url_path → script
 CHAINS = ["新材料", "新装备", "健康医药", "新能源及电子信息"]
 
 

@@ -18,12 +18,10 @@ from urllib.parse import parse_qsl, urlsplit
 import pandas as pd
 import streamlit as st
 
-from cockpit import alerts, alerts_state, ui
+from cockpit import alerts, alerts_state, navigation, ui
 
 # url path → page script (the pages a warning's link can open inside the app; see app.py)
-PAGE_FILES = {"overview": "pages/overview/overview.py", "industry": "pages/economy/industry.py",
-              "mujun": "pages/economy/mujun.py", "invest": "pages/invest/projects.py", "land": "pages/land/land.py",
-              "safety": "pages/safety/safety.py", "alerts": "pages/alerts/alerts.py", "admin": "pages/admin/data.py"}
+PAGE_FILES = {p.key: p.script for p in navigation.PAGES}  # link path → page script
 ROW_KEYS = {"hazard": "隐患", "project": "项目", "accident": "事故", "indicator": "指标", "assessment": "评估"}
 SEVERITY_COLOUR = {"红": "red", "橙": "orange", "黄": "yellow", "蓝": "blue", "绿": "green"}
 

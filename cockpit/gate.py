@@ -63,14 +63,6 @@ def login_box() -> None:
                     st.error("密码不正确")
 
 
-def admin_pages() -> list:
-    """Pages only admins see in the navigation (and can open)."""
-    if not is_admin():
-        return []
-    return [st.Page("pages/admin/data.py", title="数据管理", icon=":material/database:",
-                    url_path="admin")]
-
-
 def require_admin() -> None:
     """Stop the page unless the user is an admin (and a password is configured)."""
     if not configured():

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-PROFILE = "pages/enterprise/profile.py"
-INVEST = "pages/invest/projects.py"
+from cockpit import navigation
+
+PROFILE = navigation.script("enterprise")
+INVEST = navigation.script("invest")
 OWN_KEYS = ("id", "from", "project")  # URL parameters of the links themselves (not filters)
 CLICKABLE = {"on_select": "rerun", "selection_mode": ["single-row", "single-cell"]}
 _PROJECT_PENDING = "_links_project_pending"

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cockpit import navigation
+
 URL_KEY = "present"
 _TOGGLE = "present_mode"
 _PAGE = "_cockpit_page_title"
 
-# the presentation order: (page script, title) of the pages registered in app.py
-ORDER = (
-    ("pages/overview/overview.py", "总览"),
-    ("pages/economy/industry.py", "工业经济"),
-    ("pages/invest/projects.py", "投资与项目"),
-    ("pages/land/land.py", "低效用地"),
-    ("pages/safety/safety.py", "安全生产"),
-)
+# the presentation order: (page script, title) in navigation order (cockpit.navigation)
+ORDER = tuple((p.script, p.title) for p in navigation.presentation())
 
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding-left: 3rem; padding-right: 3rem; }

@@ -77,19 +77,35 @@ def streamlit_index_html() -> str:
     return (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
 
 
-def content_security_policy(script_hashes: list[str]) -> str:
+def tile_origins() -> list[str]:
+    """The origin of the optional base-map tile server ([map] tile_url in config/rules.toml), which the map's
+    images are loaded from; none when no tile server is configured (the default: the map works offline)."""
+    from urllib.parse import urlsplit
+
+    from cockpit.landmap import load_config
+
+    try:
+        url = load_config().tile_url
+    except ValueError:  # a malformed tile_url: the map page says so; the policy allows nothing extra
+        return []
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if url else []
+
+
+def content_security_policy(script_hashes: list[str], extra_images: list[str] = ()) -> str:
     """What Streamlit's frontend needs, measured in Chromium on every page (tests/test_browser_security.py):
     its own scripts plus the inline script of its index.html (by hash, so an upgrade that changes it still
     matches); WebAssembly compilation ('wasm-unsafe-eval': the bundled protobuf/long.js tries it and logs a
     violation without it; it allows no JavaScript eval); inline styles (Emotion writes <style> elements at run
     time, and the presentation CSS goes through st.html); images and fonts from itself and data:/blob: URLs; the
     WebSocket and fetches to its own origin. Vega-Lite charts draw without 'unsafe-eval'. Nothing may frame the
-    page. The favicon is a local file (app.py): a :material/…: page icon is fetched from fonts.gstatic.com."""
+    page. The favicon is a local file (app.py): a :material/…: page icon is fetched from fonts.gstatic.com.
+    `extra_images`: origins images may also come from (the configured map tile server)."""
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", "'wasm-unsafe-eval'", *script_hashes],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:", *extra_images],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "worker-src": ["'self'", "blob:"],
@@ -104,7 +120,8 @@ def content_security_policy(script_hashes: list[str]) -> str:
 
 def security_headers(html: str | None = None) -> dict[str, str]:
     """The headers added to every HTTP response."""
-    policy = content_security_policy(inline_script_hashes(streamlit_index_html() if html is None else html))
+    policy = content_security_policy(inline_script_hashes(streamlit_index_html() if html is None else html),
+                                     tile_origins())
     return {
         "Content-Security-Policy": policy,
         "X-Frame-Options": "DENY",

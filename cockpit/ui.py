@@ -74,7 +74,7 @@ def rules() -> Rules:
     return load_rules()
 
 
-EMPTY_PAGE = "pages/overview/empty.py"  # the 总览 of a zone without monthly statistics yet
+
 
 
 def zone():

@@ -88,3 +88,17 @@ def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
         "([l, b]) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
         "m => m.innerText.includes(l) && !m.innerText.includes(b))", arg=[label_part, before])
     wait_for_app(page)
+
+
+def nav_to(page, title: str, timeout: float = 20_000) -> None:
+    """Open a page from the top navigation as a user does: its link, or the item in the section drop-down that
+    holds it (cockpit.navigation: 专题, 管理)."""
+    from cockpit import navigation
+
+    section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
+    if section == navigation.MAIN:
+        page.get_by_role("link", name=title, exact=True).first.click(timeout=timeout)
+    else:
+        page.locator("[data-testid=stTopNavSection]").filter(has_text=section).first.click(timeout=timeout)
+        page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    wait_for_app(page)

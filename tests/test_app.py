@@ -1,14 +1,14 @@
 """AppTest: every page runs without exception for several filter combinations (shipped data)."""
 
-import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from cockpit import navigation
 from conftest import ROOT
 
 # every page registered in the entry script's st.navigation, the default (总览) first
-PAGES = re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
 
 def new_app() -> AppTest:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from browser import metric_values, streamlit_server, wait_for_app
+from browser import nav_to, metric_values, streamlit_server, wait_for_app
 from cockpit.auth import make_hash
 from cockpit.db import SAMPLE_DIR
 from cockpit.schema import SPECS
@@ -67,8 +67,7 @@ def test_upload_through_the_page_shows_the_new_figure(page, admin_app, tmp_path)
     assert page.get_by_text("2024年1—9月").count() >= 1
 
     login(page, admin_app, PASSWORD)
-    page.get_by_role("link", name="数据管理").click(timeout=20_000)
-    wait_for_app(page)
+    nav_to(page, "数据管理")
     page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(october_file(tmp_path)))
     page.get_by_text("校验通过").wait_for(timeout=30_000)
     shot(page, "admin_preview")

@@ -31,7 +31,7 @@ def click_first_row(page, key: str) -> None:
 
 
 def arrive(page, path: str) -> None:
-    page.wait_for_function(f"location.pathname.endsWith('/{path}')", timeout=60_000)
+    page.wait_for_function("(p) => location.pathname.endsWith('/' + p)", arg=path, timeout=60_000)
     wait_for_app(page, 60_000)
     assert page.locator("[data-testid=stException]").count() == 0
 

@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import ROOT, free_port, streamlit_server, wait_for_app
+from cockpit import navigation
 from cockpit.auth import ENV, make_hash
 
-PAGES = ["/", "/industry", "/mujun", "/safety", "/whatif", "/invest", "/land", "/?present=1"]
+PAGES = ["/"] + [f"/{p.key}" for p in navigation.viewer_pages()[1:]] + ["/?present=1"]
 REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
               "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import new_zone as nz
-from browser import metric_values, streamlit_server, wait_for_app
+from browser import nav_to, metric_values, streamlit_server, wait_for_app
 from cockpit.auth import make_hash
 from cockpit.templates import onboarding_bytes
 from cockpit.zone import Zone, init
@@ -37,8 +37,7 @@ def login(page, url):
     page.get_by_text("管理员登录", exact=True).click()
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.get_by_role("link", name="数据管理").click(timeout=20_000)
-    wait_for_app(page)
+    nav_to(page, "数据管理")
 
 
 def fill_clerk(page, name="测试员"):

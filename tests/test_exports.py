@@ -2,7 +2,6 @@
 through `ui.table` on the real pages (AppTest) and in the browser."""
 
 import io
-import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -15,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from browser import wait_for_app
 from conftest import ROOT
-from cockpit import exports, industry, safety
+from cockpit import exports, industry, navigation, safety
 
-PAGES = re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
 
 @pytest.mark.parametrize("fmt, expected", [

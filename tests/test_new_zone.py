@@ -1,7 +1,6 @@
 """End to end: a second zone (青山经开区, built by tests/new_zone.py) started and filled through the command lines
 only, then every page under AppTest on its data directory; the 总览 equals the figures worked out by hand."""
 
-import re
 import subprocess
 import sys
 
@@ -10,9 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import new_zone as nz
+from cockpit import navigation
 from conftest import ROOT
 
-PAGES = re.findall(r'"(pages/[^"]+\.py)"', (ROOT / "app.py").read_text(encoding="utf-8"))
+PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
 
 def cli(*args) -> subprocess.CompletedProcess:
@@ -47,7 +47,7 @@ def app(zone_dir, monkeypatch):
     """The app on 青山经开区's data directory, with fresh caches."""
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit import memo, navigation
 
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(zone_dir))
     st.cache_data.clear()

@@ -18,13 +18,16 @@ def test_url_value(value, on):
 
 
 def test_page_order():
-    """Test that 上一页/下一页 step 总览 → 工业经济 → 投资与项目 → 低效用地 → 安全生产, and other pages lead to 总览."""
+    """Test that 上一页/下一页 step through the pages in navigation order (总览 → 工业经济 → 投资与项目 → 安全生产 →
+    预警 → 亩均效益 → 低效用地 → 目标推演), that 企业画像 (which needs an enterprise) and 数据管理 are not in it and lead
+    back to 总览."""
+    titles = [t for _, t in present.ORDER]
+    assert titles == ["总览", "工业经济", "投资与项目", "安全生产", "预警", "亩均效益", "低效用地", "目标推演"]
     assert present.neighbours("总览") == (None, present.ORDER[1])
     assert present.neighbours("投资与项目") == (present.ORDER[1], present.ORDER[3])
-    assert present.neighbours("安全生产") == (present.ORDER[3], None)
-    assert present.neighbours("目标推演") == (None, present.ORDER[0])
-    app = (ROOT / "app.py").read_text(encoding="utf-8")
-    assert all(f'"{path}"' in app and f'title="{title}"' in app for path, title in present.ORDER)
+    assert present.neighbours("目标推演") == (present.ORDER[-2], None)
+    assert present.neighbours("企业画像") == (None, present.ORDER[0])
+    assert present.neighbours("数据管理") == (None, present.ORDER[0])
 
 
 def run(present_flag: str | None, page: str | None = None) -> AppTest:

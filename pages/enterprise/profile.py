@@ -43,7 +43,7 @@ if ident is None or ident.empty:
 
 row = ident.iloc[0].to_dict()
 ent_id = row["ent_id"]
-st.header(f"企业画像 · {plain(row['ent_name'])}")
+ui.header(f"企业画像 · {plain(row['ent_name'])}")
 st.caption(f"统一社会信用代码 {ent_id} · 月度统计 {enterprise.reported_span(row)} · 期间 {period}（随筛选栏的年份、"
            "截至月份；企业画像不受产业链、行业、片区、高新筛选影响）")
 
