@@ -27,12 +27,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Debian packages the tests need: Chromium for the browser tests, CJK fonts so Chinese renders,
-# poppler-utils for reading PDFs. Installed only when missing.
+# poppler-utils for reading PDFs, nginx for the replica test (tests/test_replicas.py). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \

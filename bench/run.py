@@ -223,25 +223,11 @@ def _settle(page) -> float:
                          "() => r(performance.now()))))")
 
 
-def _toggle_chain(page, chain: str, select: bool) -> None:
-    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
-    if select:
-        box.locator("input").click()
-        page.get_by_role("option", name=chain, exact=True).click()
-        page.keyboard.press("Escape")
-    else:
-        # the option list can reopen after a pick while the input keeps the focus (seen with the last
-        # option): move the focus off the widget first, or the click lands on the list and clears nothing
-        page.keyboard.press("Escape")
-        page.locator("[data-testid=stSidebar]").get_by_text("筛选", exact=True).click()
-        box.get_by_role("button", name="Clear all").click()
-
-
 def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overview", "industry")) -> dict:
     """Cold start to the first rendered page, click → charts settled per page, server peak memory."""
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+    from browser import CHROMIUM, CHROMIUM_ARGS, toggle_chain, wait_for_app
 
     out: dict = {}
     with sync_playwright() as p:
@@ -265,7 +251,7 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
                 for i in range(repeat + 1):
                     for select in (True, False):
                         t0 = page.evaluate(SETTLE_JS)
-                        _toggle_chain(page, CHAINS[i % len(CHAINS)], select)
+                        toggle_chain(page, CHAINS[i % len(CHAINS)], select)
                         try:
                             t1 = _settle(page)
                         except Exception:  # noqa: BLE001 - counted and reported, the run goes on
