@@ -1,10 +1,12 @@
-"""The benchmark: named queries, page reruns, browser clicks, cold start, memory, pandas baseline, load.
+"""The benchmark: named queries, page reruns (wall and CPU), server CPU per rerun, browser clicks, cold start,
+memory, pandas baseline, load. (The meeting load with replicas is bench/load.py, `make bench-load`.)
 
     python -m bench.run                       # county (shipped sample) and provincial (var/scale) data
     python -m bench.run --scales county --repeat 3 --skip browser,load
 
 Writes bench/results/latest.json and bench/results/latest.md (or --out) (median, spread, ratios). Timings are wall
-clock on a shared machine: read medians and ratios, not single runs. The provincial data is made by
+clock on a shared machine: read medians and ratios, not single runs; CPU milliseconds per rerun are the capacity
+figure and vary much less with other jobs. The provincial data is made by
 `python -m cockpit.scale` when its directory is missing.
 """
 
@@ -135,7 +137,7 @@ def _bench_page(url: str, repeat: int) -> dict:
     at.run()
     if url != "overview":
         at.switch_page(PAGES[url]).run()
-    cold, warm = [], []
+    cold, warm = ([], []), ([], [])  # (wall seconds, process CPU seconds)
     for i in range(repeat + 1):
         for bucket, clear in ((cold, True), (warm, False)):
             if clear:
@@ -144,19 +146,29 @@ def _bench_page(url: str, repeat: int) -> dict:
             if not clear:  # cached: the same value again after a round trip through the default
                 at.multiselect(key="chain").set_value(chains).run()
                 at.multiselect(key="chain").set_value([]).run()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             at.multiselect(key="chain").set_value(chains).run()
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
             if at.exception:
                 raise RuntimeError(f"{url}: {at.exception}")
             if i:  # the first round warms imports and the connection
-                bucket.append(elapsed)
+                bucket[0].append(elapsed)
+                bucket[1].append(cpu)
             at.multiselect(key="chain").set_value([]).run()
-    return {"uncached": stats(cold), "cached": stats(warm)}
+    # CPU: every thread of this process (the script's, DuckDB's workers) — what a rerun costs the server
+    # whatever else runs on the machine, so the capacity figure (wall time is inflated by other jobs)
+    return {"uncached": stats(cold[0]), "cached": stats(warm[0]),
+            "uncached_cpu": stats(cold[1]), "cached_cpu": stats(warm[1])}
 
 
 # --------------------------------------------------------------------------------------------------
 # a real server: cold start, browser clicks, peak memory, concurrent sessions
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, all its threads (/proc/<pid>/stat; 10 ms ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 class Server:
     """`streamlit run app.py` on a free loopback port with the given data directory (no warm-up)."""
@@ -308,6 +320,49 @@ def bench_load_test(directory: Path, clients: int, seconds: float) -> dict:
         server.stop()
 
 
+def bench_server_cpu(directory: Path, repeat: int, pages: list[str]) -> dict:
+    """Server CPU per rerun of each page, measured on a real server driven over its websocket (one session, so
+    the server process does nothing else): each page opened, then four 产业链 changes whose results are not yet
+    cached for that page (first visit) and the same four again `repeat` times (cached). CPU of the server process
+    (all its threads), so independent of the wall-clock noise of a shared machine."""
+    from bench import wsclient
+
+    server = Server(directory)
+    out: dict = {}
+    try:
+        server.wait_healthy()
+        wsclient.run_once(server.base)  # the first session of a new server registers the pages
+        pid = server.proc.pid
+        time.sleep(1)
+        c0 = cpu_seconds(pid)
+        time.sleep(2)
+        idle_ms_per_s = (cpu_seconds(pid) - c0) * 1000 / 2
+        with wsclient.Session(server.base) as s:
+            s.rerun()
+            for url in pages:
+                c0 = cpu_seconds(pid)
+                _, err = s.rerun([], page="" if url == "overview" else url)  # "" = the default page
+                open_ms = (cpu_seconds(pid) - c0) * 1000
+                batches, errors = [], [err] if err else []
+                for _ in range(repeat + 1):
+                    c0, t0 = cpu_seconds(pid), time.perf_counter()
+                    for chain in CHAINS:
+                        errors += [e for e in (s.rerun([chain])[1],) if e]
+                    batches.append(((cpu_seconds(pid) - c0) * 1000 / len(CHAINS),
+                                    (time.perf_counter() - t0) * 1000 / len(CHAINS)))
+                    s.rerun([])
+                cached = sorted(b[0] for b in batches[1:])
+                out[url] = {"open_cpu_ms": round(open_ms, 1), "first_visit_cpu_ms": round(batches[0][0], 1),
+                            "first_visit_wall_ms": round(batches[0][1], 1),
+                            "cached_cpu_ms": round(statistics.median(cached), 1),
+                            "cached_wall_ms": round(statistics.median(b[1] for b in batches[1:]), 1),
+                            "errors": errors[:3]}
+        out["_idle_cpu_ms_per_s"] = round(idle_ms_per_s, 1)
+    finally:
+        server.stop()
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -344,6 +399,7 @@ def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seco
             "views": lambda: {"queries_views": bench_queries(directory, repeat, in_memory=False)},
             "baseline": lambda: {"baseline_overview": bench_baseline(directory, repeat)},
             "pages": lambda: {"pages": bench_pages(directory, repeat, pages or list(PAGES))},
+            "server_cpu": lambda: {"server_cpu": bench_server_cpu(directory, repeat, pages or list(PAGES))},
             "browser": lambda: {"browser": bench_browser(directory, repeat)},
             "concurrency": lambda: {"concurrency": bench_load_test(directory, clients, seconds)},
         }
@@ -366,7 +422,8 @@ def main(argv=None) -> int:
     ap.add_argument("--province-dir", default=str(ROOT / "var" / "scale"))
     ap.add_argument("--enterprises", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, browser, concurrency")
+    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, server_cpu, browser, "
+                                            "concurrency")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma list of url paths for the AppTest reruns")
@@ -377,14 +434,18 @@ def main(argv=None) -> int:
         scales[s] = SAMPLE_DIR if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
     result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
                  pages=args.pages.split(","))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     from bench import report
 
-    out.with_suffix(".md").write_text(report.markdown(result), encoding="utf-8")
-    print(out.with_suffix(".md").read_text(encoding="utf-8"))
+    write_results(Path(args.out), result, report.markdown)
     return 0
+
+
+def write_results(out: Path, result: dict, markdown) -> None:
+    """`out`.json (the figures) and `out`.md (`markdown(result)`), printed too."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    print(out.with_suffix(".md").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":
