@@ -20,6 +20,7 @@ last count within it and the first beyond it.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
@@ -168,7 +169,15 @@ def main(argv=None) -> int:
     ap.add_argument("--steps", default="5,10,20,30,40,60,80", help="viewer counts of the stepped search ('' = none)")
     ap.add_argument("--step-seconds", type=float, default=60)
     ap.add_argument("--out", default=str(RESULTS / "county-load"))
+    ap.add_argument("--render", default=None, help="only write the Markdown of this results .json again")
     args = ap.parse_args(argv)
+    from bench import report
+
+    if args.render:
+        path = Path(args.render)
+        path.with_suffix(".md").write_text(report.load_markdown(json.loads(path.read_text(encoding="utf-8"))),
+                                           encoding="utf-8")
+        return 0
     configs = sorted({int(x) for x in args.replicas.split(",") if x})
     steps = [int(x) for x in args.steps.split(",") if x]
     result = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "budget_p95_ms": BUDGET_P95_MS,
@@ -179,8 +188,6 @@ def main(argv=None) -> int:
         result["meeting"].append(r)
     for n in configs if steps else []:
         result["search"].append(search(n, steps, args.step_seconds))
-    from bench import report
-
     write_results(Path(args.out), result, report.load_markdown)
     return 0
 

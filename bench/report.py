@@ -12,12 +12,17 @@ def _s(st: dict | None) -> str:
     return f"{st['median_ms']:.0f} ({st['min_ms']:.0f}–{st['max_ms']:.0f})"
 
 
+def _load(m: dict) -> str:
+    la = m.get("load_average")
+    return f" Load average at the start (1/5/15 min): {la[0]} / {la[1]} / {la[2]}." if la else ""
+
+
 def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [f"# Benchmark {result['started']}", "",
              f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}; Python {m['python']}, "
              f"DuckDB {m['duckdb']}, pandas {m['pandas']}, Streamlit {m['streamlit']}. "
-             f"{result['repeat']} timed runs per figure: median (min–max) in ms.", ""]
+             f"{result['repeat']} timed runs per figure: median (min–max) in ms.{_load(m)}", ""]
     for label, r in result["scales"].items():
         rows = ", ".join(f"{t} {n:,}" for t, n in r["rows"].items())
         lines += [f"## {label}", "", f"Data `{r['directory']}`: {rows}.", ""]
@@ -94,12 +99,13 @@ def _load_row(r: dict) -> str:
     return (f"| {r['replicas']} | {r['viewers']} | {r['seconds']:.0f} | {a['n']} ({r['actions_per_s']}/s) | "
             f"{a['errors']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} | {a['max_ms']} | "
             f"{r['filter']['p95_ms']} / {r['page']['p95_ms']} | {cpu:.0f} s → {r['cpu_ms_per_run']:.0f} ms | "
+            f"{cpu / r['wall_s']:.2f} | "
             f"{r['load_average_before'][0]:.1f} → {r['load_average_after'][0]:.1f} | {r['machine_cpu_busy'] * 100:.0f} % |")
 
 
 LOAD_HEADER = ["| replicas | viewers | s | actions | errors | p50 ms | p95 ms | p99 ms | max ms | p95 filter / page ms "
-               "| replica CPU → per run | load avg (1 min) before → after | machine CPU busy |",
-               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+               "| replica CPU → per run | cores obtained | load avg (1 min) before → after | machine CPU busy |",
+               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
 
 
 def load_markdown(result: dict) -> str:
@@ -112,7 +118,9 @@ def load_markdown(result: dict) -> str:
              f"opens another page after a random {result['think_s'][0]}–{result['think_s'][1]} s think time; "
              "latency = sending the change → script run finished (server side, the browser's drawing excluded); "
              "replicas behind nginx from deploy/ (1 replica = one process). Budget: p95 ≤ "
-             f"{budget} ms, 0 errors. Load average and machine CPU busy include every other job on the machine.", ""]
+             f"{budget} ms, 0 errors. Load average and machine CPU busy include every other job on the machine; "
+             "\"cores obtained\" = the replicas' CPU seconds ÷ the run's seconds: how much of the machine the "
+             f"cockpit actually got.{_load(m)}", ""]
     if result["meeting"]:
         lines += ["## The meeting", ""] + LOAD_HEADER + [_load_row(r) for r in result["meeting"]] + [""]
         for r in result["meeting"]:

@@ -374,7 +374,9 @@ def machine() -> dict:
 
     return {"cpus": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "python": platform.python_version(),
             "platform": platform.platform(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-            "streamlit": streamlit.__version__}
+            "streamlit": streamlit.__version__,
+            # the machine may be shared: its load when the run started (1, 5, 15 minutes)
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
 def scale_dir(enterprises: int, directory: Path) -> Path:
