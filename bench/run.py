@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -379,6 +380,16 @@ def machine() -> dict:
             "load_average": [round(x, 2) for x in os.getloadavg()]}
 
 
+def working_copy(sample: Path) -> Path:
+    """A throwaway working directory made from the shipped sample: the app writes its state database
+    (state.sqlite: scenarios, login lockout) into the data directory, and data/ must stay as shipped."""
+    import tempfile
+
+    from cockpit.store import ensure_working_dir
+
+    return ensure_working_dir(Path(tempfile.mkdtemp(prefix="cockpit-bench-")), sample)
+
+
 def scale_dir(enterprises: int, directory: Path) -> Path:
     if not (directory / "enterprise_month.parquet").exists():
         from cockpit import scale
@@ -433,9 +444,13 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     scales = {}
     for s in args.scales.split(","):
-        scales[s] = SAMPLE_DIR if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
-    result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
-                 pages=args.pages.split(","))
+        scales[s] = working_copy(SAMPLE_DIR) if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
+    try:
+        result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
+                     pages=args.pages.split(","))
+    finally:
+        if "county" in scales:
+            shutil.rmtree(scales["county"], ignore_errors=True)
     from bench import report
 
     write_results(Path(args.out), result, report.markdown)
