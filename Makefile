@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast setup system-deps data bench clean
+.PHONY: run test test-fast setup system-deps data bench bench-load clean
 
 # the warm-up runs the app once as soon as the server answers (see cockpit/warmup.py)
 run: setup
@@ -27,13 +27,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 # Debian packages the tests need: Chromium for the browser tests, CJK fonts so Chinese renders,
-# poppler-utils for reading PDFs, openssl for the SMTP test's self-signed certificate. Installed only when missing.
+# poppler-utils for reading PDFs, openssl for the SMTP test's self-signed certificate, nginx for the replica test
+# (tests/test_replicas.py). Installed only when missing.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -49,6 +51,13 @@ data: setup
 bench: setup
 	$(PY) -m bench.run --scales county --repeat 7 --out bench/results/county
 	$(PY) -m bench.run --scales province --repeat 3 --skip views,concurrency --out bench/results/province
+
+# The meeting load (about 15 minutes of both cores; not part of `make bench`): 30 viewers changing a filter or the
+# page every 5–15 s for 3 minutes, with one process and with one replica per core behind nginx (deploy/), then a
+# stepped search (60 s per step) for the viewer count at which p95 passes 1 s. bench/results/county-load.md/.json.
+bench-load: setup system-deps
+	$(PY) -m bench.load --viewers 30 --seconds 180 --steps 5,10,20,30,40,60,80 --step-seconds 60 \
+	  --out bench/results/county-load
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -1,10 +1,12 @@
-"""The benchmark: named queries, page reruns, browser clicks, cold start, memory, pandas baseline, load.
+"""The benchmark: named queries, page reruns (wall and CPU), server CPU per rerun, browser clicks, cold start,
+memory, pandas baseline, load. (The meeting load with replicas is bench/load.py, `make bench-load`.)
 
     python -m bench.run                       # county (shipped sample) and provincial (var/scale) data
     python -m bench.run --scales county --repeat 3 --skip browser,load
 
 Writes bench/results/latest.json and bench/results/latest.md (or --out) (median, spread, ratios). Timings are wall
-clock on a shared machine: read medians and ratios, not single runs. The provincial data is made by
+clock on a shared machine: read medians and ratios, not single runs; CPU milliseconds per rerun are the capacity
+figure and vary much less with other jobs. The provincial data is made by
 `python -m cockpit.scale` when its directory is missing.
 """
 
@@ -14,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -135,7 +138,7 @@ def _bench_page(url: str, repeat: int) -> dict:
     at.run()
     if url != "overview":
         at.switch_page(PAGES[url]).run()
-    cold, warm = [], []
+    cold, warm = ([], []), ([], [])  # (wall seconds, process CPU seconds)
     for i in range(repeat + 1):
         for bucket, clear in ((cold, True), (warm, False)):
             if clear:
@@ -144,19 +147,29 @@ def _bench_page(url: str, repeat: int) -> dict:
             if not clear:  # cached: the same value again after a round trip through the default
                 at.multiselect(key="chain").set_value(chains).run()
                 at.multiselect(key="chain").set_value([]).run()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             at.multiselect(key="chain").set_value(chains).run()
-            elapsed = time.perf_counter() - t0
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
             if at.exception:
                 raise RuntimeError(f"{url}: {at.exception}")
             if i:  # the first round warms imports and the connection
-                bucket.append(elapsed)
+                bucket[0].append(elapsed)
+                bucket[1].append(cpu)
             at.multiselect(key="chain").set_value([]).run()
-    return {"uncached": stats(cold), "cached": stats(warm)}
+    # CPU: every thread of this process (the script's, DuckDB's workers) — what a rerun costs the server
+    # whatever else runs on the machine, so the capacity figure (wall time is inflated by other jobs)
+    return {"uncached": stats(cold[0]), "cached": stats(warm[0]),
+            "uncached_cpu": stats(cold[1]), "cached_cpu": stats(warm[1])}
 
 
 # --------------------------------------------------------------------------------------------------
 # a real server: cold start, browser clicks, peak memory, concurrent sessions
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far, all its threads (/proc/<pid>/stat; 10 ms ticks)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 class Server:
     """`streamlit run app.py` on a free loopback port with the given data directory (no warm-up)."""
@@ -223,25 +236,11 @@ def _settle(page) -> float:
                          "() => r(performance.now()))))")
 
 
-def _toggle_chain(page, chain: str, select: bool) -> None:
-    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
-    if select:
-        box.locator("input").click()
-        page.get_by_role("option", name=chain, exact=True).click()
-        page.keyboard.press("Escape")
-    else:
-        # the option list can reopen after a pick while the input keeps the focus (seen with the last
-        # option): move the focus off the widget first, or the click lands on the list and clears nothing
-        page.keyboard.press("Escape")
-        page.locator("[data-testid=stSidebar]").get_by_text("筛选", exact=True).click()
-        box.get_by_role("button", name="Clear all").click()
-
-
 def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overview", "industry")) -> dict:
     """Cold start to the first rendered page, click → charts settled per page, server peak memory."""
     from playwright.sync_api import sync_playwright
 
-    from browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+    from browser import CHROMIUM, CHROMIUM_ARGS, toggle_chain, wait_for_app
 
     out: dict = {}
     with sync_playwright() as p:
@@ -265,7 +264,7 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
                 for i in range(repeat + 1):
                     for select in (True, False):
                         t0 = page.evaluate(SETTLE_JS)
-                        _toggle_chain(page, CHAINS[i % len(CHAINS)], select)
+                        toggle_chain(page, CHAINS[i % len(CHAINS)], select)
                         try:
                             t1 = _settle(page)
                         except Exception:  # noqa: BLE001 - counted and reported, the run goes on
@@ -322,6 +321,49 @@ def bench_load_test(directory: Path, clients: int, seconds: float) -> dict:
         server.stop()
 
 
+def bench_server_cpu(directory: Path, repeat: int, pages: list[str]) -> dict:
+    """Server CPU per rerun of each page, measured on a real server driven over its websocket (one session, so
+    the server process does nothing else): each page opened, then four 产业链 changes whose results are not yet
+    cached for that page (first visit) and the same four again `repeat` times (cached). CPU of the server process
+    (all its threads), so independent of the wall-clock noise of a shared machine."""
+    from bench import wsclient
+
+    server = Server(directory)
+    out: dict = {}
+    try:
+        server.wait_healthy()
+        wsclient.run_once(server.base)  # the first session of a new server registers the pages
+        pid = server.proc.pid
+        time.sleep(1)
+        c0 = cpu_seconds(pid)
+        time.sleep(2)
+        idle_ms_per_s = (cpu_seconds(pid) - c0) * 1000 / 2
+        with wsclient.Session(server.base) as s:
+            s.rerun()
+            for url in pages:
+                c0 = cpu_seconds(pid)
+                _, err = s.rerun([], page="" if url == "overview" else url)  # "" = the default page
+                open_ms = (cpu_seconds(pid) - c0) * 1000
+                batches, errors = [], [err] if err else []
+                for _ in range(repeat + 1):
+                    c0, t0 = cpu_seconds(pid), time.perf_counter()
+                    for chain in CHAINS:
+                        errors += [e for e in (s.rerun([chain])[1],) if e]
+                    batches.append(((cpu_seconds(pid) - c0) * 1000 / len(CHAINS),
+                                    (time.perf_counter() - t0) * 1000 / len(CHAINS)))
+                    s.rerun([])
+                cached = sorted(b[0] for b in batches[1:])
+                out[url] = {"open_cpu_ms": round(open_ms, 1), "first_visit_cpu_ms": round(batches[0][0], 1),
+                            "first_visit_wall_ms": round(batches[0][1], 1),
+                            "cached_cpu_ms": round(statistics.median(cached), 1),
+                            "cached_wall_ms": round(statistics.median(b[1] for b in batches[1:]), 1),
+                            "errors": errors[:3]}
+        out["_idle_cpu_ms_per_s"] = round(idle_ms_per_s, 1)
+    finally:
+        server.stop()
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 
 def machine() -> dict:
@@ -333,7 +375,19 @@ def machine() -> dict:
 
     return {"cpus": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "python": platform.python_version(),
             "platform": platform.platform(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-            "streamlit": streamlit.__version__}
+            "streamlit": streamlit.__version__,
+            # the machine may be shared: its load when the run started (1, 5, 15 minutes)
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def working_copy(sample: Path) -> Path:
+    """A throwaway working directory made from the shipped sample: the app writes its state database
+    (state.sqlite: scenarios, login lockout) into the data directory, and data/ must stay as shipped."""
+    import tempfile
+
+    from cockpit.store import ensure_working_dir
+
+    return ensure_working_dir(Path(tempfile.mkdtemp(prefix="cockpit-bench-")), sample)
 
 
 def scale_dir(enterprises: int, directory: Path) -> Path:
@@ -358,6 +412,7 @@ def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seco
             "views": lambda: {"queries_views": bench_queries(directory, repeat, in_memory=False)},
             "baseline": lambda: {"baseline_overview": bench_baseline(directory, repeat)},
             "pages": lambda: {"pages": bench_pages(directory, repeat, pages or list(PAGES))},
+            "server_cpu": lambda: {"server_cpu": bench_server_cpu(directory, repeat, pages or list(PAGES))},
             "browser": lambda: {"browser": bench_browser(directory, repeat)},
             "concurrency": lambda: {"concurrency": bench_load_test(directory, clients, seconds)},
         }
@@ -380,7 +435,8 @@ def main(argv=None) -> int:
     ap.add_argument("--province-dir", default=str(ROOT / "var" / "scale"))
     ap.add_argument("--enterprises", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, browser, concurrency")
+    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, server_cpu, browser, "
+                                            "concurrency")
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma list of url paths for the AppTest reruns")
@@ -388,17 +444,25 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     scales = {}
     for s in args.scales.split(","):
-        scales[s] = SAMPLE_DIR if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
-    result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
-                 pages=args.pages.split(","))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+        scales[s] = working_copy(SAMPLE_DIR) if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
+    try:
+        result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
+                     pages=args.pages.split(","))
+    finally:
+        if "county" in scales:
+            shutil.rmtree(scales["county"], ignore_errors=True)
     from bench import report
 
-    out.with_suffix(".md").write_text(report.markdown(result), encoding="utf-8")
-    print(out.with_suffix(".md").read_text(encoding="utf-8"))
+    write_results(Path(args.out), result, report.markdown)
     return 0
+
+
+def write_results(out: Path, result: dict, markdown) -> None:
+    """`out`.json (the figures) and `out`.md (`markdown(result)`), printed too."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.with_suffix(".md").write_text(markdown(result), encoding="utf-8")
+    print(out.with_suffix(".md").read_text(encoding="utf-8"))
 
 
 if __name__ == "__main__":

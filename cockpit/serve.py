@@ -39,6 +39,7 @@ from pathlib import Path
 APP = Path(__file__).resolve().parent.parent / "app.py"
 ADDRESS_ENV = "COCKPIT_ADDRESS"
 TRUSTED_PROXIES_ENV = "COCKPIT_TRUSTED_PROXIES"
+REPLICA_ENV = "COCKPIT_REPLICA"
 HIDDEN_PATHS = ("_stcore/metrics",)
 
 
@@ -130,6 +131,13 @@ def security_headers(html: str | None = None) -> dict[str, str]:
     }
 
 
+def replica_header(environ) -> dict[str, str]:
+    """`X-Cockpit-Replica: <name>` when $COCKPIT_REPLICA names this process (set per replica by
+    `cockpit.replicas` and deploy/systemd/cockpit@.service): which replica behind nginx answered a request."""
+    name = (environ.get(REPLICA_ENV) or "").strip()
+    return {"X-Cockpit-Replica": name} if re.fullmatch(r"[A-Za-z0-9._-]{1,40}", name) else {}
+
+
 def hidden_paths(base_url_path: str = "") -> frozenset[str]:
     """The paths answered with 404, under the configured server.baseUrlPath."""
     base = "/".join(part for part in base_url_path.split("/") if part)
@@ -181,7 +189,7 @@ def install() -> None:
 
     def create_starlette_app(runtime):
         app = build(runtime)
-        app.add_middleware(Hardened, headers=security_headers(),
+        app.add_middleware(Hardened, headers={**security_headers(), **replica_header(os.environ)},
                            hidden=hidden_paths(config.get_option("server.baseUrlPath") or ""))
         return app
 

@@ -77,6 +77,21 @@ def metric_values(page) -> dict[str, str]:
     return out
 
 
+def toggle_chain(page, chain: str, select: bool) -> None:
+    """Choose one 产业链 in the filter bar (select) or clear the 产业链 choice; does not wait for the rerun."""
+    box = page.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
+    if select:
+        box.locator("input").click()
+        page.get_by_role("option", name=chain, exact=True).click()
+        page.keyboard.press("Escape")
+    else:
+        # the option list can reopen after a pick while the input keeps the focus (seen with the last
+        # option): move the focus off the widget first, or the click lands on the list and clears nothing
+        page.keyboard.press("Escape")
+        page.locator("[data-testid=stSidebar]").get_by_text("筛选", exact=True).click()
+        box.get_by_role("button", name="Clear all").click()
+
+
 def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
     """Choose one 产业链 in the filter bar and wait until the card whose label contains `label_part`
     no longer shows `before`."""

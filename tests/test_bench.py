@@ -57,3 +57,29 @@ def test_websocket_sessions_change_filters_without_errors():
     assert result["errors"] == 0, result["error_samples"]
     assert result["reruns"] >= 3
     assert result["p50_ms"] <= result["p90_ms"] <= result["max_ms"]
+
+
+def test_meeting_load_smoke_run_through_nginx():
+    """Test that a short meeting (3 viewers, 1–2 s think time) through nginx and one replica records filter and
+    page actions without errors, with ordered percentiles, CPU per run and a report."""
+    from bench import load
+
+    r = load.run_config(replicas=1, viewers=3, seconds=12, think=(1, 2))
+    a = r["actions"]
+    assert a["errors"] == 0, a["error_samples"]
+    assert r["filter"]["n"] >= 1 and r["page"]["n"] >= 1 and r["open"]["n"] == 3
+    assert a["n"] == r["filter"]["n"] + r["page"]["n"]
+    assert a["p50_ms"] <= a["p95_ms"] <= a["p99_ms"] <= a["max_ms"]
+    assert r["cpu_ms_per_run"] > 0 and r["replicas_alive_at_end"] == ["r1"]
+    text = report.load_markdown({"machine": bench.machine(), "started": "now", "budget_p95_ms": 1000,
+                                 "think_s": [1, 2], "meeting": [r], "search": []})
+    assert "| 1 | 3 | 12 |" in text
+
+
+def test_percentile_is_nearest_rank():
+    """Test that percentile picks the nearest-rank value (p95 of 1..20 is 19, p50 of 1..10 is 5)."""
+    from bench.load import percentile
+
+    assert percentile(list(range(1, 21)), 0.95) == 19
+    assert percentile(list(range(10, 0, -1)), 0.5) == 5
+    assert percentile([], 0.95) is None
