@@ -14,6 +14,7 @@ import argparse
 import datetime as dt
 import difflib
 import hashlib
+import logging
 import math
 import re
 import sys
@@ -26,6 +27,7 @@ from cockpit.reader import Limits, Rejected, _blank, load_limits, read_table_fil
 from cockpit.schema import SPECS, Col, TableSpec
 
 PROBLEM_COLUMNS = ["行号", "列", "问题", "原值"]
+log = logging.getLogger(__name__)
 HEADER_ROW = 1  # data rows start at Excel row 2
 
 
@@ -207,8 +209,9 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
     mapping = map_headers(list(raw.columns), spec, problems)
     refs = reference_codes(current)
     typed_rows, numbers, seen_keys = [], [], {}
-    for i, record in enumerate(raw.to_dict("records")):
-        excel_row = i + HEADER_ROW + 1
+    excel_rows = raw.index if raw.attrs.get("header_row") else range(HEADER_ROW + 1, HEADER_ROW + 1 + len(raw))
+    for excel_row, record in zip(excel_rows, raw.to_dict("records")):
+        excel_row = int(excel_row)
         row: dict = {}
         for header, name in mapping.items():
             col = spec.col(name)
@@ -217,6 +220,9 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
                 parsed = parse_cell(value, col)
             except CellError as exc:
                 problems.add(excel_row, col.header, str(exc), value)
+                continue
+            except Exception:  # noqa: BLE001 - a value no rule foresaw is a problem row, never a traceback
+                problems.add(excel_row, col.header, "无法识别该单元格的内容", value)
                 continue
             if parsed is None:
                 if col.required:
@@ -417,6 +423,7 @@ class Outcome:
     preview: Preview | None = None
     sha256: str = ""
     committed: object | None = None  # store.Entry
+    notes: list[str] = field(default_factory=list)  # from reading: title rows skipped, hidden sheets …
 
     @property
     def ok(self) -> bool:
@@ -437,10 +444,23 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     sha = hashlib.sha256(data).hexdigest()
     problems = Problems()
     try:
-        raw = read_table_file(data, filename, limits or load_limits())
+        raw = read_table_file(data, filename, limits or load_limits(),
+                              recognise=lambda cells: detect_table(cells) is not None)
     except Rejected as exc:
-        problems.add(0, "文件", str(exc), filename)
+        problems.add(exc.row or 0, exc.column or "文件", str(exc), filename if exc.value is None else exc.value)
         return Outcome(table, problems.frame(), sha256=sha)
+    try:
+        outcome = _check_raw(raw, directory, table, today, sha)
+    except Exception:  # noqa: BLE001 - the clerk gets a rejection report, the log gets the traceback
+        log.exception("checking %s failed", filename)
+        problems.add(0, "文件", "读取或校验时出现意外错误，文件未导入，数据未改动。请检查文件内容或联系管理员", filename)
+        outcome = Outcome(table, problems.frame(), sha256=sha)
+    outcome.notes = raw.attrs.get("notes", [])
+    return outcome
+
+
+def _check_raw(raw: pd.DataFrame, directory: Path, table: str | None, today, sha: str) -> Outcome:
+    problems = Problems()
     table = table or detect_table(list(raw.columns))
     if table is None or table not in SPECS:
         problems.add(HEADER_ROW, "表头", "无法识别数据表：请使用模板的表头，或指定要导入的表",
@@ -494,6 +514,8 @@ def main(argv: list[str] | None = None) -> int:
     outcome = import_file(data, path.name, directory, user=args.user, table=args.table,
                           dry_run=args.dry_run)
     pd.set_option("display.unicode.east_asian_width", True)
+    for note in outcome.notes:
+        print(f"注意：{note}", file=sys.stderr)
     if not outcome.ok:
         print(f"文件被拒绝（{SPECS[outcome.table].title if outcome.table else '未识别'}），"
               f"共 {len(outcome.problems)} 个问题，未写入任何数据：", file=sys.stderr)

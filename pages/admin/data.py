@@ -24,6 +24,8 @@ with tab_import:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice
         outcome = check_file(data, upload.name, directory, table)
+        for note in outcome.notes:  # plain text: sheet names and titles come from the file
+            st.text(f"注意：{note}")
         if not outcome.ok:
             st.error(f"文件被拒绝：共 {len(outcome.problems)} 个问题，未写入任何数据。请修改后重新上传。")
             ui.table(outcome.problems, name="导入问题清单", key="import_problems")
