@@ -89,8 +89,8 @@ class Budget:
         return "文件" if self.csv else f"工作表「{sheet}」"
 
     def too_many_rows(self, sheet: str) -> Reject:
-        return Reject(f"行数过多：{self.where(sheet)}超过 {self.max_rows} 行（上限 {self.max_rows} 行）。"
-                      "如表格下方有大量空行或格式，请删除后重新保存；数据多时请分批导入", sheet=sheet)
+        return Reject(f"行数过多：{self.where(sheet)}超过 {self.max_rows} 行（上限）。请删除表格下方的空行，"
+                      "或分批导入", sheet=sheet)
 
     def too_many_cols(self, sheet: str, row: int, col: int) -> Reject:
         return Reject(f"列数过多：{self.where(sheet)}第 {row} 行第 {col_letter(col)} 列有内容，"
@@ -309,12 +309,11 @@ class Package:
     def _check(self, label: str, done: int, consumed: int) -> None:
         b = self.budget
         if done > b.max_part:
-            raise Reject(f"文件解压后过大：{label}解压后超过 {_mb(b.max_part)}（上限 {_mb(b.max_part)}），已停止读取")
+            raise Reject(f"文件解压后过大：{label}解压后超过 {_mb(b.max_part)}（上限），已停止读取")
         if b.unzipped > b.max_unzipped:
-            raise Reject(f"文件解压后过大：解压后超过 {_mb(b.max_unzipped)}（上限 {_mb(b.max_unzipped)}），已停止读取")
+            raise Reject(f"文件解压后过大：解压后超过 {_mb(b.max_unzipped)}（上限），已停止读取")
         if done > b.ratio_floor and done / consumed > b.max_ratio:
-            raise Reject(f"文件解压后过大：{label}的压缩比超过 {b.max_ratio:g} 倍（{_mb(consumed)} 解压出 {_mb(done)}），"
-                         "疑似压缩炸弹，已停止读取")
+            raise Reject(f"文件解压后过大：{label}的压缩比超过 {b.max_ratio:g} 倍（疑似压缩炸弹），已停止读取")
 
     def parse(self, name: str, label: str, handler) -> None:
         """Stream a part through expat into `handler` (start/end/text methods)."""
@@ -425,12 +424,13 @@ class _Workbook(_Collect):
 # built-in number formats that show a date (ids from ECMA-376 and the zh-CN locale); times stay numbers
 _DATE_FORMAT_IDS = {14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58}
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')
+_DATE_LETTER = re.compile(r"[yde]")
 
 
 def is_date_format(code: str) -> bool:
     """A custom number format that shows a date: y, d or e (year) outside quotes, escapes and [..]."""
     stripped = _FORMAT_NOISE.sub("", code.split(";")[0]).lower()
-    return "general" not in stripped and bool(re.search(r"[yde]", stripped.replace("e+", "").replace("e-", "")))
+    return "general" not in stripped and bool(_DATE_LETTER.search(stripped.replace("e+", "").replace("e-", "")))
 
 
 class _Styles(_Collect):
@@ -533,11 +533,12 @@ _EPOCH_1904 = dt.datetime(1904, 1, 1)
 def number(text: str):
     """A numeric cell's stored text as int or float; the text itself when it is not a finite number
     (e.g. "12,3O" or "NaN" written into a numeric cell by another program): validation reports it."""
-    t = text.strip()
-    if _INT.match(t):
-        return int(t)
-    if _FLOAT.match(t):
-        v = float(t)
+    if text.isascii() and text.isdigit() and len(text) <= 18:
+        return int(text)
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        v = float(text)
         if math.isfinite(v):
             return v
     return text
@@ -567,7 +568,8 @@ def iso_date(text: str):
 
 
 class _Sheet(_Collect):
-    """One worksheet's cells with values, row by row. rows[i] is Excel row i + 1 (blank rows are [])."""
+    """One worksheet's cells with values, row by row. rows[i] is Excel row i + 1 (blank rows are []).
+    The handlers run once per element of a sheet that may hold millions: kept short on purpose."""
 
     def __init__(self, name: str, sst: list[str], date_styles: set[int], date1904: bool, budget: Budget):
         super().__init__()
@@ -576,6 +578,7 @@ class _Sheet(_Collect):
         self.date_styles = date_styles
         self.date1904 = date1904
         self.b = budget
+        self.max_chars = budget.max_cell_chars
         self.rows: list[list] = []
         self.row: list | None = None
         self.rownum = 0
@@ -583,10 +586,11 @@ class _Sheet(_Collect):
         self.col = 0
         self.ctype = "n"
         self.cstyle = None
+        self.in_v = False
+        self.vtext: str | None = None
         self.in_is = False
         self.in_rph = 0
         self.is_parts: list[str] | None = None
-        self.vtext: str | None = None
         self.size = 0
         self.merged: list[str] = []
         self.merged_count = 0
@@ -608,8 +612,7 @@ class _Sheet(_Collect):
             self.cstyle = attrs.get("s")
             self.vtext = None
         elif tag == "v":
-            self.parts = []
-            self.size = 0
+            self.in_v = True
         elif tag == "row":
             r = attrs.get("r")
             self.rownum = int(r) if r and r.isdigit() else self.rownum + 1
@@ -632,27 +635,48 @@ class _Sheet(_Collect):
                 self.merged.append(attrs.get("ref", ""))
 
     def text(self, data):
-        if self.parts is not None:
+        if self.in_v:
+            text = data if self.vtext is None else self.vtext + data
+            self.vtext = text
+            if len(text) > self.max_chars:
+                raise self.b.cell_too_long(self.name, self.rownum, self.col, text)
+        elif self.parts is not None:
             self.parts.append(data)
             self.size += len(data)
-            if self.size > self.b.max_cell_chars:
+            if self.size > self.max_chars:
                 raise self.b.cell_too_long(self.name, self.rownum, self.col, "".join(self.parts))
 
     def end(self, name):
         tag = name if ":" not in name else _local(name)
         if tag == "v":
-            self.vtext = "".join(self.parts)
-            self.parts = None
+            self.in_v = False
         elif tag == "c":
             t = self.ctype
-            if t == "inlineStr":
-                value = _unescape("".join(self.is_parts)) if self.is_parts is not None else None
+            text = self.vtext
+            if t == "n":
+                if not text:  # no <v>, or an empty one (a formula never calculated)
+                    return
+                value = number(text)
+                if self.cstyle is not None and self.date_styles and value.__class__ is not str:
+                    value = self._date(value)
+            elif t == "inlineStr":
+                if self.is_parts is None:
+                    return
+                value = _unescape("".join(self.is_parts))
                 self.is_parts = None
-            elif not self.vtext:  # no <v>, or an empty one (a formula never calculated)
+            elif not text:
                 return
             else:
-                value = self._value(t, self.vtext)
-            if value is not None:
+                value = self._value(t, text)
+            # the cell goes into its row (the common case, the next column, first)
+            row = self.row
+            col = self.col
+            if row is not None and col == len(row) + 1 and col <= self.b.max_cols:
+                row.append(value)
+                self.b.cells += 1
+                if self.b.cells > self.b.max_cells:
+                    self.b.count_cells(0, self.name)
+            else:
                 self._put(value)
         elif tag == "is":
             self.in_is = False
@@ -662,6 +686,13 @@ class _Sheet(_Collect):
         elif tag == "rPh":
             self.in_rph -= 1
 
+    def _date(self, value):
+        try:
+            styled = int(self.cstyle) in self.date_styles
+        except ValueError:
+            return value
+        return excel_date(value, self.date1904) if styled else value
+
     def _value(self, t: str, text: str):
         if t == "s":
             try:
@@ -670,15 +701,6 @@ class _Sheet(_Collect):
                 raise Reject(f"无法读取 Excel 文件：工作表「{self.name}」第 {self.rownum} 行 {col_letter(self.col)} 列"
                              "引用了不存在的共享字符串（文件可能已损坏）", sheet=self.name, row=self.rownum,
                              column=col_letter(self.col), value=text) from None
-        if t == "n":
-            value = number(text)
-            if self.cstyle is not None and not isinstance(value, str) and self.date_styles:
-                try:
-                    if int(self.cstyle) in self.date_styles:
-                        return excel_date(value, self.date1904)
-                except ValueError:
-                    pass
-            return value
         if t == "b":
             return {"1": True, "0": False, "true": True, "false": False}.get(text.strip().lower(), text)
         if t == "d":
@@ -698,8 +720,7 @@ class _Sheet(_Collect):
             self.row = rows[self.rownum - 1]
         row = self.row
         if col > len(row):
-            if col > len(row) + 1:
-                row.extend([None] * (col - 1 - len(row)))
+            row.extend([None] * (col - 1 - len(row)))
             row.append(value)
         else:
             row[col - 1] = value
@@ -754,6 +775,10 @@ def read_xlsx(data: bytes, budget: Budget) -> dict:
 
 def read(data: bytes, kind: str, name: str, params: dict) -> dict:
     budget = Budget(params)
+    if kind == "csv" and data[:4] == b"PK\x03\x04":
+        raise Reject("文件内容是 Excel 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx 后再上传")
+    if kind == "xlsx" and data[:4] != b"PK\x03\x04" and b"," in data[:4096] and b"\0" not in data[:4096]:
+        raise Reject("文件内容是文本（CSV），扩展名却是 .xlsx：请把扩展名改为 .csv，或在 Excel 中另存为 .xlsx")
     if kind == "csv":
         result = read_csv(data, name, budget)
         result["big5"] = result["encoding"] == "gb18030" and looks_big5(data)

@@ -67,7 +67,7 @@ class Limits:
     max_shared_chars: int = 30_000_000     # .xlsx: characters of all distinct texts
     max_cells: int = 4_000_000             # cells with content, all sheets
     max_memory_bytes: int = 1024 * MB      # address space of the reading process
-    timeout_s: float = 60.0                # wall clock (and CPU seconds) of the reading process
+    timeout_s: float = 120.0               # wall clock (and CPU seconds) of the reading process
 
 
 # rules.toml [ingest] key → (Limits field, factor)
@@ -267,11 +267,10 @@ def _run_child(data: bytes, kind: str, name: str, limits: Limits) -> dict:
     finally:
         _SLOTS.release()
     if timed_out or status == -signal.SIGXCPU:
-        raise Rejected(f"解析超时：文件未能在 {limits.timeout_s:g} 秒内读完（上限），已停止读取。"
-                       "请删除多余的内容或分批导入")
+        raise Rejected(f"解析超时：文件未能在 {limits.timeout_s:g} 秒内读完（上限）。请删除多余的内容，或分批导入")
     if status == MEMORY_EXIT or status == -signal.SIGKILL or out is None:
-        raise Rejected(f"内存超限：读取该文件需要超过 {limits.max_memory_bytes // MB} MB 内存（上限），已停止读取。"
-                       "请删除多余的内容或分批导入")
+        raise Rejected(f"内存超限：读取该文件需要超过 {limits.max_memory_bytes // MB} MB 内存（上限）。"
+                       "请删除多余的内容，或分批导入")
     try:
         answer = _Unpickler(out).load() if status == 0 else None
     except Exception:  # noqa: BLE001 - a truncated answer is a failed child

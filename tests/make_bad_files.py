@@ -167,9 +167,17 @@ def xlsx(sheets: list[tuple], shared: list[str] | Deflated | None = None, date19
             f'<?xml version="1.0"?><sst xmlns="{MAIN_NS}">'
             + "".join(f"<si><t>{escape(t)}</t></si>" for t in shared) + "</sst>")
     pr = '<workbookPr date1904="1"/>' if date1904 else ""
+    kinds = {"workbook.xml": "sheet.main", "sharedStrings.xml": "sharedStrings", "styles.xml": "styles"}
+    overrides = "".join(
+        f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+        f'{"worksheet" if "/worksheets/" in name else kinds[name.rsplit("/", 1)[-1]]}+xml"/>'
+        for name in ["xl/workbook.xml", *parts, *(extra or {})] if name.rsplit("/", 1)[-1] in kinds
+        or "/worksheets/" in name)
     head = {
         "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                               'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+                               'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                               f'relationships+xml"/>{overrides}</Types>',
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
                        f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}'
@@ -202,8 +210,11 @@ def external_entity_xlsx() -> bytes:
 # -- the bombs (written on the fly; each is small on disk and enormous once read naively) ----------
 
 def dimension_bomb(rows: list[list]) -> bytes:
-    """A few real rows under a <dimension> declaring the whole sheet (A1:XFD1048576)."""
-    return xlsx([("数据", "visible", sheet_xml(rows, dimension="A1:XFD1048576"))])
+    """A few real rows under a <dimension> declaring the whole sheet (A1:XFD1048576), and one empty
+    formatted cell in its last corner: a reader that pads to the declared size builds 1 M × 16 384 cells."""
+    xml = sheet_xml(rows, dimension="A1:XFD1048576").replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+    return xlsx([("数据", "visible", xml)])
 
 
 def zip_bomb(rows: int = 24_000_000) -> bytes:
@@ -418,6 +429,8 @@ def make(out: Path) -> list[Case]:
         ("74_单元格过多.xlsx", lambda: month_xlsx, "单元格过多", None, Limits(max_cells=20)),
         ("75_单元格含NaN.csv", lambda: csv_text(month_csv.replace(",2024,10,", ",2024,NaN,", 1)), "应为数字",
          None, None),
+        ("76_扩展名是csv的工作簿.csv", lambda: month_xlsx, "扩展名却是 .csv", None, None),
+        ("77_扩展名是xlsx的文本.xlsx", lambda: csv_text(month_csv, "gb18030"), "扩展名却是 .xlsx", None, None),
     ]
     cases += raw_cases
     written = []

@@ -28,6 +28,8 @@ with tab_import:
             st.text(f"注意：{note}")
         if not outcome.ok:
             st.error(f"文件被拒绝：共 {len(outcome.problems)} 个问题，未写入任何数据。请修改后重新上传。")
+            for message in outcome.problems.loc[outcome.problems["行号"] == 0, "问题"]:
+                st.text(message)  # why the file could not be read at all, in full (plain text)
             ui.table(outcome.problems, name="导入问题清单", key="import_problems")
         else:
             p = outcome.preview
