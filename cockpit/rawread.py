@@ -795,7 +795,7 @@ def _limit_self(params: dict) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     try:
-        os.nice(10)  # the server's viewers come first
+        os.nice(5)  # the server's viewers come first (mildly: a busy machine must not starve an upload)
     except OSError:
         pass
 
@@ -840,7 +840,9 @@ def main() -> None:
     if answer is None:
         _exit_reporting_peak(MEMORY_EXIT)
     try:
-        pickle.dump(answer, out, protocol=5)
+        pickler = pickle.Pickler(out, protocol=5)
+        pickler.fast = True  # no memo: ten times faster on millions of cells (the answer has no cycles)
+        pickler.dump(answer)
         out.flush()
     except MemoryError:
         _exit_reporting_peak(MEMORY_EXIT)

@@ -4,6 +4,7 @@ The interface the importer builds on:
     read_book(data, filename, limits, recognise=None) -> Book   every visible sheet's raw rows (a CSV is one sheet)
     read_table_file(data, filename, limits, recognise=None) -> DataFrame   the one sheet a single-table import reads
     table_frame(rows, limits, recognise=None, sheet=None) -> DataFrame    a sheet's rows as header + body
+    Sheet.frame(limits, recognise) -> DataFrame                           the same for one sheet of a Book
 All raise `Rejected` with a Chinese message (and, when known, the sheet, row, column and value) when the file
 cannot be read: type, size, encoding, damage, or one of the reading caps in `config/rules.toml` [ingest].
 Cell values are Python values as stored (str, int, float, bool, datetime, None); typing and validation happen
@@ -67,7 +68,7 @@ class Limits:
     max_shared_chars: int = 30_000_000     # .xlsx: characters of all distinct texts
     max_cells: int = 4_000_000             # cells with content, all sheets
     max_memory_bytes: int = 1024 * MB      # address space of the reading process
-    timeout_s: float = 120.0               # wall clock (and CPU seconds) of the reading process
+    timeout_s: float = 180.0               # wall clock (and CPU seconds) of the reading process
 
 
 # rules.toml [ingest] key → (Limits field, factor)
@@ -105,6 +106,11 @@ class Sheet:
     rows: list[list]                       # raw cell values; rows[i] is the sheet's row i + 1 ([] when blank)
     merged: list[str] = field(default_factory=list)   # merged ranges (first 50), e.g. "A1:F1"
     merged_count: int = 0
+
+    def frame(self, limits: Limits = Limits(), recognise: Recognise | None = None) -> pd.DataFrame:
+        """This sheet as header + body (see `table_frame`), its notes naming the sheet."""
+        return table_frame(self.rows, limits, recognise=recognise, sheet=self.name, merged=self.merged,
+                           merged_count=self.merged_count)
 
 
 @dataclass
@@ -149,8 +155,7 @@ def read_table_file(data: bytes, filename: str, limits: Limits = Limits(), *,
     header `recognise` accepts."""
     book = read_book(data, filename, limits, recognise=recognise)
     sheet, why = choose_sheet(book, recognise)
-    frame = table_frame(sheet.rows, limits, recognise=recognise, sheet=sheet.name,
-                        merged=sheet.merged, merged_count=sheet.merged_count)
+    frame = sheet.frame(limits, recognise)
     frame.attrs["notes"] = book.notes + ([why] if why else []) + frame.attrs["notes"]
     return frame
 
