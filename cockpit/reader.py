@@ -5,6 +5,7 @@ The interface the importer builds on:
     read_table_file(data, filename, limits, recognise=None) -> DataFrame   the one sheet a single-table import reads
     table_frame(rows, limits, recognise=None, sheet=None) -> DataFrame    a sheet's rows as header + body
     Sheet.frame(limits, recognise) -> DataFrame                           the same for one sheet of a Book
+    book_table(book, limits, recognise) -> DataFrame       read_table_file's choice from a Book already read
 All raise `Rejected` with a Chinese message (and, when known, the sheet, row, column and value) when the file
 cannot be read: type, size, encoding, damage, or one of the reading caps in `config/rules.toml` [ingest].
 Cell values are Python values as stored (str, int, float, bool, datetime, None); typing and validation happen
@@ -153,7 +154,11 @@ def read_table_file(data: bytes, filename: str, limits: Limits = Limits(), *,
     """Raw cells (header row as columns, Excel row numbers as index) of the sheet a single-table import
     reads: the visible sheet named 数据, else the only visible sheet, else the only visible sheet whose
     header `recognise` accepts."""
-    book = read_book(data, filename, limits, recognise=recognise)
+    return book_table(read_book(data, filename, limits, recognise=recognise), limits, recognise)
+
+
+def book_table(book: Book, limits: Limits = Limits(), recognise: Recognise | None = None) -> pd.DataFrame:
+    """The table a single-table import reads, from a book already read (see `read_table_file`)."""
     sheet, why = choose_sheet(book, recognise)
     frame = sheet.frame(limits, recognise)
     frame.attrs["notes"] = book.notes + ([why] if why else []) + frame.attrs["notes"]
