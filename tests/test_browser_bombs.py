@@ -145,14 +145,14 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_server, tm
         if width < 600:
             admin.locator("[data-testid=stSidebarCollapseButton] button").click()
         admin.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(title))
-        admin.get_by_text("校验通过").wait_for(timeout=60_000)
+        admin.get_by_text("校验通过：").wait_for(timeout=60_000)
         assert admin.get_by_text("注意：工作表「月报」的表头在第 3 行：上方的标题行「2024年10月规上工业企业月报」已跳过").count() == 1
         assert admin.get_by_text("注意：已忽略隐藏的工作表：「说明」（只读取打开文件时能看到的工作表）").count() == 1
         wait_for_app(admin)
         if SHOTS:
             admin.screenshot(path=str(Path(SHOTS) / f"notes_{width}.png"), full_page=True)
         admin.locator("[data-testid=stFileChipDeleteBtn]").click()
-        admin.get_by_text("校验通过").wait_for(state="detached", timeout=60_000)
+        admin.get_by_text("校验通过：").wait_for(state="detached", timeout=60_000)
         admin.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(big5))
         admin.get_by_text("文件被拒绝").wait_for(timeout=60_000)
         wait_for_app(admin)
