@@ -79,3 +79,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.apptest)
         if Path(source).name == "test_bench.py":
             item.add_marker(pytest.mark.bench)
+
+
+@pytest.fixture(autouse=True)
+def _restore_main_module():
+    """AppTest leaves `sys.modules["__main__"]` pointing at the script it ran (app.py); a later test that
+    starts a process with the "spawn" method would then run app.py in the child. Put it back after each test."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
