@@ -2,16 +2,14 @@
 session keeps working, and the server's memory does not grow with them."""
 
 import os
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
 import make_bad_files as mb
-from browser import metric_values, streamlit_server, wait_for_app
-from cockpit.auth import make_hash
-from test_browser_admin import PASSWORD, login
+from browser import metric_values, pick_chain_and_wait, wait_for_app
+from test_browser_admin import PASSWORD, admin_app, login  # noqa: F401 - admin_app: the fixture
 
 SHOTS = os.environ.get("COCKPIT_SHOTS")
 CHAINS = ["新材料", "健康医药", "新装备", "食品饮料", "文化创意", "新能源及电子信息", "其他"]
@@ -53,30 +51,14 @@ def peak_mb(pid: int) -> float:
     raise LookupError(pid)
 
 
-@pytest.fixture(scope="module")
-def admin_server():
-    env = {"COCKPIT_ADMIN_PASSWORD_HASH": make_hash(PASSWORD),
-           "COCKPIT_DATA_DIR": tempfile.mkdtemp(prefix="cockpit-bombs-")}
-    with streamlit_server(env=env) as url:
-        yield url
-
-
 def pick_chain(viewer, chain: str) -> float:
     """Add one 产业链 to the viewer's filter; seconds until the 规上工业产值 card shows the new figure."""
-    shown = metric_values(viewer)["规上工业产值"]
     start = time.monotonic()
-    box = viewer.locator("[data-testid=stMultiSelect]").filter(has_text="产业链")
-    box.locator("input").click()
-    viewer.get_by_role("option", name=chain, exact=True).click()
-    viewer.keyboard.press("Escape")
-    viewer.wait_for_function(
-        "(b) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-        "m => m.innerText.includes('规上工业产值') && !m.innerText.includes(b))", arg=shown, timeout=60_000)
-    wait_for_app(viewer, timeout=60_000)
+    pick_chain_and_wait(viewer, chain, "规上工业产值", metric_values(viewer)["规上工业产值"])
     return time.monotonic() - start
 
 
-def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_server, tmp_path):
+def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_app, tmp_path):
     """Test that each bomb upload ends in 文件被拒绝 with its message, a viewer's filter change in another
     session completes and shows numbers meanwhile, and the server's peak memory barely moves."""
     files = bombs(tmp_path)
@@ -84,12 +66,12 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_server,
     viewer = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
     rejected = admin.get_by_text("文件被拒绝")
     try:
-        login(admin, admin_server, PASSWORD)
+        login(admin, admin_app, PASSWORD)
         admin.get_by_role("link", name="数据管理").click(timeout=20_000)
         wait_for_app(admin)
-        viewer.goto(f"{admin_server}/?year=2024")
+        viewer.goto(f"{admin_app}/?year=2024")
         wait_for_app(viewer)
-        pid = server_pid(admin_server)
+        pid = server_pid(admin_app)
         before = peak_mb(pid)
         log = [("无上传", round(pick_chain(viewer, CHAINS[0]), 1))]
         for (path, message), chain in zip(files, CHAINS[1:]):
@@ -118,7 +100,7 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_server,
 
 
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
-def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_server, tmp_path, viewport):
+def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_path, viewport):
     """Test that the admin sees the title-row and hidden-sheet notes (plain text) with the preview, and the
     Big5 message on a rejection."""
     month = mb.base_month()
@@ -131,7 +113,7 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_server, tm
     width, height = viewport
     admin = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN").new_page()
     try:
-        admin.goto(admin_server)
+        admin.goto(admin_app)
         wait_for_app(admin)
         if width < 600:  # on a phone the sidebar (with the login) starts collapsed
             admin.locator("[data-testid=stExpandSidebarButton]").click()
