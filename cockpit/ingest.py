@@ -26,6 +26,7 @@ import argparse
 import datetime as dt
 import difflib
 import hashlib
+import logging
 import math
 import re
 import sys
@@ -36,7 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from cockpit.reader import Limits, Rejected, _blank, load_limits, read_book, read_table_file, table_frame  # noqa: F401
+from cockpit.reader import (Limits, Rejected, _blank, book_table, load_limits, read_book,  # noqa: F401
+                            read_table_file, table_frame)
 from cockpit.geo import GeometryError
 from cockpit.schema import SPECS, YTD, Col, TableSpec, importable, ref_column, references
 
@@ -46,6 +48,7 @@ HEADER_ROW = 1  # data rows start at Excel row 2 (unless the reader found the he
 MODES = {"merge": "追加更新", "replace": "整表替换", "replace-period": "按期间替换", "delete": "删除"}
 TITLES = {SPECS[t].title: t for t in SPECS}
 IGNORED_SHEETS = ("填写说明", "代码表")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -336,8 +339,9 @@ def validate(raw: pd.DataFrame, table: str, current: dict[str, pd.DataFrame],
     refs = reference_codes(current)
     first = int(raw.attrs.get("header_row", HEADER_ROW)) + 1
     typed_rows, numbers, seen_keys = [], [], {}
-    for i, record in enumerate(raw.to_dict("records")):
-        excel_row = i + first
+    excel_rows = raw.index if "header_row" in raw.attrs else range(first, first + len(raw))
+    for excel_row, record in zip(excel_rows, raw.to_dict("records")):
+        excel_row = int(excel_row)
         row: dict = {}
         for header, name in mapping.items():
             ytd = name.startswith(YTD)
@@ -489,7 +493,6 @@ def _parcel_boundary(row, excel_row, spec, problems) -> None:
         problems.add(excel_row, spec.col("boundary_geojson").header, problem, text)
     if not found:
         row["boundary_geojson"] = geo.dumps(geo.parse(text))
-
 
 
 def _park_is_cluster(clean, numbers, spec, problems, current) -> None:
@@ -819,6 +822,7 @@ class Outcome:
     mode: str = "merge"
     entries: list = field(default_factory=list)                  # store.Entry per committed table
     bundle: bool = False
+    notes: list[str] = field(default_factory=list)  # from reading: title rows skipped, hidden sheets …
 
     @property
     def ok(self) -> bool:
@@ -844,12 +848,15 @@ def read_parts(data: bytes, filename: str, table: str | None, limits: Limits, pr
     Returns (parts, skipped empty sheets, is a bundle)."""
     if Path(filename).suffix.lower() == ".geojson":
         return [Part("parcels", Path(filename).stem, _parcel_features(data, limits, directory))], [], False
-    if Path(filename).suffix.lower() == ".xlsx" and table is None:
-        book = read_book(data, filename, limits)
+    recognise = lambda cells: detect_table(cells, mode) is not None  # noqa: E731
+    if Path(filename).suffix.lower() == ".xlsx":
+        book = read_book(data, filename, limits, recognise=recognise)
         names = [s.name for s in book.sheets]
-        if "数据" not in names and any(n in TITLES for n in names):
+        if table is None and "数据" not in names and any(n in TITLES for n in names):
             return _bundle_parts(book, limits, problems)
-    raw = read_table_file(data, filename, limits)
+        raw = book_table(book, limits, recognise)
+    else:
+        raw = read_table_file(data, filename, limits, recognise=recognise)
     table = table or detect_table(list(raw.columns), mode)
     if table is None or table not in SPECS or not SPECS[table].importable:
         problems.add(HEADER_ROW, "表头", "无法识别数据表：请使用模板的表头，或指定要导入的表",
@@ -873,7 +880,7 @@ def _bundle_parts(book, limits: Limits, problems: Problems) -> tuple[list[Part],
             problems.add("", "", f"「{sheet.name}」由程序生成，不能导入；请删除该工作表", sheet.name)
             continue
         try:
-            raw = table_frame(sheet.rows, limits)
+            raw = sheet.frame(limits)
         except Rejected as exc:
             if "没有表头" in str(exc):
                 skipped.append(sheet.name)
@@ -883,6 +890,8 @@ def _bundle_parts(book, limits: Limits, problems: Problems) -> tuple[list[Part],
         if raw.empty:
             skipped.append(sheet.name)
             continue
+        if not parts:
+            raw.attrs["notes"] = book.notes + raw.attrs["notes"]  # hidden sheets, said once
         parts.append(Part(table, sheet.name, raw))
     problems.sheet = ""
     if not parts and not problems:
@@ -903,9 +912,27 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     features = Path(filename).suffix.lower() == ".geojson"  # parcel outlines keyed by 地块编号
     try:
         parts, skipped, bundle = read_parts(data, filename, table, limits, problems, mode, directory)
-    except (Rejected, GeometryError) as exc:
+    except GeometryError as exc:
         problems.add(0, "文件", str(exc), filename)
-        return Outcome("parcels" if features else table, problems.frame(), sha256=sha, mode=mode)
+        return Outcome("parcels", problems.frame(), sha256=sha, mode=mode)
+    except Rejected as exc:
+        problems.add(exc.row or 0, exc.column or "文件", str(exc), filename if exc.value is None else exc.value)
+        return Outcome(table, problems.frame(), sha256=sha, mode=mode)
+    notes = list(dict.fromkeys(n for p in parts for n in p.raw.attrs.get("notes", [])))
+    try:
+        outcome = _check_parts(parts, skipped, bundle, problems, directory, table, today, sha, mode, cumulative)
+        if features and not outcome.ok:  # a feature file has no rows: say which feature (the first is 第 1 个要素)
+            outcome.problems["行号"] = [f"第 {r - HEADER_ROW} 个要素" if isinstance(r, int) and r > HEADER_ROW
+                                      else r for r in outcome.problems["行号"]]
+    except Exception:  # noqa: BLE001 - the clerk gets a rejection report, the log gets the traceback
+        log.exception("checking %s failed", filename)
+        problems.add(0, "文件", "读取或校验时出现意外错误，文件未导入，数据未改动。请检查文件内容或联系管理员", filename)
+        outcome = Outcome(table, problems.frame(), sha256=sha, mode=mode)
+    outcome.notes = notes
+    return outcome
+
+
+def _check_parts(parts, skipped, bundle, problems, directory, table, today, sha, mode, cumulative) -> Outcome:
     single = parts[0].table if parts and not bundle else (table if not bundle else None)
     if problems:
         return Outcome(single, problems.frame(with_sheet=bundle), sha256=sha, mode=mode, bundle=bundle,
@@ -915,9 +942,6 @@ def check_file(data: bytes, filename: str, directory: Path, table: str | None = 
     order = [t for t in SPECS if t in previews]
     outcome = Outcome(single, found.frame(with_sheet=bundle), sha256=sha, mode=mode, bundle=bundle,
                       skipped=skipped, sheets={p.table: p.sheet for p in parts})
-    if features and not outcome.ok:  # a feature file has no rows: say which feature (the first is 第 1 个要素)
-        outcome.problems["行号"] = [f"第 {r - HEADER_ROW} 个要素" if isinstance(r, int) and r > HEADER_ROW else r
-                                  for r in outcome.problems["行号"]]
     if outcome.ok:
         outcome.previews = {t: previews[t] for t in order}
         outcome.preview = previews.get(single) if single else None
@@ -1006,6 +1030,8 @@ def main(argv: list[str] | None = None) -> int:
                           dry_run=args.dry_run, mode=args.mode, cumulative=args.cumulative)
     pd.set_option("display.unicode.east_asian_width", True)
     pd.set_option("display.width", 200)
+    for note in outcome.notes:
+        print(f"注意：{note}", file=sys.stderr)
     if not outcome.ok:
         print(f"文件被拒绝（{outcome.title()}），共 {len(outcome.problems)} 个问题，未写入任何数据：",
               file=sys.stderr)

@@ -67,9 +67,13 @@ with tab_import:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice
         outcome = check_file(data, upload.name, directory, table, mode=mode, cumulative=cumulative)
+        for note in outcome.notes:  # plain text: sheet names and titles come from the file
+            st.text(f"注意：{note}")
         if not outcome.ok:
             st.error(f"文件被拒绝（{outcome.title()}）：共 {len(outcome.problems)} 个问题，未写入任何数据。"
                      "请修改后重新上传。")
+            for message in outcome.problems.loc[outcome.problems["行号"] == 0, "问题"]:
+                st.text(message)  # why the file could not be read at all, in full (plain text)
             ui.table(outcome.problems, name="导入问题清单", key="import_problems")
         else:
             st.success(f"校验通过：{outcome.title()}，方式：{MODES[mode]}。确认无误后提交。")
