@@ -106,13 +106,14 @@ def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
 
 
 def nav_to(page, title: str, timeout: float = 20_000) -> None:
-    """Open a page from the top navigation as a user does: its link, or the item in the section drop-down that
-    holds it (cockpit.navigation: 专题, 管理)."""
+    """Open a page from the navigation as a user does: its link (the top bar, or the sidebar on a phone), or the
+    item in the top bar's section drop-down that holds it (cockpit.navigation: 专题, 管理)."""
     from cockpit import navigation
 
+    link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
-    if section == navigation.MAIN:
-        page.get_by_role("link", name=title, exact=True).first.click(timeout=timeout)
+    if section == navigation.MAIN or link.first.is_visible():
+        link.first.click(timeout=timeout)
     else:
         page.locator("[data-testid=stTopNavSection]").filter(has_text=section).first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)

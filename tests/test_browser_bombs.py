@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import make_bad_files as mb
-from browser import metric_values, pick_chain_and_wait, wait_for_app
+from browser import nav_to, metric_values, pick_chain_and_wait, wait_for_app
 from test_browser_admin import PASSWORD, admin_app, login  # noqa: F401 - admin_app: the fixture
 
 SHOTS = os.environ.get("COCKPIT_SHOTS")
@@ -69,8 +69,7 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_app, tm
     rejected = admin.get_by_text("文件被拒绝")
     try:
         login(admin, admin_app, PASSWORD)
-        admin.get_by_role("link", name="数据管理").click(timeout=20_000)
-        wait_for_app(admin)
+        nav_to(admin, "数据管理")
         viewer.goto(f"{admin_app}/?year=2024")
         wait_for_app(viewer)
         pid = server_pid(admin_app)
@@ -124,8 +123,7 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_p
         admin.get_by_role("button", name="登录").click()
         admin.get_by_text("已以管理员身份登录").wait_for(timeout=30_000)
         wait_for_app(admin)
-        admin.get_by_role("link", name="数据管理").click(timeout=20_000)  # on a phone: in the open sidebar
-        wait_for_app(admin)
+        nav_to(admin, "数据管理")  # on a phone: in the open sidebar
         if width < 600:
             admin.locator("[data-testid=stSidebarCollapseButton] button").click()
         admin.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(title))
