@@ -87,6 +87,15 @@ def unknown_note(label: str, values) -> str:
     return f"链接中的{label}“{'”“'.join(values)}”不存在，已忽略"
 
 
+def month_label(text: str) -> str:
+    """A link's 截至月份 as the widget labels it: '9', '9月', '1-9月', '1～9月' and '1—9月' all become '1—9月'
+    (anything else is returned as given, and then matches no option)."""
+    import re
+
+    m = re.fullmatch(r"\s*(?:1\s*[-—–~～至]\s*)?(\d{1,2})\s*月?\s*", str(text))
+    return f"1—{int(m.group(1))}月" if m else str(text)
+
+
 def month_options(last_month: int) -> list[int]:
     """As-of months for a year reported through `last_month`: 1—2月 are published together."""
     return list(range(2, max(last_month, 2) + 1))
@@ -182,12 +191,15 @@ def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], la
     month = st.query_params.get("month")
     if month is not None:
         y = int(year) if year else years[0]
-        if month not in {f"1—{m}月" for m in month_options(last[y])}:
+        label = month_label(month)
+        if label not in {f"1—{m}月" for m in month_options(last[y])}:
             notes.append(unknown_note(LABELS["month"], [month]))
+        elif label != month:  # '12', '12月', '1-12月' → the widget's own label '1—12月'
+            rewrite["month"] = label
     st.session_state[_URL_NOTES] = (tuple(notes), None)
     if rewrite:
         for key, labels in rewrite.items():
-            if labels:
+            if isinstance(labels, str) or labels:
                 st.query_params[key] = labels
             else:
                 del st.query_params[key]
