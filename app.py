@@ -16,7 +16,7 @@ page = st.navigation(
     position="top",
 )
 if not empty:
-    filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
+    filters.render_bar(ui.q("data_periods"), {name: ui.q(name) for name in filters.option_queries()})
     ui.brief_button()
 gate.login_box()
 if not empty:

@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+from cockpit.dimensions import EVERYTHING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -62,9 +63,8 @@ def default_params(db: Database) -> dict:
     periods = db.run("data_periods")
     year = int(periods["year"].max())
     month = int(periods.loc[periods["year"] == year, "last_month"].iloc[0])
-    project = db.run("project_list", {"year": year, "month": month, "chains": [], "sectors": [], "areas": [],
-                                      "high_tech_only": False})
-    return {"year": year, "month": month, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
+    project = db.run("project_list", {"year": year, "month": month, "scope": EVERYTHING})
+    return {"year": year, "month": month, "scope": EVERYTHING,
             "by": "chain", "category": "", "ent_id": "", "parcel_id": "", "eval_year": year - 1,
             "floor_wan_per_mu": 5.0,
             "project_id": str(project["project_id"].iloc[0]) if len(project) else "",

@@ -28,11 +28,12 @@ import pandas as pd
 from cockpit import duty
 from cockpit import format as fmt
 from cockpit.config import ROOT, Rules
+from cockpit.dimensions import EVERYTHING
 
 DEFAULT_CONFIG = ROOT / "config" / "alerts.toml"
 Run = Callable[[str, dict], pd.DataFrame]
 
-ZONE = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}  # 全区: no filter
+ZONE = {"scope": EVERYTHING}  # 全区: no filter
 DEFAULT_SEVERITY = {"严重": "红", "较重": "橙", "一般": "蓝"}
 NO_OFFICE = "未指定科室"
 

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from cockpit import metrics
+from cockpit import dimensions, metrics
 from cockpit.config import Rules, StatusRule
 
 Run = Callable[[str, dict], pd.DataFrame]
@@ -41,11 +41,8 @@ Run = Callable[[str, dict], pd.DataFrame]
 # filter dimensions (the filter bar's, declared once)
 # ------------------------------------------------------------------------------------------------
 
-DIMENSIONS = {"chain": "产业链", "sector": "行业", "area": "片区", "hitech": "高新"}
-DIM_PARAMS = {"chain": "chains", "sector": "sectors", "area": "areas", "hitech": "high_tech_only"}
-ALL = frozenset(DIMENSIONS)
-AREA = frozenset({"area"})
-NONE: frozenset = frozenset()
+DIMENSIONS = dimensions.LABELS        # key → 产业链 … (declared in cockpit.dimensions)
+ALL, AREA, NONE = dimensions.ALL, dimensions.AREA, dimensions.NONE
 
 # stored unit → display unit: the factor a stored value is multiplied by
 _CONVERT = {("万元", "亿元"): 1e-4, ("亩", "亩"): 1.0}
@@ -53,8 +50,7 @@ _CONVERT = {("万元", "亿元"): 1e-4, ("亩", "亩"): 1.0}
 
 def active_dims(f) -> frozenset:
     """The filter dimensions set in `f` (a cockpit.filters.Filters)."""
-    return frozenset(d for d, on in (("chain", f.chains), ("sector", f.sectors), ("area", f.areas),
-                                      ("hitech", f.high_tech_only)) if on)
+    return f.scope.active()
 
 
 # ------------------------------------------------------------------------------------------------

@@ -52,11 +52,11 @@ def preload() -> None:
     try:
         import pandas as pd
 
-        from cockpit import charts, ui
+        from cockpit import charts, filters, ui
 
         charts.spec(charts.ranked_bars, pd.DataFrame({"c": ["甲"], "v": [1.0], "l": [""]}),
                     category="c", value="v", title="", unit="", label="l")
-        for name in ("data_periods", "sectors", "areas"):
+        for name in ("data_periods", *filters.option_queries()):
             ui.q(name)
     except Exception:  # noqa: BLE001 - the first session meets (and shows) any real problem itself
         pass

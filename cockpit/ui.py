@@ -53,9 +53,10 @@ def q(name: str, params: dict | None = None, **extra):
     pickles and unpickles every hit for ~1–2 ms).
     """
     from cockpit.db import load_query
+    from cockpit.dimensions import with_scope
 
-    merged = {**(params or {}), **extra}
     declared = load_query(name).params
+    merged = with_scope({**(params or {}), **extra}, declared)
     key = tuple(sorted((k, _freeze(v)) for k, v in merged.items() if k in declared))
     missing = [p for p in declared if p not in merged]
     if missing:
@@ -156,8 +157,7 @@ def _brief_pdf(params: tuple, scope: str, version: str) -> bytes:
     from cockpit.filters import Filters
 
     values = dict(params)
-    f = Filters(values["year"], values["month"], values["chains"], values["sectors"], values["areas"],
-                values["high_tech_only"])
+    f = Filters(values["year"], values["month"], values["scope"])
     return brief.pdf_bytes(brief.collect(q, f, rules(), scope, zone=zone().name))
 
 

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from browser import wait_for_app
 from conftest import ROOT
 from cockpit import exports, industry, navigation, safety
+from cockpit.dimensions import EVERYTHING
 
 PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
@@ -82,7 +83,7 @@ def test_safety_accident_export_equals_the_query(monkeypatch, real_db):
     frame, formats = next(v for v in seen if "直接损失（万元）" in v[0].columns)
     data = exports.xlsx_bytes({"生产安全事故": frame}, {"生产安全事故": formats})
     back = read_xlsx(data, "生产安全事故")
-    params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False)
+    params = dict(year=2023, month=12, scope=EVERYTHING)
     want = real_db.run("safety_accidents", params)[["year", "accidents", "deaths", "injuries", "loss_wan"]]
     want.columns = ["年份", "事故（起，1—12月）", "死亡（人）", "受伤（人）", "直接损失（万元）"]
     assert list(back.columns) == list(want.columns)
@@ -98,7 +99,7 @@ def test_safety_register_exports_dates_and_days_not_display_text(monkeypatch, re
     page_run("pages/safety/safety.py", 2024, 9)
     frame, formats = next(v for v in seen if "逾期（天）" in v[0].columns)
     back = read_xlsx(exports.xlsx_bytes({"隐患": frame}, {"隐患": formats}), "隐患")
-    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False,
+    params = dict(year=2024, month=9, scope=EVERYTHING,
                   category="", ent_id="")
     register = safety.annotate_hazards(real_db.run("hazard_list", params), safety.as_of_date(2024, 9))
     overdue = register[register["status"] == safety.OVERDUE]
@@ -158,7 +159,7 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     download = info.value
     assert download.suggested_filename == "开化经开区_工业经济_分产业链增长来源_2023年1—12月.xlsx"  # zone.toml
     back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
-    params = dict(year=2023, month=12, chains=(), sectors=(), areas=(), high_tech_only=False,
+    params = dict(year=2023, month=12, scope=EVERYTHING,
                   by=industry.GROUPINGS["产业链"])
     want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值", same_enterprises=True)
     assert list(back.columns) == ["产业链", "2023年1—12月（万元）", "同比（%）", "拉动（个百分点）", "贡献率（%）"]

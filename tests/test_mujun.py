@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from cockpit import mujun
+from cockpit.dimensions import EVERYTHING
 
 FIXED = {"tax_per_mu": 10.0, "va_per_mu": 100.0, "va_per_energy": 1.0, "va_per_emission": 10.0,
          "labour_productivity": 10.0, "rd_share": 2.0}
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 
 def cfg(**over) -> mujun.Config:

@@ -4,6 +4,7 @@ import io
 
 import pandas as pd
 import pytest
+from cockpit.dimensions import EVERYTHING
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
@@ -72,7 +73,7 @@ def test_drill_down_shows_its_first_rows_and_says_how_many_there_are(real_db):
     order, and the caption gives the whole count and where to get the rest."""
     from cockpit import safety
 
-    params = {"year": 2024, "month": 9, "chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+    params = {"year": 2024, "month": 9, "scope": EVERYTHING}
     everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
                                          safety.as_of_date(2024, 9))
     assert len(everything) > 200
@@ -101,7 +102,7 @@ def test_register_download_holds_every_row(monkeypatch, real_db):
     monkeypatch.setattr(st, "download_button", click_now)
     safety_page(2024, 9)
     back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单")
-    params = {"year": 2024, "month": 9, "chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+    params = {"year": 2024, "month": 9, "scope": EVERYTHING}
     everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
                                          safety.as_of_date(2024, 9))
     assert back["编号"].tolist() == everything["hazard_id"].tolist()

@@ -4,6 +4,7 @@ power and energy with 同比 and shares, 亩均 class history, its parcel, proje
 import streamlit as st
 
 from cockpit import charts, enterprise, filters, links, map_view, memo, mujun, mujun_cache, profile_pdf, safety, ui
+from cockpit.dimensions import EVERYTHING
 from cockpit.markup import plain
 from cockpit import format as fmt
 from cockpit import projects as pr
@@ -142,7 +143,7 @@ else:
 st.subheader("用地与地块")
 if row.get("parcel_id"):
     tenants = ui.q("parcel_enterprises", parcel_id=row["parcel_id"])
-    actions = ui.q("land_actions_status", {**f.params(), "areas": ()})
+    actions = ui.q("land_actions_status", {**f.params(), "scope": EVERYTHING})
     actions = actions[actions["parcel_id"] == row["parcel_id"]]
     left, right = ui.columns([3, 2])
     with left:
@@ -194,7 +195,7 @@ else:
 
 # --- safety ---
 st.subheader("安全生产")
-zone_wide = {**f.params(), "chains": (), "sectors": (), "areas": (), "high_tech_only": False}
+zone_wide = {**f.params(), "scope": EVERYTHING}
 register = ui.q("hazard_register", zone_wide, category="", ent_id=ent_id, status="", limit=None)
 counts = enterprise.hazard_counts(register)
 accidents = ui.q("enterprise_accidents", ent_id=ent_id, year=f.year, month=f.month)

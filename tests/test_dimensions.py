@@ -1,0 +1,113 @@
+"""The filter dimensions declared once (cockpit.dimensions): the scope value, its description, the URL keys, the
+options of the filter bar, and the agreement of the declarations with SQL."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from cockpit import dimensions as dims
+from cockpit.db import KEY_MACROS, load_query, query_names
+from cockpit.dimensions import DIMENSIONS, EVERYTHING, Scope, scope_from, with_scope
+from cockpit.filters import KEYS, Filters, options
+from cockpit.schema import SPECS
+
+FRAMES = {
+    "sectors": pd.DataFrame({"sector_code": ["26", "38", "15"], "sector_name": ["化工", "电气", "酒饮料"],
+                             "chain": ["新材料", "新材料", "食品饮料"]}),
+    "areas": pd.DataFrame({"area_code": ["A1", "A2"], "area_name": ["东区", "西区"]}),
+}
+
+
+def test_scope_defaults_to_everything_and_reads_by_param():
+    """Test that unnamed dimensions mean "all", values are normalised to tuples / bools, and the STRUCT value
+    binds lists."""
+    s = Scope.of(chains=["新材料"], high_tech_only=1)
+    assert s["chains"] == ("新材料",) and s["areas"] == () and s["high_tech_only"] is True
+    assert s.active() == {"chain", "hitech"}
+    assert EVERYTHING.active() == frozenset() and EVERYTHING == Scope.of()
+    assert s.sql()["chains"] == ["新材料"] and s.sql()["areas"] == []
+    assert set(s.sql()) == {d.param for d in DIMENSIONS}
+    with pytest.raises(TypeError):
+        Scope.of(colour=["红"])
+
+
+def test_scope_only_keeps_the_named_dimensions():
+    """Test that only() resets every other dimension to "all"."""
+    s = Scope.of(chains=["新材料"], areas=["A1"])
+    assert s.only({"area"}) == Scope.of(areas=["A1"])
+
+
+def test_with_scope_merges_dimension_keys_into_the_scope():
+    """Test that a query declaring $scope gets one Scope: from "scope", with the dimensions' own keys replacing its
+    values; nothing is made when neither is given (the query then reports the missing parameter)."""
+    base = {"year": 2023, "scope": Scope.of(chains=["新材料"])}
+    assert with_scope(base, {"year": "INTEGER", "scope": "STRUCT"})["scope"] == Scope.of(chains=["新材料"])
+    merged = with_scope({**base, "areas": ["A2"]}, {"scope": "STRUCT"})["scope"]
+    assert merged == Scope.of(chains=["新材料"], areas=["A2"])
+    assert with_scope({"sectors": ["26"]}, {"scope": "STRUCT"})["scope"] == Scope.of(sectors=["26"])
+    assert "scope" not in with_scope({"year": 2023}, {"scope": "STRUCT"})
+    assert with_scope({"areas": ["A1"]}, {"year": "INTEGER"}) == {"areas": ["A1"]}  # not declared: untouched
+    assert scope_from({"scope": {"areas": ["A1"]}}) == Scope.of(areas=["A1"])
+
+
+def test_filters_describe_and_read_each_dimension():
+    """Test the scope line and the attribute access of Filters."""
+    f = Filters(2024, 9, chains=("新材料",), sectors=("26",), high_tech_only=True)
+    assert f.chains == ("新材料",) and f.areas == () and f.high_tech_only is True and f.is_filtered
+    names = {"sectors": {"26": "化工"}, "areas": {"A1": "东区"}}
+    assert f.describe(names) == "2024年1—9月 · 产业链：新材料 · 行业：化工 · 全部片区 · 仅高新技术产业"
+    assert Filters(2024, 9, areas=("A1",)).describe(names) == "2024年1—9月 · 全部产业链 · 片区：东区"
+    assert Filters(2024, 9).params() == {"year": 2024, "month": 9, "scope": EVERYTHING}
+    assert not Filters(2024, 9).is_filtered
+    assert Filters(2024, 9, scope=Scope.of(areas=["A1"])) == Filters(2024, 9, areas=("A1",))
+
+
+def test_url_keys_and_labels_come_from_the_declarations():
+    """Test that each dimension has its own URL key next to the period's."""
+    assert KEYS[:2] == ("year", "month") and KEYS[2:] == tuple(d.url for d in DIMENSIONS)
+    assert len(set(KEYS)) == len(KEYS)
+
+
+def test_options_narrow_sectors_by_the_chosen_chain():
+    """Test the filter bar's options: 产业链 by name, 行业 code → name, only those of the chosen 产业链."""
+    opts = options(FRAMES, {})
+    assert opts["chains"] == {"新材料": "新材料", "食品饮料": "食品饮料"}
+    assert opts["sectors"] == {"26": "化工", "38": "电气", "15": "酒饮料"}
+    assert opts["areas"] == {"A1": "东区", "A2": "西区"}
+    assert options(FRAMES, {"chains": ("食品饮料",)})["sectors"] == {"15": "酒饮料"}
+    assert "high_tech_only" not in opts  # a toggle has no options
+
+
+def test_every_dimension_is_declared_in_the_key_macros_and_in_scope():
+    """Test that each dimension's key column is a column of enterprise_keys() and project_keys() and is read by
+    in_scope through its $scope field (keys.sql is the only SQL a new dimension needs)."""
+    sql = KEY_MACROS.read_text(encoding="utf-8")
+    for d in DIMENSIONS:
+        assert sql.count(f"scope['{d.param}']") >= 2, d.param           # in_scope and scope_is_all
+        assert f"k['{d.column}']" in sql, d.column
+        for macro in ("enterprise_keys", "project_keys"):
+            body = re.search(rf"create macro {macro}\(\) as table(.*?);", sql, re.S).group(1)
+            assert re.search(rf"\b{d.column}\b", body), (macro, d.column)
+
+
+def test_dimension_tables_and_option_columns_exist():
+    """Test that the declared tables are tables of the schema and the options queries exist."""
+    for d in DIMENSIONS:
+        assert set(d.tables) <= set(SPECS), d.key
+        assert not d.options or d.options in query_names(), d.key
+
+
+def test_query_headers_take_the_scope_as_one_value():
+    """Test that no query header names a dimension parameter of its own: the scope is one $scope STRUCT."""
+    for name in query_names():
+        params = load_query(name).params
+        assert not set(params) & {d.param for d in DIMENSIONS}, name
+        assert params.get("scope", "STRUCT") == "STRUCT", name
+
+
+def test_followed_reads_which_dimensions_a_query_applies():
+    """Test the reading of a query's scope use: none, only 片区 (in_areas), or all (the scope macros)."""
+    assert dims.followed("select 1") == dims.NONE
+    assert dims.followed("-- params: $scope STRUCT\nselect * from t where in_areas(area_code, $scope)") == dims.AREA
+    assert dims.followed("select * from scoped_enterprises($scope)") == dims.ALL
