@@ -125,6 +125,21 @@ def _macro_tables() -> dict[str, frozenset[str]]:
     return out
 
 
+def _absent_columns(table: str, path: Path) -> str:
+    """', null::TYPE as col' for each declared column the file lacks (a file written before an optional column was
+    declared, e.g. a fixture or a zone not yet evolved by cockpit.store): the queries see it empty."""
+    import pyarrow.parquet as pq
+
+    have = set(pq.read_schema(path).names)
+    declared = arrow_schema(table)
+    extra = [f", null::{_DUCK[str(f.type)]} as {f.name}" for f in declared if f.name not in have]
+    return "".join(extra)
+
+
+_DUCK = {"string": "varchar", "large_string": "varchar", "int64": "bigint", "int32": "integer", "double": "double",
+         "bool": "boolean", "date32[day]": "date", "timestamp[us]": "timestamp"}
+
+
 def _sql_literal(path: Path) -> str:
     """A path as a SQL string literal (paths are ours, not users'; quotes doubled anyway)."""
     return "'" + str(path).replace("'", "''") + "'"
@@ -204,7 +219,8 @@ class Database:
         for table in TABLES:
             path = self.directory / f"{table}.parquet"
             if path.exists():
-                con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
+                con.execute(f"create {kind} {table} as select *{_absent_columns(table, path)} "
+                            f"from read_parquet({_sql_literal(path)})")
             elif table in OPTIONAL_TABLES:
                 empty = arrow_schema(table).empty_table()  # noqa: F841 - read by name below
                 con.execute(f"create table {table} as select * from empty")

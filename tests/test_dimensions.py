@@ -111,3 +111,16 @@ def test_followed_reads_which_dimensions_a_query_applies():
     assert dims.followed("select 1") == dims.NONE
     assert dims.followed("-- params: $scope STRUCT\nselect * from t where in_areas(area_code, $scope)") == dims.AREA
     assert dims.followed("select * from scoped_enterprises($scope)") == dims.ALL
+
+
+def test_a_declared_column_missing_from_a_file_reads_as_empty(tmp_path):
+    """Test that a file written before an optional column was declared still serves the queries: the column is
+    null (here: the enterprises without first_year, the 首次入规年份)."""
+    import tiny
+    from cockpit.db import Database
+
+    tiny.write(tmp_path)
+    path = tmp_path / "enterprises.parquet"
+    pd.read_parquet(path).drop(columns=["first_year"]).to_parquet(path, index=False)
+    con = Database(tmp_path).con.cursor()
+    assert con.execute("select count(*), count(first_year) from enterprises").fetchone() == (3, 0)
