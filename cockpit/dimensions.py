@@ -60,6 +60,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
               tables=_ENTERPRISE_FACTS + ("parcels", "land_actions", "trainings")),
     Dimension("hitech", "high_tech_only", "hitech", "高新", "仅高新技术产业", "is_high_tech", flag=True,
               tables=_ENTERPRISE_FACTS),
+    Dimension("size", "sizes", "size", "企业规模", "企业规模", "size_class", tables=_ENTERPRISE_FACTS),
 )
 
 BY_KEY = {d.key: d for d in DIMENSIONS}

@@ -149,6 +149,8 @@ _spec(
         Col("is_above_scale", "是否规上", "bool", note="是/否（最近一年）"),
         Col("is_high_tech", "是否高新", "bool", note="是/否：计入高新技术产业"),
         Col("first_year", "首次入规年份", required=False, **YEAR),
+        Col("size_class", "企业规模", "str", required=False, choices=("大型", "中型", "小型", "微型"),
+            note="按《统计上大中小微型企业划分办法》（筛选栏的“企业规模”），可不填"),
     ),
     "开发区企业名录；新企业先导入名录，再导入其月度数据。",
     checks=("credit_code_format",), grain="one row per enterprise",

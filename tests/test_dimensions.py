@@ -124,3 +124,65 @@ def test_a_declared_column_missing_from_a_file_reads_as_empty(tmp_path):
     pd.read_parquet(path).drop(columns=["first_year"]).to_parquet(path, index=False)
     con = Database(tmp_path).con.cursor()
     assert con.execute("select count(*), count(first_year) from enterprises").fetchone() == (3, 0)
+
+
+# --- 企业规模: a dimension added by its declaration, a column of the register and a line of keys.sql --------------
+
+def _tiny_with_sizes(directory, sizes):
+    import tiny
+    from cockpit.db import Database
+
+    tiny.write(directory)
+    path = directory / "enterprises.parquet"
+    df = pd.read_parquet(path)
+    df["size_class"] = df["ent_id"].map(sizes)
+    df.to_parquet(path, index=False)
+    return Database(directory)
+
+
+def test_size_filter_selects_the_enterprises_of_that_size(tmp_path):
+    """Test the 企业规模 filter on tiny (E1 甲化工 大型; E2 乙电气, E3 丙饮料 小型): 1—2月 产值 2023 / 2022 is
+    240 / 200 for 大型 and 80 + 60 / 100 for 小型; nothing is 中型; with 片区 A2 the 小型 are E2 and E3 again."""
+    db = _tiny_with_sizes(tmp_path, {"E1": "大型", "E2": "小型", "E3": "小型"})
+
+    def output(**picks):
+        rows = db.run("industry_kpis", {"year": 2023, "month": 2, "scope": Scope.of(**picks)}).set_index("year")
+        return [None if v != v else v for v in (rows.at[2023, "output_wan"], rows.at[2022, "output_wan"])]
+
+    assert output(sizes=["大型"]) == [240, 200]
+    assert output(sizes=["小型"]) == [140, 100]
+    assert output(sizes=["小型", "大型"]) == output() == [380, 300]
+    assert output(sizes=["中型"]) == [None, None]
+    assert output(sizes=["小型"], areas=["A2"]) == [140, 100]
+    kpis = db.run("industry_kpis", {"year": 2023, "month": 2, "scope": Scope.of(sizes=["小型"])})
+    assert int(kpis.set_index("year").at[2023, "enterprise_count"]) == 2
+
+
+def test_size_is_a_filter_of_the_bar_with_its_own_url_key():
+    """Test that 企业规模 is offered with the register's four values and read from the URL key `size`."""
+    assert "size" in KEYS
+    assert options(FRAMES, {})["sizes"] == {"大型": "大型", "中型": "中型", "小型": "小型", "微型": "微型"}
+    assert Filters(2024, 9, sizes=("小型",)).describe() == "2024年1—9月 · 全部产业链 · 全部片区 · 企业规模：小型"
+
+
+def test_size_is_importable_and_checked():
+    """Test that the register's 企业规模 column is read from its Chinese header, blank allowed, and a value
+    outside 大型 / 中型 / 小型 / 微型 is named in Chinese."""
+    from cockpit import ingest
+
+    current = {"sectors": pd.DataFrame({"sector_code": ["26"], "sector_name": ["化工"], "chain": ["新材料"],
+                                        "is_high_tech": [False]}),
+               "areas": pd.DataFrame({"area_code": ["A1"], "area_name": ["东区"]})}
+    spec = SPECS["enterprises"]
+    row = {spec.col(c).header: v for c, v in (("ent_id", "91330824MA2A0B1C2D"), ("ent_name", "甲化工"),
+                                                ("sector_code", "26"), ("area_code", "A1"), ("land_mu", "10"),
+                                                ("is_above_scale", "是"), ("is_high_tech", "否"))}
+    for size, ok in (("小型", True), ("", True), ("特大型", False)):
+        raw = pd.DataFrame([{**row, "企业规模": size}])
+        v = ingest.validate(raw, "enterprises", current)
+        messages = " ".join(p["问题"] for p in v.problems.rows)
+        assert v.ok == ok, messages
+        if ok:
+            assert v.clean["size_class"].iloc[0] == (size or None)
+        else:
+            assert "取值不在允许范围内" in messages and "大型、中型、小型、微型" in messages

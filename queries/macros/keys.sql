@@ -14,7 +14,8 @@ select
     s.chain,
     e.sector_code,
     e.area_code,
-    e.is_high_tech
+    e.is_high_tech,
+    e.size_class
 from enterprises as e
 join sectors as s using (sector_code);
 
@@ -24,9 +25,11 @@ select
     s.chain,
     p.sector_code,
     p.area_code,
-    p.is_high_tech
+    p.is_high_tech,
+    o.size_class  -- the owner's (项目业主), null without a registered owner
 from projects as p
-left join sectors as s using (sector_code);
+left join sectors as s using (sector_code)
+left join enterprises as o on o.ent_id = p.ent_id;
 
 -- the filter bar as one predicate over a row `k` with the key columns: empty lists mean "all";
 -- a null key (a project without a sector) is outside any choice of that dimension
@@ -34,14 +37,16 @@ create macro in_scope(scope, k) as
     (len(scope['chains']::varchar[]) = 0 or k['chain'] = any(scope['chains']::varchar[]))
     and (len(scope['sectors']::varchar[]) = 0 or k['sector_code'] = any(scope['sectors']::varchar[]))
     and (len(scope['areas']::varchar[]) = 0 or k['area_code'] = any(scope['areas']::varchar[]))
-    and (not scope['high_tech_only'] or k['is_high_tech']);
+    and (not scope['high_tech_only'] or k['is_high_tech'])
+    and (len(scope['sizes']::varchar[]) = 0 or k['size_class'] = any(scope['sizes']::varchar[]));
 
 -- nothing chosen in any dimension
 create macro scope_is_all(scope) as
     len(scope['chains']::varchar[]) = 0
     and len(scope['sectors']::varchar[]) = 0
     and len(scope['areas']::varchar[]) = 0
-    and not scope['high_tech_only'];
+    and not scope['high_tech_only']
+    and len(scope['sizes']::varchar[]) = 0;
 
 -- the 片区 dimension alone, for tables that only have a 片区 (parcels, 低效用地整治, 培训演练)
 create macro in_areas(area_code, scope) as
