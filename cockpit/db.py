@@ -119,8 +119,8 @@ def _macro_tables() -> dict[str, frozenset[str]]:
     only where the enterprise register is)."""
     out = {}
     for path in sorted(MACRO_DIR.glob("*.sql")):
-        for name, body in re.findall(r"create macro (\w+)\([^)]*\) as table(.*?);", path.read_text(encoding="utf-8"),
-                                     flags=re.S):
+        sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))  # comments may hold ';'
+        for name, body in re.findall(r"create macro (\w+)\([^)]*\) as table(.*?);", sql, flags=re.S):
             out[name] = frozenset(_tables_read(body))
     return out
 

@@ -327,16 +327,13 @@ def target_scope(f, follows: frozenset) -> tuple[str, str] | None:
     """The targets-table scope of a figure: ('全区', '') when it follows no active filter, ('产业链', chain) or
     ('片区', area code) for exactly one chain or area and nothing else; None for any other combination (no
     target can have exactly that scope)."""
-    chains = f.chains if "chain" in follows else ()
-    sectors = f.sectors if "sector" in follows else ()
-    areas = f.areas if "area" in follows else ()
-    hitech = f.high_tech_only and "hitech" in follows
-    if not (chains or sectors or areas or hitech):
+    active = active_dims(f) & follows
+    if not active:
         return ("全区", "")
-    if len(chains) == 1 and not (sectors or areas or hitech):
-        return ("产业链", chains[0])
-    if len(areas) == 1 and not (chains or sectors or hitech):
-        return ("片区", areas[0])
+    if active == {"chain"} and len(f.chains) == 1:
+        return ("产业链", f.chains[0])
+    if active == {"area"} and len(f.areas) == 1:
+        return ("片区", f.areas[0])
     return None
 
 

@@ -186,3 +186,17 @@ def test_size_is_importable_and_checked():
             assert v.clean["size_class"].iloc[0] == (size or None)
         else:
             assert "取值不在允许范围内" in messages and "大型、中型、小型、微型" in messages
+
+
+def test_a_target_applies_only_to_its_own_scope():
+    """Test that a 产业链 or 片区 target applies when that one choice is all the figure follows, and no target
+    applies once another dimension (企业规模 included) narrows it."""
+    from cockpit.indicators import target_scope
+
+    assert target_scope(Filters(2024, 9), dims.ALL) == ("全区", "")
+    assert target_scope(Filters(2024, 9, chains=("新材料",)), dims.ALL) == ("产业链", "新材料")
+    assert target_scope(Filters(2024, 9, areas=("A1",)), dims.ALL) == ("片区", "A1")
+    assert target_scope(Filters(2024, 9, areas=("A1",), sizes=("小型",)), dims.ALL) is None
+    assert target_scope(Filters(2024, 9, sizes=("小型",)), dims.ALL) is None
+    assert target_scope(Filters(2024, 9, areas=("A1",), sizes=("小型",)), dims.AREA) == ("片区", "A1")
+    assert target_scope(Filters(2024, 9, chains=("新材料", "食品饮料")), dims.ALL) is None
