@@ -147,7 +147,7 @@ def parse_config(raw: dict) -> Config:
         try:
             rule.text()
         except (KeyError, IndexError, ValueError) as exc:
-            raise ConfigError(f"{where}：description 中的 {{{exc.args[0] if exc.args else ''}}} 不是本规则的数值项")
+            raise ConfigError(f"{where}：description 中的 {{{exc.args[0] if exc.args else ''}}} 不是本规则的数值项") from None
         rules.append(rule)
     return Config(tuple(rules), severities)
 

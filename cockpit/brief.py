@@ -230,7 +230,7 @@ def pdf_bytes(brief: Brief, with_charts: bool = True) -> bytes:
     if with_charts and brief.charts:
         pdf.add_page()
         _heading(pdf, "三、图表")
-        for title, chart in brief.charts.items():
+        for chart in brief.charts.values():
             png = chart_png(chart)
             pdf.image(io.BytesIO(png), w=170)
             pdf.ln(4)

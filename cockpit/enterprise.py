@@ -184,7 +184,7 @@ def project_rows(projects: pd.DataFrame, as_of: dt.date, lag_rule) -> pd.DataFra
     out = projects.copy()
     out["stage"] = [pr.stage_as_of(r, as_of) or "未谋划" for r in projects.to_dict("records")]
     late = pr.lagging(projects, as_of, yellow_months=lag_rule.yellow_months, red_months=lag_rule.red_months)
-    lag = {}
+    lag: dict[str, list[str]] = {}
     for r in late.itertuples():
         lag.setdefault(r.project_id, []).append(f"{r.milestone}滞后 {r.months_late} 个月")
     out["lag"] = ["；".join(lag.get(p, [])) or "—" for p in out["project_id"]]

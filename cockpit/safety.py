@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
 
 import pandas as pd
 
@@ -156,7 +155,7 @@ def totals(df: pd.DataFrame, year: int) -> dict:
     """Sum the `hazard_totals` rows of one year over the levels, with 整改率 and 闭环率 and the 重大 counts."""
     rows = df[df["year"] == year]
     cols = ["found", "rectified", "due", "closed_on_time", "open", "overdue"]
-    out = {c: int(rows[c].sum()) for c in cols}
+    out: dict[str, float | None] = {c: int(rows[c].sum()) for c in cols}
     major = rows[rows["level"] == "重大"]
     out.update({f"{c}_major": int(major[c].sum()) for c in cols})
     out["rectification_rate"] = rectification_rate(out["rectified"], out["found"])

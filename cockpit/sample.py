@@ -642,7 +642,7 @@ def plan_land_actions(rng, ents: list[Ent], em: pd.DataFrame, names: _Names) -> 
     LAND_ACCEPTED_TARGET where set."""
     tax = _yearly(em, "tax_wan")
     by_kind = {"ent": [], "new_ent": [], "vacant": []}
-    for i, (year, method, status, kind) in enumerate(LAND_ACTIONS):
+    for i, (_year, _method, _status, kind) in enumerate(LAND_ACTIONS):
         by_kind[kind].append(i)
     # which enterprise serves which action
     owner: dict[int, Ent] = {}

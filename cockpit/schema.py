@@ -14,6 +14,7 @@ which an onboarding workbook is validated (片区 → 行业 → 地块 → 企�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -71,9 +72,9 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
-YEAR = dict(kind="int", min=2000, max=2100, unit="年")
-MONTH = dict(kind="int", min=1, max=12, unit="月")
-MONEY = dict(kind="float", unit="万元", min=0, max=10_000_000)
+YEAR: dict[str, Any] = dict(kind="int", min=2000, max=2100, unit="年")
+MONTH: dict[str, Any] = dict(kind="int", min=1, max=12, unit="月")
+MONEY: dict[str, Any] = dict(kind="float", unit="万元", min=0, max=10_000_000)
 CODE_ENT = Col("ent_id", "统一社会信用代码", "str", ref="enterprises",
                note="18 位统一社会信用代码，须已在企业名录中")
 CODE_AREA = Col("area_code", "片区代码", "str", ref="areas", note="须已在片区表中")

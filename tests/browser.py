@@ -48,7 +48,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             wait_healthy(base, timeout, alive=lambda: proc.poll() is None)
         except TimeoutError:
             log.seek(0)
-            raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace"))
+            raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace")) from None
         warm_up(base)  # the first session of a new server would otherwise see "Page not found"
         yield base
     finally:

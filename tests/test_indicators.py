@@ -5,7 +5,6 @@ tiny, 1—3月: 产值 2023 = E1 360 + E2 120 + E3 90 = 570 万元, 2022 = E1 30
 增加值 2023 = 72 + 24 + 18 = 114, 2022 = 60 + 30 = 90; every month of 2023 has 增加值 38 (24 + 8 + 6).
 """
 
-import datetime as dt
 
 import pandas as pd
 import pytest

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 import invest_fixture
-from cockpit import metrics
 from cockpit import projects as pr
 from cockpit.db import Database
 from cockpit.metrics import Status

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, indicators, links, memo, ui
+from cockpit import charts, filters, indicators, links, ui
 from cockpit import format as fmt
 from cockpit import industry
 from cockpit.attribution import bar_label

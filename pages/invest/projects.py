@@ -4,7 +4,6 @@ Figures over every project (rates, funnel, lagging, top movers) come from SQL ag
 LIST_LIMIT rows (the downloads run the full query on click); the project picker offers at most PICK_LIMIT.
 """
 
-import pandas as pd
 import streamlit as st
 
 from cockpit import charts, duty, filters, indicators, links, metrics, ui
