@@ -11,12 +11,12 @@ Rules (DESIGN.md, figures that never mislead):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from cockpit import format as fmt
+from cockpit.format import is_blank as _missing
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,6 @@ BY_KEY = {m.key: m for m in MEASURES}
 NO_BASE = "上年同期无数据"
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def period_of(month: int) -> int:

@@ -26,13 +26,13 @@ Rules (DESIGN.md, "Figures that never mislead"):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import pandas as pd
 
 from cockpit import dimensions, metrics
+from cockpit import format as fmt
 from cockpit.config import Rules, StatusRule
 
 Run = Callable[[str, dict], pd.DataFrame]
@@ -250,9 +250,7 @@ class Evaluation:
         return " · ".join(parts) or None
 
 
-def _missing(x) -> bool:
-    """None, NaN, NA or NaT (an empty table's min(date) comes back as NaT)."""
-    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
+_missing = fmt.is_blank  # None, NaN, NA or NaT (an empty table's min(date) comes back as NaT)
 
 
 def _num(x) -> float | None:

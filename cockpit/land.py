@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
+from cockpit.format import is_blank as _missing
 
 METHODS = ("收回", "收购", "企业重组/兼并", "提升改造", "二次招商")
 STATUSES = ("摸排", "方案", "实施", "验收")
 DEFAULT_FLOOR_WAN = 5.0
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def uplift(before, after) -> float | None:

@@ -7,7 +7,6 @@ active filter carries the same note as its card, a figure without a target of it
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from cockpit import format as fmt
 from cockpit.indicators import REGISTRY, Evaluation, Registry, scope_phrase
+from cockpit.format import is_blank as _missing
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,6 @@ SECTIONS = {
 }
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def growth(pct) -> str:

@@ -1,0 +1,43 @@
+"""The helpers kept in one copy each (cockpit.format): "no value", the as-of date of a period, the note of a list
+that shows only its first rows."""
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from cockpit import enterprise, format as fmt, indicators, land, metrics, mujun, narrative, projects, safety
+
+
+def test_is_blank_is_the_one_test_of_no_value():
+    """Test None, NaN (float and numpy), NaT and NA are blank; 0, '', text and dates are not; and the modules that
+    once had their own copy use this one."""
+    for blank in (None, math.nan, np.float64("nan"), pd.NaT, pd.NA):
+        assert fmt.is_blank(blank), blank
+    for value in (0, 0.0, "", "甲", dt.date(2024, 1, 1), np.int64(3)):
+        assert not fmt.is_blank(value), value
+    for module in (enterprise, land, metrics, narrative, safety):
+        assert module._missing is fmt.is_blank, module.__name__
+    assert indicators._missing is fmt.is_blank
+    assert metrics.yoy(pd.NA, 100) is None  # NA once reached a comparison and raised
+
+
+def test_as_of_date_is_the_end_of_the_period_label():
+    """Test the as-of date: the month's last day, leap February, and 1—2月 (month 1 or 2) ending in February,
+    as period_label names it; projects and safety use the same function."""
+    assert fmt.as_of_date(2024, 9) == dt.date(2024, 9, 30)
+    assert fmt.as_of_date(2024, 2) == fmt.as_of_date(2024, 1) == dt.date(2024, 2, 29)
+    assert fmt.as_of_date(2023, 1) == dt.date(2023, 2, 28) and fmt.period_label(2023, 1) == "2023年1—2月"
+    assert fmt.as_of_date(2023, 12) == dt.date(2023, 12, 31)
+    assert projects.as_of_date is fmt.as_of_date and safety.as_of_date is fmt.as_of_date
+
+
+def test_shown_note_for_a_list_cut_to_its_first_rows():
+    """Test the note with and without the total, None (or '') when every row is shown."""
+    assert fmt.shown_note(40106, 200, "项") == "共 40,106 项，显示前 200 项；下载 Excel 可得全部"
+    assert fmt.shown_note(640, 200, "条", total_said=True) == "，显示前 200 条；下载 Excel 可得全部"
+    assert fmt.shown_note(200, 200) is None and fmt.shown_note(3, 10) is None
+    assert projects.list_note(40106, 200, "项") == fmt.shown_note(40106, 200, "项")
+    assert safety.list_note(640, 200) == "，显示前 200 条；下载 Excel 可得全部" and safety.list_note(5, 200) == ""
+    assert mujun.shown_note(1_234, 500) == "共 1,234 家，显示前 500 家；下载 Excel 可得全部"
