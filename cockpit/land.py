@@ -46,12 +46,10 @@ def status_totals(actions: pd.DataFrame) -> dict[str, tuple[int, float]]:
 
 def load_floor(path=None) -> float:
     """亩均税收 floor (万元/亩) for the candidate pool, from the [land] section of the rules file."""
-    import tomllib
 
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = {"land": rules_section("land", path)}
     return float(raw.get("land", {}).get("mujun_tax_floor_wan", DEFAULT_FLOOR_WAN))
 
 

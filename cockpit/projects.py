@@ -257,12 +257,10 @@ class LagRule:
 
 def load_lag_rule(path=None) -> LagRule:
     """The [projects] section of the rules file (defaults when the file or keys are missing)."""
-    import tomllib
 
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = {"projects": rules_section("projects", path)}
     section = raw.get("projects", {})
     return LagRule(yellow_months=int(section.get("lag_yellow_months", 1)),
                    red_months=int(section.get("lag_red_months", 3)))

@@ -41,3 +41,18 @@ def test_shown_note_for_a_list_cut_to_its_first_rows():
     assert projects.list_note(40106, 200, "项") == fmt.shown_note(40106, 200, "项")
     assert safety.list_note(640, 200) == "，显示前 200 条；下载 Excel 可得全部" and safety.list_note(5, 200) == ""
     assert mujun.shown_note(1_234, 500) == "共 1,234 家，显示前 500 家；下载 Excel 可得全部"
+
+
+def test_one_reader_of_the_rules_file(tmp_path):
+    """Test that the modules read their section of the rules file through config.read_rules: values given in the
+    file win, a missing file or section gives each module's documented default."""
+    from cockpit import config, ingest
+
+    path = tmp_path / "rules.toml"
+    path.write_text('[land]\nmujun_tax_floor_wan = 7.5\n[projects]\nlag_yellow_months = 2\n'
+                    '[ingest]\nfuture_years = 5\n', encoding="utf-8")
+    assert config.read_rules(path)["land"] == {"mujun_tax_floor_wan": 7.5}
+    assert config.rules_section("status", path) == {} and config.read_rules(tmp_path / "none.toml") == {}
+    assert land.load_floor(path) == 7.5 and land.load_floor(tmp_path / "none.toml") == land.DEFAULT_FLOOR_WAN
+    assert projects.load_lag_rule(path).yellow_months == 2
+    assert ingest.load_window(path).future_years == 5 and ingest.load_window(tmp_path / "none.toml").future_years == 3
