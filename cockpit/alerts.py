@@ -273,7 +273,7 @@ def indicator_figures(run: Run, period: Period, rules: Rules) -> list[IndicatorF
     evaluation (`cockpit.indicators.headline`), so a warning quotes exactly the figure the card shows."""
     from cockpit import format as fmt
     from cockpit import indicators
-    from cockpit.filters import Filters
+    from cockpit.selection import Filters
 
     out = []
     for e in indicators.headline(run, Filters(period.year, period.month), rules):

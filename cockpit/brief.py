@@ -21,7 +21,7 @@ from cockpit import charts, duty, indicators, narrative, overview
 from cockpit import format as fmt
 from cockpit.cards import Card
 from cockpit.config import Rules
-from cockpit.filters import Filters
+from cockpit.selection import Filters
 from cockpit.metrics import STATUS_CN, Status
 
 CJK_FONT_FILES = [Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),

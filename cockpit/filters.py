@@ -11,10 +11,8 @@ that matches nothing is named in a visible note (「链接中的片区“XYZ”�
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from cockpit.dimensions import BY_PARAM, DIMENSIONS, Scope
-from cockpit.format import period_label
+from cockpit.dimensions import DIMENSIONS, Scope
+from cockpit.selection import Filters  # noqa: F401 - re-exported: pages and tests take it from here
 
 # URL parameter names (also the widget keys): the period, then one per filter dimension (cockpit.dimensions)
 KEYS = ("year", "month") + tuple(d.url for d in DIMENSIONS)
@@ -22,38 +20,6 @@ _STATE = "_cockpit_filters"
 _URL_DONE = "_cockpit_url_resolved"     # the URL of this session has been read
 _URL_NOTES = "_cockpit_url_notes"       # (notes, the filters they were made for)
 LABELS = {"year": "年份", "month": "截至月份", **{d.url: d.label for d in DIMENSIONS}}
-
-
-@dataclass(frozen=True, init=False)
-class Filters:
-    """The period and the scope; each dimension's value also reads as an attribute (`f.chains`, `f.areas` …)."""
-
-    year: int
-    month: int
-    scope: Scope
-
-    def __init__(self, year: int, month: int, scope: Scope | None = None, **picks):
-        object.__setattr__(self, "year", int(year))
-        object.__setattr__(self, "month", int(month))
-        object.__setattr__(self, "scope", scope if scope is not None else Scope.of(**picks))
-
-    def __getattr__(self, name: str):
-        if name in BY_PARAM:
-            return self.scope[name]
-        raise AttributeError(name)
-
-    def params(self) -> dict:
-        """Bound parameters for the named queries (each query takes the ones it declares)."""
-        return {"year": self.year, "month": self.month, "scope": self.scope}
-
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.scope.active())
-
-    def describe(self, names: dict[str, dict[str, str]] | None = None) -> str:
-        """One line saying what the numbers cover: '2024年1—9月 · 产业链：新材料 · 全部片区'
-        (`names`: dimension param → option key → name, e.g. 行业 codes → 行业名称)."""
-        return " · ".join([period_label(self.year, self.month), *self.scope.describe(names)])
 
 
 def option_queries() -> list[str]:
