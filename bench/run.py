@@ -24,7 +24,6 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
-from cockpit.dimensions import EVERYTHING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench import baseline  # noqa: E402
 from cockpit import navigation  # noqa: E402
 from cockpit.db import SAMPLE_DIR, Database, query_names  # noqa: E402
+from cockpit.dimensions import EVERYTHING  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PAGES = {p.key: p.script for p in navigation.viewer_pages() if p.key != "enterprise"}  # url_path → script

@@ -115,10 +115,11 @@ def _rewrite_from_cockpit(source: str, layer: dict[str, str]) -> str:
                 text = a.name + (f" as {a.asname}" if a.asname else "")
                 by_layer.setdefault(where or "", []).append(text)
             indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)
+            comment = lines[node.end_lineno - 1][node.end_col_offset:].rstrip("\n")  # e.g. "  # noqa: E402"
             new = []
             for where in sorted(by_layer, key=lambda w: ORDER.index(w) if w in ORDER else -1):
                 pkg = f"cockpit.{where}" if where else "cockpit"
-                new.append(f"{indent}from {pkg} import {', '.join(by_layer[where])}\n")
+                new.append(f"{indent}from {pkg} import {', '.join(by_layer[where])}{comment}\n")
             edits.append((node.lineno, node.end_lineno, "".join(new)))
     for start, end, text in sorted(edits, reverse=True):
         lines[start - 1:end] = [text]
