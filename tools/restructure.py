@@ -115,7 +115,7 @@ def _rewrite_from_cockpit(source: str, layer: dict[str, str]) -> str:
                 text = a.name + (f" as {a.asname}" if a.asname else "")
                 by_layer.setdefault(where or "", []).append(text)
             indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)
-            comment = lines[node.end_lineno - 1][node.end_col_offset:].rstrip("\n")  # e.g. "  # noqa: E402"
+            comment = lines[node.end_lineno - 1][node.end_col_offset:].rstrip("\n")  # a trailing lint directive
             new = []
             for where in sorted(by_layer, key=lambda w: ORDER.index(w) if w in ORDER else -1):
                 pkg = f"cockpit.{where}" if where else "cockpit"
@@ -181,6 +181,13 @@ def main(argv=None) -> int:
         new = _rewrite_text(new, layer)
         if new != text:
             path.write_text(new, encoding="utf-8")
+
+    # notes that only hold while the modules are flat
+    readme = root / "README.md"
+    if readme.exists():
+        kept = [line for line in readme.read_text(encoding="utf-8").splitlines(keepends=True)
+                if "flat-until-restructure" not in line]
+        readme.write_text("".join(kept), encoding="utf-8")
 
     # 4. import order switched on, then ruff: sort imports and format
     pyproject = root / "pyproject.toml"
