@@ -128,6 +128,12 @@ def _rewrite_from_cockpit(source: str, layer: dict[str, str]) -> str:
 
 def _rewrite_text(text: str, layer: dict[str, str]) -> str:
     names = "|".join(sorted(layer, key=len, reverse=True))
+
+    def from_cockpit(m: re.Match) -> str:  # `from cockpit import a, b` in a string (a child's -c code), in docs
+        where = {layer.get(n.split(" as ")[0].strip()) for n in m.group(1).split(",")}
+        return f"from cockpit.{where.pop()} import {m.group(1)}" if len(where) == 1 and None not in where else m.group(0)
+
+    text = re.sub(r"\bfrom cockpit import ([a-z_]+(?: as [a-z_]+)?(?:, *[a-z_]+(?: as [a-z_]+)?)*)", from_cockpit, text)
     text = re.sub(rf"\bcockpit\.({names})\b", lambda m: f"cockpit.{layer[m.group(1)]}.{m.group(1)}", text)
     text = re.sub(rf"\bcockpit/({names})\.py\b", lambda m: f"cockpit/{layer[m.group(1)]}/{m.group(1)}.py", text)
     return text
