@@ -56,3 +56,13 @@ def test_one_reader_of_the_rules_file(tmp_path):
     assert land.load_floor(path) == 7.5 and land.load_floor(tmp_path / "none.toml") == land.DEFAULT_FLOOR_WAN
     assert projects.load_lag_rule(path).yellow_months == 2
     assert ingest.load_window(path).future_years == 5 and ingest.load_window(tmp_path / "none.toml").future_years == 3
+
+
+def test_targets_by_indicator():
+    """Test the one reading of a targets frame as indicator → value (floats), used by goal seek and the sliders."""
+    from cockpit import targets
+
+    df = pd.DataFrame({"indicator_id": ["output", "fai"], "target_value": [0.1, 5]})
+    assert targets.by_indicator(df) == {"output": 0.1, "fai": 5.0}
+    assert targets.by_indicator(df.iloc[:0]) == {}
+    assert targets._blank("  ") and targets._blank(pd.NA) and not targets._blank(0)

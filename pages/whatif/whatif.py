@@ -21,7 +21,7 @@ monthly = ui.q("whatif_monthly", p)
 chain_monthly = ui.q("whatif_chain_monthly", p)
 scope_targets = indicators.scoped_targets(ui.q, f, rules)   # the target each card compares with
 zone_targets = ui.q("targets_for_year", p)                   # 全区: the 产业链 sliders project the whole zone
-target_map = dict(zip(zone_targets["indicator_id"], zone_targets["target_value"].astype(float)))
+target_map = targets.by_indicator(zone_targets)
 base = memo.call(whatif.chain_base, chain_monthly, year=f.year, month=f.month)
 remaining = 12 - f.month
 
