@@ -1,9 +1,10 @@
-"""The shared filter bar: year, as-of month, 产业链, 行业, 片区, 高新 only.
+"""The shared filter bar: year, as-of month, then one widget per filter dimension of cockpit.dimensions (产业链,
+行业, 片区, 仅高新, 企业规模 …; a multi-select, or a toggle for a flag), in declaration order.
 
 One module owns the filter state. The widgets are bound to the URL (`bind="query-params"`), so a copied
 link opens the same view elsewhere, and they live in the entry script, so the state survives page changes.
 Values arriving from the URL are matched against the options (whitelists built from the data), never
-passed through as text: 行业 and 片区 by code or by name (`sector=26` or its name, `area=HGQ` or its name),
+passed through as text: by code or by name (`sector=26` or its name, `area=HGQ` or its name, `size=小型`),
 产业链 by name. Streamlit's bound widgets drop a value that is not an option label; so on a session's first run
 the URL is read before the widgets exist, codes and names are rewritten as the options' labels, and a value
 that matches nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
