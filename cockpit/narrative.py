@@ -108,7 +108,7 @@ def fields(e: Evaluation, as_of: str) -> dict:
     else:
         threshold = f"距 {goal} 类（{fmt.num(e.target, 0)} 分）还差 {fmt.num(e.gap, 1)} 分"
     return {
-        "name": e.name, "value": value, "value_bare": value.replace(" ", ""),
+        "name": e.name, "value": value,
         "count": "" if e.value is None else f"{int(round(e.value)):,}",
         "change": change_words(e), "schedule": f"，{plan}" if plan else "",
         "schedule_with_target": f"，{plan_target}" if plan_target else "",

@@ -28,7 +28,7 @@ def test_brief_content_matches_the_report(brief_2023):
     values = {c.name: c.value_text for c in brief_2023.cards}
     assert values["规上工业产值"] == "136.65 亿元" and values["固定资产投资"] == "20.47 亿元"
     # 同比 on the same enterprises in both periods (同口径) by default; the 全口径 figure stays on the card
-    assert "规上工业产值136.65亿元，同比增长 0.4%（同口径）" in brief_2023.paragraphs["工业经济"]
+    assert "规上工业产值 136.65 亿元，同比增长 0.4%（同口径）" in brief_2023.paragraphs["工业经济"]
     output = next(c for c in brief_2023.cards if c.indicator_id == "output")
     assert output.change_text == "同比 +0.4%" and "全口径 +6.0%" in output.notes[0]
     assert "未发生生产安全事故" in brief_2023.paragraphs["安全生产"]
