@@ -222,6 +222,15 @@ def current() -> Filters:
     return st.session_state[_STATE][0]
 
 
+def active_words() -> list[str]:
+    """The active filters as short words (产业链, 行业 and 片区 names, 仅高新), for file names."""
+    import streamlit as st
+
+    f, sector_names, area_names = st.session_state[_STATE]
+    return [*f.chains, *(sector_names.get(s, s) for s in f.sectors), *(area_names.get(a, a) for a in f.areas),
+            *(["仅高新"] if f.high_tech_only else [])]
+
+
 def current_description() -> str:
     import streamlit as st
 

@@ -90,11 +90,17 @@ ranking = s1.segmented_control("排行", list(industry.RANKINGS), default="下�
                                key="ind_ranking") or "规模最大"
 search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输入企业名称中的字")
 top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
-rows = ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
-            kind=industry.RANKINGS[ranking], n=int(top_n), search=search.strip())
+RANK_COLUMNS = ["ent_name", "chain", "area_name", "current_wan", "previous_wan", "delta_wan", "yoy_pct", "pull_pp"]
+
+
+def ranked(n):
+    return ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
+                kind=industry.RANKINGS[ranking], n=n, search=search.strip())
+
+
+rows = ranked(int(top_n))
 event = ui.table(
-    rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
-          "delta_wan", "yoy_pct", "pull_pp"]],
+    rows[RANK_COLUMNS], export=lambda: ranked(None)[RANK_COLUMNS],  # the download: the whole ranking
     name="企业排行", key="ind_enterprises", **links.CLICKABLE,
     column_config={
         "ent_name": st.column_config.TextColumn("企业名称"),

@@ -160,7 +160,8 @@ with acc_col:
                "生产安全事故目标为零；按当前筛选范围内企业统计。")
     recent = ui.q("safety_accident_list", p, limit=SHOWN)
     if len(recent):
-        event = ui.table(recent[["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]],
+        shown = ["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]
+        event = ui.table(recent[shown], export=lambda: ui.q("safety_accident_list", p, limit=None)[shown],
                          name="事故记录", key="safety_accident_list", **links.CLICKABLE, column_config={
                              "accident_date": st.column_config.DateColumn("事故日期", format="YYYY-MM-DD"),
                              "ent_name": st.column_config.TextColumn("企业"), "kind": st.column_config.TextColumn("类型"),
