@@ -192,3 +192,11 @@ def draft(evaluations: dict[str, Evaluation], period: str, as_of: str, *, chains
             extras["output"] = f"分产业链看，{text}"
     return {s: paragraph(s, evaluations, period, as_of, extras=extras, registry=registry)
             for s in sections(registry)}
+
+
+def as_text(title: str, paragraphs: dict[str, str]) -> str:
+    """The 汇报稿 as plain text to paste: the title, then '一、工业经济' and its paragraph, a blank line between."""
+    numerals = "一二三四五六七八九十"
+    parts = [title] + [f"{numerals[i]}、{area}\n{text}" for i, area_text in enumerate(paragraphs.items())
+                       for area, text in [area_text]]
+    return "\n\n".join(parts)

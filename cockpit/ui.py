@@ -90,11 +90,23 @@ def header(title: str, full: bool = False) -> None:
     st.header(f"{plain(z.name if full else z.short_name)} · {title}")
 
 
-def scope_caption(text: str) -> None:
-    """The 统计范围 line under a page's title, and any note about link values that matched nothing."""
-    from cockpit import filters
+def latest_period() -> tuple[int, int] | None:
+    """(year, month) of the newest monthly statistics, None before any."""
+    periods = q("data_periods")
+    if periods.empty:
+        return None
+    year = int(periods["year"].max())
+    return year, int(periods.loc[periods["year"] == year, "last_month"].max())
 
-    st.caption(plain(f"统计范围：{text}"))
+
+def scope_caption(text: str, *, period: bool = True) -> None:
+    """The 统计范围 line under a page's title, after the period it shows (「当前显示 2024年1—9月（最新数据）」, so a
+    reader of a pinned link sees it is not the latest); and any note about link values that matched nothing.
+    `period=False` on pages that do not follow the filter bar's period."""
+    from cockpit import filters, links
+
+    note = links.period_note(filters.current(), latest_period()) + " · " if period else ""
+    st.caption(plain(f"{note}统计范围：{text}"))
     for note in filters.url_notes():
         st.warning(plain(note), icon=":material/link_off:")
 

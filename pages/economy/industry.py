@@ -31,7 +31,7 @@ measure = measure or "产值"
 mode = c2.segmented_control("口径", ["当月", "累计"], default="当月", key="ind_mode") or "当月"
 name = industry.MEASURES[measure][2]
 trend, col = industry.monthly(ui.q("industry_monthly", p), measure, mode == "累计")
-word = "1—m月累计" if mode == "累计" else "当月"
+word = "逐月累计" if mode == "累计" else "当月"
 ui.chart(charts.year_lines, trend, value=col, measure=word,
          title=f"{name}（{word}）：{f.year}年与{f.year - 1}年（亿元）")
 st.caption(f"{f.year - 1}年为全年 12 个月，{f.year}年至 {f.month} 月；1—2月合并为一个点；悬停可见同比。")

@@ -226,9 +226,9 @@ e_col, m_col = ui.columns(2)
 with e_col:
     ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
              axis_format=".2f",
-             title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
+             title=f"单位增加值能耗 逐月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
 with m_col:
     ui.chart(charts.ytd_trend, trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
-             title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
-st.caption("规上工业企业口径：1—m月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
+             title=f"单位增加值排放 逐月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
+st.caption("规上工业企业口径：逐月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
            "污水零直排区建设情况暂无数据。")
