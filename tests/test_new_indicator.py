@@ -72,4 +72,4 @@ def test_overview_page_shows_the_new_card_and_sentence(sample_with_revenue_targe
     shown = [c.value.replace("\\", "") for c in at.caption]  # as shown: Markdown escapes removed
     assert any("完成率 98.2%" in c and "目标 140.00 亿元" in c for c in shown)
     at.toggle(key="show_draft").set_value(True).run()
-    assert "规上工业营业收入 137.53 亿元" in at.code[0].value
+    assert any("规上工业营业收入 137.53 亿元" in m.value.replace("\\", "") for m in at.markdown)
