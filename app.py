@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit import alerts_ui, filters, gate, navigation, present, ui
+from cockpit import alerts_ui, filters, gate, links, navigation, present, ui
 
 st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
@@ -18,6 +18,7 @@ page = st.navigation(
 if not empty:
     filters.render_bar(ui.q("data_periods"), {name: ui.q(name) for name in filters.option_queries()})
     ui.brief_button()
+    links.copy_link_button()
 gate.login_box()
 if not empty:
     present.setup(page)

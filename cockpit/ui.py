@@ -91,11 +91,23 @@ def header(title: str, full: bool = False) -> None:
     st.header(f"{plain(z.name if full else z.short_name)} · {title}")
 
 
-def scope_caption(text: str) -> None:
-    """The 统计范围 line under a page's title, and any note about link values that matched nothing."""
-    from cockpit import filters
+def latest_period() -> tuple[int, int] | None:
+    """(year, month) of the newest monthly statistics, None before any."""
+    periods = q("data_periods")
+    if periods.empty:
+        return None
+    year = int(periods["year"].max())
+    return year, int(periods.loc[periods["year"] == year, "last_month"].max())
 
-    st.caption(plain(f"统计范围：{text}"))
+
+def scope_caption(text: str, *, period: bool = True) -> None:
+    """The 统计范围 line under a page's title, after the period it shows (「当前显示 2024年1—9月（最新数据）」, so a
+    reader of a pinned link sees it is not the latest); and any note about link values that matched nothing.
+    `period=False` on pages that do not follow the filter bar's period."""
+    from cockpit import filters, links
+
+    note = links.period_note(filters.current(), latest_period()) + " · " if period else ""
+    st.caption(plain(f"{note}统计范围：{text}"))
     for note in filters.url_notes():
         st.warning(plain(note), icon=":material/link_off:")
 
@@ -170,7 +182,8 @@ def brief_button() -> None:
     scope = filters.current_description()
     params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
     version = database().data_version()
-    name = f"{zone().short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
+    name = "_".join(x for x in (f"{zone().short_name}会议简报", fmt.period_label(f.year, f.month), scope_words())
+                    if x) + ".pdf"
     with st.sidebar:
         st.download_button("下载会议简报（PDF）", data=lambda: _brief_pdf(params, scope, version),
                            file_name=name, mime="application/pdf", on_click="ignore",
@@ -181,8 +194,21 @@ def brief_button() -> None:
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def scope_words(limit: int = 40) -> str:
+    """The active filters in a few words for a file name ('新材料_化工园区_仅高新'); '' without filters."""
+    from cockpit import filters
+
+    try:
+        words = filters.active_words()
+    except KeyError:
+        return ""
+    text = "_".join(words)
+    return text if len(text) <= limit else text[:limit - 1] + "等"
+
+
 def export_stem(name: str) -> str:
-    """'<page>_<name>_<period>' for a table's download files (characters unsafe in file names dropped)."""
+    """'<zone>_<page>_<name>_<period>[_<filters>]' for a table's download files (characters unsafe in file
+    names dropped)."""
     import re
 
     from cockpit import filters, present
@@ -193,7 +219,24 @@ def export_stem(name: str) -> str:
         parts.append(fmt.period_label(f.year, f.month))
     except KeyError:
         pass
+    parts.append(scope_words())
     return re.sub(r'[\\/:*?"<>|\s]+', "", "_".join(p for p in parts if p))
+
+
+def export_title(name: str) -> list[str]:
+    """The lines above a downloaded table: report name, 统计范围 (period and filters), 数据截至 and the day."""
+    import datetime as dt
+
+    from cockpit import filters, present
+
+    lines = [f"{zone().name} · {present.page_title()} · {name}"]
+    try:
+        f = filters.current()
+        lines += [f"统计范围：{filters.current_description()}",
+                  f"数据截至：{f.year}年{f.month}月底 · 导出日期：{dt.date.today().isoformat()}"]
+    except KeyError:
+        lines.append(f"导出日期：{dt.date.today().isoformat()}")
+    return lines
 
 
 def table(data, *, name: str, key: str, column_config: dict | None = None,
@@ -221,9 +264,11 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     def shown():  # built only when a download is clicked
         return exports.shown_frame(source() if callable(source) else source, column_config, column_order)
 
+    title = export_title(name)  # now: the download callback runs outside the script run (no filters there)
+
     def xlsx() -> bytes:
         frame, formats = shown()
-        return exports.xlsx_bytes({sheet: frame}, {sheet: formats})
+        return exports.xlsx_bytes({sheet: frame}, {sheet: formats}, title=title)
 
     stem = export_stem(name)
     sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "数据"

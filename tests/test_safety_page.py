@@ -101,7 +101,7 @@ def test_register_download_holds_every_row(monkeypatch, real_db):
 
     monkeypatch.setattr(st, "download_button", click_now)
     safety_page(2024, 9)
-    back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单")
+    back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单", header=4)  # below the title rows
     params = {"year": 2024, "month": 9, "scope": EVERYTHING}
     everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
                                          safety.as_of_date(2024, 9))

@@ -44,7 +44,7 @@ with growth:
     left, right = ui.columns([3, 2])
     with left:
         ui.chart(charts.ytd_trend, trend, value=f"{measure}_ytd_wan",
-                 title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）")
+                 title=f"{name} 逐月累计：{f.year}年与{f.year - 1}年（亿元）")
     with right:
         table = pr.ytd_yoy(trend, f.year)
         ui.table(

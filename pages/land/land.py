@@ -30,7 +30,7 @@ with left:
 with right:
     trend = ui.q("land_trend", p)
     ui.chart(charts.ytd_trend, trend, value="accepted_ytd_mu", scale=1.0, unit="亩",
-             title=f"整治验收面积 1—m月累计：{f.year}年与{f.year - 1}年（亩）")
+             title=f"整治验收面积 逐月累计：{f.year}年与{f.year - 1}年（亩）")
 st.caption("整治面积按验收日期计入当年；状态按各环节日期判定（摸排 → 方案 → 实施 → 验收）。")
 
 summary = memo.call(land.method_status_summary, this_year)

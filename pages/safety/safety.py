@@ -160,7 +160,8 @@ with acc_col:
                "生产安全事故目标为零；按当前筛选范围内企业统计。")
     recent = ui.q("safety_accident_list", p, limit=SHOWN)
     if len(recent):
-        event = ui.table(recent[["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]],
+        shown = ["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]
+        event = ui.table(recent[shown], export=lambda: ui.q("safety_accident_list", p, limit=None)[shown],
                          name="事故记录", key="safety_accident_list", **links.CLICKABLE, column_config={
                              "accident_date": st.column_config.DateColumn("事故日期", format="YYYY-MM-DD"),
                              "ent_name": st.column_config.TextColumn("企业"), "kind": st.column_config.TextColumn("类型"),
@@ -225,9 +226,9 @@ e_col, m_col = ui.columns(2)
 with e_col:
     ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
              axis_format=".2f",
-             title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
+             title=f"单位增加值能耗 逐月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
 with m_col:
     ui.chart(charts.ytd_trend, trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
-             title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
-st.caption("规上工业企业口径：1—m月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
+             title=f"单位增加值排放 逐月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
+st.caption("规上工业企业口径：逐月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
            "污水零直排区建设情况暂无数据。")

@@ -129,7 +129,7 @@ def sector_sliders() -> None:
         ui.chart(charts.projection_path,
                  whatif.projected_path(chain_monthly, growth, year=f.year, month=f.month),
                  target=target_map.get("output"),
-                 title=f"{f.year}年规上产值 1—m月累计：实际与推演（亿元）")
+                 title=f"{f.year}年规上产值 逐月累计：实际与推演（亿元）")
     with right:
         pct_col = st.column_config.NumberColumn(format="%.1f")
         num_col = st.column_config.NumberColumn(format="%.2f")
