@@ -243,3 +243,15 @@ def test_file_names_carry_the_filters(monkeypatch, real_db):
     for n in brief + tables:
         assert "新材料" in n and areas["area_name"].iloc[0] in n, n
 
+
+
+def test_invest_movers_export_holds_every_changed_project(monkeypatch, real_db):
+    """Test that 增减最多的项目 (8 increases and 8 decreases shown) downloads every project that changed."""
+    seen = record_exports(monkeypatch)
+    at = page_run("pages/invest/projects.py", 2024, 9)
+    assert not at.exception
+    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False)
+    want = real_db.run("invest_top_movers", {**params, "n": None})
+    assert len(want) > len(real_db.run("invest_top_movers", {**params, "n": 8}))
+    frame = next(v[0] for v in seen if "本期完成（万元）" in v[0].columns and len(v[0]) == len(want))
+    assert frame["项目"].tolist() == want["project_name"].tolist()

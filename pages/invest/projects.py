@@ -70,8 +70,9 @@ with growth:
     with right:
         movers = ui.q("invest_top_movers", p, n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
+        moved = ["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]
         event = ui.table(
-            movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
+            movers[moved], export=lambda: ui.q("invest_top_movers", p, n=None)[moved],  # every changed project
             name="增减最多的项目", key="invest_movers", **links.CLICKABLE,
             column_config={
                 "project_name": st.column_config.TextColumn("项目"),
