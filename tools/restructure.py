@@ -17,7 +17,8 @@ __init__.py per layer); rewrite `from cockpit import a, b` by layer (Python file
 tests/, bench/, tools/, deploy/); replace `cockpit.<m>` and `cockpit/<m>.py` in every tracked text file (imports,
 `python -m cockpit.<m>`, mock targets, Makefile, README, docs, systemd units, pyproject.toml); add one `.parent` to
 `Path(__file__)…parent` in moved modules (ROOT, assets); switch on ruff's import order ("I") and run
-`ruff check --select I --fix` and `ruff format` (the formatting the codebase did not have before).
+`ruff check --select I --fix` and `ruff format` (the formatting the codebase did not have before), and add
+`ruff format --check` to `make lint`.
 """
 
 from __future__ import annotations
@@ -201,6 +202,12 @@ def main(argv=None) -> int:
         text = pyproject.read_text(encoding="utf-8")
         pyproject.write_text(text.replace('select = ["E", "F", "W", "B"]', 'select = ["E", "F", "W", "B", "I"]'),
                              encoding="utf-8")
+    makefile = root / "Makefile"
+    if makefile.exists() and not args.no_format:  # formatted from now on: lint keeps it so
+        text = makefile.read_text(encoding="utf-8")
+        if "ruff format --check" not in text:
+            text = text.replace("\t$(PY) -m ruff check .\n", "\t$(PY) -m ruff check .\n\t$(PY) -m ruff format --check .\n")
+            makefile.write_text(text, encoding="utf-8")
     if not args.no_format:
         ruff = [sys.executable, "-m", "ruff"]
         subprocess.run([*ruff, "check", "--select", "I", "--fix", "-q", "."], cwd=root, check=False)
