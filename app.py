@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from cockpit import alerts_ui, filters, gate, navigation, present, ui
+from cockpit import alerts_ui, filters, fit, gate, navigation, present, ui
 
 st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
+st.html(fit.css())  # card grids that fit the width (cockpit.fit)
 
 # a new zone before its first monthly statistics gets one page saying what to do
 empty = ui.q("data_periods").empty

@@ -108,10 +108,10 @@ def card(c: Card) -> None:
     with st.container(border=True):
         st.metric(c.label, c.value_text, delta=c.change_text, delta_color=_TONE[c.tone],
                   delta_arrow=c.direction, help=c.help)
-        line = " · ".join(x for x in (status_badge(c.status, c.status_text),
-                                      plain(c.target_text) if c.target_text else "") if x)
-        if line:
-            st.caption(line)
+        if c.status is not None:  # its own line: beside the change (cockpit.fit), the target under both
+            st.caption(status_badge(c.status, c.status_text))
+        if c.target_text:
+            st.caption(plain(c.target_text))
         for note in c.notes:
             st.caption(plain(note))
 
@@ -127,14 +127,25 @@ def status_badge(status: Status | None, text: str | None = None) -> str:
 
 
 def card_grid(cards: list[Card], per_row: int = 4) -> None:
-    from cockpit import present
+    """Cards in a grid whose column count follows the available width (at most `per_row`; CSS in
+    `cockpit.fit`): 4 → 3 → 2 → 1 as the main area narrows, two compact cards a row on a phone."""
+    from cockpit import fit, present
 
     per_row = present.cards_per_row(per_row)
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, c in zip(cols, cards[start:start + per_row]):
-            with col:
-                card(c)
+    with st.container(key=fit.grid_key(",".join(c.indicator_id for c in cards), per_row,
+                                       present=present.active())):
+        for c in cards:
+            card(c)
+
+
+def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
+    """`n` containers in a card grid (columns by available width, at most `per_row`; see `cockpit.fit`)
+    for a page's own `st.metric`s: `cells(4, name="亩均")[0].metric(...)`. `name` unique on the page."""
+    from cockpit import fit, present
+
+    per_row = present.cards_per_row(per_row)
+    with st.container(key=fit.grid_key(name, per_row, present=present.active())):
+        return [st.container(border=border) for _ in range(n)]
 
 
 def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:

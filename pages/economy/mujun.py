@@ -35,7 +35,7 @@ st.caption(f"评价规则（config/mujun.toml，可由管理员修改）：{cfg.
 
 zone = view.zone
 counts = view.counts.set_index("cls_label")["count"]
-m = st.columns(4)
+m = ui.cells(4, name="亩均概况")
 m[0].metric("参评企业", fmt.count(len(ents), "家"),
             help="评价年度有产值申报的规上工业企业（筛选范围内）。")
 m[1].metric("评价单元（地块）", fmt.count(len(units), "个"), help="同一地块上的企业合并为一个评价单元。")
@@ -43,7 +43,7 @@ m[2].metric("亩均增加值", fmt.by_unit(zone["va_per_mu"], "万元/亩"),
             help="Σ 工业增加值 ÷ Σ 用地面积（参评企业，评价年度全年）；全区口径与总览一致。")
 m[3].metric("亩均税收", fmt.by_unit(zone["tax_per_mu"], "万元/亩"),
             help="Σ 实缴税金 ÷ Σ 用地面积（参评企业，评价年度全年）。")
-for col, c in zip(st.columns(4), mujun.CLASSES):
+for col, c in zip(ui.cells(len(mujun.CLASSES), name="亩均分类"), mujun.CLASSES):
     n = int(counts.get(cfg.label(c), 0))
     col.metric(cfg.label(c), fmt.count(n, "家"),
                help=f"{year}年{cfg.label(c)}企业家数（筛选范围内），占参评企业 "
