@@ -20,7 +20,15 @@ if not empty:
     filters.render_bar(ui.q("data_periods"), ui.q("sectors"), ui.q("areas"))
     ui.brief_button()
 gate.login_box()
+why = None
 if not empty:
     present.setup(page)
     alerts_ui.linked_row()
-page.run()
+    if navigation.scoped(page.url_path or "overview"):
+        why = ui.scope_empty_reason()
+if why:  # the scope holds no enterprise: say so and why, instead of cards of "—" and bare axes
+    ui.header(page.title, full=True)
+    ui.scope_caption(filters.current_description())
+    ui.empty(why)
+else:
+    page.run()

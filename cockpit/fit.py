@@ -13,7 +13,7 @@ import hashlib
 
 GRID = "cards"
 MAX_PER_ROW = 6
-CARD_MIN = "13.5rem"      # the narrowest card on a laptop or tablet (a label of 8 characters, '103.93 亿元')
+CARD_MIN = "12rem"        # the narrowest card on a laptop or tablet (a label of 7 characters, "103.93 亿元")
 PHONE = "640px"           # at most this wide: two compact cards a row
 
 
@@ -80,4 +80,9 @@ def css() -> str:
   {_BODY} [data-testid=stMetricDelta], {_BODY} [data-testid=stMetricDelta] p {{ font-size: .75rem; }}
   {_BODY} [data-testid=stCaptionContainer] p {{ font-size: .72rem; line-height: 1.3; }}
 }}
+/* Streamlit's chrome in Chinese: the top bar's overflow button ("5 more") reads 更多, the phone's ">>" 菜单 */
+.rc-overflow-item-rest [data-testid=stTopNavSection] [data-testid=stMarkdownContainer] {{ display: none; }}
+.rc-overflow-item-rest [data-testid=stTopNavSection] > span::after {{ content: "更多 ▾"; }}
+[data-testid=stExpandSidebarButton] {{ width: auto !important; gap: .25rem; padding: 0 .5rem; }}
+[data-testid=stExpandSidebarButton]::after {{ content: "菜单 · 筛选"; font-size: .9rem; white-space: nowrap; }}
 </style>"""

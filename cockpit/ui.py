@@ -99,6 +99,27 @@ def scope_caption(text: str) -> None:
         st.warning(plain(note), icon=":material/link_off:")
 
 
+def empty(why: str | None = None) -> None:
+    """The one empty state: 本筛选范围内无数据, why (e.g. 通航智造产业区没有新材料产业链的企业) and what to do,
+    where a chart, table or card row would show nothing."""
+    from cockpit import empty as empty_mod
+
+    st.info(plain(empty_mod.message(why)), icon=":material/filter_alt_off:")
+
+
+def scope_empty_reason() -> str | None:
+    """Why the filter bar's scope holds no enterprise (None when it holds some): see `cockpit.empty`."""
+    from cockpit import empty as empty_mod
+    from cockpit import filters
+
+    f = filters.current()
+    if not f.is_filtered:
+        return None
+    sectors, areas = q("sectors"), q("areas")
+    return empty_mod.reason(q("scope_size", f.params()), f, dict(zip(sectors["sector_code"], sectors["sector_name"])),
+                            dict(zip(areas["area_code"], areas["area_name"])))
+
+
 _TONE = {"good": "green", "bad": "red", "neutral": "gray"}
 
 

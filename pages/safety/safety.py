@@ -90,7 +90,7 @@ with left:
     ui.chart(charts.flows_and_stock, ui.q("hazard_monthly", p), x="month",
              bars={"found": "当月发现", "rectified": "当月整改"},
              line=("open", "月末未整改"),
-             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个")
+             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个", measure="隐患数")
 breakdown = ui.q("hazard_breakdown", p)
 parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
 with right:
@@ -224,7 +224,6 @@ ui.indicator_cards("safety", 3, per_row=2)
 e_col, m_col = ui.columns(2)
 with e_col:
     ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
-             axis_format=".2f",
              title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
 with m_col:
     ui.chart(charts.ytd_trend, trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
