@@ -17,6 +17,34 @@ CARD_MIN = "12rem"        # the narrowest card on a laptop or tablet (a label of
 PHONE = "640px"           # at most this wide: two compact cards a row
 
 
+NO_ROWS = "本表在当前筛选范围内无记录。"
+DASH = "—"
+
+
+def no_rows(data) -> bool:
+    """Whether a table's frame (or a Styler's) has no rows."""
+    frame = getattr(data, "data", data)
+    return hasattr(frame, "columns") and len(frame) == 0
+
+
+def dashes(data):
+    """The frame a table shows: missing text as '—' (st.dataframe writes None); numbers stay numbers (a missing
+    number is an empty cell). A Styler is returned as it is."""
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        return data
+    text = [c for c in data.columns
+            if (pd.api.types.is_object_dtype(data[c]) or pd.api.types.is_string_dtype(data[c]))
+            and data[c].isna().any()]
+    if not text:
+        return data
+    out = data.copy()
+    for c in text:
+        out[c] = out[c].astype(object).where(out[c].notna(), DASH)
+    return out
+
+
 def grid_key(name: str, per_row: int, *, present: bool = False) -> str:
     """The key of a card grid's container: its class `st-key-cards-<n|p><per_row>-<hash of name>` selects
     the CSS below (unique on a page as long as no two grids have the same name: the card ids, or a page's
@@ -59,11 +87,11 @@ def css() -> str:
 {_BODY} {_METRIC} > div > div:has([data-testid=stMetricDelta]) {{ flex: 0 1 auto; }}
 {_BODY} > [data-testid=stElementContainer]:has({_METRIC}) + :has(.stMarkdownColoredText) {{
   flex: 0 1 auto; width: auto; }}
-{_BODY} [data-testid=stMetricLabel] p, {_BODY} [data-testid=stMetricValue] p,
-{_BODY} [data-testid=stMetricDelta] p,
-{_BODY} [data-testid=stMetricLabel] [data-testid=stMarkdownContainer],
-{_BODY} [data-testid=stMetricValue] [data-testid=stMarkdownContainer],
-{_BODY} [data-testid=stMetricDelta] [data-testid=stMarkdownContainer] {{
+/* every metric, in a grid or not: wrap rather than cut */
+[data-testid=stMetricLabel] p, [data-testid=stMetricValue] p, [data-testid=stMetricDelta] p,
+[data-testid=stMetricLabel] [data-testid=stMarkdownContainer],
+[data-testid=stMetricValue] [data-testid=stMarkdownContainer],
+[data-testid=stMetricDelta] [data-testid=stMarkdownContainer] {{
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   overflow-wrap: anywhere; min-width: 0; }}
 {_BODY} [data-testid=stMetricValue], {_BODY} [data-testid=stMetricValue] p {{

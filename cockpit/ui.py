@@ -242,9 +242,12 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     """
     from pandas.io.formats.style import Styler
 
-    from cockpit import exports, present
+    from cockpit import exports, fit, present
 
-    event = st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
+    if fit.no_rows(data):  # a grid of no rows reads "empty": say it in words
+        st.caption(fit.NO_ROWS)
+        return None
+    event = st.dataframe(fit.dashes(data), hide_index=True, width="stretch", column_config=column_config,
                          column_order=column_order, key=key, **dataframe_kwargs)
     if present.active():
         return event

@@ -160,7 +160,7 @@ with st.expander("假如……（模拟调整该企业的税收、增加值或�
     land = w3.number_input("用地面积（亩）", min_value=0.0, value=float(ent["land_mu"]), step=1.0,
                            key=f"mj_land_{key}", help="例如退还 20 亩：在现有面积上减去 20。")
     result = mujun_cache.what_if(cfg, year, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
-    r1, r2, r3 = st.columns(3)
+    r1, r2, r3 = ui.cells(3, name="亩均模拟", per_row=3)
     r1.metric("模拟后综合得分", fmt.by_unit(result.score, "分"),
               delta=None if result.change is None else f"{result.change:+.1f} 分",
               help="基准值和其他企业得分不变。")

@@ -190,7 +190,7 @@ else:
         "plan_produce": st.column_config.DateColumn("计划投产（竣工）", format="YYYY-MM-DD"),
         "lag": st.column_config.TextColumn("滞后")}, **links.CLICKABLE)
     links.follow(event, project=projects["project_id"])
-    st.caption("点击项目打开“投资与项目”页的项目详情。滞后按 config/rules.toml [projects] 的逾期月数规则。")
+    st.caption("点击项目打开“投资与项目”页的项目详情。滞后按 config/rules.toml 中项目逾期月数的规则。")
 
 # --- safety ---
 st.subheader("安全生产")

@@ -138,7 +138,7 @@ def sector_sliders() -> None:
                  column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
                                 for c in table.columns if c != "产业链"})
         st.caption("拉动（个百分点）= 该产业链全年推演增量 ÷ 上年全年全区产值 × 100。")
-    st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
+    st.caption("本视图的假设已写入网址，复制网址即可在其他屏幕打开同一推演。")
 
     st.markdown("##### 情景对比")
     scenario_panel.render(data_dir(), growth, f.year, custom)
