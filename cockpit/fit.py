@@ -13,7 +13,7 @@ import hashlib
 
 GRID = "cards"
 MAX_PER_ROW = 6
-CARD_MIN = "12rem"        # the narrowest card on a laptop or tablet (a label of 7 characters, "103.93 亿元")
+CARD_MIN = "10.5rem"      # the narrowest card: a value like "9,850 人次" shrinks to fit, labels wrap
 PHONE = "640px"           # at most this wide: two compact cards a row
 
 
@@ -99,6 +99,7 @@ def css() -> str:
   overflow-wrap: normal; word-break: keep-all; }}
 [class*="st-key-{GRID}-p"] {{ --cockpit-value-max: 3.2rem; }}
 {_BODY} [data-testid=stMetricDelta] {{ max-width: 100%; height: auto; }}
+{_BODY} [data-testid=stMetricDelta] p {{ word-break: keep-all; overflow-wrap: anywhere; }}  /* 个百分点 whole */
 @media (max-width: {PHONE}) {{
   {_G} {{ grid-template-columns: repeat(2, minmax(0, 1fr)) !important; gap: .5rem; }}
   {_BODY} {{ padding: .6rem .7rem; row-gap: .2rem; column-gap: .35rem; }}

@@ -32,7 +32,7 @@ COLUMNS = {
     "status": st.column_config.TextColumn("状态"),
     "level": st.column_config.TextColumn("等级"),
     "category": st.column_config.TextColumn("类别"),
-    "ent_name": st.column_config.TextColumn("企业"),
+    "ent_name": st.column_config.TextColumn("企业", pinned=True),  # stays in view when a phone swipes the row
     "rectify_person": st.column_config.TextColumn("整改责任人"),
     "supervise_office": st.column_config.TextColumn("监管科室"),
     "area_name": st.column_config.TextColumn("片区"),
@@ -163,7 +163,7 @@ with acc_col:
         event = ui.table(recent[["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]],
                          name="事故记录", key="safety_accident_list", **links.CLICKABLE, column_config={
                              "accident_date": st.column_config.DateColumn("事故日期", format="YYYY-MM-DD"),
-                             "ent_name": st.column_config.TextColumn("企业"), "kind": st.column_config.TextColumn("类型"),
+                             "ent_name": st.column_config.TextColumn("企业", pinned=True),  # stays in view when a phone swipes the row "kind": st.column_config.TextColumn("类型"),
                              "deaths": st.column_config.NumberColumn("死亡（人）", format="%d"),
                              "injuries": st.column_config.NumberColumn("受伤（人）", format="%d"),
                              "loss_wan": st.column_config.NumberColumn("直接损失（万元）", format="%.1f")})
