@@ -444,7 +444,9 @@ def bars_with_share(df: pd.DataFrame, *, x: str, bar: str, share: str, title: st
     data["share_text"] = [f"{s:.1f}%" if pd.notna(s) else "" for s in data[share]]
     base = alt.Chart(data, title=title).encode(x=alt.X(f"{x}:O", title=None))
     bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
-        y=alt.Y("v:Q", title=bar_title, axis=alt.Axis(format=AMOUNT_FORMAT)),
+        y=alt.Y("v:Q", title=bar_title, axis=alt.Axis(format=AMOUNT_FORMAT),
+                # headroom: the bars end below the share line (0–100 %), its labels stay off the bars
+                scale=alt.Scale(domain=[0, float(data["v"].max() or 0) * 1.45 or 1])),
         tooltip=[alt.Tooltip(f"{x}:O", title="年份"), alt.Tooltip("v:Q", title=bar_title, format=",.2f"),
                  alt.Tooltip(f"{share}:Q", title=share_title, format=".1f")])
     line = base.mark_line(color=PALETTE[2], strokeWidth=3, point=True).encode(
