@@ -123,4 +123,9 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
         else:
             page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]").first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    key = next((p.key for p in navigation.PAGES if p.title == title), None)
+    if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
+        page.wait_for_function(
+            "k => location.pathname.replace(/\\/$/, '').endsWith('/' + k) || (k === 'overview' && "
+            "location.pathname.replace(/\\/$/, '') === '')", arg=key, timeout=timeout)
     wait_for_app(page)

@@ -34,7 +34,8 @@ COUNT = "() => document.querySelectorAll('[data-testid=stMetric]').length"
 
 
 def cut_texts(page) -> list:
-    page.wait_for_timeout(300)  # container-query sizes settle after the last element arrives
+    page.wait_for_timeout(500)  # a rerun may still be starting; container-query sizes settle after it
+    wait_for_app(page)
     return page.evaluate(CUT)
 
 
@@ -52,8 +53,8 @@ def test_no_card_text_is_cut_on_any_page(chromium, app_url, width, height):
             if width < 600 and opener.is_visible():  # on a phone the navigation sits in the sidebar
                 opener.click()
             nav_to(page, p.title)
-            seen += page.evaluate(COUNT)
             cut = cut_texts(page)
+            seen += page.evaluate(COUNT)
             if cut:
                 found[p.title] = cut
         assert seen > 60, f"only {seen} cards seen: the pages did not draw"
