@@ -112,6 +112,27 @@ def scope_caption(text: str, *, period: bool = True) -> None:
         st.warning(plain(note), icon=":material/link_off:")
 
 
+def empty(why: str | None = None) -> None:
+    """The one empty state: 本筛选范围内无数据, why (e.g. 通航智造产业区没有新材料产业链的企业) and what to do,
+    where a chart, table or card row would show nothing."""
+    from cockpit import empty as empty_mod
+
+    st.info(plain(empty_mod.message(why)), icon=":material/filter_alt_off:")
+
+
+def scope_empty_reason() -> str | None:
+    """Why the filter bar's scope holds no enterprise (None when it holds some): see `cockpit.empty`."""
+    from cockpit import empty as empty_mod
+    from cockpit import filters
+
+    f = filters.current()
+    if not f.is_filtered:
+        return None
+    sectors, areas = q("sectors"), q("areas")
+    return empty_mod.reason(q("scope_size", f.params()), f, dict(zip(sectors["sector_code"], sectors["sector_name"])),
+                            dict(zip(areas["area_code"], areas["area_name"])))
+
+
 _TONE = {"good": "green", "bad": "red", "neutral": "gray"}
 
 
@@ -121,10 +142,10 @@ def card(c: Card) -> None:
     with st.container(border=True):
         st.metric(c.label, c.value_text, delta=c.change_text, delta_color=_TONE[c.tone],
                   delta_arrow=c.direction, help=c.help)
-        line = " · ".join(x for x in (status_badge(c.status, c.status_text),
-                                      plain(c.target_text) if c.target_text else "") if x)
-        if line:
-            st.caption(line)
+        if c.status is not None:  # its own line: beside the change (cockpit.fit), the target under both
+            st.caption(status_badge(c.status, c.status_text))
+        if c.target_text:
+            st.caption(plain(c.target_text))
         for note in c.notes:
             st.caption(plain(note))
 
@@ -140,14 +161,25 @@ def status_badge(status: Status | None, text: str | None = None) -> str:
 
 
 def card_grid(cards: list[Card], per_row: int = 4) -> None:
-    from cockpit import present
+    """Cards in a grid whose column count follows the available width (at most `per_row`; CSS in
+    `cockpit.fit`): 4 → 3 → 2 → 1 as the main area narrows, two compact cards a row on a phone."""
+    from cockpit import fit, present
 
     per_row = present.cards_per_row(per_row)
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, c in zip(cols, cards[start:start + per_row]):
-            with col:
-                card(c)
+    with st.container(key=fit.grid_key(",".join(c.indicator_id for c in cards), per_row,
+                                       present=present.active())):
+        for c in cards:
+            card(c)
+
+
+def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
+    """`n` containers in a card grid (columns by available width, at most `per_row`; see `cockpit.fit`)
+    for a page's own `st.metric`s: `cells(4, name="亩均")[0].metric(...)`. `name` unique on the page."""
+    from cockpit import fit, present
+
+    per_row = present.cards_per_row(per_row)
+    with st.container(key=fit.grid_key(name, per_row, present=present.active())):
+        return [st.container(border=border) for _ in range(n)]
 
 
 def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:
@@ -253,9 +285,12 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     """
     from pandas.io.formats.style import Styler
 
-    from cockpit import exports, present
+    from cockpit import exports, fit, present
 
-    event = st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
+    if fit.no_rows(data):  # a grid of no rows reads "empty": say it in words
+        st.caption(fit.NO_ROWS)
+        return None
+    event = st.dataframe(fit.dashes(data), hide_index=True, width="stretch", column_config=column_config,
                          column_order=column_order, key=key, **dataframe_kwargs)
     if present.active():
         return event

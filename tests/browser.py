@@ -112,9 +112,20 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
 
     link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
-    if section == navigation.MAIN or link.first.is_visible():
+    if link.first.is_visible():
         link.first.click(timeout=timeout)
     else:
-        page.locator("[data-testid=stTopNavSection]").filter(has_text=section).first.click(timeout=timeout)
+        # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
+        shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
+        own = shown.filter(has_text=section)
+        if section != navigation.MAIN and own.count():
+            own.first.click(timeout=timeout)
+        else:
+            page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]").first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    key = next((p.key for p in navigation.PAGES if p.title == title), None)
+    if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
+        page.wait_for_function(
+            "k => location.pathname.replace(/\\/$/, '').endsWith('/' + k) || (k === 'overview' && "
+            "location.pathname.replace(/\\/$/, '') === '')", arg=key, timeout=timeout)
     wait_for_app(page)

@@ -33,7 +33,8 @@ def test_2023_shows_zero_accidents_as_the_report_says():
     m = {x.label: x.value for x in at.metric}
     assert m["生产安全事故"] == "0 起"
     assert m["到期未整改隐患"] == "0 个"
-    assert any("正常" in c.value and "目标 0 起" in c.value for c in at.caption)
+    shown = [c.value for c in at.caption]  # the light (beside the change) and the target line under it
+    assert any("● 正常" in a and "目标 0 起" in b for a, b in zip(shown, shown[1:]))
 
 
 def test_overdue_list_puts_major_hazards_first_with_days_overdue():

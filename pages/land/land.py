@@ -101,7 +101,7 @@ with candidates:
     if note := mujun.shown_note(len(pool), mujun.SHOW_ROWS):
         st.caption(note + "表中按亩均税收从低到高排列。")
     st.caption(f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
-               "门槛在 config/rules.toml 的 [land] mujun_tax_floor_wan 中设置。")
+               "亩均税收门槛在 config/rules.toml 的低效用地一节中设置。")
 
 with vacant:
     plots = ui.q("land_vacant", p)

@@ -39,7 +39,7 @@ else:
     meta = BY_ID[chosen.indicator_id]
     help_text = (f"**口径**：{meta.definition}\n\n**目标范围**：{chosen.scope}\n\n所需同比 = （年度目标 − 累计完成）÷ 上年同期剩余月份 − 1；"
                  "所需月均 = （年度目标 − 累计完成）÷ 剩余月数。")
-    cols = st.columns(5)
+    cols = ui.cells(5, name="目标测算", per_row=5)
     cols[0].metric(f"{period}累计", fmt.by_unit(chosen.ytd, chosen.unit), help=help_text)
     cols[1].metric("完成率", fmt.pct(chosen.completion), help=f"时序进度 {fmt.pct(chosen.progress)}")
     cols[2].metric(f"后{whatif.cn_count(remaining)}个月所需同比" if remaining else "所需同比",
@@ -113,7 +113,7 @@ def sector_sliders() -> None:
 
     projected = whatif.project(base, growth)
     total = whatif.summarize(projected, target_map)
-    m = st.columns(4)
+    m = ui.cells(4, name="推演结果")
     m[0].metric("全年规上产值（推演）", fmt.by_unit(total.output, "亿元"),
                 delta=f"同比 {fmt.pct(total.output_yoy, signed=True)}", delta_arrow="off",
                 delta_color="off", help="本年累计 + 上年同期剩余月份 × （1 + 假设同比），各产业链相加")
@@ -138,7 +138,7 @@ def sector_sliders() -> None:
                  column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
                                 for c in table.columns if c != "产业链"})
         st.caption("拉动（个百分点）= 该产业链全年推演增量 ÷ 上年全年全区产值 × 100。")
-    st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
+    st.caption("本视图的假设已写入网址，复制网址即可在其他屏幕打开同一推演。")
 
     st.markdown("##### 情景对比")
     scenario_panel.render(data_dir(), growth, f.year, custom)
