@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cockpit.dimensions import BY_PARAM, Scope
+from cockpit.dimensions import BY_PARAM, DIMENSIONS, Scope
 from cockpit.format import period_label
 
 
@@ -17,7 +17,13 @@ class Filters:
     month: int
     scope: Scope
 
-    def __init__(self, year: int, month: int, scope: Scope | None = None, **picks):
+    def __init__(self, year: int, month: int, *values, scope: Scope | None = None, **picks):
+        """Filters(2024, 9), Filters(2024, 9, chains=("新材料",)), Filters(2024, 9, scope) or, in declaration order,
+        Filters(2024, 9, ("新材料",), (), ("A1",), True)."""
+        if len(values) == 1 and isinstance(values[0], Scope):
+            scope = values[0]
+        elif values:
+            picks = {**{d.param: v for d, v in zip(DIMENSIONS, values)}, **picks}
         object.__setattr__(self, "year", int(year))
         object.__setattr__(self, "month", int(month))
         object.__setattr__(self, "scope", scope if scope is not None else Scope.of(**picks))

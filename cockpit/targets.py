@@ -57,9 +57,10 @@ def _blank(x) -> bool:
     return is_blank(x) or str(x).strip() == ""
 
 
-def by_indicator(df: pd.DataFrame) -> dict[str, float]:
-    """indicator_id → target_value of a frame of targets (one scope), the form goal seek and the sliders use."""
-    return {str(i): float(v) for i, v in zip(df["indicator_id"], df["target_value"])}
+def by_indicator(df: pd.DataFrame) -> dict[str, float | None]:
+    """indicator_id → target_value of a frame of targets (one scope), the form goal seek and the sliders use;
+    None where the scope has no target for it."""
+    return {str(i): None if is_blank(v) else float(v) for i, v in zip(df["indicator_id"], df["target_value"])}
 
 
 @dataclass(frozen=True)

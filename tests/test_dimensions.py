@@ -61,6 +61,8 @@ def test_filters_describe_and_read_each_dimension():
     assert Filters(2024, 9).params() == {"year": 2024, "month": 9, "scope": EVERYTHING}
     assert not Filters(2024, 9).is_filtered
     assert Filters(2024, 9, scope=Scope.of(areas=["A1"])) == Filters(2024, 9, areas=("A1",))
+    assert Filters(2024, 9, Scope.of(areas=["A1"])) == Filters(2024, 9, (), (), ("A1",)) == Filters(2024, 9, areas="A1")
+    assert Filters(2024, 9, ("新材料",), (), (), True) == Filters(2024, 9, chains=("新材料",), high_tech_only=True)
 
 
 def test_url_keys_and_labels_come_from_the_declarations():

@@ -62,7 +62,7 @@ def test_targets_by_indicator():
     """Test the one reading of a targets frame as indicator → value (floats), used by goal seek and the sliders."""
     from cockpit import targets
 
-    df = pd.DataFrame({"indicator_id": ["output", "fai"], "target_value": [0.1, 5]})
-    assert targets.by_indicator(df) == {"output": 0.1, "fai": 5.0}
+    df = pd.DataFrame({"indicator_id": ["output", "fai", "tax"], "target_value": [0.1, 5, None]}, dtype=object)
+    assert targets.by_indicator(df) == {"output": 0.1, "fai": 5.0, "tax": None}
     assert targets.by_indicator(df.iloc[:0]) == {}
     assert targets._blank("  ") and targets._blank(pd.NA) and not targets._blank(0)
