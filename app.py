@@ -23,3 +23,5 @@ if not empty:
     present.setup(page)
     alerts_ui.linked_row()
 page.run()
+if not empty:
+    present.finish()

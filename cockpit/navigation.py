@@ -23,13 +23,18 @@ class Page:
     section: str = MAIN
     present: bool = True    # in the 演示模式 下一页 sequence
     admin: bool = False     # registered only for an admin
+    steps: tuple[str, ...] = ()  # 演示模式: the screens the page is shown in, one after another (its script marks
+                                 # each part with `present.section(name)`); none: the page is one screen
 
 
 PAGES: tuple[Page, ...] = (
-    Page("overview", "pages/overview/overview.py", "总览", ":material/dashboard:"),
-    Page("industry", "pages/economy/industry.py", "工业经济", ":material/factory:"),
+    Page("overview", "pages/overview/overview.py", "总览", ":material/dashboard:",
+         steps=("主要指标", "分产业链")),
+    Page("industry", "pages/economy/industry.py", "工业经济", ":material/factory:",
+         steps=("主要指标", "月度走势", "增长来源", "高新技术产业", "企业")),
     Page("invest", "pages/invest/projects.py", "投资与项目", ":material/construction:"),
-    Page("safety", "pages/safety/safety.py", "安全生产", ":material/health_and_safety:"),
+    Page("safety", "pages/safety/safety.py", "安全生产", ":material/health_and_safety:",
+         steps=("主要指标", "到期未整改", "隐患走势", "隐患钻取", "事故与培训", "化工集聚区", "减污降碳")),
     Page("alerts", "pages/alerts/alerts.py", "预警", ":material/notifications_active:"),
     Page("mujun", "pages/economy/mujun.py", "亩均效益", ":material/leaderboard:", TOPICS),
     Page("land", "pages/land/land.py", "低效用地", ":material/landscape:", TOPICS),

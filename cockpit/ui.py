@@ -129,7 +129,7 @@ def status_badge(status: Status | None, text: str | None = None) -> str:
 def card_grid(cards: list[Card], per_row: int = 4) -> None:
     from cockpit import present
 
-    per_row = present.cards_per_row(per_row)
+    per_row = present.cards_per_row(per_row, len(cards))
     for start in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, c in zip(cols, cards[start:start + per_row]):
@@ -245,10 +245,12 @@ def chart(builder, data, *, key: str | None = None, on_select="ignore", **option
     shows the same data does not rebuild or re-validate the Altair chart. Returns the selection
     state when `on_select` is set, like `st.altair_chart`.
     """
-    from cockpit import charts
+    from cockpit import charts, present
 
-    return st.vega_lite_chart(spec=charts.spec(builder, data, **options), theme=None, width="stretch",
-                              key=key, on_select=on_select)
+    spec = charts.spec(builder, data, **options)
+    if present.active():
+        spec = present.chart_spec(spec)
+    return st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key, on_select=on_select)
 
 
 def columns(spec, **kwargs) -> list:
