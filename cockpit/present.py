@@ -43,7 +43,7 @@ html { font-size: 18px; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 17px; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
-  font-size: clamp(1.5rem, 2.05vw, 2.6rem); line-height: 1.2; }
+  font-size: clamp(1.5rem, 2.1vw, 2.6rem); line-height: 1.2; }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: clamp(15px, 1.1vw, 1.3rem); }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p {
   font-size: clamp(15px, 1vw, 1.2rem); }
