@@ -37,18 +37,16 @@ ORDER = tuple((p.script, p.title) for p in navigation.presentation())
 # Sizes for the projector (px at 1920×1080; the chart theme below matches them): the figures are the largest text,
 # then headings, chart and table text; the grey fine print (captions) stays below the data it explains.
 _CSS = """<style>
-html { font-size: 18px; }
+html { font-size: clamp(13px, 1.65vh, 19px); }
 [data-testid="stMainBlockContainer"] { max-width: 100%; padding: 4.2rem 2.5rem 2rem; }
-[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.5rem; }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
-[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 17px; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.9rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
-  font-size: clamp(1.5rem, 2.1vw, 2.6rem); line-height: 1.2; }
-[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: clamp(15px, 1.1vw, 1.3rem); }
+  font-size: clamp(1.5rem, min(2.1vw, 3.7vh), 2.6rem); line-height: 1.2; }
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p {
-  font-size: clamp(15px, 1vw, 1.2rem); }
-[data-testid="stMetric"] ~ div [data-testid="stCaptionContainer"] p,
-[data-testid="stVerticalBlockBorderWrapper"] [data-testid="stCaptionContainer"] p { font-size: clamp(13px, 0.8vw, 16px); }
+  font-size: 1rem; }
 [data-testid="stHeading"] h1, [data-testid="stHeading"] h2 { font-size: 2.2rem; padding: 0 0 0.2rem; }
 [data-testid="stHeading"] h3 { font-size: 1.8rem; padding: 0.2rem 0; }
 [class*="st-key-present_off_"], .st-key-present_pgup, .st-key-present_pgdn { display: none !important; }

@@ -10,7 +10,8 @@ rules = ui.rules()
 
 ui.header("总览", full=True)
 ui.scope_caption(filters.current_description())
-alerts_ui.strip()
+with present.section("分产业链"):  # 演示模式: the first screen holds the cards and the main chart
+    alerts_ui.strip()
 
 view = overview.model(ui.q, f, rules)
 with present.section("主要指标"):

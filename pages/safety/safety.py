@@ -88,21 +88,20 @@ with present.section("到期未整改"):
                f"最长 {fmt.count(ages['max_days'], '天')}。{safety.DEFINITIONS['隐患时长']}")
 
 # --- trend and breakdowns ---
-with present.section("隐患走势"):
-    left, right = ui.columns([3, 2])
-    with left:
-        ui.chart(charts.flows_and_stock, ui.q("hazard_monthly", p), x="month",
-                 bars={"found": "当月发现", "rectified": "当月整改"},
-                 line=("open", "月末未整改"),
-                 title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个")
-    breakdown = ui.q("hazard_breakdown", p)
-    parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
-    with right:
-        dim = st.segmented_control("分组", ["片区", "来源"], default="片区", key="safety_dim")
-        dim = dim or "片区"
-        ui.chart(charts.selectable_stacked_bars, safety.breakdown(breakdown, dim), category="member",
-                 parts=parts, unit="个", selection="dim_pick",
-                 title=f"按{dim}：本期隐患构成（个）")
+left, right = ui.columns([3, 2])
+with left, present.section("隐患走势"):
+    ui.chart(charts.flows_and_stock, ui.q("hazard_monthly", p), x="month",
+             bars={"found": "当月发现", "rectified": "当月整改"},
+             line=("open", "月末未整改"),
+             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个")
+breakdown = ui.q("hazard_breakdown", p)
+parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
+with right, present.section("隐患构成"):
+    dim = st.segmented_control("分组", ["片区", "来源"], default="片区", key="safety_dim")
+    dim = dim or "片区"
+    ui.chart(charts.selectable_stacked_bars, safety.breakdown(breakdown, dim), category="member",
+             parts=parts, unit="个", selection="dim_pick",
+             title=f"按{dim}：本期隐患构成（个）")
 
 with present.section("隐患钻取"):
     st.subheader("隐患钻取：按类别、企业查看清单")
