@@ -43,7 +43,7 @@ html { font-size: clamp(13px, 1.65vh, 19px); }
 [data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li { font-size: 1.15rem; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.9rem; }
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] [data-testid="stMarkdownContainer"] p {
-  font-size: clamp(1.5rem, min(2.1vw, 3.7vh), 2.6rem); line-height: 1.2; }
+  font-size: clamp(1.5rem, min(2.1vw, 3.8vh), 2.6rem); line-height: 1.2; }
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p { font-size: 1.1rem; }
 [data-testid="stMetricDelta"], [data-testid="stMetricDelta"] [data-testid="stMarkdownContainer"] p {
   font-size: 1rem; }
