@@ -40,7 +40,8 @@ PAGES: tuple[Page, ...] = (
     Page("mujun", "pages/economy/mujun.py", "亩均效益", ":material/leaderboard:", TOPICS,
          steps=("评价结果", "分布", "亩均一张图", "排名", "企业画像", "D类名单")),
     Page("land", "pages/land/land.py", "低效用地", ":material/landscape:", TOPICS),
-    Page("whatif", "pages/whatif/whatif.py", "目标推演", ":material/query_stats:", TOPICS),
+    Page("whatif", "pages/whatif/whatif.py", "目标推演", ":material/query_stats:", TOPICS,
+         steps=("目标测算", "分产业链推演", "敏感性分析", "年度目标表")),
     Page("enterprise", "pages/enterprise/profile.py", "企业画像", ":material/domain:", TOPICS, present=False),
     Page("admin", "pages/admin/data.py", "数据管理", ":material/database:", ADMIN, present=False, admin=True),
 )

@@ -37,21 +37,22 @@ def stop(title: str, step: int = 1) -> present.Stop:
 
 
 def test_steps_turn_within_and_across_pages():
-    """Test the screens: 总览 has 2 steps, 工业经济 5, 安全生产 8, 亩均效益 6, the others 1 (2 + 5 + 8 + 6 + 4 = 25 in
-    all); 下一页
+    """Test the screens: 总览 has 2 steps, 工业经济 5, 安全生产 8, 亩均效益 6, 目标推演 4, the others 1 (2 + 5 + 8 + 6
+    + 4 + 3 = 28 in all); 下一页
     on a page's last step opens the next page's first, 上一页 on a first step the previous page's last."""
     counts = {p.title: len(p.steps) or 1 for p in navigation.presentation()}
     assert counts == {"总览": 2, "工业经济": 5, "投资与项目": 1, "安全生产": 8, "预警": 1, "亩均效益": 6, "低效用地": 1,
-                      "目标推演": 1}
+                      "目标推演": 4}
     stops = present.sequence()
-    assert len(stops) == 25
+    assert len(stops) == 28
     assert present.neighbours("总览", 1) == (None, stop("总览", 2))
     assert present.neighbours("总览", 2) == (stop("总览", 1), stop("工业经济", 1))
     assert present.neighbours("工业经济", 1) == (stop("总览", 2), stop("工业经济", 2))
     assert present.neighbours("投资与项目") == (stop("工业经济", 5), stop("安全生产", 1))
     assert present.neighbours("安全生产", 8) == (stop("安全生产", 7), stop("预警"))
     assert present.neighbours("低效用地") == (stop("亩均效益", 6), stop("目标推演"))
-    assert present.neighbours("目标推演") == (stop("低效用地"), None)
+    assert present.neighbours("目标推演") == (stop("低效用地"), stop("目标推演", 2))
+    assert present.neighbours("目标推演", 4) == (stop("目标推演", 3), None)
     for before, after in zip(stops, stops[1:]):  # forward then back is where one started
         assert present.neighbours(before.title, before.step)[1] == after
         assert present.neighbours(after.title, after.step)[0] == before
