@@ -239,7 +239,8 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
 
 
 def chart(builder, data, *, key: str | None = None, on_select="ignore", **options):
-    """Draw `charts.<builder>(data, **options)` full width in the house theme.
+    """Draw `charts.<builder>(data, **options)` full width in the house theme (in 演示模式 with the projector
+    theme of `present.chart_spec` on top).
 
     The Vega-Lite spec comes from `charts.spec` (built once per data and options), so a rerun that
     shows the same data does not rebuild or re-validate the Altair chart. Returns the selection

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from browser import metric_values, wait_for_app
+from browser import csp_problems, metric_values, wait_for_app, watched_page
 from conftest import ROOT
 from cockpit import navigation, present
 
@@ -170,14 +170,7 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
     """Test at 1920×1080 that 总览 in 演示模式 shows all its cards and its main chart within the first screen, with
     axis labels ≥ 20 px and titles ≥ 26 px; that → and PageDown move forward (总览's second step, then 工业经济),
     ← and PageUp back; and that the browser logs no CSP violation on the way."""
-    from test_browser_security import REPORT_CSP
-
-    context = chromium.new_context(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.add_init_script(REPORT_CSP)
+    context, page, messages = watched_page(chromium, 1920, 1080)
     page.goto(f"{app_url}/?present=1")
     wait_for_app(page, 60_000)
     drawn = ("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
@@ -216,5 +209,5 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
     turn("PageUp", r"^\/\?(?!.*step=)", "规上工业产值 1—m月累计")
     assert "present=1" in page.url
     context.close()
-    bad = [m for m in messages if "Content Security Policy" in m or "CSP violation" in m or "pageerror" in m]
+    bad = csp_problems(messages)
     assert not bad, bad
