@@ -61,8 +61,15 @@ _CHART_CONFIG = {
     "axis": {"labelFontSize": 20, "titleFontSize": 20, "labelOverlap": "greedy", "labelLimit": 360,
              "titlePadding": 10},
     "axisQuantitative": {"tickCount": 6},
+    # a y axis's title (its unit) written across above the axis: turned on its side at 20 px a long one outgrows a
+    # low plot and pushes the chart's title out of the picture
+    "axisLeft": {"titleAngle": 0, "titleAnchor": "end", "titleAlign": "left", "titleBaseline": "bottom",
+                 "titleX": 0, "titleY": -8},
+    "axisRight": {"titleAngle": 0, "titleAnchor": "end", "titleAlign": "right", "titleBaseline": "bottom",
+                  "titleX": 0, "titleY": -8},
     "axisTemporal": {"tickCount": 8},
-    "legend": {"labelFontSize": 20, "titleFontSize": 20, "symbolSize": 200, "labelLimit": 360},
+    "legend": {"labelFontSize": 20, "titleFontSize": 20, "symbolSize": 200, "labelLimit": 360,
+               "offset": 34},  # above the y axis title
     "title": {"fontSize": 26, "subtitleFontSize": 20, "offset": 12},
     "text": {"fontSize": 20},
     "header": {"labelFontSize": 20, "titleFontSize": 20},
