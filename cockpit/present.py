@@ -52,6 +52,7 @@ html { font-size: clamp(13px, 1.65vh, 19px); }
 [class*="st-key-present_off_"], .st-key-present_pgup, .st-key-present_pgdn { display: none !important; }
 .st-key-present_controls { position: fixed; top: 0.55rem; right: 3.2rem; z-index: 1000028; width: auto !important;
   background: var(--st-background-color, #fff); }
+@media (max-width: 1279px) { .st-key-present_controls { position: static; } }
 </style>"""
 
 # The chart theme of the mode (merged over the house theme of `cockpit.charts`): text at least 20 px, titles
@@ -89,6 +90,10 @@ class Stop:
     @property
     def label(self) -> str:
         return f"{self.title} · {self.name}" if self.name else self.title
+
+    def label_from(self, title: str) -> str:
+        """The label seen on the page titled `title`: only the step's name for another step of the same page."""
+        return self.name if self.title == title and self.name else self.label
 
 
 def sequence() -> list[Stop]:
@@ -258,11 +263,11 @@ def _controls(title: str) -> None:
         if page and page.steps:
             st.caption(f"{page.steps[step - 1]}（{step}/{len(page.steps)}）")
         back = previous is not None and (
-            st.button(f"上一页：{previous.label}", key="present_prev", icon=":material/arrow_back:",
+            st.button(f"上一页：{previous.label_from(title)}", key="present_prev", icon=":material/arrow_back:",
                       shortcut="Left", help="键盘 ← 或 PageUp")
             | st.button("上一页", key="present_pgup", shortcut="PageUp"))
         forward = following is not None and (
-            st.button(f"下一页：{following.label}", key="present_next", icon=":material/arrow_forward:",
+            st.button(f"下一页：{following.label_from(title)}", key="present_next", icon=":material/arrow_forward:",
                       shortcut="Right", type="primary", help="键盘 → 或 PageDown")
             | st.button("下一页", key="present_pgdn", shortcut="PageDown"))
         st.button("退出演示", on_click=_leave, key="present_leave", type="tertiary", icon=":material/close:")

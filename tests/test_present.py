@@ -57,6 +57,8 @@ def test_steps_turn_within_and_across_pages():
         assert present.neighbours(before.title, before.step)[1] == after
         assert present.neighbours(after.title, after.step)[0] == before
     assert stop("工业经济", 3).label == "工业经济 · 增长来源" and stop("预警").label == "预警"
+    assert stop("工业经济", 3).label_from("工业经济") == "增长来源"  # the buttons on the same page
+    assert stop("工业经济", 3).label_from("总览") == "工业经济 · 增长来源" and stop("预警").label_from("预警") == "预警"
 
 
 @pytest.mark.parametrize("value, title, step", [("2", "工业经济", 2), (" 5 ", "工业经济", 5), ("9", "工业经济", 5),
