@@ -4,19 +4,24 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test test-fast setup system-deps data bench bench-load clean
+.PHONY: run test test-fast lint setup system-deps data bench bench-load clean
 
 # the warm-up runs the app once as soon as the server answers (see cockpit/warmup.py)
 run: setup
 	($(PY) -m cockpit.warmup http://127.0.0.1:$(PORT) &) ; \
 	$(PY) -m cockpit.serve --server.port $(PORT) --server.headless true
 
-test: setup system-deps
+test: setup system-deps lint
 	$(PY) -m pytest -q
+
+# lint (pyproject.toml): ruff's checks on everything, mypy on the pure layers (the files listed there)
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # the fast lane for a small change: pure functions and queries (no Chromium, no AppTest, no benchmark)
 test-fast: setup
-	$(PY) -m pytest -q -m "not browser and not apptest and not bench"
+	$(PY) -m pytest -q -m "not browser and not apptest and not bench and not deploy"
 
 setup: $(VENV)/.installed
 

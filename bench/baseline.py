@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from cockpit.dimensions import DIMENSIONS, EVERYTHING, scope_from
+from cockpit.schema import SPECS
+
 QUERIES = ("industry_kpis", "output_trend", "output_by_chain", "investment_kpis")
+# the filter dimensions' key columns found on a table itself (产业链 comes from the sectors; a dimension of the
+# enterprise register that projects lack comes from the project's owner, as in queries/macros/keys.sql)
+_KEYS = {t: [d.column for d in DIMENSIONS if d.column in SPECS[t].names] for t in ("enterprises", "projects")}
+_OWNER_KEYS = [c for c in _KEYS["enterprises"] if c not in _KEYS["projects"]]
 COLUMNS = {
     "enterprise_month": ["ent_id", "year", "month", "output_wan", "value_added_wan", "revenue_wan"],
-    "enterprises": ["ent_id", "sector_code", "area_code", "land_mu", "is_high_tech"],
+    "enterprises": ["ent_id", "land_mu", *_KEYS["enterprises"]],
     "sectors": ["sector_code", "chain"],
     "project_month": ["project_id", "year", "month", "invest_wan"],
-    "projects": ["project_id", "sector_code", "area_code", "is_industrial", "is_high_tech"],
+    "projects": ["project_id", "ent_id", "is_industrial", *_KEYS["projects"]],
     "county_month": ["year", "month", "county_output_wan"],
 }
 
@@ -28,15 +35,11 @@ def load(directory: Path) -> dict[str, pd.DataFrame]:
 
 
 def _scope(df: pd.DataFrame, p: dict) -> pd.Series:
+    """The rows in the filter scope of `p`, each dimension by its key column (cockpit.dimensions)."""
     keep = pd.Series(True, index=df.index)
-    if p["chains"]:
-        keep &= df["chain"].isin(p["chains"])
-    if p["sectors"]:
-        keep &= df["sector_code"].isin(p["sectors"])
-    if p["areas"]:
-        keep &= df["area_code"].isin(p["areas"])
-    if p["high_tech_only"]:
-        keep &= df["is_high_tech"].astype(bool)
+    for d, value in (scope_from(p) or EVERYTHING).items():
+        if value:
+            keep &= df[d.column].fillna(False).astype(bool) if d.flag else df[d.column].isin(value)
     return keep
 
 
@@ -95,6 +98,9 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
 
     # investment_kpis
     projects = frames["projects"].merge(frames["sectors"], on="sector_code", how="left")
+    if _OWNER_KEYS:
+        owners = frames["enterprises"][["ent_id", *_OWNER_KEYS]]
+        projects = projects.merge(owners, on="ent_id", how="left")
     projects = projects[_scope(projects, p)]
     pm = frames["project_month"]
     done = pm[pm["year"].isin([year, year - 1]) & (pm["month"] <= month)].merge(projects, on="project_id")

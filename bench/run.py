@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from bench import baseline  # noqa: E402
 from cockpit import navigation  # noqa: E402
 from cockpit.db import SAMPLE_DIR, Database, query_names  # noqa: E402
+from cockpit.dimensions import EVERYTHING  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PAGES = {p.key: p.script for p in navigation.viewer_pages() if p.key != "enterprise"}  # url_path → script
@@ -62,9 +63,8 @@ def default_params(db: Database) -> dict:
     periods = db.run("data_periods")
     year = int(periods["year"].max())
     month = int(periods.loc[periods["year"] == year, "last_month"].iloc[0])
-    project = db.run("project_list", {"year": year, "month": month, "chains": [], "sectors": [], "areas": [],
-                                      "high_tech_only": False})
-    return {"year": year, "month": month, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
+    project = db.run("project_list", {"year": year, "month": month, "scope": EVERYTHING})
+    return {"year": year, "month": month, "scope": EVERYTHING,
             "by": "chain", "category": "", "ent_id": "", "parcel_id": "", "eval_year": year - 1,
             "floor_wan_per_mu": 5.0,
             "project_id": str(project["project_id"].iloc[0]) if len(project) else "",
@@ -94,7 +94,7 @@ def bench_queries(directory: Path, repeat: int, in_memory: bool | None = None) -
     out = {}
     for name in query_names():
         rows = len(db.run(name, params))
-        out[name] = {**timed(lambda: db.run(name, params), repeat, warm=0), "rows": rows}
+        out[name] = {**timed(lambda name=name: db.run(name, params), repeat, warm=0), "rows": rows}
     return out
 
 
@@ -407,14 +407,14 @@ def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seco
         r["rows"] = {t: int(db.con.execute(f"select count(*) from {t}").fetchone()[0])
                      for t in ("enterprises", "enterprise_month", "projects", "project_month", "hazards")}
         steps = {
-            "load": lambda: {"open_database_ms": bench_load(directory)},
-            "queries": lambda: {"queries": bench_queries(directory, repeat, in_memory=True)},
-            "views": lambda: {"queries_views": bench_queries(directory, repeat, in_memory=False)},
-            "baseline": lambda: {"baseline_overview": bench_baseline(directory, repeat)},
-            "pages": lambda: {"pages": bench_pages(directory, repeat, pages or list(PAGES))},
-            "server_cpu": lambda: {"server_cpu": bench_server_cpu(directory, repeat, pages or list(PAGES))},
-            "browser": lambda: {"browser": bench_browser(directory, repeat)},
-            "concurrency": lambda: {"concurrency": bench_load_test(directory, clients, seconds)},
+            "load": lambda d=directory: {"open_database_ms": bench_load(d)},
+            "queries": lambda d=directory: {"queries": bench_queries(d, repeat, in_memory=True)},
+            "views": lambda d=directory: {"queries_views": bench_queries(d, repeat, in_memory=False)},
+            "baseline": lambda d=directory: {"baseline_overview": bench_baseline(d, repeat)},
+            "pages": lambda d=directory: {"pages": bench_pages(d, repeat, pages or list(PAGES))},
+            "server_cpu": lambda d=directory: {"server_cpu": bench_server_cpu(d, repeat, pages or list(PAGES))},
+            "browser": lambda d=directory: {"browser": bench_browser(d, repeat)},
+            "concurrency": lambda d=directory: {"concurrency": bench_load_test(d, clients, seconds)},
         }
         for name, step in steps.items():
             if name in skip:

@@ -28,11 +28,12 @@ import pandas as pd
 from cockpit import duty
 from cockpit import format as fmt
 from cockpit.config import ROOT, Rules
+from cockpit.dimensions import EVERYTHING
 
 DEFAULT_CONFIG = ROOT / "config" / "alerts.toml"
 Run = Callable[[str, dict], pd.DataFrame]
 
-ZONE = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}  # 全区: no filter
+ZONE = {"scope": EVERYTHING}  # 全区: no filter
 DEFAULT_SEVERITY = {"严重": "红", "较重": "橙", "一般": "蓝"}
 NO_OFFICE = "未指定科室"
 
@@ -146,7 +147,7 @@ def parse_config(raw: dict) -> Config:
         try:
             rule.text()
         except (KeyError, IndexError, ValueError) as exc:
-            raise ConfigError(f"{where}：description 中的 {{{exc.args[0] if exc.args else ''}}} 不是本规则的数值项")
+            raise ConfigError(f"{where}：description 中的 {{{exc.args[0] if exc.args else ''}}} 不是本规则的数值项") from None
         rules.append(rule)
     return Config(tuple(rules), severities)
 
@@ -272,7 +273,7 @@ def indicator_figures(run: Run, period: Period, rules: Rules) -> list[IndicatorF
     evaluation (`cockpit.indicators.headline`), so a warning quotes exactly the figure the card shows."""
     from cockpit import format as fmt
     from cockpit import indicators
-    from cockpit.filters import Filters
+    from cockpit.selection import Filters
 
     out = []
     for e in indicators.headline(run, Filters(period.year, period.month), rules):

@@ -41,17 +41,21 @@ def rules_path() -> Path:
     return Path(os.environ.get("COCKPIT_RULES", DEFAULT_RULES))
 
 
+def read_rules(path: Path | None = None) -> dict:
+    """The rules file as a dict ({} when it is missing): the one reader of config/rules.toml (or $COCKPIT_RULES);
+    each module takes its section and applies its own documented defaults."""
+    path = path or rules_path()
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def rules_section(name: str, path: Path | None = None) -> dict:
     """One [section] of the rules file as a dict ({} when the file or the section is missing)."""
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return dict(raw.get(name, {}))
+    return dict(read_rules(path).get(name, {}))
 
 
 def load_rules(path: Path | None = None) -> Rules:
     """Read the rules file; a missing file falls back to the documented defaults."""
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = read_rules(path)
     status = raw.get("status", {})
     grade = raw.get("risk_grade", {})
     return Rules(

@@ -18,11 +18,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from cockpit.dimensions import Scope, with_scope
 from cockpit.schema import SPECS, arrow_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERY_DIR = ROOT / "queries"
 MACRO_DIR = QUERY_DIR / "macros"
+KEY_MACROS = MACRO_DIR / "keys.sql"  # the filter dimensions' key columns: loaded before the summaries group by them
 MATERIALIZED_DIR = QUERY_DIR / "materialized"   # summary tables built from the loaded tables
 SAMPLE_DIR = ROOT / "data"            # the shipped sample: read-only for the app
 DEFAULT_DATA_DIR = SAMPLE_DIR          # (old name, kept for callers that read the sample)
@@ -101,9 +103,41 @@ def materialized() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
         if not _NAME.match(path.stem) or path.stem in TABLES:
             raise ValueError(f"汇总表名 {path.stem!r} 不合法")
         sql = path.read_text(encoding="utf-8")
-        sources = tuple(t for t in TABLES if re.search(rf"\b(from|join)\s+{t}\b", sql))
+        read = _tables_read(sql) | {t for m, ts in _macro_tables().items() if re.search(rf"\b{m}\(", sql) for t in ts}
+        sources = tuple(t for t in TABLES if t in read)
         out.append((path.stem, sql, sources))
     return tuple(out)
+
+
+def _tables_read(sql: str) -> set[str]:
+    return {t for t in TABLES if re.search(rf"\b(from|join)\s+{t}\b", sql)}
+
+
+@lru_cache(maxsize=None)
+def _macro_tables() -> dict[str, frozenset[str]]:
+    """Table macro (queries/macros) → the tables it reads (so a summary grouped by `enterprise_keys()` is built
+    only where the enterprise register is)."""
+    out = {}
+    for path in sorted(MACRO_DIR.glob("*.sql")):
+        sql = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))  # comments may hold ';'
+        for name, body in re.findall(r"create macro (\w+)\([^)]*\) as table(.*?);", sql, flags=re.S):
+            out[name] = frozenset(_tables_read(body))
+    return out
+
+
+def _absent_columns(table: str, path: Path) -> str:
+    """', null::TYPE as col' for each declared column the file lacks (a file written before an optional column was
+    declared, e.g. a fixture or a zone not yet evolved by cockpit.store): the queries see it empty."""
+    import pyarrow.parquet as pq
+
+    have = set(pq.read_schema(path).names)
+    declared = arrow_schema(table)
+    extra = [f", null::{_DUCK[str(f.type)]} as {f.name}" for f in declared if f.name not in have]
+    return "".join(extra)
+
+
+_DUCK = {"string": "varchar", "large_string": "varchar", "int64": "bigint", "int32": "integer", "double": "double",
+         "bool": "boolean", "date32[day]": "date", "timestamp[us]": "timestamp"}
 
 
 def _sql_literal(path: Path) -> str:
@@ -185,15 +219,18 @@ class Database:
         for table in TABLES:
             path = self.directory / f"{table}.parquet"
             if path.exists():
-                con.execute(f"create {kind} {table} as select * from read_parquet({_sql_literal(path)})")
+                con.execute(f"create {kind} {table} as select *{_absent_columns(table, path)} "
+                            f"from read_parquet({_sql_literal(path)})")
             elif table in OPTIONAL_TABLES:
                 empty = arrow_schema(table).empty_table()  # noqa: F841 - read by name below
                 con.execute(f"create table {table} as select * from empty")
+        con.execute(KEY_MACROS.read_text(encoding="utf-8"))
         for name, sql, sources in materialized():
             if all((self.directory / f"{t}.parquet").exists() for t in sources):
                 con.execute(f"create table {name} as {sql}")
         for macro in sorted(MACRO_DIR.glob("*.sql")):
-            con.execute(macro.read_text(encoding="utf-8"))
+            if macro != KEY_MACROS:
+                con.execute(macro.read_text(encoding="utf-8"))
         # Lock down: only the data directory is readable; nothing can turn access back on.
         con.execute(f"set allowed_directories=[{_sql_literal(self.directory)}]")
         con.execute("set enable_external_access=false")
@@ -238,10 +275,11 @@ class Database:
         """Run the named query with the parameters its header declares, taken from `params`.
 
         Missing declared parameters raise; keys the query does not declare are ignored, so pages can
-        pass the whole filter state.
+        pass the whole filter state. `$scope` (the filter bar, cockpit.dimensions) is a Scope, or is made from
+        the dimensions' own keys when the parameters name them ({"chains": [...], ...}).
         """
         spec = load_query(name)
-        params = params or {}
+        params = with_scope(params or {}, spec.params)
         missing = [p for p in spec.params if p not in params]
         if missing:
             raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
@@ -262,5 +300,7 @@ def _fits_in_memory(directory: Path) -> bool:
 
 
 def _bindable(value):
-    """Tuples (used in cache keys) become lists, which DuckDB binds as LIST values."""
+    """Tuples (used in cache keys) become lists, which DuckDB binds as LIST values; a Scope its STRUCT."""
+    if isinstance(value, Scope):
+        return value.sql()
     return list(value) if isinstance(value, tuple) else value

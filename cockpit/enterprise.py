@@ -11,12 +11,12 @@ Rules (DESIGN.md, figures that never mislead):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from cockpit import format as fmt
+from cockpit.format import is_blank as _missing
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,6 @@ BY_KEY = {m.key: m for m in MEASURES}
 NO_BASE = "上年同期无数据"
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def period_of(month: int) -> int:
@@ -184,7 +182,7 @@ def project_rows(projects: pd.DataFrame, as_of: dt.date, lag_rule) -> pd.DataFra
     out = projects.copy()
     out["stage"] = [pr.stage_as_of(r, as_of) or "未谋划" for r in projects.to_dict("records")]
     late = pr.lagging(projects, as_of, yellow_months=lag_rule.yellow_months, red_months=lag_rule.red_months)
-    lag = {}
+    lag: dict[str, list[str]] = {}
     for r in late.itertuples():
         lag.setdefault(r.project_id, []).append(f"{r.milestone}滞后 {r.months_late} 个月")
     out["lag"] = ["；".join(lag.get(p, [])) or "—" for p in out["project_id"]]

@@ -1,9 +1,10 @@
-"""The shared filter bar: year, as-of month, 产业链, 行业, 片区, 高新 only.
+"""The shared filter bar: year, as-of month, then one widget per filter dimension of cockpit.dimensions (产业链,
+行业, 片区, 仅高新, 企业规模 …; a multi-select, or a toggle for a flag), in declaration order.
 
 One module owns the filter state. The widgets are bound to the URL (`bind="query-params"`), so a copied
 link opens the same view elsewhere, and they live in the entry script, so the state survives page changes.
 Values arriving from the URL are matched against the options (whitelists built from the data), never
-passed through as text: 行业 and 片区 by code or by name (`sector=26` or its name, `area=HGQ` or its name),
+passed through as text: by code or by name (`sector=26` or its name, `area=HGQ` or its name, `size=小型`),
 产业链 by name. Streamlit's bound widgets drop a value that is not an option label; so on a session's first run
 the URL is read before the widgets exist, codes and names are rewritten as the options' labels, and a value
 that matches nothing is named in a visible note (「链接中的片区“XYZ”不存在，已忽略」) instead of vanishing.
@@ -11,54 +12,39 @@ that matches nothing is named in a visible note (「链接中的片区“XYZ”�
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from cockpit.dimensions import DIMENSIONS, Scope
+from cockpit.selection import Filters  # noqa: F401 - re-exported: pages and tests take it from here
 
-from cockpit.format import period_label
-
-# URL parameter names (also the widget keys)
-KEYS = ("year", "month", "chain", "sector", "area", "hitech")
+# URL parameter names (also the widget keys): the period, then one per filter dimension (cockpit.dimensions)
+KEYS = ("year", "month") + tuple(d.url for d in DIMENSIONS)
 _STATE = "_cockpit_filters"
 _URL_DONE = "_cockpit_url_resolved"     # the URL of this session has been read
 _URL_NOTES = "_cockpit_url_notes"       # (notes, the filters they were made for)
-LABELS = {"year": "年份", "month": "截至月份", "chain": "产业链", "sector": "行业", "area": "片区",
-          "hitech": "仅高新"}
+LABELS = {"year": "年份", "month": "截至月份", **{d.url: d.label for d in DIMENSIONS}}
 
 
-@dataclass(frozen=True)
-class Filters:
-    year: int
-    month: int
-    chains: tuple[str, ...] = field(default=())
-    sectors: tuple[str, ...] = field(default=())
-    areas: tuple[str, ...] = field(default=())
-    high_tech_only: bool = False
+def option_queries() -> list[str]:
+    """The named queries the filter bar's options come from."""
+    return list(dict.fromkeys(d.options for d in DIMENSIONS if d.options))
 
-    def params(self) -> dict:
-        """Bound parameters for the named queries (each query takes the ones it declares)."""
-        return {
-            "year": self.year,
-            "month": self.month,
-            "chains": self.chains,
-            "sectors": self.sectors,
-            "areas": self.areas,
-            "high_tech_only": self.high_tech_only,
-        }
 
-    @property
-    def is_filtered(self) -> bool:
-        return bool(self.chains or self.sectors or self.areas or self.high_tech_only)
-
-    def describe(self, sector_names: dict[str, str], area_names: dict[str, str]) -> str:
-        """One line saying what the numbers cover: '2024年1—9月 · 产业链：新材料 · 全部片区'."""
-        parts = [period_label(self.year, self.month)]
-        parts.append("产业链：" + "、".join(self.chains) if self.chains else "全部产业链")
-        if self.sectors:
-            parts.append("行业：" + "、".join(sector_names.get(s, s) for s in self.sectors))
-        parts.append("片区：" + "、".join(area_names.get(a, a) for a in self.areas)
-                     if self.areas else "全部片区")
-        if self.high_tech_only:
-            parts.append("仅高新技术产业")
-        return " · ".join(parts)
+def options(frames: dict, chosen: dict[str, tuple]) -> dict[str, dict[str, str]]:
+    """Each multi-select dimension's options (key → name), narrowed by the choices already made in `chosen`
+    (param → keys) for a dimension declared `narrowed_by` (the 行业 of the chosen 产业链 only)."""
+    out = {}
+    for d in DIMENSIONS:
+        if d.flag:
+            continue
+        opts = d.options_of(frames)
+        if d.narrowed_by:
+            parent = next(p for p in DIMENSIONS if p.key == d.narrowed_by)
+            picked = chosen.get(parent.param) or ()
+            if picked:
+                df = frames[d.options]
+                keep = set(df.loc[df[parent.column].astype(str).isin(picked), d.code].astype(str))
+                opts = {k: v for k, v in opts.items() if k in keep}
+        out[d.param] = opts
+    return out
 
 
 def resolve(values, options: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -101,22 +87,21 @@ def month_options(last_month: int) -> list[int]:
     return list(range(2, max(last_month, 2) + 1))
 
 
-def render_bar(periods, sectors, areas) -> Filters:
+def render_bar(periods, frames: dict) -> Filters:
     """Draw the filter bar in the sidebar and remember the result for the pages of this run.
 
-    `periods`: DataFrame(year, last_month); `sectors`: DataFrame(sector_code, sector_name, chain);
-    `areas`: DataFrame(area_code, area_name).
+    `periods`: DataFrame(year, last_month); `frames`: the rows of each options query (`option_queries()`), e.g.
+    sectors (sector_code, sector_name, chain) and areas (area_code, area_name, is_chemical_cluster).
     """
     import streamlit as st
 
     last = dict(zip(periods["year"].astype(int), periods["last_month"].astype(int)))
     years = sorted(last, reverse=True)
-    sector_names = dict(zip(sectors["sector_code"], sectors["sector_name"]))
-    area_names = dict(zip(areas["area_code"], areas["area_name"]))
-    chains = list(dict.fromkeys(sectors["chain"]))
+    names = options(frames, {})
 
-    _read_url_once(st, sectors, area_names, years, last)
+    _read_url_once(st, frames, years, last)
 
+    chosen: dict = {}
     with st.sidebar:
         st.markdown("#### 筛选")
         year = st.selectbox("年份", years, index=0, key="year", bind="query-params",
@@ -124,66 +109,52 @@ def render_bar(periods, sectors, areas) -> Filters:
         months = month_options(last[year])
         month = st.selectbox("截至月份（累计）", months, index=len(months) - 1, key="month",
                              bind="query-params", format_func=lambda m: f"1—{m}月")
-        chosen_chains = st.multiselect("产业链", chains, key="chain", bind="query-params",
-                                       placeholder="全部产业链")
-        sector_options = [c for c in sectors["sector_code"]
-                          if not chosen_chains or
-                          sectors.set_index("sector_code").at[c, "chain"] in chosen_chains]
-        chosen_sectors = st.multiselect("国民经济行业", sector_options, key="sector",
-                                        bind="query-params", format_func=sector_names.get,
-                                        placeholder="全部行业")
-        chosen_areas = st.multiselect("片区", list(area_names), key="area", bind="query-params",
-                                      format_func=area_names.get, placeholder="全部片区")
-        high_tech = st.toggle("仅高新技术产业", key="hitech", bind="query-params")
-        cluster = "、化工集聚区评估" if "is_chemical_cluster" in areas and areas["is_chemical_cluster"].any() else ""
+        for d in DIMENSIONS:
+            if d.flag:
+                chosen[d.param] = bool(st.toggle(d.widget, key=d.url, bind="query-params"))
+                continue
+            opts = options(frames, chosen)[d.param]
+            picked = st.multiselect(d.widget, list(opts), key=d.url, bind="query-params",
+                                    format_func=lambda k, o=opts: o.get(k, k), placeholder=f"全部{d.label}")
+            chosen[d.param] = tuple(k for k in picked if k in opts)
+        areas = frames.get("areas")
+        clustered = areas is not None and "is_chemical_cluster" in areas and areas["is_chemical_cluster"].any()
+        cluster = "、化工集聚区评估" if clustered else ""
         st.caption("1—2月数据合并发布，截至月份从 2 月起。不随某项筛选变化的数字（如低效用地、培训演练"
                    f"{cluster}）在卡片上注明其范围。")
 
-    filters = Filters(
-        year=int(year),
-        month=int(month) if month in months else months[-1],
-        chains=tuple(chosen_chains),
-        sectors=tuple(s for s in chosen_sectors if s in sector_options),
-        areas=tuple(chosen_areas),
-        high_tech_only=bool(high_tech),
-    )
+    filters = Filters(int(year), int(month) if month in months else months[-1], Scope.of(**chosen))
     notes, made_for = st.session_state.get(_URL_NOTES) or ((), None)
     if notes and made_for is None:
         st.session_state[_URL_NOTES] = (notes, filters)
-    st.session_state[_STATE] = (filters, sector_names, area_names)
+    st.session_state[_STATE] = (filters, names)
     return filters
 
 
-def _read_url_once(st, sectors, area_names: dict[str, str], years: list[int], last: dict[int, int]) -> None:
-    """On a session's first run, before any widget exists: map the link's 产业链 / 行业 / 片区 values (codes or
-    names) to the options' labels and note every value that matches nothing (年份 and 截至月份 too). When the
-    link did not already name the options by their labels, rewrite those parameters and run again: the bound
-    widgets then read the labels from the link (Streamlit seeds a bound widget from the link of the run), and
-    the address bar names the view, so a copy of it opens the same view."""
+def _read_url_once(st, frames: dict, years: list[int], last: dict[int, int]) -> None:
+    """On a session's first run, before any widget exists: map the link's values of each multi-select dimension
+    (codes or names) to the options' labels and note every value that matches nothing (年份 and 截至月份 too).
+    When the link did not already name the options by their labels, rewrite those parameters and run again: the
+    bound widgets then read the labels from the link (Streamlit seeds a bound widget from the link of the run),
+    and the address bar names the view, so a copy of it opens the same view."""
     if st.session_state.get(_URL_DONE):
         return
     st.session_state[_URL_DONE] = True
-    notes, rewrite, picked = [], {}, []
-    chains = list(dict.fromkeys(sectors["chain"]))
-    for key in ("chain", "sector", "area"):
-        raw = [str(v).strip() for v in st.query_params.get_all(key) if str(v).strip()]
+    notes, rewrite, picked = [], {}, {}
+    for d in DIMENSIONS:
+        if d.flag:
+            continue
+        raw = [str(v).strip() for v in st.query_params.get_all(d.url) if str(v).strip()]
         if not raw:
             continue
-        if key == "chain":
-            options = {c: c for c in chains}
-        elif key == "sector":  # the 行业 of the chosen 产业链 only, as the widget offers
-            options = {c: n for c, n, ch in zip(sectors["sector_code"], sectors["sector_name"], sectors["chain"])
-                       if not picked or ch in picked}
-        else:
-            options = area_names
-        keys, unknown = resolve(raw, options)
-        if key == "chain":
-            picked = keys
+        opts = options(frames, picked)[d.param]  # narrowed as the widget offers them
+        keys, unknown = resolve(raw, opts)
+        picked[d.param] = tuple(keys)
         if unknown:
-            notes.append(unknown_note(LABELS[key], unknown))
-        labels = [options[k] for k in keys]
+            notes.append(unknown_note(d.label, unknown))
+        labels = [opts[k] for k in keys]
         if raw != labels:
-            rewrite[key] = labels
+            rewrite[d.url] = labels
     year = st.query_params.get("year")
     if year is not None and year not in {str(y) for y in years}:
         notes.append(unknown_note(LABELS["year"], [year]))
@@ -222,8 +193,22 @@ def current() -> Filters:
     return st.session_state[_STATE][0]
 
 
+def active_words() -> list[str]:
+    """The active filters as short words (the chosen options' names, a flag's label), for file names."""
+    import streamlit as st
+
+    f, names = st.session_state[_STATE]
+    words = []
+    for d, value in f.scope.items():
+        if d.flag:
+            words += [f"仅{d.label}"] if value else []
+        else:
+            words += [names.get(d.param, {}).get(k, k) for k in value]
+    return words
+
+
 def current_description() -> str:
     import streamlit as st
 
-    filters, sector_names, area_names = st.session_state[_STATE]
-    return filters.describe(sector_names, area_names)
+    filters, names = st.session_state[_STATE]
+    return filters.describe(names)

@@ -7,8 +7,24 @@ import math
 DASH = "—"
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def is_blank(x) -> bool:
+    """None, NaN, NaT or pandas NA (a table cell with nothing in it): the one test of "no value" (the modules
+    import it, often as `_missing`)."""
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    if isinstance(x, (int, str)):
+        return False
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+_missing = is_blank
 
 
 def num(x, digits: int = 2) -> str:
@@ -50,6 +66,15 @@ def count(x, unit: str = "个") -> str:
     return DASH if _missing(x) else f"{int(x):,} {unit}"
 
 
+def shown_note(total: int, shown: int, unit: str = "个", *, total_said: bool = False) -> str | None:
+    """'共 X 个，显示前 N 个；下载 Excel 可得全部' when a list shows only its first `shown` of `total` rows, else None;
+    `total_said`: the caption already gives the total, so only '，显示前 N 个；下载 Excel 可得全部'."""
+    if total <= shown:
+        return None
+    tail = f"显示前 {count(shown, unit)}；下载 Excel 可得全部"
+    return f"，{tail}" if total_said else f"共 {count(total, unit)}，{tail}"
+
+
 def by_unit(value, unit: str) -> str:
     """Format a value given in the indicator's display unit (as in the catalogue)."""
     if unit == "亿元":
@@ -70,16 +95,14 @@ def period_label(year: int, month: int) -> str:
     return f"{year}年1—{max(month, 2)}月"
 
 
-def is_blank(x) -> bool:
-    """None, NaN, NaT or pandas NA (a table cell with nothing in it)."""
-    if x is None:
-        return True
-    import pandas as pd
+def as_of_date(year: int, month: int):
+    """The as-of date of the period period_label names: the last day of month m; 1—2月 (published together) ends
+    on the last day of February, so month 1 reads as 2: (2024, 1) and (2024, 2) → 2024-02-29."""
+    import calendar
+    import datetime as dt
 
-    try:
-        return bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+    month = max(int(month), 2)
+    return dt.date(int(year), month, calendar.monthrange(int(year), month)[1])
 
 
 def date(x) -> str:

@@ -131,14 +131,13 @@ def _orient(a, b, c):
     return (b[..., 0] - a[..., 0]) * (c[..., 1] - a[..., 1]) - (b[..., 1] - a[..., 1]) * (c[..., 0] - a[..., 0])
 
 
-def _crossing(segments: np.ndarray, first_ring_end: list[int]) -> tuple[int, int] | None:
+def _crossing(segments: np.ndarray, first_ring_end: list[tuple[int, int]]) -> tuple[int, int] | None:
     """The first pair (i, j) of segments that intersect, not counting neighbours in the same ring (which
     share an end point) unless they fold back on each other; None when there is none.
 
     `segments`: m × 2 × 2 (start, end); `first_ring_end`: index of each ring's first and last segment pairs
     that are neighbours (a ring is closed, so its last segment meets its first). Candidates are found by
     a sweep over x (segments sorted by their left end), each checked against the rest with numpy."""
-    n = len(segments)
     lo = segments[:, :, 0].min(axis=1)
     hi = segments[:, :, 0].max(axis=1)
     ylo = segments[:, :, 1].min(axis=1)
@@ -415,7 +414,7 @@ def convex_hull(points) -> list[list[float]]:
 
 
 # ---------------------------------------------------------------------------------- feature files
-def read_features(data: bytes, max_features: int) -> list[tuple[dict, object]]:
+def read_features(data: bytes, max_features: int) -> list[tuple[dict, str]]:
     """A GeoJSON FeatureCollection (or one Feature) as (properties, geometry as JSON text) pairs in file
     order; the geometry is given as found (the boundary check reports what is wrong with it). GeometryError with a
     Chinese message when the file is not a FeatureCollection or has more than `max_features` features."""

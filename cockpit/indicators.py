@@ -26,13 +26,13 @@ Rules (DESIGN.md, "Figures that never mislead"):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 import pandas as pd
 
-from cockpit import metrics
+from cockpit import dimensions, metrics
+from cockpit import format as fmt
 from cockpit.config import Rules, StatusRule
 
 Run = Callable[[str, dict], pd.DataFrame]
@@ -41,11 +41,8 @@ Run = Callable[[str, dict], pd.DataFrame]
 # filter dimensions (the filter bar's, declared once)
 # ------------------------------------------------------------------------------------------------
 
-DIMENSIONS = {"chain": "产业链", "sector": "行业", "area": "片区", "hitech": "高新"}
-DIM_PARAMS = {"chain": "chains", "sector": "sectors", "area": "areas", "hitech": "high_tech_only"}
-ALL = frozenset(DIMENSIONS)
-AREA = frozenset({"area"})
-NONE: frozenset = frozenset()
+DIMENSIONS = dimensions.LABELS        # key → 产业链 … (declared in cockpit.dimensions)
+ALL, AREA, NONE = dimensions.ALL, dimensions.AREA, dimensions.NONE
 
 # stored unit → display unit: the factor a stored value is multiplied by
 _CONVERT = {("万元", "亿元"): 1e-4, ("亩", "亩"): 1.0}
@@ -53,8 +50,7 @@ _CONVERT = {("万元", "亿元"): 1e-4, ("亩", "亩"): 1.0}
 
 def active_dims(f) -> frozenset:
     """The filter dimensions set in `f` (a cockpit.filters.Filters)."""
-    return frozenset(d for d, on in (("chain", f.chains), ("sector", f.sectors), ("area", f.areas),
-                                      ("hitech", f.high_tech_only)) if on)
+    return f.scope.active()
 
 
 # ------------------------------------------------------------------------------------------------
@@ -254,9 +250,7 @@ class Evaluation:
         return " · ".join(parts) or None
 
 
-def _missing(x) -> bool:
-    """None, NaN, NA or NaT (an empty table's min(date) comes back as NaT)."""
-    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
+_missing = fmt.is_blank  # None, NaN, NA or NaT (an empty table's min(date) comes back as NaT)
 
 
 def _num(x) -> float | None:
@@ -331,16 +325,13 @@ def target_scope(f, follows: frozenset) -> tuple[str, str] | None:
     """The targets-table scope of a figure: ('全区', '') when it follows no active filter, ('产业链', chain) or
     ('片区', area code) for exactly one chain or area and nothing else; None for any other combination (no
     target can have exactly that scope)."""
-    chains = f.chains if "chain" in follows else ()
-    sectors = f.sectors if "sector" in follows else ()
-    areas = f.areas if "area" in follows else ()
-    hitech = f.high_tech_only and "hitech" in follows
-    if not (chains or sectors or areas or hitech):
+    active = active_dims(f) & follows
+    if not active:
         return ("全区", "")
-    if len(chains) == 1 and not (sectors or areas or hitech):
-        return ("产业链", chains[0])
-    if len(areas) == 1 and not (chains or sectors or hitech):
-        return ("片区", areas[0])
+    if active == {"chain"} and len(f.chains) == 1:
+        return ("产业链", f.chains[0])
+    if active == {"area"} and len(f.areas) == 1:
+        return ("片区", f.areas[0])
     return None
 
 
@@ -598,7 +589,7 @@ INDICATORS: list[Indicator] = [
         "Σ 当月工业总产值（1—m月）÷ 10000；同口径同比 = 两期均有申报企业的本期 ÷ 上年同期 − 1",
         _amount(_IND, "output_wan", compare=("output_cmp_wan", "output_cmp_ly_wan")), _ECON, "enterprise_month",
         goal_seek=True, overview=1, page="industry", page_label="规上工业产值（1—{m}月累计）",
-        sentence=Sentence("工业经济", 10, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 10, "{name} {value}，{change}{schedule}")),
     Indicator(
         "output_month", "规上工业产值（当月）", "亿元",
         "规模以上工业企业当月工业总产值（1—2月数据合并发布，截至 2 月时当月即 1—2月），现价。" + _GROWTH,
@@ -615,7 +606,7 @@ INDICATORS: list[Indicator] = [
                 deflate="ytd_deflator"), _ECON, "enterprise_month",
         goal_seek=True, overview=2, page="industry", page_label="规上工业增加值（1—{m}月累计）",
         special=(_hitech_same("仅高新：即高新技术产业增加值"),),
-        sentence=Sentence("工业经济", 20, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 20, "{name} {value}，{change}{schedule}")),
     Indicator(
         "value_added_month", "规上工业增加值（当月）", "亿元",
         "规模以上工业企业当月工业增加值（1—2月合并发布），按企业报表数（现价）；导入价格指数后同比按可比价计算。"
@@ -633,7 +624,7 @@ INDICATORS: list[Indicator] = [
                 deflate="ytd_deflator"), _ECON, "enterprise_month",
         goal_seek=True, overview=3, page="industry",
         special=(_hitech_same("仅高新：与规上工业增加值相同"),),
-        sentence=Sentence("工业经济", 30, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 30, "{name} {value}，{change}{schedule}")),
     Indicator(
         "high_tech_share", "高新技术产业增加值占比", "%",
         "高新技术产业增加值占规上工业增加值的比重；变化以个百分点计。",
@@ -665,17 +656,17 @@ INDICATORS: list[Indicator] = [
         "辖区内项目完成的固定资产投资（计划总投资500万元及以上项目），1—m月累计；基础设施、平台提升项目无行业，"
         "选择产业链或行业时不计入。", "Σ 项目当月完成投资（1—m月）÷ 10000", _amount(_INV, "fai_wan"), _PROJ,
         "project_month", goal_seek=True, overview=6, page="invest",
-        sentence=Sentence("投资与项目", 20, "{name}{value_bare}，{change}{schedule}", join="")),
+        sentence=Sentence("投资与项目", 20, "{name} {value}，{change}{schedule}", join="")),
     Indicator(
         "industrial_invest", "工业投资", "亿元", "固定资产投资中工业项目（含技改）完成的投资，1—m月累计。",
         "Σ 工业项目当月完成投资 ÷ 10000", _amount(_INV, "industrial_invest_wan"), _PROJ,
         "project_month, projects", coverage=("project_month",), goal_seek=True, overview=7, page="invest",
-        sentence=Sentence("投资与项目", 30, "{name}{value_bare}，{change}{schedule}", join="；其中")),
+        sentence=Sentence("投资与项目", 30, "{name} {value}，{change}{schedule}", join="；其中")),
     Indicator(
         "high_tech_invest", "高新技术产业投资", "亿元", "工业投资中高新技术产业项目完成的投资，1—m月累计。",
         "Σ 高新项目当月完成投资 ÷ 10000", _amount(_INV, "high_tech_invest_wan"), _PROJ,
         "project_month, projects", coverage=("project_month",), goal_seek=True, overview=8, page="invest",
-        sentence=Sentence("投资与项目", 40, "{name}{value_bare}，{change}{schedule}", join="；")),
+        sentence=Sentence("投资与项目", 40, "{name} {value}，{change}{schedule}", join="；")),
     Indicator(
         "project_count", "在建投资项目数", "个", "1—m月有完成投资的项目个数，与上年同期比较（±个）。",
         "count(项目 | 1—m月完成投资 > 0)", Source(_INV, "project_count"), _PROJ, "project_month",

@@ -30,7 +30,6 @@ import logging
 import math
 import re
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,10 +78,9 @@ class Window:
 
 
 def load_window(path: Path | None = None) -> Window:
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("ingest", {}) if path.exists() else {}
+    raw = rules_section("ingest", path)
     earliest = raw.get("earliest_date", dt.date(2000, 1, 1))
     earliest = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))
     return Window(earliest, int(raw.get("future_years", 3)))

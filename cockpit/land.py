@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import math
 
 import pandas as pd
+from cockpit.format import is_blank as _missing
 
 METHODS = ("收回", "收购", "企业重组/兼并", "提升改造", "二次招商")
 STATUSES = ("摸排", "方案", "实施", "验收")
 DEFAULT_FLOOR_WAN = 5.0
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def uplift(before, after) -> float | None:
@@ -48,12 +46,10 @@ def status_totals(actions: pd.DataFrame) -> dict[str, tuple[int, float]]:
 
 def load_floor(path=None) -> float:
     """亩均税收 floor (万元/亩) for the candidate pool, from the [land] section of the rules file."""
-    import tomllib
 
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = {"land": rules_section("land", path)}
     return float(raw.get("land", {}).get("mujun_tax_floor_wan", DEFAULT_FLOOR_WAN))
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,10 +36,9 @@ class MapConfig:
 
 def load_config(path: Path | None = None) -> MapConfig:
     """The [map] section of the rules file (config/rules.toml): an optional tile server for deployments."""
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("map", {}) if path.exists() else {}
+    raw = rules_section("map", path)
     url = str(raw.get("tile_url", "")).strip()
     if url and not (url.startswith(("https://", "http://")) and all(k in url for k in ("{z}", "{x}", "{y}"))):
         raise ValueError("config/rules.toml [map] tile_url 应为含 {z}、{x}、{y} 的 http(s) 地址，或留空")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit import charts, filters, landmap, links, memo, mujun, mujun_cache, ui
+from cockpit.dimensions import Scope
 from cockpit.markup import plain
 
 TOOLTIP = {"ent_names": "企业", "parcel_id": "地块", "area_name": "片区", "area_mu": "面积（亩）",
@@ -47,8 +48,7 @@ def show(*, key: str, mode: str = "亩均分类", year: int | None = None, areas
     """Draw the map for the filter bar (or only `areas`), coloured as the chosen mode; `year` = the 亩均
     evaluation year (default: the filter bar's). A click on a parcel opens its largest enterprise's profile."""
     f = filters.current()
-    p = f.params() if areas is None else {**f.params(), "chains": (), "sectors": (), "high_tech_only": False,
-                                          "areas": tuple(areas)}
+    p = f.params() if areas is None else {**f.params(), "scope": Scope.of(areas=areas)}
     if year is None:
         year, _ = evaluation_year()
     if modes:

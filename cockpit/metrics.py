@@ -5,14 +5,12 @@ Every function takes plain numbers (None for missing) and returns plain numbers;
 
 from __future__ import annotations
 
-import math
 from enum import Enum
 
 from cockpit.config import GradeRule, StatusRule
+from cockpit.format import is_blank as _missing
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def yoy(current, previous) -> float | None:

@@ -643,9 +643,9 @@ PICK_LIMIT = 200    # enterprises the picker offers at once (more through the na
 
 def shown_note(total: int, shown: int = SHOW_ROWS) -> str | None:
     """'共 X 家，显示前 N 家；下载 Excel 可得全部' when a table shows fewer rows than it has."""
-    if total <= shown:
-        return None
-    return f"共 {total:,} 家，显示前 {shown:,} 家；下载 Excel 可得全部。"
+    from cockpit import format as fmt
+
+    return fmt.shown_note(total, shown, "家")
 
 
 @dataclass

@@ -89,19 +89,18 @@ def evaluated(cfg: mujun.Config) -> Evaluated:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _scoped(directory: str, version: str, rules: str, year: int, scope: tuple, _cfg: mujun.Config):
-    params = {k: list(v) if isinstance(v, tuple) else v for k, v in scope}
-    return evaluated(_cfg).year(year).scoped(ui.q("mujun_scope", params)["ent_no"].to_numpy())
+def _scoped(directory: str, version: str, rules: str, year: int, scope, _cfg: mujun.Config):
+    return evaluated(_cfg).year(year).scoped(ui.q("mujun_scope", {"scope": scope})["ent_no"].to_numpy())
 
 
 def scoped(cfg: mujun.Config, year: int, params: dict) -> mujun.Scoped:
     """`year`'s evaluation as shown for the filter scope in `params` (产业链, 行业, 片区, 高新).
 
     The result is shared between reruns and sessions: read it, do not change it."""
+    from cockpit.dimensions import scope_from
+
     db = ui.database()
-    keys = ("chains", "sectors", "areas", "high_tech_only")
-    scope = tuple((k, tuple(params[k]) if isinstance(params[k], list) else params[k]) for k in keys)
-    return _scoped(str(db.directory), db.data_version(), repr(cfg), int(year), scope, cfg)
+    return _scoped(str(db.directory), db.data_version(), repr(cfg), int(year), scope_from(params), cfg)
 
 
 def what_if(cfg: mujun.Config, year: int, ent_id: str, **changes) -> mujun.WhatIf:

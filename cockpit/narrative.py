@@ -7,7 +7,6 @@ active filter carries the same note as its card, a figure without a target of it
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -15,6 +14,7 @@ import pandas as pd
 
 from cockpit import format as fmt
 from cockpit.indicators import REGISTRY, Evaluation, Registry, scope_phrase
+from cockpit.format import is_blank as _missing
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,6 @@ SECTIONS = {
 }
 
 
-def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def growth(pct) -> str:
@@ -108,7 +106,7 @@ def fields(e: Evaluation, as_of: str) -> dict:
     else:
         threshold = f"距 {goal} 类（{fmt.num(e.target, 0)} 分）还差 {fmt.num(e.gap, 1)} 分"
     return {
-        "name": e.name, "value": value, "value_bare": value.replace(" ", ""),
+        "name": e.name, "value": value,
         "count": "" if e.value is None else f"{int(round(e.value)):,}",
         "change": change_words(e), "schedule": f"，{plan}" if plan else "",
         "schedule_with_target": f"，{plan_target}" if plan_target else "",
@@ -192,3 +190,11 @@ def draft(evaluations: dict[str, Evaluation], period: str, as_of: str, *, chains
             extras["output"] = f"分产业链看，{text}"
     return {s: paragraph(s, evaluations, period, as_of, extras=extras, registry=registry)
             for s in sections(registry)}
+
+
+def as_text(title: str, paragraphs: dict[str, str]) -> str:
+    """The 汇报稿 as plain text to paste: the title, then '一、工业经济' and its paragraph, a blank line between."""
+    numerals = "一二三四五六七八九十"
+    parts = [title] + [f"{numerals[i]}、{area}\n{text}" for i, area_text in enumerate(paragraphs.items())
+                       for area, text in [area_text]]
+    return "\n\n".join(parts)

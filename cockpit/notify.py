@@ -363,7 +363,7 @@ class Report:
 def monthly_pdf(run, period: alerts.Period, rules, zone) -> tuple[str, bytes]:
     """The month's 会议简报 (全区) as a PDF attachment."""
     from cockpit import brief
-    from cockpit.filters import Filters
+    from cockpit.selection import Filters
 
     f = Filters(period.year, period.month)
     data = brief.pdf_bytes(brief.collect(run, f, rules, "全区（全部产业链、全部片区）", today=period.today,

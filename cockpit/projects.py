@@ -8,13 +8,13 @@ the reference those queries are tested against, and serve one project or a short
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass
 
 import pandas as pd
 
+from cockpit import format as fmt
 from cockpit import metrics
 from cockpit.metrics import Status
 
@@ -28,9 +28,7 @@ KIND_STAGES = {"产业": STAGES, "基础设施": ("谋划", "开工", "竣工"),
 INVEST_MEASURES = ("fai", "industrial_invest", "high_tech_invest")
 
 
-def as_of_date(year: int, month: int) -> dt.date:
-    """The last day of the as-of month: (2024, 2) → 2024-02-29."""
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+as_of_date = fmt.as_of_date  # the last day of the as-of month: (2024, 2) → 2024-02-29
 
 
 def _date(value) -> dt.date | None:
@@ -211,12 +209,7 @@ def total_rows(df: pd.DataFrame, column: str = "total_count") -> int:
 
 def list_note(total: int, shown: int, unit: str = "个") -> str | None:
     """'共 X 个，显示前 N 个；下载 Excel 可得全部' when a list shows only part of its rows, else None."""
-    if total <= shown:
-        return None
-    from cockpit import format as fmt
-
-    return (f"共 {fmt.count(total, unit)}，显示前 {fmt.count(shown, unit)}；"
-            "下载 Excel 可得全部")
+    return fmt.shown_note(total, shown, unit)
 
 
 def pick_note(search: str, total: int, shown: int) -> str:
@@ -264,12 +257,10 @@ class LagRule:
 
 def load_lag_rule(path=None) -> LagRule:
     """The [projects] section of the rules file (defaults when the file or keys are missing)."""
-    import tomllib
 
-    from cockpit.config import rules_path
+    from cockpit.config import rules_section
 
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    raw = {"projects": rules_section("projects", path)}
     section = raw.get("projects", {})
     return LagRule(yellow_months=int(section.get("lag_yellow_months", 1)),
                    red_months=int(section.get("lag_red_months", 3)))

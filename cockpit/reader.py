@@ -36,14 +36,13 @@ import sys
 import tempfile
 import threading
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
-from cockpit.config import rules_path
+from cockpit.config import rules_section
 from cockpit.rawread import MEMORY_EXIT, col_letter, peak_kb
 
 DATA_SHEET = "数据"  # the sheet a template's data goes into
@@ -82,8 +81,7 @@ _KEYS = {"max_mb": ("max_bytes", MB), "max_rows": ("max_rows", 1), "max_columns"
 
 
 def load_limits(path: Path | None = None) -> Limits:
-    path = path or rules_path()
-    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("ingest", {}) if path.exists() else {}
+    raw = rules_section("ingest", path)
     values = {}
     for key, (name, factor) in _KEYS.items():
         if key in raw:

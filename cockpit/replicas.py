@@ -23,7 +23,6 @@ operators and tests; each replica's log is `<run-dir>/replica-<name>.log`, nginx
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import os
 import re
@@ -31,7 +30,6 @@ import secrets
 import shutil
 import signal
 import socket
-import string
 import subprocess
 import sys
 import threading
@@ -151,7 +149,7 @@ def wait_port(host: str, port: int, timeout: float = 20, alive=lambda: True) -> 
                 return
         except OSError:
             if time.time() > deadline or not alive():
-                raise TimeoutError(f"{host}:{port} 未在 {timeout:.0f} 秒内开始监听")
+                raise TimeoutError(f"{host}:{port} 未在 {timeout:.0f} 秒内开始监听") from None
             time.sleep(0.05)
 
 

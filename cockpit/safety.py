@@ -10,12 +10,11 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import math
 
 import pandas as pd
 
+from cockpit import format as fmt
 from cockpit import metrics
 from cockpit.format import is_blank as _missing
 from cockpit.config import GradeRule
@@ -44,10 +43,7 @@ def _date(x) -> dt.date | None:
     return x.date() if isinstance(x, dt.datetime) else x
 
 
-def as_of_date(year: int, month: int) -> dt.date:
-    """The as-of date of a 1—m月 period: the last day of month m (1—2月 ends on the last day of February)."""
-    month = max(month, 2)
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+as_of_date = fmt.as_of_date  # the last day of month m (1—2月 ends on the last day of February)
 
 
 def rectification_rate(rectified, found) -> float | None:
@@ -145,18 +141,14 @@ def open_ages(hazard_totals: pd.DataFrame, year: int) -> dict:
 
 def list_note(total: int, shown: int) -> str:
     """The caption's tail for a list cut to its first rows: '' when every row is shown."""
-    from cockpit import format as fmt
-
-    if total <= shown:
-        return ""
-    return f"，显示前 {fmt.count(shown, '条')}；下载 Excel 可得全部"
+    return fmt.shown_note(total, shown, "条", total_said=True) or ""
 
 
 def totals(df: pd.DataFrame, year: int) -> dict:
     """Sum the `hazard_totals` rows of one year over the levels, with 整改率 and 闭环率 and the 重大 counts."""
     rows = df[df["year"] == year]
     cols = ["found", "rectified", "due", "closed_on_time", "open", "overdue"]
-    out = {c: int(rows[c].sum()) for c in cols}
+    out: dict[str, float | None] = {c: int(rows[c].sum()) for c in cols}
     major = rows[rows["level"] == "重大"]
     out.update({f"{c}_major": int(major[c].sum()) for c in cols})
     out["rectification_rate"] = rectification_rate(out["rectified"], out["found"])

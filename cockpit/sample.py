@@ -642,7 +642,7 @@ def plan_land_actions(rng, ents: list[Ent], em: pd.DataFrame, names: _Names) -> 
     LAND_ACCEPTED_TARGET where set."""
     tax = _yearly(em, "tax_wan")
     by_kind = {"ent": [], "new_ent": [], "vacant": []}
-    for i, (year, method, status, kind) in enumerate(LAND_ACTIONS):
+    for i, (_year, _method, _status, kind) in enumerate(LAND_ACTIONS):
         by_kind[kind].append(i)
     # which enterprise serves which action
     owner: dict[int, Ent] = {}
@@ -798,11 +798,26 @@ def finish_land_actions(actions: list[dict], idle_ids: list[str], parcels: pd.Da
     return _frame("land_actions", rows)
 
 
-def build_enterprises(ents: list[Ent]) -> pd.DataFrame:
+# 工业企业 by 营业收入 (万元, 《统计上大中小微型企业划分办法（2017）》; the 从业人员 bounds left out): 大型 ≥ 40,000,
+# 中型 ≥ 2,000, 小型 ≥ 300, else 微型
+SIZE_BOUNDS = ((40_000, "大型"), (2_000, "中型"), (300, "小型"))
+
+
+def size_class(revenue_wan: float) -> str:
+    return next((name for bound, name in SIZE_BOUNDS if revenue_wan >= bound), "微型")
+
+
+def build_enterprises(ents: list[Ent], enterprise_month: pd.DataFrame) -> pd.DataFrame:
+    """The register; 企业规模 from each enterprise's latest year of 营业收入, annualised (no random draw: the
+    other tables stay as they were). Enterprises without monthly data (规下) are 小型 with at least 5 亩, else 微型."""
+    latest = enterprise_month[enterprise_month["year"] == enterprise_month.groupby("ent_id")["year"].transform("max")]
+    annual = latest.groupby("ent_id")["revenue_wan"].sum() * 12 / latest.groupby("ent_id")["month"].count()
     return _frame("enterprises", [
         dict(ent_id=e.ent_id, ent_name=e.name, sector_code=e.sector, area_code=e.area, parcel_id=e.parcel_id,
              land_mu=round(e.land_mu, 2), is_above_scale=e.is_above_scale, is_high_tech=e.is_high_tech,
-             first_year=e.first_year) for e in ents])
+             first_year=e.first_year,
+             size_class=size_class(annual[e.ent_id]) if e.ent_id in annual.index
+             else ("小型" if e.land_mu >= 5 else "微型")) for e in ents])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1457,7 +1472,7 @@ def generate() -> dict[str, pd.DataFrame]:
         "sectors": build_sectors(),
         "areas": build_areas(),
         "parcels": with_boundaries(parcels),
-        "enterprises": build_enterprises(ents),
+        "enterprises": build_enterprises(ents, enterprise_month),
         "enterprise_month": enterprise_month,
         "county_month": county_month,
         "projects": build_projects(projects),

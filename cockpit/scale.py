@@ -41,12 +41,15 @@ def month_list(n: int = MONTHS) -> list[tuple[int, int]]:
 
 
 def _table(name: str, columns: dict) -> pa.Table:
-    """A pyarrow table with exactly the sample's schema for `name` (dates from datetime64[D], NaT → null)."""
+    """A pyarrow table with exactly the sample's schema for `name` (dates from datetime64[D], NaT → null; columns
+    not given are null)."""
     schema = sample.arrow_schema(name)
+    rows = len(next(iter(columns.values())))
     arrays = []
-    for field in schema:
-        values = columns[field.name]
-        arrays.append(pa.array(values, type=field.type, from_pandas=True))
+    for field in schema:  # a declared column the generator does not make (a later optional one) stays empty
+        values = columns.get(field.name)
+        arrays.append(pa.nulls(rows, field.type) if values is None
+                      else pa.array(values, type=field.type, from_pandas=True))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 

@@ -14,6 +14,7 @@ which an onboarding workbook is validated (片区 → 行业 → 地块 → 企�
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyarrow as pa
 
@@ -71,9 +72,9 @@ class TableSpec:
         return [c.name for c in self.columns]
 
 
-YEAR = dict(kind="int", min=2000, max=2100, unit="年")
-MONTH = dict(kind="int", min=1, max=12, unit="月")
-MONEY = dict(kind="float", unit="万元", min=0, max=10_000_000)
+YEAR: dict[str, Any] = dict(kind="int", min=2000, max=2100, unit="年")
+MONTH: dict[str, Any] = dict(kind="int", min=1, max=12, unit="月")
+MONEY: dict[str, Any] = dict(kind="float", unit="万元", min=0, max=10_000_000)
 CODE_ENT = Col("ent_id", "统一社会信用代码", "str", ref="enterprises",
                note="18 位统一社会信用代码，须已在企业名录中")
 CODE_AREA = Col("area_code", "片区代码", "str", ref="areas", note="须已在片区表中")
@@ -149,6 +150,8 @@ _spec(
         Col("is_above_scale", "是否规上", "bool", note="是/否（最近一年）"),
         Col("is_high_tech", "是否高新", "bool", note="是/否：计入高新技术产业"),
         Col("first_year", "首次入规年份", required=False, **YEAR),
+        Col("size_class", "企业规模", "str", required=False, choices=("大型", "中型", "小型", "微型"),
+            note="按《统计上大中小微型企业划分办法》（筛选栏的“企业规模”），可不填"),
     ),
     "开发区企业名录；新企业先导入名录，再导入其月度数据。",
     checks=("credit_code_format",), grain="one row per enterprise",

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cockpit.format import is_blank
 from cockpit.indicators import REGISTRY
 
 # the indicators a target may name (the registry's; the targets template's 代码表 lists the same)
@@ -52,7 +53,13 @@ def with_names(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _blank(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x)) or str(x).strip() == ""
+    """No value, or a text cell of blanks."""
+    return is_blank(x) or str(x).strip() == ""
+
+
+def by_indicator(df: pd.DataFrame) -> dict[str, float]:
+    """indicator_id → target_value of a frame of targets (one scope), the form goal seek and the sliders use."""
+    return {str(i): float(v) for i, v in zip(df["indicator_id"], df["target_value"])}
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from cockpit import format as fmt
 from cockpit import metrics
 from cockpit.config import StatusRule
 from cockpit.indicators import BY_ID, REGISTRY, scope_phrase
+from cockpit.targets import by_indicator
 
 # indicators with an annual target and monthly data (`goal_seek` in the registry; query whatif_monthly has them)
 GOAL_SEEK_INDICATORS = tuple(i.id for i in REGISTRY.goal_seek())
@@ -127,7 +128,7 @@ def goal_seek_all(monthly: pd.DataFrame, targets: pd.DataFrame, *, year: int, mo
                   rule: StatusRule) -> list[GoalSeek]:
     """Goal seek for every monthly indicator with a target (`targets`: indicator_id, target_value and optionally
     scope — from `indicators.scoped_targets`, the target of the filters' scope; `monthly` in the same scope)."""
-    tgt = dict(zip(targets["indicator_id"], targets["target_value"]))
+    tgt = by_indicator(targets)
     scopes = dict(zip(targets["indicator_id"], targets["scope"])) if "scope" in targets else {}
     out = []
     for ind in GOAL_SEEK_INDICATORS:
@@ -267,7 +268,7 @@ def sensitivity(monthly: pd.DataFrame, targets: pd.DataFrame, *, year: int, mont
     Projected = YTD + last year's remaining months × (1 + g/100); status as at year end (bar 100 %).
     Columns: indicator_id, name, growth_pct, projected, completion, status ('green'/'yellow'/'red').
     """
-    tgt = dict(zip(targets["indicator_id"], targets["target_value"]))
+    tgt = by_indicator(targets)
     rows = []
     for ind in GOAL_SEEK_INDICATORS:
         target = tgt.get(ind)

@@ -1,5 +1,5 @@
 -- purpose: 专项债 per bond of the projects in scope: 申报 → 获批 → 到位 → 支出 amounts and dates up to the end of 1—$month月 of $year, newest batch first; at most $limit bonds (NULL = all), total_count counts them all
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $limit INTEGER
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $limit INTEGER
 -- grain: one row per bond_id declared (申报) on or before the as-of date
 with per_bond as (
     select
@@ -15,7 +15,7 @@ with per_bond as (
         coalesce(sum(amount_wan) filter (where event = '支出' and year(event_date) = $year), 0) as spent_this_year_wan
     from bond_events
     where event_date <= last_day(make_date($year, $month, 1))
-      and project_id in (select project_id from scoped_projects($chains, $sectors, $areas, $high_tech_only))
+      and project_id in (select project_id from scoped_projects($scope))
     group by bond_id, bond_year, project_id
     having count(*) filter (where event = '申报') > 0
 ),

@@ -1,6 +1,6 @@
 -- purpose: 隐患 of 1—$month月 $year by category, source and 片区: found, rectified, open and overdue at the month's end
 --          (per enterprise: hazard_enterprises)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per dimension (类别 / 来源 / 片区) and member; hazards found in the period or open at its end
 -- the register (queries/macros/scope_hazards.sql) counted once per (类别, 来源, 片区) cell, then summed up each dimension
 with cells as (
@@ -13,7 +13,7 @@ with cells as (
         count(*) filter (where found_date >= period_start and rectified_date <= as_of) as rectified,
         count(*) filter (where rectified_date is null or rectified_date > as_of) as open,
         count(*) filter (where (rectified_date is null or rectified_date > as_of) and deadline < as_of) as overdue
-    from hazard_register_rows($year, $month, $chains, $sectors, $areas, $high_tech_only)
+    from hazard_register_rows($year, $month, $scope)
     group by all
 ),
 

@@ -1,6 +1,6 @@
 -- purpose: enterprises to pick in the 隐患 drill-down: the $limit with most hazards in the register (found in 1—$month月
 --          $year or open at its end), or of those whose name contains $search, and always $ent_id (the one picked)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $search VARCHAR, $ent_id VARCHAR, $limit INTEGER
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $search VARCHAR, $ent_id VARCHAR, $limit INTEGER
 -- grain: one row per enterprise listed (cut by most hazards, then ent_id), most hazards first, then by name;
 --        hazards = its rows in hazard_register (= 已整改 + 未整改 of hazard_breakdown); matches = how many enterprises
 --        in scope have hazards and match $search (the same on every row)
@@ -8,7 +8,7 @@ with per_enterprise as (
     select
         ent_id,
         count(*) as hazards
-    from hazard_register_rows($year, $month, $chains, $sectors, $areas, $high_tech_only)
+    from hazard_register_rows($year, $month, $scope)
     group by ent_id
 ),
 

@@ -1,8 +1,8 @@
 -- purpose: the 隐患 register behind the drill-down: found in 1—$month月 $year or still open at its end, optionally one category and one enterprise
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $category VARCHAR, $ent_id VARCHAR
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $category VARCHAR, $ent_id VARCHAR
 -- grain: one row per hazard ($category / $ent_id empty = all), with its 整改责任人 and 监管科室
 with scope as (
-    select ent_id, ent_name from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select ent_id, ent_name from scoped_enterprises($scope)
 ),
 
 period as (

@@ -1,5 +1,5 @@
 -- purpose: 隐患 found and rectified in each month of 1—$month月 $year, and open / overdue at each month's end
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per month 1..$month of $year
 with bounds as (
     select
@@ -14,7 +14,7 @@ months as (
 scoped as not materialized (
     select found_date, deadline, rectified_date
     from hazard_facts
-    where in_scope(chain, sector_code, ent_area_code, is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    where in_scope($scope, ent_keys)
 ),
 
 -- found in the year by the as-of date, or earlier and not rectified before the year (two branches with the bounds

@@ -2,7 +2,7 @@
 --          its state at the as-of date (到期未整改 / 整改中 / 逾期整改 / 按期整改), age and days overdue, optionally one
 --          category, one enterprise and one state; 到期未整改 first (重大 first, most days overdue first), then 整改中,
 --          逾期整改, 按期整改, newest first within; the first $limit rows (null = all), with how many there are
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $category VARCHAR, $ent_id VARCHAR, $status VARCHAR, $limit INTEGER
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $category VARCHAR, $ent_id VARCHAR, $status VARCHAR, $limit INTEGER
 -- grain: one row per hazard ($category / $ent_id / $status empty = all), with its 整改责任人 and 监管科室; total = rows before the limit,
 --        overdue_total = how many of those are 到期未整改 (the same on every row)
 -- a rectification after the as-of date is not yet known at the as-of date
@@ -10,7 +10,7 @@ with known as (
     select
         * exclude (rectified_date),
         case when rectified_date <= as_of then rectified_date end as rectified_date
-    from hazard_register_rows($year, $month, $chains, $sectors, $areas, $high_tech_only)
+    from hazard_register_rows($year, $month, $scope)
     where ($category = '' or category = $category)
       and ($ent_id = '' or ent_id = $ent_id)
 ),

@@ -1,6 +1,6 @@
 -- purpose: 隐患 found, rectified, due, closed on time, open and overdue for 1—$month月 of $year and of last year, and how
 --          long the open ones have existed (days from discovery to the as-of date: sum and longest)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1) and level (一般 / 重大), measured at the end of month $month of that year
 with periods as (
     select * from ytd_periods($year, $month)
@@ -13,7 +13,7 @@ levels as (
 scoped as not materialized (
     select level, found_date, deadline, rectified_date
     from hazard_facts
-    where in_scope(chain, sector_code, ent_area_code, is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+    where in_scope($scope, ent_keys)
 ),
 
 -- hazards that count in either year: found from last year's 1 January to this year's as-of date, or earlier and

@@ -1,5 +1,5 @@
 -- purpose: 规上产值 and 增加值 1—$month月 by 产业链 ($by = 'chain') or by 国民经济行业 (any other $by), this year and last year, for level, 同比, 拉动 and 贡献率, with the 同口径 pairs (enterprises that reported in both periods)
--- params: $year INTEGER, $month INTEGER, $by VARCHAR, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $by VARCHAR, $scope STRUCT
 -- grain: one row per 产业链 or 行业 with data in either year
 with facts as (
     select
@@ -7,7 +7,7 @@ with facts as (
         f.year,
         f.output_wan,
         f.value_added_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only) as f
+    from scoped_months($scope) as f
     where f.year in ($year, $year - 1)
       and f.month <= $month
 ),
@@ -30,7 +30,7 @@ comparable as (
         sum(output_wan) filter (where not is_current) as output_cmp_ly_wan,
         sum(value_added_wan) filter (where is_current) as value_added_cmp_wan,
         sum(value_added_wan) filter (where not is_current) as value_added_cmp_ly_wan
-    from scoped_pairs($chains, $sectors, $areas, $high_tech_only)
+    from scoped_pairs($scope)
     where year = $year
       and month <= $month
       and pair_first <= $month

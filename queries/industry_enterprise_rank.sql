@@ -2,10 +2,10 @@
 --          enterprises with a base last year only) or the largest decliners ('decline', Δ < 0, most negative first), for
 --          产值 ($measure = 'output') or 增加值 ('value_added'), optionally only names containing $search; 拉动 is over
 --          every enterprise in the filter scope (before the search), as in cockpit.industry.enterprise_table
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $measure VARCHAR, $kind VARCHAR, $n INTEGER, $search VARCHAR
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $measure VARCHAR, $kind VARCHAR, $n INTEGER, $search VARCHAR
 -- grain: one row per enterprise shown (at most $n), in ranking order
 with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_enterprises($scope)
 ),
 
 -- 1—m月 sums per enterprise from the per-year month lists (queries/materialized/enterprise_year_months.sql);

@@ -1,8 +1,8 @@
 -- purpose: each 规上 enterprise's 产值 and 增加值 for 1—$month月 of $year and the same months of the year before (for top N, growth and the largest decliners)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per enterprise reporting in either period
 with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_enterprises($scope)
 ),
 
 sums as (

@@ -1,5 +1,5 @@
 -- purpose: 规上工业 headline figures for 1—$month月 of $year and of the year before (same months), with the 同口径 pairs (enterprises that reported in both periods) on the $year row
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1); sums are null where the year has no data; the *_cmp_* columns only on the $year row
 with periods as (
     select unnest([$year, $year - 1]) as year
@@ -16,7 +16,7 @@ sums as (
         sum(revenue_wan) as revenue_wan,
         sum(output_wan) filter (where month = $month or $month <= 2) as output_month_wan,
         sum(value_added_wan) filter (where month = $month or $month <= 2) as value_added_month_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only)
+    from scoped_months($scope)
     where year in ($year, $year - 1)
       and month <= $month
     group by year
@@ -28,7 +28,7 @@ entries as (
         year,
         sum(enterprises) as enterprise_count,
         sum(land_mu) as land_mu
-    from scoped_entries($chains, $sectors, $areas, $high_tech_only)
+    from scoped_entries($scope)
     where year in ($year, $year - 1)
       and first_month <= $month
     group by year
@@ -63,7 +63,7 @@ comparable as (
         select
             *,
             $month <= 2 or (month = $month and both_month) as month_pair
-        from scoped_pairs($chains, $sectors, $areas, $high_tech_only)
+        from scoped_pairs($scope)
         where year = $year
           and month <= $month
           and pair_first <= $month
@@ -74,7 +74,7 @@ comparable_count as (
     select
         $year as year,
         coalesce(sum(enterprises), 0)::bigint as comparable_count
-    from scoped_pair_entries($chains, $sectors, $areas, $high_tech_only)
+    from scoped_pair_entries($scope)
     where year = $year
       and pair_first <= $month
 )

@@ -1,5 +1,5 @@
 -- purpose: 规上产值 and 增加值 by reporting period of $year (through $month) and of the whole year before: 当月 and 1—m月累计; 1—2月 merged into one period (month 2), as published
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year and reporting period (month 2 = 1—2月, then 3 … 12)
 with monthly as (
     select
@@ -7,7 +7,7 @@ with monthly as (
         greatest(f.month, 2) as month,
         sum(f.output_wan) as output_wan,
         sum(f.value_added_wan) as value_added_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only) as f
+    from scoped_months($scope) as f
     where (f.year = $year and f.month <= $month)
        or f.year = $year - 1
     group by f.year, greatest(f.month, 2)

@@ -1,9 +1,9 @@
 -- purpose: 规上企业数 reporting 产值 in 1—$month月 of $year and in the same months of the year before, with entrants
 --          (新进规: now, not a year ago) and leavers (退出: a year ago, not now)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row
 with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_enterprises($scope)
 ),
 
 -- from the per-year month lists (queries/materialized/enterprise_year_months.sql): reporting = a 产值 in months 1—m

@@ -1,5 +1,5 @@
 -- purpose: 1—$month月 固定资产投资 of $year and the same months of $year - 1, split three ways: by 产业链, by 国民经济行业 and by 项目类型
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per dimension (产业链 / 行业 / 项目类型) and part; projects without a sector count as 非工业（基础设施/平台）
 with done as (
     -- project_month_cube: project-months summed by 行业, 片区, 项目类型, 工业, 高新 at load time
@@ -9,7 +9,7 @@ with done as (
         m.kind,
         sum(case when m.year = $year then m.invest_wan else 0 end) as invest_wan,
         sum(case when m.year = $year - 1 then m.invest_wan else 0 end) as invest_ly_wan
-    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
+    from scoped_project_summary('project_month_cube', $scope) as m
     where m.year in ($year, $year - 1)
       and m.month <= $month
     group by all

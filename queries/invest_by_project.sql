@@ -1,8 +1,8 @@
 -- purpose: 1—$month月 completed investment per project in $year and the same months of $year - 1 (for growth attribution by project)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per project in scope with investment in either period
 with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_projects($scope)
 )
 
 select

@@ -1,8 +1,8 @@
 -- purpose: the projects that account most for the change of 固定资产投资: 1—$month月 of $year against the same months of $year - 1 per project in scope, the $n largest increases then the $n largest decreases, with 同比 and 拉动 over all projects in scope (SQL form of cockpit.projects.top_movers)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $n INTEGER
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $n INTEGER
 -- grain: one row per project among the $n largest increases and the $n largest decreases (increases first, each largest change first)
 with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_projects($scope)
 ),
 
 by_project as (

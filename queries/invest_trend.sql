@@ -1,5 +1,5 @@
 -- purpose: 固定资产投资, 工业投资, 高新技术产业投资 1—m月累计 by month, for $year (through $month) and all of $year - 1
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year and month (months with no investment in scope included, 累计 carried)
 with months as (
     select * from trend_months($year, $month)
@@ -13,7 +13,7 @@ monthly as (
         sum(m.invest_wan) as fai_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
-    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
+    from scoped_project_summary('project_month_cube', $scope) as m
     where m.year in ($year, $year - 1)
     group by m.year, m.month
 )

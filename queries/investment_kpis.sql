@@ -1,5 +1,5 @@
 -- purpose: 固定资产投资, 工业投资, 高新技术产业投资 and project count for 1—$month月 of $year and the year before
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1)
 with periods as (
     select unnest([$year, $year - 1]) as year
@@ -13,7 +13,7 @@ sums as (
         sum(m.invest_wan) as fai_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
-    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
+    from scoped_project_summary('project_month_cube', $scope) as m
     where m.year in ($year, $year - 1)
       and m.month <= $month
     group by m.year
@@ -24,7 +24,7 @@ counts as (
     select
         e.year,
         sum(e.projects) as project_count
-    from scoped_project_summary('project_year_entry', $chains, $sectors, $areas, $high_tech_only) as e
+    from scoped_project_summary('project_year_entry', $scope) as e
     where e.year in ($year, $year - 1)
       and e.first_month <= $month
     group by e.year

@@ -1,5 +1,5 @@
 -- purpose: every 低效用地整治 action found by the end of 1—$month月 of $year, with its status on that date (摸排 → 方案 → 实施 → 验收, from its dates), parcel, enterprise before / after and 亩均税收 before / after
--- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per action (date_found on or before the as-of date); ent_id = the parcel's largest enterprise now (null when none)
 with as_of as (
     select last_day(make_date($year, $month, 1)) as d
@@ -35,5 +35,5 @@ left join (  -- the largest enterprise on each parcel with an action
     group by parcel_id
 ) as t using (parcel_id)
 where l.date_found <= as_of.d
-  and (len($areas::varchar[]) = 0 or l.area_code = any($areas::varchar[]))
+  and in_areas(l.area_code, $scope)
 order by l.plan_year desc, l.action_id

@@ -1,5 +1,5 @@
 -- purpose: 低效用地 candidate pool: enterprises whose 亩均税收 (实缴税金 ÷ 用地亩) in $eval_year is below $floor_wan_per_mu, on parcels with no 整治 action found by the end of 1—$month月 of $year
--- params: $eval_year INTEGER, $year INTEGER, $month INTEGER, $areas VARCHAR[], $floor_wan_per_mu DOUBLE
+-- params: $eval_year INTEGER, $year INTEGER, $month INTEGER, $scope STRUCT, $floor_wan_per_mu DOUBLE
 -- grain: one row per enterprise below the floor
 with eval as (
     select $eval_year as year
@@ -43,5 +43,5 @@ left join areas as a using (area_code)
 where e.land_mu > 0
   and t.tax_wan / e.land_mu < $floor_wan_per_mu
   and e.parcel_id not in (select parcel_id from treated)
-  and (len($areas::varchar[]) = 0 or e.area_code = any($areas::varchar[]))
+  and in_areas(e.area_code, $scope)
 order by mujun_tax_wan_per_mu, e.ent_id

@@ -1,5 +1,5 @@
 -- purpose: 低效工业用地整治 area accepted (验收) in 1—$month月 of $year and the year before
--- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1)
 with periods as (
     select unnest([$year, $year - 1]) as year
@@ -14,7 +14,7 @@ accepted as (
     where date_accepted is not null
       and year(date_accepted) in ($year, $year - 1)
       and month(date_accepted) <= $month
-      and (len($areas::varchar[]) = 0 or area_code = any($areas::varchar[]))
+      and in_areas(area_code, $scope)
     group by 1
 )
 

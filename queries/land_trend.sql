@@ -1,5 +1,5 @@
 -- purpose: 低效工业用地整治 area accepted (验收), 1—m月累计 by month, for $year (through $month) and all of $year - 1
--- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year and month (累计 carried through months without 验收)
 with months as (
     select * from trend_months($year, $month)
@@ -13,7 +13,7 @@ accepted as (
     from land_actions
     where date_accepted is not null
       and year(date_accepted) in ($year, $year - 1)
-      and (len($areas::varchar[]) = 0 or area_code = any($areas::varchar[]))
+      and in_areas(area_code, $scope)
     group by 1, 2
 )
 

@@ -1,5 +1,5 @@
 -- purpose: vacant (闲置) parcels as of the data date, with how they became vacant and whether an 整治 action is still open, as the plots available for 二次招商
--- params: $areas VARCHAR[]
+-- params: $scope STRUCT
 -- grain: one row per vacant parcel
 with latest as (
     select
@@ -27,5 +27,5 @@ from parcels as p
 left join areas as a using (area_code)
 left join latest as l using (parcel_id)
 where p.land_use = '闲置'
-  and (len($areas::varchar[]) = 0 or p.area_code = any($areas::varchar[]))
+  and in_areas(p.area_code, $scope)
 order by is_available desc, p.area_mu desc

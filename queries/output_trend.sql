@@ -1,5 +1,5 @@
 -- purpose: monthly 规上产值 (当月 and 1—m月累计) of $year through $month and all 12 months of the year before
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year and month
 with monthly as (
     select
@@ -7,7 +7,7 @@ with monthly as (
         f.month,
         sum(f.output_wan) as output_wan,
         sum(f.value_added_wan) as value_added_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only) as f
+    from scoped_months($scope) as f
     where (f.year = $year and f.month <= $month)
        or f.year = $year - 1
     group by f.year, f.month

@@ -2,7 +2,7 @@
 --          1—$month月 of $year (闲置 / 整治中 / 已整治 / 在用: an action found and not yet accepted = 整治中), its enterprises and whether any of
 --          them is in the filter bar's scope (a parcel without enterprises is when no 产业链/行业/高新 filter is set);
 --          no rows when more than $limit parcels are in the 片区 filter (the map then shows the 片区 instead)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN, $limit INTEGER
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT, $limit INTEGER
 -- grain: one row per parcel in the 片区 filter (at most $limit), by parcel_id; parcels_in_scope = how many there are,
 --        with_boundary = how many of them have an outline (the same on every row)
 with as_of as (
@@ -13,9 +13,9 @@ with as_of as (
 chosen as (
     select *
     from parcels
-    where (len($areas::varchar[]) = 0 or area_code = any($areas::varchar[]))
+    where in_areas(area_code, $scope)
       and (select count(*) from parcels
-           where len($areas::varchar[]) = 0 or area_code = any($areas::varchar[])) <= $limit
+           where in_areas(area_code, $scope)) <= $limit
 ),
 
 latest as (
@@ -37,7 +37,7 @@ tenants as (
         count(*) as n_enterprises,
         bool_or(s.ent_id is not null) as any_in_scope
     from enterprises as e
-    left join scoped_enterprises($chains, $sectors, [], $high_tech_only) as s using (ent_id)
+    left join scoped_enterprises(all_areas($scope)) as s using (ent_id)
     where e.parcel_id in (select parcel_id from chosen)
     group by e.parcel_id
 )
@@ -59,8 +59,7 @@ select
     t.ent_ids,
     t.ent_names,
     coalesce(t.n_enterprises, 0) as n_enterprises,
-    coalesce(t.any_in_scope, len($chains::varchar[]) = 0 and len($sectors::varchar[]) = 0
-             and not $high_tech_only) as in_scope,
+    coalesce(t.any_in_scope, scope_is_all(all_areas($scope))) as in_scope,
     count(*) over () as parcels_in_scope,
     count(*) filter (where coalesce(p.boundary_geojson, '') <> '') over () as with_boundary
 from chosen as p

@@ -1,7 +1,7 @@
 -- purpose: the 片区 of the 地图 when it has more parcels than it draws: per 片区 in the filter, its parcels and 亩 (all,
 --          闲置, 整治中 at the end of 1—$month月 of $year) and the extent of its parcel outlines (longitude / latitude of
 --          every outline vertex, read from the GeoJSON text)
--- params: $year INTEGER, $month INTEGER, $areas VARCHAR[]
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per 片区 with parcels in the filter; lon/lat bounds null when none of its parcels has an outline
 with as_of as (
     select last_day(make_date($year, $month, 1)) as d
@@ -22,7 +22,7 @@ numbers as (
                        lambda x: x::double) as xy
     from parcels as p
     where coalesce(p.boundary_geojson, '') <> ''
-      and (len($areas::varchar[]) = 0 or p.area_code = any($areas::varchar[]))
+      and in_areas(p.area_code, $scope)
 ),
 
 vertices as (
@@ -48,6 +48,6 @@ from parcels as p
 left join areas as a using (area_code)
 left join open_actions as o using (parcel_id)
 left join vertices as v using (parcel_id)
-where len($areas::varchar[]) = 0 or p.area_code = any($areas::varchar[])
+where in_areas(p.area_code, $scope)
 group by p.area_code, a.area_name
 order by p.area_code

@@ -1,5 +1,5 @@
 -- purpose: the price deflator (工业生产者出厂价格指数, 上年同期 = 100, ÷ 100) for 增加值 growth at comparable prices in 1—$month月 of $year and in month $month: the imported 1—m月 index when there is one, else the monthly indices weighted by the scope's monthly 增加值 (1—2月 may carry one index for both months); null when an index is missing (growth stays at current prices)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row
 with months as (
     select unnest(range(1, $month + 1)) as month
@@ -9,7 +9,7 @@ weights as (
     select
         month,
         sum(value_added_wan) as va_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only)
+    from scoped_months($scope)
     where year = $year
       and month <= $month
     group by month

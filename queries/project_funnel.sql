@@ -1,5 +1,5 @@
 -- purpose: the project pipeline funnel at the end of 1—$month月 of $year for each project kind (SQL form of cockpit.projects.funnel over active_in_year): projects 谋划 by the as-of date and not finished (投产, or 竣工 for projects without 投产) before 1 January of $year; per stage of the kind, how many reached it by the as-of date, their 计划总投资, and how many are at it (furthest stage reached)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per project kind (产业 / 基础设施 / 平台提升) and stage of that kind, in stage order
 with as_of as (
     select last_day(make_date($year, $month, 1)) as d
@@ -16,7 +16,7 @@ finished as (
     select
         s.*,
         coalesce(s.date_produce, case when s.kind = '产业' then null else s.date_complete end) as date_done
-    from scoped_projects($chains, $sectors, $areas, $high_tech_only) as s
+    from scoped_projects($scope) as s
 ),
 
 active as (

@@ -1,8 +1,8 @@
 -- purpose: every project in scope with its stage dates, plan dates, 计划总投资 and 1—$month月 of $year completed / planned investment and funds in (for the funnel, rates and lagging list)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per project in scope
 with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_projects($scope)
 ),
 
 ytd as (

@@ -1,5 +1,5 @@
 -- purpose: the year's project-reserve and 专项债 plan items (储备项目, 专项债储备项目, 拟争取专项债, 平台提升项目) as actually listed by the end of 1—$month月 of $year, for the projects in scope (projects without a sector drop out under an industry filter), in the targets' units
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per plan indicator (indicator_id as in the targets table)
 with as_of as (
     select last_day(make_date($year, $month, 1)) as d
@@ -7,7 +7,7 @@ with as_of as (
 
 listed as (
     select p.*
-    from scoped_projects($chains, $sectors, $areas, $high_tech_only) as p, as_of
+    from scoped_projects($scope) as p, as_of
     where p.plan_year = $year
       and p.date_idea <= as_of.d
 ),

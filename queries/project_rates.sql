@@ -1,8 +1,8 @@
 -- purpose: 开工率, 投产率 and 资金到位率 of the projects in scope at the end of 1—$month月 of $year (SQL form of cockpit.projects.rates): projects planned to start / finish (投产, or 竣工 for projects without 投产) in $year and how many did by the as-of date; 1—m月 funds in and planned investment
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row
 with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_projects($scope)
 ),
 
 as_of as (
@@ -26,7 +26,7 @@ ytd as (
     select
         coalesce(sum(m.funds_in_wan), 0) as funds_in_wan,
         coalesce(sum(m.plan_wan), 0) as plan_wan
-    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
+    from scoped_project_summary('project_month_cube', $scope) as m
     where m.year = $year
       and m.month <= $month
 )

@@ -1,8 +1,8 @@
 -- purpose: 生产安全事故 in 1—$month月 of $year and of last year, and the date of the latest accident on or before the end of month $month of $year with the days since it (连续无事故天数)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1)
 with scope as (
-    select ent_id from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select ent_id from scoped_enterprises($scope)
 ),
 
 periods as (

@@ -1,5 +1,5 @@
 -- purpose: 减污降碳: 规上 enterprises' 综合能耗, 排放 and 增加值, 1—m月 累计 for each month of $year and of last year (for 单位增加值能耗 / 排放)
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1) and month 1..$month (cumulative from January)
 -- from the monthly sums built at load time (enterprise_month_cube), not every enterprise-month
 with monthly as (
@@ -9,7 +9,7 @@ with monthly as (
         sum(energy_tce) as energy_tce,
         sum(emission_t) as emission_t,
         sum(value_added_wan) as value_added_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only)
+    from scoped_months($scope)
     where year in ($year, $year - 1)
       and month <= $month
     group by year, month

@@ -1,8 +1,8 @@
 -- purpose: open and overdue 重大隐患 at the end of $month of $year, and accidents in 1—$month月, with last year
--- params: $year INTEGER, $month INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per year ($year and $year - 1), measured at the end of month $month of that year
 with scope as (
-    select * from scoped_enterprises($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_enterprises($scope)
 ),
 
 periods as (
@@ -25,7 +25,7 @@ open_major as (
         from hazard_facts
         where level = '重大'
           and (rectified_date is null or rectified_date > last_day(make_date($year - 1, $month, 1)))
-          and in_scope(chain, sector_code, ent_area_code, is_high_tech, $chains, $sectors, $areas, $high_tech_only)
+          and in_scope($scope, ent_keys)
     ) as h
         on h.found_date <= p.as_of
        and (h.rectified_date is null or h.rectified_date > p.as_of)

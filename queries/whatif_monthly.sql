@@ -1,5 +1,5 @@
 -- purpose: 当月 values of the monthly indicators that carry an annual target (产值, 增加值, 投资, 低效用地) in the filters' scope (低效用地 follows 片区 only, as its card), every year through $year, for goal seek against the target of the same scope
--- params: $year INTEGER, $chains VARCHAR[], $sectors VARCHAR[], $areas VARCHAR[], $high_tech_only BOOLEAN
+-- params: $year INTEGER, $scope STRUCT
 -- grain: one row per indicator, year and month with data; value in the indicator's unit (亿元, 亩)
 with industry as (
     select
@@ -8,7 +8,7 @@ with industry as (
         sum(f.output_wan) as output_wan,
         sum(f.value_added_wan) as value_added_wan,
         coalesce(sum(f.value_added_wan) filter (where f.is_high_tech), 0) as high_tech_va_wan
-    from scoped_months($chains, $sectors, $areas, $high_tech_only) as f
+    from scoped_months($scope) as f
     where f.year <= $year
     group by f.year, f.month
 ),
@@ -20,7 +20,7 @@ investment as (
         sum(m.invest_wan) as fai_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_industrial), 0) as industrial_invest_wan,
         coalesce(sum(m.invest_wan) filter (where m.is_high_tech), 0) as high_tech_invest_wan
-    from scoped_project_summary('project_month_cube', $chains, $sectors, $areas, $high_tech_only) as m
+    from scoped_project_summary('project_month_cube', $scope) as m
     where m.year <= $year
     group by m.year, m.month
 ),
@@ -33,7 +33,7 @@ land as (
     from land_actions
     where date_accepted is not null
       and year(date_accepted) <= $year
-      and (len($areas::varchar[]) = 0 or area_code = any($areas::varchar[]))
+      and in_areas(area_code, $scope)
     group by 1, 2
 )
 

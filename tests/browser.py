@@ -48,7 +48,7 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             wait_healthy(base, timeout, alive=lambda: proc.poll() is None)
         except TimeoutError:
             log.seek(0)
-            raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace"))
+            raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace")) from None
         warm_up(base)  # the first session of a new server would otherwise see "Page not found"
         yield base
     finally:
@@ -133,9 +133,20 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
 
     link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
-    if section == navigation.MAIN or link.first.is_visible():
+    if link.first.is_visible():
         link.first.click(timeout=timeout)
     else:
-        page.locator("[data-testid=stTopNavSection]").filter(has_text=section).first.click(timeout=timeout)
+        # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
+        shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
+        own = shown.filter(has_text=section)
+        if section != navigation.MAIN and own.count():
+            own.first.click(timeout=timeout)
+        else:
+            page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]").first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    key = next((p.key for p in navigation.PAGES if p.title == title), None)
+    if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
+        page.wait_for_function(
+            "k => location.pathname.replace(/\\/$/, '').endsWith('/' + k) || (k === 'overview' && "
+            "location.pathname.replace(/\\/$/, '') === '')", arg=key, timeout=timeout)
     wait_for_app(page)

@@ -28,16 +28,6 @@ def pytest_configure(config):
         os.environ["COCKPIT_DATA_DIR"] = tempfile.mkdtemp(prefix="cockpit-test-data-")
 
 
-@pytest.fixture(autouse=True)
-def _restore_main_module():
-    """AppTest runs app.py as `__main__` and leaves it in sys.modules; a later multiprocessing "spawn" child
-    would then re-run app.py on start-up and die. Put the real `__main__` back after every test."""
-    main = sys.modules.get("__main__")
-    yield
-    if main is not None:
-        sys.modules["__main__"] = main
-
-
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory):
     """A Database over the hand-made tiny dataset."""
@@ -99,13 +89,3 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.apptest)
         if Path(source).name == "test_bench.py":
             item.add_marker(pytest.mark.bench)
-
-
-@pytest.fixture(autouse=True)
-def _restore_main_module():
-    """AppTest leaves `sys.modules["__main__"]` pointing at the script it ran (app.py); a later test that
-    starts a process with the "spawn" method would then run app.py in the child. Put it back after each test."""
-    main = sys.modules.get("__main__")
-    yield
-    if main is not None:
-        sys.modules["__main__"] = main

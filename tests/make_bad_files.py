@@ -14,7 +14,6 @@ import functools
 import io
 import struct
 import sys
-import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path

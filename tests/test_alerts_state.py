@@ -127,7 +127,7 @@ def test_state_survives_a_restart(tmp_path):
 def _writer(directory, n, who):
     """Sync 2024-09 again and again while moving one warning back and forth: every write must land."""
     key = f"rule_{who}|x"
-    for i in range(n):
+    for _ in range(n):
         S.sync(directory, [alert(), alert(key)], SEPT)
         status = S.items(directory).set_index("key").at[key, "status"]
         S.move(directory, key, "处理中" if status == "待处理" else "待处理", actor=who, expected=status)

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 from browser import metric_values, wait_for_app
 
 from cockpit.db import DEFAULT_DATA_DIR, Database
+from cockpit.dimensions import EVERYTHING
 
 ROW_1 = 35 + 17  # the first data row of a st.dataframe: below the 35 px header, in the middle of the row
 
@@ -101,8 +102,7 @@ def test_map_draws_its_parcels_hover_and_click_opens_the_profile(page, app_url):
     shapes = chart.locator("g.parcels_marks path")
     shapes.first.wait_for(timeout=30_000)
     stated = int(re.search(r"地块 ([\d,]+) 个", chart.locator("svg.marks").text_content()).group(1).replace(",", ""))
-    parcels = Database(DEFAULT_DATA_DIR).run("parcel_map", {"year": 2023, "month": 12, "chains": [], "sectors": [],
-                                                            "areas": [], "high_tech_only": False, "limit": 5000})
+    parcels = Database(DEFAULT_DATA_DIR).run("parcel_map", {"year": 2023, "month": 12, "scope": EVERYTHING, "limit": 5000})
     assert shapes.count() == stated == len(parcels) == 165
     ents = Database(DEFAULT_DATA_DIR).run("enterprise_find", {"search": "合成材料", "limit": 1}).iloc[0]
     profile = Database(DEFAULT_DATA_DIR).run("enterprise_profile", {"ent_id": ents["ent_id"]}).iloc[0]

@@ -3,9 +3,9 @@
 import pytest
 
 from cockpit import metrics
+from cockpit.dimensions import EVERYTHING
 
-YEAR_2023 = {"year": 2023, "month": 12, "chains": [], "sectors": [], "areas": [],
-             "high_tech_only": False}
+YEAR_2023 = {"year": 2023, "month": 12, "scope": EVERYTHING}
 
 
 def rows(db, name):

@@ -15,9 +15,10 @@ import pytest
 
 from cockpit import enterprise, profile_pdf
 from cockpit.projects import LagRule
+from cockpit.dimensions import EVERYTHING
 
 P = {"year": 2023, "month": 3}
-ZONE = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ZONE = {"scope": EVERYTHING}
 
 
 def figures(db, ent_id: str) -> pd.DataFrame:

@@ -11,9 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from cockpit import industry
 from cockpit.config import load_rules
+from cockpit.dimensions import EVERYTHING
 from conftest import ROOT
 
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 
 def params(**kw):

@@ -1,6 +1,7 @@
 """AppTest of the 投资与项目 page on the shipped data."""
 
 import invest_fixture
+from cockpit.dimensions import EVERYTHING
 
 PAGE = "pages/invest/projects.py"
 
@@ -56,7 +57,7 @@ def test_lists_are_limited_on_many_projects_and_downloads_hold_all(tmp_path, mon
     data = tmp_path / "scale"
     scale.generate(2_000, data, log=lambda *_: None)
     db = Database(data)
-    p = {"year": 2024, "month": 9, "chains": [], "sectors": [], "areas": [], "high_tech_only": False,
+    p = {"year": 2024, "month": 9, "scope": EVERYTHING,
          "yellow_months": 1, "red_months": 3, "limit": None}
     every_late = db.run("project_lagging", p)
     assert len(every_late) > 200

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 import invest_fixture
-from cockpit import metrics
 from cockpit import projects as pr
 from cockpit.db import Database
 from cockpit.metrics import Status
+from cockpit.dimensions import EVERYTHING
 
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 LAG = {"yellow_months": 1, "red_months": 3}
 
 

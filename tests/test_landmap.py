@@ -9,8 +9,9 @@ import pytest
 
 import tiny
 from cockpit import geo, landmap
+from cockpit.dimensions import EVERYTHING
 
-P = {"year": 2023, "month": 3, "chains": [], "sectors": [], "areas": [], "high_tech_only": False, "limit": 5000}
+P = {"year": 2023, "month": 3, "scope": EVERYTHING, "limit": 5000}
 UNITS = pd.DataFrame({"unit_id": ["P1", "P2"], "cls_label": ["A 类 优先发展", "D 类 倒逼整治"],
                       "tax_per_mu": [1.8, 0.6]})
 

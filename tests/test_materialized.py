@@ -2,13 +2,10 @@
 
 import pytest
 
-from cockpit.db import materialized
+from cockpit.db import _macro_tables, materialized
+from cockpit.dimensions import EVERYTHING, Scope
 
-FILTERS = [
-    dict(chains=[], sectors=[], areas=[], ht=False),
-    dict(chains=["新材料"], sectors=[], areas=[], ht=False),
-    dict(chains=[], sectors=[], areas=[], ht=True),
-]
+FILTERS = [EVERYTHING, Scope.of(chains=["新材料"]), Scope.of(high_tech_only=True)]
 
 RAW = """
 select f.year, s.chain, sum(f.output_wan) as output_wan, sum(f.value_added_wan) as va_wan,
@@ -17,10 +14,11 @@ select f.year, s.chain, sum(f.output_wan) as output_wan, sum(f.value_added_wan) 
 from enterprise_month as f
 join enterprises as e using (ent_id)
 join sectors as s using (sector_code)
+join enterprise_keys() as k using (ent_id)
 join (select ent_id, year, min(month) as first_month from enterprise_month where month <= $m group by all) as fm
   using (ent_id, year)
 where f.month <= $m
-  and in_scope(s.chain, e.sector_code, e.area_code, e.is_high_tech, $chains, $sectors, $areas, $ht)
+  and in_scope($scope, k)
 group by all order by all
 """
 
@@ -28,11 +26,11 @@ SUMMARY = """
 with sums as (
     select year, chain, sum(output_wan) as output_wan, sum(value_added_wan) as va_wan, sum(tax_wan) as tax_wan,
            sum(energy_tce) as energy_tce
-    from scoped_months($chains, $sectors, $areas, $ht) where month <= $m group by all
+    from scoped_months($scope) where month <= $m group by all
 ),
 entries as (
     select year, chain, sum(enterprises) as ents, sum(land_mu) as land_mu
-    from scoped_entries($chains, $sectors, $areas, $ht) where first_month <= $m group by all
+    from scoped_entries($scope) where first_month <= $m group by all
 )
 select s.year, s.chain, s.output_wan, s.va_wan, s.tax_wan, s.energy_tce, e.ents, e.land_mu
 from sums as s join entries as e using (year, chain)
@@ -41,16 +39,19 @@ order by all
 
 
 def test_summary_tables_are_whitelisted_names():
-    """Test that every summary file becomes a table of its own (valid, non-clashing) name."""
-    summaries = {name: sources for name, _, sources in materialized()}  # sources in cockpit.schema's order
-    assert summaries == {"enterprise_month_cube": ("enterprises", "enterprise_month"),
-                         "enterprise_year_entry": ("enterprises", "enterprise_month"),
-                         "enterprise_year_months": ("enterprise_month",),
-                         "enterprise_pair_cube": ("enterprises", "enterprise_month"),
-                         "enterprise_pair_entry": ("enterprises", "enterprise_month"),
-                         "hazard_facts": ("areas", "sectors", "enterprises", "hazards"),
-                         "project_month_cube": ("projects", "project_month"),
-                         "project_year_entry": ("projects", "project_month")}
+    """Test that every summary file becomes a table of its own (valid, non-clashing) name, built from the tables
+    it reads directly or through the filter dimensions' key macros (queries/macros/keys.sql)."""
+    summaries = {name: set(sources) for name, _, sources in materialized()}
+    ent, proj = set(_macro_tables()["enterprise_keys"]), set(_macro_tables()["project_keys"])
+    assert {"enterprises", "sectors"} <= ent and {"projects", "sectors"} <= proj
+    assert summaries == {"enterprise_month_cube": {"enterprise_month"} | ent,
+                         "enterprise_year_entry": {"enterprises", "enterprise_month"} | ent,
+                         "enterprise_year_months": {"enterprise_month"},
+                         "enterprise_pair_cube": {"enterprise_month"} | ent,
+                         "enterprise_pair_entry": {"enterprise_month"} | ent,
+                         "hazard_facts": {"areas", "hazards"} | ent,
+                         "project_month_cube": {"projects", "project_month"} | proj,
+                         "project_year_entry": {"projects", "project_month"} | proj}
 
 
 @pytest.mark.parametrize("month", [2, 7, 12])
@@ -60,8 +61,7 @@ def test_summaries_equal_raw_sums(which, flt, month, request):
     """Test that 1—m月 sums, enterprise counts and land by year and 产业链 read from the summaries equal
     the same figures computed from every enterprise-month, under each kind of filter."""
     db = request.getfixturevalue(which)
-    params = {"m": month, "chains": flt["chains"], "sectors": flt["sectors"], "areas": flt["areas"],
-              "ht": flt["ht"]}
+    params = {"m": month, "scope": flt.sql()}
     con = db._current().cursor()
     raw = con.execute(RAW, params).df()
     summary = con.execute(SUMMARY, params).df()
@@ -104,7 +104,7 @@ def test_month_lists_equal_raw_sums(which, month, request):
 # investment_kpis as it was before it read the summaries: every project-month joined to its project
 RAW_INVESTMENT_KPIS = """
 with scope as (
-    select * from scoped_projects($chains, $sectors, $areas, $high_tech_only)
+    select * from scoped_projects($scope)
 ),
 
 periods as (
@@ -148,17 +148,15 @@ order by p.year desc
 
 
 @pytest.mark.parametrize("month", [2, 6, 12])
-@pytest.mark.parametrize("flt", FILTERS + [dict(chains=[], sectors=[], areas=["A1", "HGQ"], ht=False)],
+@pytest.mark.parametrize("flt", FILTERS + [Scope.of(areas=["A1", "HGQ"])],
                          ids=["all", "chain", "hitech", "area"])
 @pytest.mark.parametrize("which", ["tiny_db", "real_db"])
 def test_investment_kpis_equal_the_raw_query(which, flt, month, request):
     """Test that 固投/工业/高新投资 and 在建投资项目数 from the project summaries equal the raw per-project query."""
     db = request.getfixturevalue(which)
     year = int(db.run("data_periods")["year"].max())
-    params = {"year": year, "month": month, "chains": flt["chains"], "sectors": flt["sectors"],
-              "areas": flt["areas"], "high_tech_only": flt["ht"]}
-    got = db.run("investment_kpis", params)
-    raw = db._current().cursor().execute(RAW_INVESTMENT_KPIS, params).df()
+    got = db.run("investment_kpis", {"year": year, "month": month, "scope": flt})
+    raw = db._current().cursor().execute(RAW_INVESTMENT_KPIS, {"year": year, "month": month, "scope": flt.sql()}).df()
     assert list(got["year"]) == list(raw["year"]) and list(got["project_count"]) == list(raw["project_count"])
     for col in ("fai_wan", "industrial_invest_wan", "high_tech_invest_wan"):
         assert got[col].to_numpy(dtype=float) == pytest.approx(raw[col].to_numpy(dtype=float), rel=1e-9,

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from cockpit import mujun
+from cockpit.dimensions import EVERYTHING
 
 FIXED = {"tax_per_mu": 10.0, "va_per_mu": 100.0, "va_per_energy": 1.0, "va_per_emission": 10.0,
          "labour_productivity": 10.0, "rd_share": 2.0}
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 
 def cfg(**over) -> mujun.Config:
@@ -412,7 +413,7 @@ def test_picker_offers_top_and_d_class_and_finds_names():
 def test_shown_note():
     """Test the note under a table that shows only its first rows."""
     assert mujun.shown_note(500, 500) is None
-    assert mujun.shown_note(175_432, 500) == "共 175,432 家，显示前 500 家；下载 Excel 可得全部。"
+    assert mujun.shown_note(175_432, 500) == "共 175,432 家，显示前 500 家；下载 Excel 可得全部"
 
 
 def test_mujun_parcel_actions_on_tiny_data(tiny_db):

@@ -3,9 +3,10 @@
 from streamlit.testing.v1 import AppTest
 
 from cockpit import mujun
+from cockpit.dimensions import EVERYTHING
 from conftest import ROOT
 
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 
 def new_app(year=2023, month=12) -> AppTest:

@@ -47,7 +47,7 @@ def app(zone_dir, monkeypatch):
     """The app on 青山经开区's data directory, with fresh caches."""
     import streamlit as st
 
-    from cockpit import memo, navigation
+    from cockpit import memo
 
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(zone_dir))
     st.cache_data.clear()

@@ -178,11 +178,11 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
     drawn = ("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
              ".filter(c => c.offsetParent !== null).some(c => c.querySelector('svg text'))")
     page.wait_for_function(drawn, timeout=30_000)
-    cards = visible_boxes(page, "[data-testid=stMetric]")
+    cards = visible_boxes(page, "[data-testid=stMetricValue]")  # (stMetric itself may be display: contents)
     assert len(cards) == page.locator("[data-testid=stMetric]").count() >= 10
     assert all(0 <= c["top"] and c["bottom"] <= 1080 for c in cards), cards
     charts = visible_boxes(page, "[data-testid=stVegaLiteChart]")
-    assert len(charts) == 1 and "规上工业产值 1—m月累计" in charts[0]["text"]
+    assert len(charts) == 1 and "规上工业产值 逐月累计" in charts[0]["text"]
     assert charts[0]["bottom"] <= 1080, charts
     sizes = page.evaluate("""() => { const svg = [...document.querySelectorAll('[data-testid=stVegaLiteChart] svg')]
         .find(s => s.closest('[data-testid=stVegaLiteChart]').offsetParent !== null);
@@ -204,11 +204,11 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
         wait_for_app(page, 60_000)
 
     turn("ArrowRight", r"^\/\?.*step=2", "分产业链规上产值")
-    assert not visible_boxes(page, "[data-testid=stMetric]")  # the cards belong to the first step
-    turn("PageDown", r"^\/industry\?(?!.*step=)", "规上工业产值", "[data-testid=stMetric]")
+    assert not visible_boxes(page, "[data-testid=stMetricValue]")  # the cards belong to the first step
+    turn("PageDown", r"^\/industry\?(?!.*step=)", "规上工业产值", "[data-testid=stMetricLabel]")
     assert not visible_boxes(page, "[data-testid=stVegaLiteChart]")  # 工业经济's first step: its cards
     turn("ArrowLeft", r"^\/\?.*step=2", "分产业链规上产值")
-    turn("PageUp", r"^\/\?(?!.*step=)", "规上工业产值 1—m月累计")
+    turn("PageUp", r"^\/\?(?!.*step=)", "规上工业产值 逐月累计")
     assert "present=1" in page.url
     context.close()
     bad = csp_problems(messages)

@@ -3,8 +3,9 @@
 import pytest
 
 from cockpit.db import Database, load_query, query_names
+from cockpit.dimensions import EVERYTHING
 
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 
 def params(**kw):
@@ -16,7 +17,7 @@ def by_year(df):
 
 
 SAMPLE_VALUES = {"INTEGER": 2023, "VARCHAR[]": [], "BOOLEAN": False, "VARCHAR": "x", "DOUBLE": 1.0,
-                 "DATE": "2023-02-28"}
+                 "DATE": "2023-02-28", "STRUCT": EVERYTHING.sql()}
 SAMPLE_BY_NAME = {"month": 2}
 
 

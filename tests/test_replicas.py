@@ -22,7 +22,6 @@ import pandas as pd
 import pytest
 
 from browser import free_port, metric_values, toggle_chain, wait_for_app
-from cockpit.db import SAMPLE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.deploy

@@ -19,10 +19,11 @@ import pytest
 from cockpit import safety
 from cockpit.config import GradeRule, load_rules
 from cockpit.db import Database
+from cockpit.dimensions import EVERYTHING
 
 D = dt.date
 AS_OF = D(2023, 3, 31)
-ALL = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+ALL = {"scope": EVERYTHING}
 
 HAZARDS = pd.DataFrame({
     "hazard_id": ["K1", "K2", "K3", "K4", "K5", "K6", "K7"],

@@ -4,11 +4,9 @@ Calibration against the 2023 work summary is tested through the named queries in
 here the generated frames are checked directly with pandas.
 """
 
-import re
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest

@@ -6,6 +6,7 @@ import pytest
 from cockpit import whatif
 from cockpit.config import StatusRule
 from cockpit.metrics import Status
+from cockpit.dimensions import EVERYTHING
 
 RULE = StatusRule(yellow_points=10.0)
 
@@ -147,7 +148,7 @@ def test_cn_count():
 
 def test_whatif_monthly_query_on_tiny(tiny_db):
     """Test that the goal-seek query gives the tiny data's 当月 values in 亿元 and 亩."""
-    everything = {"chains": [], "sectors": [], "areas": [], "high_tech_only": False}
+    everything = {"scope": EVERYTHING}
     df = tiny_db.run("whatif_monthly", {"year": 2023, **everything})
     v = {(r.indicator_id, r.year, r.month): r.value for r in df.itertuples()}
     assert v[("output", 2023, 1)] == pytest.approx((120 + 40 + 30) / 1e4)

@@ -30,6 +30,7 @@ from cockpit.templates import (ONBOARDING_NAME, TEMPLATE_DIR, onboarding_bytes, 
                                shipped_files)
 from cockpit.zone import DEFAULT, Zone, identity, init
 from conftest import ROOT
+from cockpit.dimensions import EVERYTHING
 
 TODAY = nz.TODAY
 
@@ -586,8 +587,7 @@ def test_a_reader_keeps_serving_the_previous_version_while_a_commit_is_pending(z
                           str(zone)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert run.returncode == 77, run.stderr
     assert db.data_version() == version  # the journal defers the reload
-    assert len(db.run("hazard_list", {"year": 2025, "month": 6, "chains": [], "sectors": [], "areas": [],
-                                       "high_tech_only": False, "category": "", "ent_id": e1})) == 1
+    assert len(db.run("hazard_list", {"year": 2025, "month": 6, "scope": EVERYTHING, "category": "", "ent_id": e1})) == 1
     with DataStore(zone).lock():  # the next writer completes the commit
         pass
     assert db.data_version() != version

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from cockpit import charts, filters, indicators, links, memo, present, ui
+from cockpit import charts, filters, indicators, links, present, ui
 from cockpit import format as fmt
 from cockpit import industry
 from cockpit.attribution import bar_label
@@ -33,7 +33,7 @@ with present.section("月度走势"):
     mode = c2.segmented_control("口径", ["当月", "累计"], default="当月", key="ind_mode") or "当月"
     name = industry.MEASURES[measure][2]
     trend, col = industry.monthly(ui.q("industry_monthly", p), measure, mode == "累计")
-    word = "1—m月累计" if mode == "累计" else "当月"
+    word = "逐月累计" if mode == "累计" else "当月"
     ui.chart(charts.year_lines, trend, value=col, measure=word,
              title=f"{name}（{word}）：{f.year}年与{f.year - 1}年（亿元）")
     st.caption(f"{f.year - 1}年为全年 12 个月，{f.year}年至 {f.month} 月；1—2月合并为一个点；悬停可见同比。")
@@ -95,11 +95,16 @@ with present.section("企业"):
                                    key="ind_ranking") or "规模最大"
     search = s2.text_input("搜索企业名称", key="ind_search", placeholder="输入企业名称中的字")
     top_n = s3.number_input("显示家数", min_value=5, max_value=100, value=10, step=5, key="ind_top")
-    rows = ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
-                kind=industry.RANKINGS[ranking], n=int(top_n), search=search.strip())
+    RANK_COLUMNS = ["ent_name", "chain", "area_name", "current_wan", "previous_wan", "delta_wan", "yoy_pct",
+                    "pull_pp"]
+
+    def ranked(n):
+        return ui.q("industry_enterprise_rank", p, measure=industry.MEASURE_IDS[measure],
+                    kind=industry.RANKINGS[ranking], n=n, search=search.strip())
+
+    rows = ranked(int(top_n))
     event = ui.table(
-        rows[["ent_name", "chain", "area_name", "current_wan", "previous_wan",
-              "delta_wan", "yoy_pct", "pull_pp"]],
+        rows[RANK_COLUMNS], export=lambda: ranked(None)[RANK_COLUMNS],  # the download: the whole ranking
         name="企业排行", key="ind_enterprises", **links.CLICKABLE,
         column_config={
             "ent_name": st.column_config.TextColumn("企业名称"),

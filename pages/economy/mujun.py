@@ -36,7 +36,7 @@ with present.section("评价结果"):
 
     zone = view.zone
     counts = view.counts.set_index("cls_label")["count"]
-    m = st.columns(4)
+    m = ui.cells(4, name="亩均概况")
     m[0].metric("参评企业", fmt.count(len(ents), "家"),
                 help="评价年度有产值申报的规上工业企业（筛选范围内）。")
     m[1].metric("评价单元（地块）", fmt.count(len(units), "个"), help="同一地块上的企业合并为一个评价单元。")
@@ -44,7 +44,7 @@ with present.section("评价结果"):
                 help="Σ 工业增加值 ÷ Σ 用地面积（参评企业，评价年度全年）；全区口径与总览一致。")
     m[3].metric("亩均税收", fmt.by_unit(zone["tax_per_mu"], "万元/亩"),
                 help="Σ 实缴税金 ÷ Σ 用地面积（参评企业，评价年度全年）。")
-    for col, c in zip(st.columns(4), mujun.CLASSES):
+    for col, c in zip(ui.cells(len(mujun.CLASSES), name="亩均分类"), mujun.CLASSES):
         n = int(counts.get(cfg.label(c), 0))
         col.metric(cfg.label(c), fmt.count(n, "家"),
                    help=f"{year}年{cfg.label(c)}企业家数（筛选范围内），占参评企业 "
@@ -165,7 +165,7 @@ with present.section("企业画像"):
         land = w3.number_input("用地面积（亩）", min_value=0.0, value=float(ent["land_mu"]), step=1.0,
                                key=f"mj_land_{key}", help="例如退还 20 亩：在现有面积上减去 20。")
         result = mujun_cache.what_if(cfg, year, ent_id, tax_wan=tax, value_added_wan=va, land_mu=land)
-        r1, r2, r3 = st.columns(3)
+        r1, r2, r3 = ui.cells(3, name="亩均模拟", per_row=3)
         r1.metric("模拟后综合得分", fmt.by_unit(result.score, "分"),
                   delta=None if result.change is None else f"{result.change:+.1f} 分",
                   help="基准值和其他企业得分不变。")

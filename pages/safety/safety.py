@@ -34,7 +34,7 @@ COLUMNS = {
     "status": st.column_config.TextColumn("状态"),
     "level": st.column_config.TextColumn("等级"),
     "category": st.column_config.TextColumn("类别"),
-    "ent_name": st.column_config.TextColumn("企业"),
+    "ent_name": st.column_config.TextColumn("企业", pinned=True),  # stays in view when a phone swipes the row
     "rectify_person": st.column_config.TextColumn("整改责任人"),
     "supervise_office": st.column_config.TextColumn("监管科室"),
     "area_name": st.column_config.TextColumn("片区"),
@@ -93,7 +93,7 @@ with left, present.section("隐患走势"):
     ui.chart(charts.flows_and_stock, ui.q("hazard_monthly", p), x="month",
              bars={"found": "当月发现", "rectified": "当月整改"},
              line=("open", "月末未整改"),
-             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个")
+             title=f"{f.year}年隐患逐月发现、整改与月末未整改（个）", unit="个", measure="隐患数")
 breakdown = ui.q("hazard_breakdown", p)
 parts = {"rectified": "已整改", "pending": "整改中", "overdue": "到期未整改"}
 with right, present.section("隐患构成"):
@@ -165,10 +165,12 @@ with present.section("事故与培训"):
                    "生产安全事故目标为零；按当前筛选范围内企业统计。")
         recent = ui.q("safety_accident_list", p, limit=SHOWN)
         if len(recent):
-            event = ui.table(recent[["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]],
+            shown = ["accident_date", "ent_name", "kind", "deaths", "injuries", "loss_wan"]
+            event = ui.table(recent[shown], export=lambda: ui.q("safety_accident_list", p, limit=None)[shown],
                              name="事故记录", key="safety_accident_list", **links.CLICKABLE, column_config={
                                  "accident_date": st.column_config.DateColumn("事故日期", format="YYYY-MM-DD"),
-                                 "ent_name": st.column_config.TextColumn("企业"), "kind": st.column_config.TextColumn("类型"),
+                                 "ent_name": st.column_config.TextColumn("企业", pinned=True),  # in view when a phone swipes
+                                 "kind": st.column_config.TextColumn("类型"),
                                  "deaths": st.column_config.NumberColumn("死亡（人）", format="%d"),
                                  "injuries": st.column_config.NumberColumn("受伤（人）", format="%d"),
                                  "loss_wan": st.column_config.NumberColumn("直接损失（万元）", format="%.1f")})
@@ -231,10 +233,9 @@ with present.section("减污降碳"):
     e_col, m_col = ui.columns(2)
     with e_col:
         ui.chart(charts.ytd_trend, trend, value="energy_per_va", scale=1, unit="吨标煤/万元",
-                 axis_format=".2f",
-                 title=f"单位增加值能耗 1—m月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
+                 title=f"单位增加值能耗 逐月累计：{f.year}年与{f.year - 1}年（吨标煤/万元）")
     with m_col:
         ui.chart(charts.ytd_trend, trend, value="emission_per_va_yi", scale=1, unit="吨/亿元",
-                 title=f"单位增加值排放 1—m月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
-    st.caption("规上工业企业口径：1—m月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
+                 title=f"单位增加值排放 逐月累计：{f.year}年与{f.year - 1}年（吨/亿元）")
+    st.caption("规上工业企业口径：逐月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
                "污水零直排区建设情况暂无数据。")

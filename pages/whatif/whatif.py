@@ -21,7 +21,7 @@ monthly = ui.q("whatif_monthly", p)
 chain_monthly = ui.q("whatif_chain_monthly", p)
 scope_targets = indicators.scoped_targets(ui.q, f, rules)   # the target each card compares with
 zone_targets = ui.q("targets_for_year", p)                   # 全区: the 产业链 sliders project the whole zone
-target_map = dict(zip(zone_targets["indicator_id"], zone_targets["target_value"].astype(float)))
+target_map = targets.by_indicator(zone_targets)
 base = memo.call(whatif.chain_base, chain_monthly, year=f.year, month=f.month)
 remaining = 12 - f.month
 
@@ -40,7 +40,7 @@ with present.section("目标测算"):
         meta = BY_ID[chosen.indicator_id]
         help_text = (f"**口径**：{meta.definition}\n\n**目标范围**：{chosen.scope}\n\n所需同比 = （年度目标 − 累计完成）÷ 上年同期剩余月份 − 1；"
                      "所需月均 = （年度目标 − 累计完成）÷ 剩余月数。")
-        cols = st.columns(5)
+        cols = ui.cells(5, name="目标测算", per_row=5)
         cols[0].metric(f"{period}累计", fmt.by_unit(chosen.ytd, chosen.unit), help=help_text)
         cols[1].metric("完成率", fmt.pct(chosen.completion), help=f"时序进度 {fmt.pct(chosen.progress)}")
         cols[2].metric(f"后{whatif.cn_count(remaining)}个月所需同比" if remaining else "所需同比",
@@ -114,7 +114,7 @@ with present.section("分产业链推演"):
 
         projected = whatif.project(base, growth)
         total = whatif.summarize(projected, target_map)
-        m = st.columns(4)
+        m = ui.cells(4, name="推演结果")
         m[0].metric("全年规上产值（推演）", fmt.by_unit(total.output, "亿元"),
                     delta=f"同比 {fmt.pct(total.output_yoy, signed=True)}", delta_arrow="off",
                     delta_color="off", help="本年累计 + 上年同期剩余月份 × （1 + 假设同比），各产业链相加")
@@ -130,7 +130,7 @@ with present.section("分产业链推演"):
             ui.chart(charts.projection_path,
                      whatif.projected_path(chain_monthly, growth, year=f.year, month=f.month),
                      target=target_map.get("output"),
-                     title=f"{f.year}年规上产值 1—m月累计：实际与推演（亿元）")
+                     title=f"{f.year}年规上产值 逐月累计：实际与推演（亿元）")
         with right:
             pct_col = st.column_config.NumberColumn(format="%.1f")
             num_col = st.column_config.NumberColumn(format="%.2f")
@@ -139,7 +139,7 @@ with present.section("分产业链推演"):
                      column_config={c: (pct_col if "%" in c or "百分点" in c else num_col)
                                     for c in table.columns if c != "产业链"})
             st.caption("拉动（个百分点）= 该产业链全年推演增量 ÷ 上年全年全区产值 × 100。")
-        st.caption(f"本视图的假设已写入网址（参数 {scenarios.URL_KEY}），复制网址即可在其他屏幕打开同一推演。")
+        st.caption("本视图的假设已写入网址，复制网址即可在其他屏幕打开同一推演。")
 
         st.markdown("##### 情景对比")
         scenario_panel.render(data_dir(), growth, f.year, custom)

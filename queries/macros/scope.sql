@@ -1,20 +1,14 @@
--- purpose: table macros that apply the shared filter bar (产业链, 行业, 片区, 高新) in one place
--- params: none (macros take the filter values as arguments from each query)
+-- purpose: table macros that apply the shared filter bar (cockpit/dimensions.py) in one place
+-- params: none (macros take the filter bar as one $scope STRUCT argument from each query; keys.sql has the
+--         dimensions' key columns and in_scope)
 -- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project;
---        scoped_months: one row per (year, month, 行业, 片区, 高新) of enterprise_month_cube;
---        scoped_entries: one row per (year, first_month, 行业, 片区, 高新) of enterprise_year_entry;
+--        scoped_months: one row per (year, month, filter-dimension values) of enterprise_month_cube;
+--        scoped_entries: one row per (year, first_month, filter-dimension values) of enterprise_year_entry;
 --        scoped_project_summary: the rows of project_month_cube or project_year_entry in scope;
 --        trend_months: one row per (year, month) of a two-year trend;
 --        ytd_periods: one row per year (this and last) with its 1—m月 start and as-of date
 
--- the filter bar as one predicate: empty lists mean "all"; projects without a sector have no chain
-create macro in_scope(chain, sector_code, area_code, is_high_tech, chains, sectors, areas, high_tech_only) as
-    (len(chains::varchar[]) = 0 or chain = any(chains::varchar[]))
-    and (len(sectors::varchar[]) = 0 or sector_code = any(sectors::varchar[]))
-    and (len(areas::varchar[]) = 0 or area_code = any(areas::varchar[]))
-    and (not high_tech_only or is_high_tech);
-
-create macro scoped_enterprises(chains, sectors, areas, high_tech_only) as table
+create macro scoped_enterprises(scope) as table
 select
     e.ent_id,
     e.ent_name,
@@ -26,51 +20,46 @@ select
     e.land_mu,
     e.is_high_tech
 from enterprises as e
-join sectors as s using (sector_code)
-where in_scope(s.chain, e.sector_code, e.area_code, e.is_high_tech,
-               chains, sectors, areas, high_tech_only);
+join enterprise_keys() as k using (ent_id)
+join sectors as s on s.sector_code = e.sector_code
+where in_scope(scope, k);
 
 -- a summary table built at load time (queries/materialized/) under the same filters as scoped_enterprises;
 -- summary_name comes from the two macros below, never from a user
-create macro scoped_summary(summary_name, chains, sectors, areas, high_tech_only) as table
+create macro scoped_summary(summary_name, scope) as table
 select
     c.*,
-    s.sector_name,
-    s.chain
+    s.sector_name
 from query_table(summary_name) as c
 join sectors as s using (sector_code)
-where in_scope(s.chain, c.sector_code, c.area_code, c.is_high_tech,
-               chains, sectors, areas, high_tech_only);
+where in_scope(scope, c);
 
 -- monthly sums (enterprise_month_cube)
-create macro scoped_months(chains, sectors, areas, high_tech_only) as table
-select * from scoped_summary('enterprise_month_cube', chains, sectors, areas, high_tech_only);
+create macro scoped_months(scope) as table
+select * from scoped_summary('enterprise_month_cube', scope);
 
 -- enterprises by the month they first reported in a year (enterprise_year_entry)
-create macro scoped_entries(chains, sectors, areas, high_tech_only) as table
-select * from scoped_summary('enterprise_year_entry', chains, sectors, areas, high_tech_only);
+create macro scoped_entries(scope) as table
+select * from scoped_summary('enterprise_year_entry', scope);
 
 -- a project summary built at load time (project_month_cube, project_year_entry) under the filters; projects
 -- without a sector keep a null chain and drop out under any industry filter, as in scoped_projects
-create macro scoped_project_summary(summary_name, chains, sectors, areas, high_tech_only) as table
+create macro scoped_project_summary(summary_name, scope) as table
 select
     m.*,
-    s.sector_name,
-    s.chain
+    s.sector_name
 from query_table(summary_name) as m
 left join sectors as s using (sector_code)
-where in_scope(s.chain, m.sector_code, m.area_code, m.is_high_tech,
-               chains, sectors, areas, high_tech_only);
+where in_scope(scope, m);
 
 -- projects without a sector (基础设施, 平台提升) drop out as soon as an industry filter is set
-create macro scoped_projects(chains, sectors, areas, high_tech_only) as table
+create macro scoped_projects(scope) as table
 select
     p.*,
-    s.chain
+    k.chain
 from projects as p
-left join sectors as s using (sector_code)
-where in_scope(s.chain, p.sector_code, p.area_code, p.is_high_tech,
-               chains, sectors, areas, high_tech_only);
+join project_keys() as k using (project_id)
+where in_scope(scope, k);
 
 -- the months a "this year through $month against all of last year" trend shows, empty months included
 create macro trend_months(this_year, through_month) as table
@@ -91,8 +80,8 @@ from (select unnest([this_year, this_year - 1]) as y);
 
 -- 同口径 (the statistics bureau's convention for 规上 growth): the enterprise-months of the enterprises that reported in
 -- 1—m月 of both a year and the year before (enterprise_pair_cube), and how many they are (enterprise_pair_entry)
-create macro scoped_pairs(chains, sectors, areas, high_tech_only) as table
-select * from scoped_summary('enterprise_pair_cube', chains, sectors, areas, high_tech_only);
+create macro scoped_pairs(scope) as table
+select * from scoped_summary('enterprise_pair_cube', scope);
 
-create macro scoped_pair_entries(chains, sectors, areas, high_tech_only) as table
-select * from scoped_summary('enterprise_pair_entry', chains, sectors, areas, high_tech_only);
+create macro scoped_pair_entries(scope) as table
+select * from scoped_summary('enterprise_pair_entry', scope);

@@ -4,7 +4,7 @@
 --          reported in 1—m月 of both years; so for year Y and as-of month m the 同口径 1—m月 sums are the rows with
 --          year = Y, month ≤ m, pair_first ≤ m, and the 当月 pairs those of month m with both_month
 -- params: none
--- grain: one row per (year, month, pair_first, is_current, both_month, 行业, 片区, 高新) with data
+-- grain: one row per (year, month, pair_first, is_current, both_month, filter-dimension key columns) with data
 with firsts as (
     select
         ent_id,
@@ -46,16 +46,14 @@ select
     p.pair_first,
     x.is_current,
     o.ent_id is not null as both_month,
-    e.sector_code,
-    e.area_code,
-    e.is_high_tech,
+    k.* exclude (ent_id),
     sum(x.output_wan) as output_wan,
     sum(x.value_added_wan) as value_added_wan
 from roles as x
 join pairs as p
     on p.ent_id = x.ent_id
    and p.year = x.pair_year
-join enterprises as e on e.ent_id = x.ent_id
+join enterprise_keys() as k on k.ent_id = x.ent_id
 -- the same month of the other year (a year before for this year's figure, a year after for 上年同期)
 left join enterprise_month as o
     on o.ent_id = x.ent_id

@@ -2,7 +2,7 @@
 --          grain, by the first month from which they did (pair_first): for year Y and as-of month m, the rows with
 --          pair_first ≤ m; built once when the data is loaded or imported
 -- params: none
--- grain: one row per (year, pair_first, 行业, 片区, 高新)
+-- grain: one row per (year, pair_first, filter-dimension key columns)
 with firsts as (
     select
         ent_id,
@@ -15,13 +15,11 @@ with firsts as (
 select
     c.year,
     greatest(c.first_month, p.first_month) as pair_first,
-    e.sector_code,
-    e.area_code,
-    e.is_high_tech,
+    k.* exclude (ent_id),
     count(*) as enterprises
 from firsts as c
 join firsts as p
     on p.ent_id = c.ent_id
    and p.year = c.year - 1
-join enterprises as e on e.ent_id = c.ent_id
+join enterprise_keys() as k on k.ent_id = c.ent_id
 group by all

@@ -2,7 +2,7 @@
 --          with data in 1—m月" and their land (亩均 denominators) need no scan of enterprise_month: those are the
 --          rows with first_month ≤ m
 -- params: none
--- grain: one row per (year, first_month, 行业, 片区, 高新): enterprises = how many first reported in that month,
+-- grain: one row per (year, first_month, filter-dimension key columns): enterprises = how many first reported in that month,
 --        land_mu = their land (each enterprise once)
 with firsts as (
     select
@@ -16,11 +16,10 @@ with firsts as (
 select
     f.year,
     f.first_month,
-    e.sector_code,
-    e.area_code,
-    e.is_high_tech,
+    k.* exclude (ent_id),
     count(*) as enterprises,
     sum(e.land_mu) as land_mu
 from firsts as f
 join enterprises as e using (ent_id)
+join enterprise_keys() as k using (ent_id)
 group by all

@@ -8,13 +8,13 @@
 --        join to areas always did)
 with keyed as (
     select
-        e.ent_id,
-        s.chain,
-        e.sector_code,
-        e.area_code as ent_area_code,
-        e.is_high_tech
-    from enterprises as e
-    join sectors as s using (sector_code)
+        k.ent_id,
+        k.chain,
+        k.sector_code,
+        k.area_code as ent_area_code,
+        k.is_high_tech,
+        k as ent_keys
+    from enterprise_keys() as k
 )
 
 select
@@ -24,6 +24,7 @@ select
     k.sector_code,
     k.ent_area_code,
     k.is_high_tech,
+    k.ent_keys,
     a.area_code,
     h.level,
     h.category,

@@ -1,7 +1,7 @@
 -- purpose: the month in which each project first had 完成投资 > 0 in each year, counted to the filter bar's grain, so
 --          "projects with investment in 1—m月" (在建投资项目数) needs no scan of project_month: first_month ≤ m
 -- params: none
--- grain: one row per (year, first_month, 行业, 片区, 高新); sector_code null for projects without a sector
+-- grain: one row per (year, first_month, filter-dimension key columns); sector_code null for projects without a sector
 with firsts as (
     select
         project_id,
@@ -15,10 +15,9 @@ with firsts as (
 select
     f.year,
     f.first_month,
-    p.sector_code,
-    p.area_code,
-    p.is_high_tech,
+    k.* exclude (project_id),
     count(*) as projects
 from firsts as f
 join projects as p using (project_id)
+join project_keys() as k using (project_id)
 group by all
