@@ -33,3 +33,5 @@ if why:  # the scope holds no enterprise: say so and why, instead of cards of "â
     ui.empty(why)
 else:
     page.run()
+    if not empty:
+        present.finish()

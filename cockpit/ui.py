@@ -165,7 +165,7 @@ def card_grid(cards: list[Card], per_row: int = 4) -> None:
     `cockpit.fit`): 4 → 3 → 2 → 1 as the main area narrows, two compact cards a row on a phone."""
     from cockpit import fit, present
 
-    per_row = present.cards_per_row(per_row)
+    per_row = present.cards_per_row(per_row, len(cards))
     with st.container(key=fit.grid_key(",".join(c.indicator_id for c in cards), per_row,
                                        present=present.active())):
         for c in cards:
@@ -177,7 +177,7 @@ def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
     for a page's own `st.metric`s: `cells(4, name="亩均")[0].metric(...)`. `name` unique on the page."""
     from cockpit import fit, present
 
-    per_row = present.cards_per_row(per_row)
+    per_row = present.cards_per_row(per_row, n)
     with st.container(key=fit.grid_key(name, per_row, present=present.active())):
         return [st.container(border=border) for _ in range(n)]
 
@@ -319,16 +319,19 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
 
 
 def chart(builder, data, *, key: str | None = None, on_select="ignore", **options):
-    """Draw `charts.<builder>(data, **options)` full width in the house theme.
+    """Draw `charts.<builder>(data, **options)` full width in the house theme (in 演示模式 with the projector
+    theme of `present.chart_spec` on top).
 
     The Vega-Lite spec comes from `charts.spec` (built once per data and options), so a rerun that
     shows the same data does not rebuild or re-validate the Altair chart. Returns the selection
     state when `on_select` is set, like `st.altair_chart`.
     """
-    from cockpit import charts
+    from cockpit import charts, present
 
-    return st.vega_lite_chart(spec=charts.spec(builder, data, **options), theme=None, width="stretch",
-                              key=key, on_select=on_select)
+    spec = charts.spec(builder, data, **options)
+    if present.active():
+        spec = present.chart_spec(spec)
+    return st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key, on_select=on_select)
 
 
 def columns(spec, **kwargs) -> list:

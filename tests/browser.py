@@ -59,6 +59,27 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             proc.kill()
 
 
+REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
+              "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
+
+
+def watched_page(chromium, width: int, height: int):
+    """(context, page, messages): a page at width×height in a new context whose console messages, page errors and
+    CSP violations (reported by REPORT_CSP) are collected in `messages`."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.add_init_script(REPORT_CSP)
+    return context, page, messages
+
+
+def csp_problems(messages: list[str]) -> list[str]:
+    """The collected messages that tell of a CSP violation or a script error."""
+    return [m for m in messages if "Content Security Policy" in m or "CSP violation" in m or "pageerror" in m]
+
+
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running and no skeleton placeholders remain."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
