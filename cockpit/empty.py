@@ -1,13 +1,24 @@
 """Empty states: one sentence that says a scope holds no data, and why, instead of empty charts and cards of "—".
 
-`reason(size, filters, sector_names, area_names)` reads the counts of `queries/scope_size.sql` (pure: the tests
-hand it small frames); `cockpit.ui.empty` shows `message(reason)`.
+`reason(size, filters, sector_names, area_names)` reads the counts of `queries/scope_size.sql` for the scopes of
+`parts(scope)` (pure: the tests hand it small frames); `cockpit.ui.empty` shows `message(reason)`.
 """
 
 from __future__ import annotations
 
 HEADLINE = "本筛选范围内无数据"
 HINT = "请在筛选栏放宽产业链、行业、片区或高新技术产业的选择。"
+
+
+# the parts of a scope whose enterprise counts say why it is empty: the whole, the industry choice alone (产业链 and
+# 行业), the 片区 choice alone, both without the other dimensions (高新, 企业规模 …)
+PARTS = {"in_scope": None, "in_industry": {"chain", "sector"}, "in_areas": {"area"},
+         "in_industry_areas": {"chain", "sector", "area"}}
+
+
+def parts(scope) -> dict:
+    """count name → the scope to count (a `cockpit.dimensions.Scope`), see PARTS."""
+    return {name: scope if keys is None else scope.only(keys) for name, keys in PARTS.items()}
 
 
 def _names(codes, names: dict[str, str]) -> str:

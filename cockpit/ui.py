@@ -128,8 +128,10 @@ def scope_empty_reason() -> str | None:
     f = filters.current()
     if not f.is_filtered:
         return None
+    size = {name: int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
+            for name, scope in empty_mod.parts(f.scope).items()}
     sectors, areas = q("sectors"), q("areas")
-    return empty_mod.reason(q("scope_size", f.params()), f, dict(zip(sectors["sector_code"], sectors["sector_name"])),
+    return empty_mod.reason(size, f, dict(zip(sectors["sector_code"], sectors["sector_name"])),
                             dict(zip(areas["area_code"], areas["area_name"])))
 
 

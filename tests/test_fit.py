@@ -107,10 +107,15 @@ def test_empty_message_reads_chinese():
 
 
 def test_scope_size_counts_the_sample(real_db):
-    """Test scope_size on the sample: 通航智造产业区 holds 3 enterprises, 新材料 35, none of them both."""
+    """Test scope_size on the sample for the parts of a scope: 通航智造产业区 holds 3 enterprises, 新材料 35, none of
+    them both (counted with pandas from the parquet)."""
     areas = real_db.run("areas").set_index("area_name")["area_code"]
-    row = real_db.run("scope_size", {"chains": ("新材料",), "sectors": (), "areas": (areas["通航智造产业区"],),
-                                     "high_tech_only": False}).iloc[0]
-    assert (row["in_scope"], row["in_industry"], row["in_areas"], row["in_industry_areas"]) == (0, 35, 3, 0)
-    assert real_db.run("scope_size", {"chains": (), "sectors": (), "areas": (),
-                                      "high_tech_only": True}).iloc[0]["in_scope"] > 0
+    f = Filters(2024, 9, chains=("新材料",), areas=(areas["通航智造产业区"],), high_tech_only=True)
+    got = {name: int(real_db.run("scope_size", {"scope": s}).iloc[0]["in_scope"])
+           for name, s in empty.parts(f.scope).items()}
+    ents = pd.read_parquet(real_db.directory / "enterprises.parquet")
+    chains = pd.read_parquet(real_db.directory / "sectors.parquet").set_index("sector_code")["chain"]
+    chain, area = ents["sector_code"].map(chains) == "新材料", ents["area_code"] == areas["通航智造产业区"]
+    assert got == {"in_scope": int((chain & area & ents["is_high_tech"]).sum()), "in_industry": int(chain.sum()),
+                   "in_areas": int(area.sum()), "in_industry_areas": int((chain & area).sum())}
+    assert (got["in_industry"], got["in_areas"], got["in_industry_areas"]) == (35, 3, 0)
