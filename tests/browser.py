@@ -139,10 +139,11 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
         # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
         shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
         own = shown.filter(has_text=section)
-        if section != navigation.MAIN and own.count():
-            own.first.click(timeout=timeout)
+        rest = page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]")
+        if section != navigation.MAIN and (own.count() or not rest.count()):
+            own.first.click(timeout=timeout)   # waits for a section a rerun is still adding (管理 after login)
         else:
-            page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]").first.click(timeout=timeout)
+            rest.first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
     key = next((p.key for p in navigation.PAGES if p.title == title), None)
     if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
