@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from cockpit import alerts_ui, filters, gate, navigation, present, ui
+from cockpit import alerts_ui, filters, fit, gate, links, navigation, present, ui
 
 st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
                    layout="wide")
+st.html(fit.css())  # card grids that fit the width (cockpit.fit)
 
 # a new zone before its first monthly statistics gets one page saying what to do
 empty = ui.q("data_periods").empty
@@ -18,8 +19,19 @@ page = st.navigation(
 if not empty:
     filters.render_bar(ui.q("data_periods"), {name: ui.q(name) for name in filters.option_queries()})
     ui.brief_button()
+    links.copy_link_button()
 gate.login_box()
+why = None
 if not empty:
     present.setup(page)
     alerts_ui.linked_row()
-page.run()
+    if navigation.scoped(page.url_path or "overview"):
+        why = ui.scope_empty_reason()
+if why:  # the scope holds no enterprise: say so and why, instead of cards of "—" and bare axes
+    ui.header(page.title, full=True)
+    ui.scope_caption(filters.current_description())
+    ui.empty(why)
+else:
+    page.run()
+    if not empty:
+        present.finish()

@@ -94,9 +94,18 @@ def short_change(e: Evaluation) -> str:
     return f"{'+' if e.change > 0 else '−'}{fmt.by_unit(abs(e.change), ind.unit)}"
 
 
+def shows_zero(e: Evaluation) -> bool:
+    """Whether the change reads as zero where it is written: '+0.0%' / '+0.0 个百分点' (one decimal) or 持平."""
+    if e.change is None:
+        return False
+    digits = 1 if e.indicator.change in ("pct", "points") else 6
+    return round(e.change, digits) == 0
+
+
 def _tone(e: Evaluation) -> tuple[str, str]:
+    """(arrow, colour) of the change: none and grey when there is none or it reads as 0.0."""
     ind = e.indicator
-    if e.change is None or not e.comparable or round(e.change, 6) == 0 or e.hidden:
+    if e.change is None or not e.comparable or shows_zero(e) or e.hidden:
         return "off", "neutral"
     up = e.change > 0
     if ind.target.kind == "threshold":

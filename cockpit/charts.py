@@ -20,6 +20,34 @@ STATUS_COLORS = {"green": "#2e9e5b", "yellow": "#e3a21a", "red": "#d2453b"}
 MAX_ROWS = 5000  # Altair's own limit for PNG export; charts get far fewer
 
 
+COUNT_UNITS = frozenset({"个", "家", "条", "起", "次", "人次", "宗", "项", "人", "天"})
+AMOUNT_FORMAT = ",.2~f"   # at most 2 decimals, trailing zeros dropped: ticks 0.2, 0.4 … never read "0 0 1 1"
+
+
+def is_count(unit: str) -> bool:
+    """Whether values in `unit` are whole numbers (个, 家, 起 …)."""
+    return unit in COUNT_UNITS
+
+
+def unit_title(unit: str, measure: str | None = None) -> str:
+    """An axis title that reads as a unit: '隐患数（个）' with a measure, '数量（个）' for a bare count unit,
+    '单位：亿元' otherwise (a lone '个' beside an axis reads like an arrow)."""
+    if measure:
+        return f"{measure}（{unit}）"
+    return f"数量（{unit}）" if is_count(unit) else f"单位：{unit}"
+
+
+def value_axis(unit: str, **kwargs) -> alt.Axis:
+    """The axis of a quantity in `unit`: whole ticks formatted as integers for counts (no 0.5 个), otherwise
+    at most two decimals with trailing zeros dropped, so no two ticks print the same text."""
+    if is_count(unit):
+        return alt.Axis(format=",d", tickMinStep=1, **kwargs)
+    return alt.Axis(format=AMOUNT_FORMAT, **kwargs)
+
+
+SHARE_DOMAIN = [0, 100]  # shares (%) on an axis from 0: a 0.2-point change is not drawn as a cliff
+
+
 def theme() -> dict:
     """The house theme (registered under the name 'cockpit')."""
     axis = {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 13, "titleFontSize": 13,
@@ -92,7 +120,7 @@ def _check(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
-              scale: float = 1e4, axis_format: str = ",.0f") -> alt.Chart:
+              scale: float = 1e4) -> alt.Chart:
     """1—m月累计 by month, one line per year (this year solid, last year light).
 
     `df`: year, month, <value> (in 万元, divided by `scale` for display).
@@ -104,7 +132,7 @@ def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
     years = sorted(data["年份"].unique(), reverse=True)
     base = alt.Chart(data, title=title).encode(
         x=alt.X("month:O", title="月份", axis=alt.Axis(labelExpr="datum.value + '月'")),
-        y=alt.Y("y:Q", title=f"{unit}", axis=alt.Axis(format=axis_format)),
+        y=alt.Y("y:Q", title=unit_title(unit, "累计"), axis=value_axis(unit)),
         color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[:len(years)]),
                         title=None),
         tooltip=[alt.Tooltip("年份:N"), alt.Tooltip("月份:N"),
@@ -120,7 +148,7 @@ def ranked_bars(df: pd.DataFrame, *, category: str, value: str, title: str, unit
     data["v"] = data[value] / scale
     y = alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
     bars = alt.Chart(data, title=title).mark_bar(color=color, cornerRadiusEnd=3).encode(
-        x=alt.X("v:Q", title=unit, axis=alt.Axis(format=",.0f")),
+        x=alt.X("v:Q", title=unit_title(unit), axis=value_axis(unit)),
         y=y,
         tooltip=[alt.Tooltip(f"{category}:N", title="类别"),
                  alt.Tooltip("v:Q", title=unit, format=",.2f")]
@@ -134,7 +162,8 @@ def ranked_bars(df: pd.DataFrame, *, category: str, value: str, title: str, unit
 
 
 def flows_and_stock(df: pd.DataFrame, *, x: str, bars: dict[str, str], line: tuple[str, str],
-                    title: str, unit: str, x_title: str = "月份", x_suffix: str = "月") -> alt.Chart:
+                    title: str, unit: str, x_title: str = "月份", x_suffix: str = "月",
+                    measure: str | None = None) -> alt.Chart:
     """Side-by-side bars for flows (e.g. 发现 / 整改 per month) and a line for a stock (期末未整改).
 
     `bars`: column → legend label; `line`: (column, legend label). Values are counts in `unit`.
@@ -147,7 +176,7 @@ def flows_and_stock(df: pd.DataFrame, *, x: str, bars: dict[str, str], line: tup
     x_enc = alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelExpr=f"datum.value + '{x_suffix}'"))
     bar = alt.Chart(long).mark_bar().encode(
         x=x_enc, xOffset=alt.XOffset("系列:N", sort=list(bars.values())),
-        y=alt.Y("v:Q", title=unit),
+        y=alt.Y("v:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
         color=alt.Color("系列:N", scale=color, title=None),
         tooltip=[alt.Tooltip(f"{x}:O", title=x_title), alt.Tooltip("系列:N"),
                  alt.Tooltip("v:Q", title=unit, format=",.0f")],
@@ -182,7 +211,7 @@ def selectable_stacked_bars(df: pd.DataFrame, *, category: str, parts: dict[str,
     pick = alt.selection_point(name=selection, fields=[category])
     labels = list(parts.values())
     chart = alt.Chart(long, title=title).mark_bar().encode(
-        x=alt.X("v:Q", title=unit, stack="zero"),
+        x=alt.X("v:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
         y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
         color=alt.Color("构成:N", scale=alt.Scale(domain=labels, range=PALETTE[:len(labels)]),
                         sort=labels, title=None),
@@ -263,7 +292,7 @@ def actual_vs_plan(df: pd.DataFrame, *, x: str, actual: str, plan: str, title: s
     x_enc = alt.X(f"{x}:O", title=None, sort=None)
     data["_a"], data["_p"] = actual_label, plan_label
     bars = alt.Chart(data).mark_bar(opacity=0.9).encode(
-        x=x_enc, y=alt.Y(f"{actual}:Q", title=unit),
+        x=x_enc, y=alt.Y(f"{actual}:Q", title=unit_title(unit), axis=value_axis(unit)),
         color=alt.Color("_a:N", scale=color, title=None),
         tooltip=[alt.Tooltip(f"{x}:O", title="月份"),
                  alt.Tooltip(f"{actual}:Q", title=f"{actual_label}（{unit}）", format=",.0f"),
@@ -283,7 +312,7 @@ def stacked_parts(df: pd.DataFrame, *, category: str, part: str, value: str, tit
     data = _check(df.copy())
     data["_order"] = data[part].map({p: i for i, p in enumerate(part_order)})
     return alt.Chart(data, title=title).mark_bar().encode(
-        x=alt.X(f"{value}:Q", title=unit, stack="zero"),
+        x=alt.X(f"{value}:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
         y=alt.Y(f"{category}:N", sort=category_order, title=None, axis=alt.Axis(labelLimit=220)),
         color=alt.Color(f"{part}:N", scale=alt.Scale(domain=part_order,
                                                       range=PALETTE[:len(part_order)]),
@@ -370,7 +399,7 @@ def year_lines(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元"
     years = sorted(data["年份"].unique(), reverse=True)
     base = alt.Chart(data, title=title).encode(
         x=alt.X("month:O", title=None, axis=_period_axis(merged_first)),
-        y=alt.Y("y:Q", title=unit, axis=alt.Axis(format=",.1f")),
+        y=alt.Y("y:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
         color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[:len(years)]),
                         title=None),
         tooltip=[alt.Tooltip("年份:N"), alt.Tooltip("期间:N"),
@@ -392,7 +421,7 @@ def pull_bars(df: pd.DataFrame, *, category: str, value: str, label: str, title:
     order = list(data[category])
     y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
     bars = alt.Chart(data, title=title).mark_bar(cornerRadiusEnd=3).encode(
-        x=alt.X(f"{value}:Q", title=unit, axis=alt.Axis(format="+.1f", tickCount=6),
+        x=alt.X(f"{value}:Q", title=unit_title(unit, "拉动"), axis=alt.Axis(format="+.1~f", tickCount=6),
                 scale=alt.Scale(domain=domain, nice=False)),
         y=y,
         color=alt.Color("sign:N", scale=alt.Scale(domain=["正", "负"], range=[
@@ -415,13 +444,15 @@ def bars_with_share(df: pd.DataFrame, *, x: str, bar: str, share: str, title: st
     data["share_text"] = [f"{s:.1f}%" if pd.notna(s) else "" for s in data[share]]
     base = alt.Chart(data, title=title).encode(x=alt.X(f"{x}:O", title=None))
     bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
-        y=alt.Y("v:Q", title=bar_title, axis=alt.Axis(format=",.1f")),
+        y=alt.Y("v:Q", title=bar_title, axis=alt.Axis(format=AMOUNT_FORMAT),
+                # headroom: the bars end below the share line (0–100 %), its labels stay off the bars
+                scale=alt.Scale(domain=[0, float(data["v"].max() or 0) * 1.45 or 1])),
         tooltip=[alt.Tooltip(f"{x}:O", title="年份"), alt.Tooltip("v:Q", title=bar_title, format=",.2f"),
                  alt.Tooltip(f"{share}:Q", title=share_title, format=".1f")])
     line = base.mark_line(color=PALETTE[2], strokeWidth=3, point=True).encode(
-        y=alt.Y(f"{share}:Q", title=share_title, scale=alt.Scale(zero=False)))
+        y=alt.Y(f"{share}:Q", title=share_title, scale=alt.Scale(domain=SHARE_DOMAIN)))
     text = base.mark_text(color=PALETTE[2], dy=-12, fontSize=13, font=FONT).encode(
-        y=alt.Y(f"{share}:Q"), text="share_text:N")
+        y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=SHARE_DOMAIN)), text="share_text:N")
     return alt.layer(bars, alt.layer(line, text)).resolve_scale(y="independent").properties(height=300)
 
 
@@ -455,7 +486,7 @@ def score_histogram(df: pd.DataFrame, *, score: str, cls: str, order: list[str],
     return alt.Chart(data, title=title).mark_bar().encode(
         x=alt.X("bin_start:Q", bin="binned", title="综合得分（分）"),
         x2="bin_end:Q",
-        y=alt.Y("sum(n):Q", title="评价单元（个）"),
+        y=alt.Y("sum(n):Q", title="评价单元（个）", axis=value_axis("个")),
         color=alt.Color(f"{cls}:N", scale=alt.Scale(domain=order, range=CLASS_COLORS[:len(order)]),
                         title=None),
         order=alt.Order(f"{cls}:N"),

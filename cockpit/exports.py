@@ -34,25 +34,77 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return neutralise_frame(df).to_csv(index=False).encode("utf-8-sig")
 
 
-def xlsx_bytes(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str]] | None = None) -> bytes:
-    """An .xlsx with one sheet per entry (Chinese sheet names), frozen header row, numbers as numbers.
+HEADER_FILL = "DCE6F1"  # light blue, as the brief's table (darker blue would need white text)
+INT_FORMAT, FLOAT_FORMAT = "#,##0", "#,##0.00"
+MAX_WIDTH = 50
 
-    `formats`: sheet name → {column header: Excel number format} applied to that column's data cells.
+
+def text_width(value) -> int:
+    """Width of a cell's text in Excel character units: a CJK (full-width) character counts two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(value))
+
+
+def shown_text(value, number_format: str | None) -> str:
+    """Roughly the text Excel shows for a number in `number_format` (for the column width)."""
+    from cockpit.format import is_blank
+
+    if is_blank(value):
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return str(value)
+    fmt = number_format or (INT_FORMAT if float(value).is_integer() else FLOAT_FORMAT)
+    digits = len(fmt.split(";")[0].split(".")[1].rstrip('"%月')) if "." in fmt.split(";")[0] else 0
+    text = f"{value:,.{digits}f}" if "#,##0" in fmt else f"{value:.{digits}f}"
+    return text + ("%" if '"%"' in fmt else "")
+
+
+def default_format(series: pd.Series) -> str | None:
+    """The number format of a numeric column without one: thousands separators, 2 decimals unless whole."""
+    if pd.api.types.is_bool_dtype(series) or not pd.api.types.is_numeric_dtype(series):
+        return None
+    values = series.dropna()
+    return INT_FORMAT if values.empty or (values == values.round()).all() else FLOAT_FORMAT
+
+
+def xlsx_bytes(sheets: dict[str, pd.DataFrame], formats: dict[str, dict[str, str]] | None = None,
+               title: list[str] | None = None) -> bytes:
+    """An .xlsx with one sheet per entry (Chinese sheet names), numbers as numbers.
+
+    `title`: lines above the table (report name first, in bold; then 统计范围, period, 数据截至 …), each in its
+    own row, a blank row, then the header: bold on a light fill with thin borders, frozen with the title.
+    `formats`: sheet name → {column header: Excel number format} for that column's data cells; numeric
+    columns without one get thousands separators. Column widths follow the shown texts (CJK counted double).
     """
+    from openpyxl.styles import Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="9FB2C8")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    title = [t for t in (title or []) if t]
+    header_row = len(title) + 2 if title else 1
     buf = io.BytesIO()
     with pd.ExcelWriter(buf, engine="openpyxl") as writer:
         for name, df in sheets.items():
             sheet = name[:31]
-            neutralise_frame(df).to_excel(writer, sheet_name=sheet, index=False)
+            neutralise_frame(df).to_excel(writer, sheet_name=sheet, index=False, startrow=header_row - 1)
             ws = writer.sheets[sheet]
-            ws.freeze_panes = "A2"
+            for i, line in enumerate(title, start=1):
+                cell = ws.cell(i, 1, line)
+                cell.font = Font(bold=i == 1, size=14 if i == 1 else 10, color=None if i == 1 else "555555")
+            ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
             for i, col in enumerate(df.columns, start=1):
-                width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)]) + 2
-                ws.column_dimensions[ws.cell(1, i).column_letter].width = min(max(width * 1.6, 8), 60)
-                number_format = (formats or {}).get(name, {}).get(col)
-                if number_format:
-                    for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                head = ws.cell(header_row, i)
+                head.font, head.border = Font(bold=True), border
+                head.fill = PatternFill("solid", start_color=HEADER_FILL, end_color=HEADER_FILL)
+                number_format = (formats or {}).get(name, {}).get(col) or default_format(df[col])
+                for (cell,) in ws.iter_rows(min_row=header_row + 1, min_col=i, max_col=i):
+                    cell.border = border
+                    if number_format:
                         cell.number_format = number_format
+                texts = [str(col)] + [shown_text(v, number_format) for v in df[col].head(500)]
+                width = max(text_width(t) for t in texts) + 2
+                ws.column_dimensions[head.column_letter].width = min(max(width, 8), MAX_WIDTH)
     return buf.getvalue()
 
 
@@ -62,8 +114,8 @@ _PRINTF = re.compile(r"%([+,]*)(?:\.(\d+))?([dif])")
 
 
 def excel_format(fmt: str | None) -> str | None:
-    """An Excel number format for a Streamlit column format: '%.2f' → '0.00', '%+.1f' → '+0.0;-0.0;0.0',
-    '%d' → '0', '%.1f%%' → '0.0"%"', '1—%d月' → '"1—"0"月"', 'YYYY-MM-DD' → 'yyyy-mm-dd'; None when unknown."""
+    """An Excel number format for a Streamlit column format: '%.2f' → '#,##0.00', '%+.1f' → '+#,##0.0;-#,##0.0;#,##0.0',
+    '%d' → '0' (years), '%.1f%%' → '0.0"%"', '1—%d月' → '"1—"0"月"', 'YYYY-MM-DD' → 'yyyy-mm-dd'; None when unknown."""
     if not fmt:
         return None
     if "YYYY" in fmt or "DD" in fmt:
@@ -73,7 +125,8 @@ def excel_format(fmt: str | None) -> str | None:
         return None
     flags, digits, kind = m.groups()
     digits = 0 if kind in "di" else int(digits or 6)
-    body = ("#,##0" if "," in flags else "0") + ("." + "0" * digits if digits else "")
+    # amounts (floats) get thousands separators; whole numbers (%d: years, counts) only when asked
+    body = ("#,##0" if "," in flags or kind == "f" else "0") + ("." + "0" * digits if digits else "")
 
     def literal(text: str) -> str:
         text = text.replace("%%", "%")

@@ -193,6 +193,20 @@ def current() -> Filters:
     return st.session_state[_STATE][0]
 
 
+def active_words() -> list[str]:
+    """The active filters as short words (the chosen options' names, a flag's label), for file names."""
+    import streamlit as st
+
+    f, names = st.session_state[_STATE]
+    words = []
+    for d, value in f.scope.items():
+        if d.flag:
+            words += [f"仅{d.label}"] if value else []
+        else:
+            words += [names.get(d.param, {}).get(k, k) for k in value]
+    return words
+
+
 def current_description() -> str:
     import streamlit as st
 

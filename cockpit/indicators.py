@@ -589,7 +589,7 @@ INDICATORS: list[Indicator] = [
         "Σ 当月工业总产值（1—m月）÷ 10000；同口径同比 = 两期均有申报企业的本期 ÷ 上年同期 − 1",
         _amount(_IND, "output_wan", compare=("output_cmp_wan", "output_cmp_ly_wan")), _ECON, "enterprise_month",
         goal_seek=True, overview=1, page="industry", page_label="规上工业产值（1—{m}月累计）",
-        sentence=Sentence("工业经济", 10, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 10, "{name} {value}，{change}{schedule}")),
     Indicator(
         "output_month", "规上工业产值（当月）", "亿元",
         "规模以上工业企业当月工业总产值（1—2月数据合并发布，截至 2 月时当月即 1—2月），现价。" + _GROWTH,
@@ -606,7 +606,7 @@ INDICATORS: list[Indicator] = [
                 deflate="ytd_deflator"), _ECON, "enterprise_month",
         goal_seek=True, overview=2, page="industry", page_label="规上工业增加值（1—{m}月累计）",
         special=(_hitech_same("仅高新：即高新技术产业增加值"),),
-        sentence=Sentence("工业经济", 20, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 20, "{name} {value}，{change}{schedule}")),
     Indicator(
         "value_added_month", "规上工业增加值（当月）", "亿元",
         "规模以上工业企业当月工业增加值（1—2月合并发布），按企业报表数（现价）；导入价格指数后同比按可比价计算。"
@@ -624,7 +624,7 @@ INDICATORS: list[Indicator] = [
                 deflate="ytd_deflator"), _ECON, "enterprise_month",
         goal_seek=True, overview=3, page="industry",
         special=(_hitech_same("仅高新：与规上工业增加值相同"),),
-        sentence=Sentence("工业经济", 30, "{name}{value_bare}，{change}{schedule}")),
+        sentence=Sentence("工业经济", 30, "{name} {value}，{change}{schedule}")),
     Indicator(
         "high_tech_share", "高新技术产业增加值占比", "%",
         "高新技术产业增加值占规上工业增加值的比重；变化以个百分点计。",
@@ -656,17 +656,17 @@ INDICATORS: list[Indicator] = [
         "辖区内项目完成的固定资产投资（计划总投资500万元及以上项目），1—m月累计；基础设施、平台提升项目无行业，"
         "选择产业链或行业时不计入。", "Σ 项目当月完成投资（1—m月）÷ 10000", _amount(_INV, "fai_wan"), _PROJ,
         "project_month", goal_seek=True, overview=6, page="invest",
-        sentence=Sentence("投资与项目", 20, "{name}{value_bare}，{change}{schedule}", join="")),
+        sentence=Sentence("投资与项目", 20, "{name} {value}，{change}{schedule}", join="")),
     Indicator(
         "industrial_invest", "工业投资", "亿元", "固定资产投资中工业项目（含技改）完成的投资，1—m月累计。",
         "Σ 工业项目当月完成投资 ÷ 10000", _amount(_INV, "industrial_invest_wan"), _PROJ,
         "project_month, projects", coverage=("project_month",), goal_seek=True, overview=7, page="invest",
-        sentence=Sentence("投资与项目", 30, "{name}{value_bare}，{change}{schedule}", join="；其中")),
+        sentence=Sentence("投资与项目", 30, "{name} {value}，{change}{schedule}", join="；其中")),
     Indicator(
         "high_tech_invest", "高新技术产业投资", "亿元", "工业投资中高新技术产业项目完成的投资，1—m月累计。",
         "Σ 高新项目当月完成投资 ÷ 10000", _amount(_INV, "high_tech_invest_wan"), _PROJ,
         "project_month, projects", coverage=("project_month",), goal_seek=True, overview=8, page="invest",
-        sentence=Sentence("投资与项目", 40, "{name}{value_bare}，{change}{schedule}", join="；")),
+        sentence=Sentence("投资与项目", 40, "{name} {value}，{change}{schedule}", join="；")),
     Indicator(
         "project_count", "在建投资项目数", "个", "1—m月有完成投资的项目个数，与上年同期比较（±个）。",
         "count(项目 | 1—m月完成投资 > 0)", Source(_INV, "project_count"), _PROJ, "project_month",

@@ -160,3 +160,51 @@ def profile_link(ent_id: str, label: str = "打开企业画像（产值、税收
     """A link to the full 企业画像 of `ent_id`, keeping the filters and the way back."""
     st.page_link(PROFILE, label=label, icon=":material/domain:",
                  query_params={**filter_params(), "id": str(ent_id), "from": current_page()})
+
+
+# --- links that stay put: the 复制链接 of the sidebar pins the period and every filter
+
+
+def pinned_params(f) -> list[tuple[str, str]]:
+    """The URL parameters (the filter bar's own keys, cockpit.filters.KEYS) naming the view of the filters `f`
+    in full: year and month always (a bare link follows the latest data; a pinned one keeps its month after the
+    next import), then every dimension of cockpit.dimensions by its option keys (the link reader takes codes or
+    names), a flag when on."""
+
+    params = [("year", str(f.year)), ("month", f"1—{f.month}月")]
+    for d, value in f.scope.items():
+        if d.flag:
+            params += [(d.url, "true")] if value else []
+        else:
+            params += [(d.url, v) for v in value]
+    return params
+
+
+def pinned_url(base: str, f, extra: dict[str, list[str]] | None = None) -> str:
+    """`base` (the page's address without a query) with the pinned parameters of `f` and `extra` (e.g. 演示模式)."""
+    from urllib.parse import urlencode
+
+    pairs = pinned_params(f) + [(k, v) for k, values in (extra or {}).items() for v in values]
+    return f"{base.split('?')[0]}?{urlencode(pairs)}"
+
+
+def period_note(f, latest: tuple[int, int] | None) -> str:
+    """「当前显示 2024年1—9月（最新数据）」, or with the latest period named when the view shows an earlier one."""
+    from cockpit.format import period_label
+
+    shown = period_label(f.year, f.month)
+    if latest is None or (f.year, f.month) == tuple(latest):
+        return f"当前显示 {shown}（最新数据）"
+    return f"当前显示 {shown}（最新数据为 {period_label(*latest)}）"
+
+
+def copy_link_button() -> None:
+    """Sidebar: 复制链接 copies this page's address pinned to the shown year, month and filters."""
+    from cockpit import clipboard, filters
+
+    base = st.context.url or ""
+    url = pinned_url(base, filters.current(), filter_params())
+    with st.sidebar:
+        clipboard.copy_button(url, label="复制链接", done="已复制，链接固定当前年份、月份和筛选",
+                              help="复制本页链接：固定当前年份、月份和全部筛选条件，数据更新后仍打开同一期",
+                              key="copy_link")

@@ -106,7 +106,7 @@ def fields(e: Evaluation, as_of: str) -> dict:
     else:
         threshold = f"距 {goal} 类（{fmt.num(e.target, 0)} 分）还差 {fmt.num(e.gap, 1)} 分"
     return {
-        "name": e.name, "value": value, "value_bare": value.replace(" ", ""),
+        "name": e.name, "value": value,
         "count": "" if e.value is None else f"{int(round(e.value)):,}",
         "change": change_words(e), "schedule": f"，{plan}" if plan else "",
         "schedule_with_target": f"，{plan_target}" if plan_target else "",
@@ -190,3 +190,11 @@ def draft(evaluations: dict[str, Evaluation], period: str, as_of: str, *, chains
             extras["output"] = f"分产业链看，{text}"
     return {s: paragraph(s, evaluations, period, as_of, extras=extras, registry=registry)
             for s in sections(registry)}
+
+
+def as_text(title: str, paragraphs: dict[str, str]) -> str:
+    """The 汇报稿 as plain text to paste: the title, then '一、工业经济' and its paragraph, a blank line between."""
+    numerals = "一二三四五六七八九十"
+    parts = [title] + [f"{numerals[i]}、{area}\n{text}" for i, area_text in enumerate(paragraphs.items())
+                       for area, text in [area_text]]
+    return "\n\n".join(parts)

@@ -144,12 +144,31 @@ def hidden_paths(base_url_path: str = "") -> frozenset[str]:
     return frozenset("/" + "/".join(p for p in (base, path) if p) for path in HIDDEN_PATHS)
 
 
-class Hardened:
-    """ASGI middleware: 404 for the hidden paths, the security headers on every other HTTP response."""
+# The app's own components, framed by its pages (Streamlit serves a declared component's files under
+# /component/<module>.<name>/): their responses may be framed by the same origin, by nothing else.
+FRAMEABLE = ("component/cockpit.clipboard.copy_button/",)
 
-    def __init__(self, app, headers: dict[str, str], hidden: frozenset[str]) -> None:
+
+def same_origin_framing(headers: dict[str, str]) -> dict[str, str]:
+    """The headers for a FRAMEABLE path: frame-ancestors 'self' and X-Frame-Options SAMEORIGIN instead of none."""
+    out = dict(headers)
+    out["Content-Security-Policy"] = out["Content-Security-Policy"].replace("frame-ancestors 'none'",
+                                                                            "frame-ancestors 'self'")
+    out["X-Frame-Options"] = "SAMEORIGIN"
+    return out
+
+
+class Hardened:
+    """ASGI middleware: 404 for the hidden paths, the security headers on every other HTTP response (the app's
+    own component files may be framed by the same origin)."""
+
+    def __init__(self, app, headers: dict[str, str], hidden: frozenset[str], base_url_path: str = "") -> None:
         self.app = app
         self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        self.framed_headers = [(k.lower().encode("latin-1"), v.encode("latin-1"))
+                               for k, v in same_origin_framing(headers).items()]
+        base = "/".join(part for part in base_url_path.split("/") if part)
+        self.frameable = tuple("/" + "/".join(x for x in (base, path) if x) for path in FRAMEABLE)
         self.hidden = hidden
 
     async def __call__(self, scope, receive, send) -> None:
@@ -161,10 +180,12 @@ class Hardened:
             await self._not_found(send)
             return
 
+        headers = self.framed_headers if path.startswith(self.frameable) else self.headers
+
         async def send_with_headers(message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [(name, value) for name, value in self.headers if name not in present]
+                extra = [(name, value) for name, value in headers if name not in present]
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
@@ -189,8 +210,9 @@ def install() -> None:
 
     def create_starlette_app(runtime):
         app = build(runtime)
+        base = config.get_option("server.baseUrlPath") or ""
         app.add_middleware(Hardened, headers={**security_headers(), **replica_header(os.environ)},
-                           hidden=hidden_paths(config.get_option("server.baseUrlPath") or ""))
+                           hidden=hidden_paths(base), base_url_path=base)
         return app
 
     create_starlette_app.cockpit_hardened = True

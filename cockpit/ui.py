@@ -91,13 +91,48 @@ def header(title: str, full: bool = False) -> None:
     st.header(f"{plain(z.name if full else z.short_name)} · {title}")
 
 
-def scope_caption(text: str) -> None:
-    """The 统计范围 line under a page's title, and any note about link values that matched nothing."""
-    from cockpit import filters
+def latest_period() -> tuple[int, int] | None:
+    """(year, month) of the newest monthly statistics, None before any."""
+    periods = q("data_periods")
+    if periods.empty:
+        return None
+    year = int(periods["year"].max())
+    return year, int(periods.loc[periods["year"] == year, "last_month"].max())
 
-    st.caption(plain(f"统计范围：{text}"))
+
+def scope_caption(text: str, *, period: bool = True) -> None:
+    """The 统计范围 line under a page's title, after the period it shows (「当前显示 2024年1—9月（最新数据）」, so a
+    reader of a pinned link sees it is not the latest); and any note about link values that matched nothing.
+    `period=False` on pages that do not follow the filter bar's period."""
+    from cockpit import filters, links
+
+    note = links.period_note(filters.current(), latest_period()) + " · " if period else ""
+    st.caption(plain(f"{note}统计范围：{text}"))
     for note in filters.url_notes():
         st.warning(plain(note), icon=":material/link_off:")
+
+
+def empty(why: str | None = None) -> None:
+    """The one empty state: 本筛选范围内无数据, why (e.g. 通航智造产业区没有新材料产业链的企业) and what to do,
+    where a chart, table or card row would show nothing."""
+    from cockpit import empty as empty_mod
+
+    st.info(plain(empty_mod.message(why)), icon=":material/filter_alt_off:")
+
+
+def scope_empty_reason() -> str | None:
+    """Why the filter bar's scope holds no enterprise (None when it holds some): see `cockpit.empty`."""
+    from cockpit import empty as empty_mod
+    from cockpit import filters
+
+    f = filters.current()
+    if not f.is_filtered:
+        return None
+    size = {name: int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
+            for name, scope in empty_mod.parts(f.scope).items()}
+    sectors, areas = q("sectors"), q("areas")
+    return empty_mod.reason(size, f, dict(zip(sectors["sector_code"], sectors["sector_name"])),
+                            dict(zip(areas["area_code"], areas["area_name"])))
 
 
 _TONE = {"good": "green", "bad": "red", "neutral": "gray"}
@@ -109,10 +144,10 @@ def card(c: Card) -> None:
     with st.container(border=True):
         st.metric(c.label, c.value_text, delta=c.change_text, delta_color=_TONE[c.tone],
                   delta_arrow=c.direction, help=c.help)
-        line = " · ".join(x for x in (status_badge(c.status, c.status_text),
-                                      plain(c.target_text) if c.target_text else "") if x)
-        if line:
-            st.caption(line)
+        if c.status is not None:  # its own line: beside the change (cockpit.fit), the target under both
+            st.caption(status_badge(c.status, c.status_text))
+        if c.target_text:
+            st.caption(plain(c.target_text))
         for note in c.notes:
             st.caption(plain(note))
 
@@ -128,14 +163,25 @@ def status_badge(status: Status | None, text: str | None = None) -> str:
 
 
 def card_grid(cards: list[Card], per_row: int = 4) -> None:
-    from cockpit import present
+    """Cards in a grid whose column count follows the available width (at most `per_row`; CSS in
+    `cockpit.fit`): 4 → 3 → 2 → 1 as the main area narrows, two compact cards a row on a phone."""
+    from cockpit import fit, present
 
-    per_row = present.cards_per_row(per_row)
-    for start in range(0, len(cards), per_row):
-        cols = st.columns(per_row)
-        for col, c in zip(cols, cards[start:start + per_row]):
-            with col:
-                card(c)
+    per_row = present.cards_per_row(per_row, len(cards))
+    with st.container(key=fit.grid_key(",".join(c.indicator_id for c in cards), per_row,
+                                       present=present.active())):
+        for c in cards:
+            card(c)
+
+
+def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
+    """`n` containers in a card grid (columns by available width, at most `per_row`; see `cockpit.fit`)
+    for a page's own `st.metric`s: `cells(4, name="亩均")[0].metric(...)`. `name` unique on the page."""
+    from cockpit import fit, present
+
+    per_row = present.cards_per_row(per_row, n)
+    with st.container(key=fit.grid_key(name, per_row, present=present.active())):
+        return [st.container(border=border) for _ in range(n)]
 
 
 def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:
@@ -170,7 +216,8 @@ def brief_button() -> None:
     scope = filters.current_description()
     params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
     version = database().data_version()
-    name = f"{zone().short_name}会议简报_{fmt.period_label(f.year, f.month)}.pdf"
+    name = "_".join(x for x in (f"{zone().short_name}会议简报", fmt.period_label(f.year, f.month), scope_words())
+                    if x) + ".pdf"
     with st.sidebar:
         st.download_button("下载会议简报（PDF）", data=lambda: _brief_pdf(params, scope, version),
                            file_name=name, mime="application/pdf", on_click="ignore",
@@ -181,8 +228,21 @@ def brief_button() -> None:
 _XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def scope_words(limit: int = 40) -> str:
+    """The active filters in a few words for a file name ('新材料_化工园区_仅高新'); '' without filters."""
+    from cockpit import filters
+
+    try:
+        words = filters.active_words()
+    except KeyError:
+        return ""
+    text = "_".join(words)
+    return text if len(text) <= limit else text[:limit - 1] + "等"
+
+
 def export_stem(name: str) -> str:
-    """'<page>_<name>_<period>' for a table's download files (characters unsafe in file names dropped)."""
+    """'<zone>_<page>_<name>_<period>[_<filters>]' for a table's download files (characters unsafe in file
+    names dropped)."""
     import re
 
     from cockpit import filters, present
@@ -193,7 +253,24 @@ def export_stem(name: str) -> str:
         parts.append(fmt.period_label(f.year, f.month))
     except KeyError:
         pass
+    parts.append(scope_words())
     return re.sub(r'[\\/:*?"<>|\s]+', "", "_".join(p for p in parts if p))
+
+
+def export_title(name: str) -> list[str]:
+    """The lines above a downloaded table: report name, 统计范围 (period and filters), 数据截至 and the day."""
+    import datetime as dt
+
+    from cockpit import filters, present
+
+    lines = [f"{zone().name} · {present.page_title()} · {name}"]
+    try:
+        f = filters.current()
+        lines += [f"统计范围：{filters.current_description()}",
+                  f"数据截至：{f.year}年{f.month}月底 · 导出日期：{dt.date.today().isoformat()}"]
+    except KeyError:
+        lines.append(f"导出日期：{dt.date.today().isoformat()}")
+    return lines
 
 
 def table(data, *, name: str, key: str, column_config: dict | None = None,
@@ -210,9 +287,12 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     """
     from pandas.io.formats.style import Styler
 
-    from cockpit import exports, present
+    from cockpit import exports, fit, present
 
-    event = st.dataframe(data, hide_index=True, width="stretch", column_config=column_config,
+    if fit.no_rows(data):  # a grid of no rows reads "empty": say it in words
+        st.caption(fit.NO_ROWS)
+        return None
+    event = st.dataframe(fit.dashes(data), hide_index=True, width="stretch", column_config=column_config,
                          column_order=column_order, key=key, **dataframe_kwargs)
     if present.active():
         return event
@@ -221,9 +301,11 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
     def shown():  # built only when a download is clicked
         return exports.shown_frame(source() if callable(source) else source, column_config, column_order)
 
+    title = export_title(name)  # now: the download callback runs outside the script run (no filters there)
+
     def xlsx() -> bytes:
         frame, formats = shown()
-        return exports.xlsx_bytes({sheet: frame}, {sheet: formats})
+        return exports.xlsx_bytes({sheet: frame}, {sheet: formats}, title=title)
 
     stem = export_stem(name)
     sheet = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "数据"
@@ -239,16 +321,19 @@ def table(data, *, name: str, key: str, column_config: dict | None = None,
 
 
 def chart(builder, data, *, key: str | None = None, on_select="ignore", **options):
-    """Draw `charts.<builder>(data, **options)` full width in the house theme.
+    """Draw `charts.<builder>(data, **options)` full width in the house theme (in 演示模式 with the projector
+    theme of `present.chart_spec` on top).
 
     The Vega-Lite spec comes from `charts.spec` (built once per data and options), so a rerun that
     shows the same data does not rebuild or re-validate the Altair chart. Returns the selection
     state when `on_select` is set, like `st.altair_chart`.
     """
-    from cockpit import charts
+    from cockpit import charts, present
 
-    return st.vega_lite_chart(spec=charts.spec(builder, data, **options), theme=None, width="stretch",
-                              key=key, on_select=on_select)
+    spec = charts.spec(builder, data, **options)
+    if present.active():
+        spec = present.chart_spec(spec)
+    return st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key, on_select=on_select)
 
 
 def columns(spec, **kwargs) -> list:

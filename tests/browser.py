@@ -59,6 +59,27 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             proc.kill()
 
 
+REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
+              "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
+
+
+def watched_page(chromium, width: int, height: int):
+    """(context, page, messages): a page at width×height in a new context whose console messages, page errors and
+    CSP violations (reported by REPORT_CSP) are collected in `messages`."""
+    context = chromium.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    messages = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
+    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+    page.add_init_script(REPORT_CSP)
+    return context, page, messages
+
+
+def csp_problems(messages: list[str]) -> list[str]:
+    """The collected messages that tell of a CSP violation or a script error."""
+    return [m for m in messages if "Content Security Policy" in m or "CSP violation" in m or "pageerror" in m]
+
+
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running and no skeleton placeholders remain."""
     page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
@@ -112,9 +133,20 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
 
     link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
-    if section == navigation.MAIN or link.first.is_visible():
+    if link.first.is_visible():
         link.first.click(timeout=timeout)
     else:
-        page.locator("[data-testid=stTopNavSection]").filter(has_text=section).first.click(timeout=timeout)
+        # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
+        shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
+        own = shown.filter(has_text=section)
+        if section != navigation.MAIN and own.count():
+            own.first.click(timeout=timeout)
+        else:
+            page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]").first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    key = next((p.key for p in navigation.PAGES if p.title == title), None)
+    if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
+        page.wait_for_function(
+            "k => location.pathname.replace(/\\/$/, '').endsWith('/' + k) || (k === 'overview' && "
+            "location.pathname.replace(/\\/$/, '') === '')", arg=key, timeout=timeout)
     wait_for_app(page)

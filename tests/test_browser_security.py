@@ -13,13 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ROOT, free_port, streamlit_server, wait_for_app
+from browser import ROOT, csp_problems, free_port, streamlit_server, wait_for_app, watched_page
 from cockpit import navigation
 from cockpit.auth import ENV, make_hash
 
 PAGES = ["/"] + [f"/{p.key}" for p in navigation.viewer_pages()[1:]] + ["/?present=1"]
-REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
-              "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
 
 
 def get(url: str, headers: dict | None = None):
@@ -84,12 +82,7 @@ def test_listens_on_loopback_by_default(app_url):
 def test_every_page_renders_under_the_csp(app_url, chromium):
     """Test that every page (and the presentation mode) draws its visible charts with the CSP on, with no CSP
     violation, no failed script and no exception in the console, at 1366×768."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-    page = context.new_page()
-    messages = []
-    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-    page.add_init_script(REPORT_CSP)
+    context, page, messages = watched_page(chromium, 1366, 768)
     for path in PAGES:
         page.goto(app_url + path)
         wait_for_app(page, 60_000)
@@ -99,7 +92,7 @@ def test_every_page_renders_under_the_csp(app_url, chromium):
                                timeout=30_000)
         assert page.locator("[data-testid=stException]").count() == 0, path
     context.close()
-    bad = [m for m in messages if "Content Security Policy" in m or "CSP violation" in m or "pageerror" in m]
+    bad = csp_problems(messages)
     assert not bad, bad
 
 

@@ -21,8 +21,8 @@ PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) fi
 
 
 @pytest.mark.parametrize("fmt, expected", [
-    ("%.2f", "0.00"), ("%.0f", "0"), ("%d", "0"), ("%+.1f", "+0.0;-0.0;0.0"),
-    ("%.1f%%", '0.0"%"'), ("1—%d月", '"1—"0"月"'), ("YYYY-MM-DD", "yyyy-mm-dd"),
+    ("%.2f", "#,##0.00"), ("%.0f", "#,##0"), ("%d", "0"), ("%,d", "#,##0"), ("%+.1f", "+#,##0.0;-#,##0.0;#,##0.0"),
+    ("%.1f%%", '#,##0.0"%"'), ("1—%d月", '"1—"0"月"'), ("YYYY-MM-DD", "yyyy-mm-dd"),
     (None, None), ("localized", None),
 ])
 def test_excel_format(fmt, expected):
@@ -38,7 +38,7 @@ def test_shown_frame_keeps_values_and_takes_labels():
     out, formats = exports.shown_frame(df, config, column_order=["v", "a", "h", "d"])
     assert list(out.columns) == ["产值（万元）", "企业", "日期"]
     assert out["产值（万元）"].tolist() == [1.25, -3.0]
-    assert formats == {"产值（万元）": "+0.0;-0.0;0.0", "日期": "yyyy-mm-dd"}
+    assert formats == {"产值（万元）": "+#,##0.0;-#,##0.0;#,##0.0", "日期": "yyyy-mm-dd"}
 
 
 def record_exports(monkeypatch) -> list:
@@ -90,7 +90,7 @@ def test_safety_accident_export_equals_the_query(monkeypatch, real_db):
     assert all(pd.api.types.is_numeric_dtype(back[c]) for c in back.columns)
     pd.testing.assert_frame_equal(back, want.reset_index(drop=True), check_dtype=False)
     sheet = load_workbook(io.BytesIO(data))["生产安全事故"]
-    assert sheet.freeze_panes == "A2" and sheet["E2"].number_format == "0.0"
+    assert sheet.freeze_panes == "A2" and sheet["E2"].number_format == "#,##0.0"
 
 
 def test_safety_register_exports_dates_and_days_not_display_text(monkeypatch, real_db):
@@ -144,7 +144,7 @@ def test_page_export_neutralises_formula_names(formula_names, monkeypatch):
     data = exports.csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert back["企业名称"].tolist() == ["'" + n for n in shown]
+    assert back["企业名称"].head(len(shown)).tolist() == ["'" + n for n in shown]  # and the rest of the ranking
     assert pd.api.types.is_numeric_dtype(back["同比（%）"])
     sheet = load_workbook(io.BytesIO(exports.xlsx_bytes({"企业": frame})))["企业"]
     assert all(c.data_type == "s" and c.value.startswith("'") for (c,) in sheet.iter_rows(min_row=2, max_col=1))
@@ -158,7 +158,11 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
         page.get_by_role("button", name="下载 Excel").first.click()
     download = info.value
     assert download.suggested_filename == "开化经开区_工业经济_分产业链增长来源_2023年1—12月.xlsx"  # zone.toml
-    back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源")
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes()))["分产业链增长来源"]
+    assert sheet["A1"].value == "浙江开化经济开发区 · 工业经济 · 分产业链增长来源" and sheet["A1"].font.b
+    assert sheet["A2"].value == "统计范围：2023年1—12月 · 全部产业链 · 全部片区"
+    assert sheet["A3"].value.startswith("数据截至：2023年12月底 · 导出日期：")
+    back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源", header=4)  # title, scope, date, blank
     params = dict(year=2023, month=12, scope=EVERYTHING,
                   by=industry.GROUPINGS["产业链"])
     want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值", same_enterprises=True)
@@ -167,3 +171,87 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     assert back["2023年1—12月（万元）"].tolist() == pytest.approx(want["current_wan"].tolist())
     assert back["拉动（个百分点）"].tolist() == pytest.approx(want["pull_pp"].tolist())
     assert page.locator("[data-testid=stException]").count() == 0
+
+
+def test_xlsx_title_header_formats_and_widths():
+    """Test the workbook read back with openpyxl: title rows, a bold filled bordered header, thousands separators
+    on amounts (given or default), whole numbers without decimals, widths that fit the shown text (CJK double)."""
+    df = pd.DataFrame({"企业名称": ["甲化工有限公司", "乙"], "产值（万元）": [1234567.891, 12.5],
+                       "年份": [2023, 2024], "同比（%）": [12.345, -3.0], "家数": [1200, 3]})
+    title = ["开化经开区 · 工业经济 · 企业排行", "统计范围：2024年1—9月 · 产业链：新材料 · 全部片区",
+             "数据截至：2024年9月底 · 导出日期：2024-10-15"]
+    data = exports.xlsx_bytes({"企业排行": df}, {"企业排行": {"年份": "0", "同比（%）": "+#,##0.0;-#,##0.0;#,##0.0"}},
+                              title=title)
+    ws = load_workbook(io.BytesIO(data))["企业排行"]
+    assert [ws.cell(i, 1).value for i in (1, 2, 3)] == title and ws.cell(4, 1).value is None
+    assert ws["A1"].font.b and ws.freeze_panes == "A6"
+    for col in range(1, 6):
+        head = ws.cell(5, col)
+        assert head.font.b and head.fill.fill_type == "solid" and head.fill.start_color.rgb.endswith("DCE6F1")
+        assert head.border.left.style == head.border.bottom.style == "thin"
+    assert [ws.cell(5, c).value for c in range(1, 6)] == list(df.columns)
+    assert ws["B6"].value == pytest.approx(1234567.891) and ws["B6"].number_format == "#,##0.00"
+    assert ws["C6"].number_format == "0" and ws["E6"].number_format == "#,##0"
+    assert ws["D7"].number_format.startswith("+#,##0.0") and ws["A7"].border.top.style == "thin"
+    widths = {c: ws.column_dimensions[c].width for c in "ABCDE"}
+    assert widths["A"] == 2 * 7 + 2                   # 甲化工有限公司: 7 full-width characters
+    assert widths["B"] == len("1,234,567.89") + 2 and widths["C"] == 8 and widths["E"] == 8
+    assert all(w <= 18 for c, w in widths.items() if c != "A")
+    back = pd.read_excel(io.BytesIO(data), sheet_name="企业排行", header=4)
+    pd.testing.assert_frame_equal(back, df)
+
+
+def test_ranking_export_holds_every_row(monkeypatch, real_db):
+    """Test that the 工业经济 enterprise ranking (10 shown) downloads the whole ranking, in order."""
+    seen = record_exports(monkeypatch)
+    at = page_run("pages/economy/industry.py", 2024, 9)
+    shown = at.dataframe[-1].value
+    assert len(shown) == 10
+    frame, _ = next(v for v in seen if "企业名称" in v[0].columns and len(v[0]) > 10)
+    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False,
+                  measure=industry.MEASURE_IDS["产值"], kind=industry.RANKINGS["下拉最多（减量最大）"], n=None,
+                  search="")
+    want = real_db.run("industry_enterprise_rank", params)
+    assert len(frame) == len(want) > 10
+    assert frame["企业名称"].tolist() == want["ent_name"].tolist()
+    assert frame["企业名称"].head(10).tolist() == shown["ent_name"].tolist()
+
+
+def test_file_names_carry_the_filters(monkeypatch, real_db):
+    """Test that with a 产业链 and a 片区 chosen, table downloads and the brief are named with them (and without
+    filters, with neither)."""
+    names, button = [], st.download_button
+
+    def spy(label, data=None, **kwargs):
+        names.append(kwargs.get("file_name", ""))
+        return button(label, data=data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", spy)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/economy/industry.py").run()
+    assert names and not any("新材料" in n for n in names)
+    at.multiselect(key="chain").select("新材料").run()
+    areas = real_db.run("areas", {})
+    at.multiselect(key="area").set_value([areas["area_code"].iloc[0]]).run()
+    assert not at.exception
+    names.clear()
+    at.run()
+    brief = [n for n in names if n.endswith(".pdf")]
+    tables = [n for n in names if n.endswith(".xlsx")]
+    assert brief and tables
+    for n in brief + tables:
+        assert "新材料" in n and areas["area_name"].iloc[0] in n, n
+
+
+
+def test_invest_movers_export_holds_every_changed_project(monkeypatch, real_db):
+    """Test that 增减最多的项目 (8 increases and 8 decreases shown) downloads every project that changed."""
+    seen = record_exports(monkeypatch)
+    at = page_run("pages/invest/projects.py", 2024, 9)
+    assert not at.exception
+    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False)
+    want = real_db.run("invest_top_movers", {**params, "n": None})
+    assert len(want) > len(real_db.run("invest_top_movers", {**params, "n": 8}))
+    frame = next(v[0] for v in seen if "本期完成（万元）" in v[0].columns and len(v[0]) == len(want))
+    assert frame["项目"].tolist() == want["project_name"].tolist()

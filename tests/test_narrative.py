@@ -1,6 +1,9 @@
 """The drafted 汇报 text: registry sentences filled from evaluations of hand-written numbers equal hand-written text."""
 
+import re
+
 import pandas as pd
+import pytest
 
 from cockpit import indicators, narrative
 from cockpit.config import GradeRule, Rules, StatusRule
@@ -30,10 +33,10 @@ def test_growth_ahead_of_schedule():
                     high_tech_share=(84.6, 80.0), mujun_va=(None, None))
     text = narrative.draft(e, "1—9月", "", chains=CHAINS)["工业经济"]
     assert text == (
-        "1—9月，规上工业产值80.00亿元，同比增长 6.7%，完成年度目标的 80.0%，超时序进度 5.0 个百分点。"
+        "1—9月，规上工业产值 80.00 亿元，同比增长 6.7%，完成年度目标的 80.0%，超时序进度 5.0 个百分点。"
         "分产业链看，新材料产业拉动 2.1 个百分点、文化创意产业拉动 1.0 个百分点；新装备产业下拉 0.4 个百分点。"
-        "规上工业增加值13.00亿元，同比增长 4.0%（现价）。"
-        "高新技术产业增加值11.00亿元，同比增长 10.0%（现价），占规上工业增加值比重 84.6%，比上年同期提高 4.6 个百分点。")
+        "规上工业增加值 13.00 亿元，同比增长 4.0%（现价）。"
+        "高新技术产业增加值 11.00 亿元，同比增长 10.0%（现价），占规上工业增加值比重 84.6%，比上年同期提高 4.6 个百分点。")
 
 
 def test_decline_behind_schedule_and_target_missing():
@@ -41,9 +44,9 @@ def test_decline_behind_schedule_and_target_missing():
     e = evaluations(6, {"fai": 40.0}, fai=(15.0, 16.0), industrial_invest=(10.0, 10.0),
                     high_tech_invest=(5.0, None), project_count=(30, 28))
     assert paragraph("投资与项目", e, "1—6月") == (
-        "1—6月，辖区内 30 个项目实现固定资产投资15.00亿元，同比下降 6.2%，完成年度目标的 37.5%，"
-        "落后于时序进度 12.5 个百分点；其中工业投资10.00亿元，与上年同期持平；"
-        "高新技术产业投资5.00亿元，上年同期无数据。")
+        "1—6月，辖区内 30 个项目实现固定资产投资 15.00 亿元，同比下降 6.2%，完成年度目标的 37.5%，"
+        "落后于时序进度 12.5 个百分点；其中工业投资 10.00 亿元，与上年同期持平；"
+        "高新技术产业投资 5.00 亿元，上年同期无数据。")
 
 
 def test_exactly_on_schedule_and_zero_land():
@@ -85,3 +88,46 @@ def test_pulls_name_the_largest_drags():
     """Test that the largest drags are named, most negative first, and tiny ones are left out."""
     rows = pd.DataFrame({"chain": ["甲", "乙", "丙", "丁"], "pull_pp": [1.0, -0.3, -1.2, -0.01]})
     assert narrative.pulls(rows) == "甲产业拉动 1.0 个百分点；丙产业下拉 1.2 个百分点、乙产业下拉 0.3 个百分点"
+
+
+UNIT_GLUED = re.compile(r"\d(?:亿元|万元|亩|个|起|家|分|天|人次|次|场)")
+HAN_NUMBER = re.compile(r"[\u4e00-\u9fff][+\-]?(\d[\d.,]*)(.?)")
+
+
+def spacing_violations(text: str) -> list[str]:
+    """The house rule (cockpit.format, the cards): a space between a number and its unit ('80.00 亿元', '6 个';
+    % written close: '6.7%'), and between Chinese text and a number ('增长 6.7%'); dates are written close
+    ('截至2024年9月底', '1—9月')."""
+    bad = [m.group(0) for m in UNIT_GLUED.finditer(text)]
+    bad += [m.group(0) for m in HAN_NUMBER.finditer(text) if m.group(2) not in ("年", "月", "日", "—")]
+    return bad
+
+
+def test_spacing_rule_catches_the_old_text():
+    """Test the checker on the mixed spacing of the old 汇报稿."""
+    assert spacing_violations("产值103.93亿元，同比增长 7.0%") == ["3亿元", "值103.93亿"]
+    assert spacing_violations("1—9月，规上工业产值 103.93 亿元，同比增长 7.0%，截至2024年9月底，未整改 6 个") == []
+
+
+def test_every_sentence_follows_one_spacing_rule():
+    """Test that a whole 汇报稿 from hand-made figures (every section) has one spacing rule."""
+    e = evaluations(9, {"output": 100.0, "fai": 40.0, "land_reclaimed": 150.0},
+                    output=(80.0, 75.0), value_added=(13.0, 12.5), high_tech_va=(11.0, 10.0),
+                    high_tech_share=(84.6, 80.0), mujun_va=(79.86, 78.1), fai=(15.0, 16.0),
+                    industrial_invest=(10.0, 10.0), high_tech_invest=(5.0, None), project_count=(30, 28),
+                    land_reclaimed=(75.0, 50.0), accidents=(2, 0), major_hazards_open=(6, 2),
+                    major_hazards_overdue=(3,), risk_score=(84.2, 81.5))
+    text = narrative.draft(e, "1—9月", "2024年9月底", chains=CHAINS)
+    assert set(text) == {"工业经济", "投资与项目", "低效用地", "安全生产"}
+    for area, para in text.items():
+        assert spacing_violations(para) == [], (area, para)
+    assert "规上工业产值 80.00 亿元" in text["工业经济"] and "固定资产投资 15.00 亿元" in text["投资与项目"]
+
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3, 4], [4, 3, 2, 1, 0], [2, 4, 0, 3, 1]])
+def test_the_largest_drags_are_named_whatever_the_row_order(order):
+    """Test with hand-made 拉动: the two largest drags (most negative) are named, in that order, whatever order the
+    rows come in (the 总览 model keeps the 产业链 in output order); the smaller drags are not."""
+    rows = pd.DataFrame({"chain": ["甲", "乙", "丙", "丁", "戊"], "pull_pp": [2.0, -0.23, -0.64, -0.63, -0.15]})
+    text = narrative.pulls(rows.iloc[order])
+    assert text == "甲产业拉动 2.0 个百分点；丙产业下拉 0.6 个百分点、丁产业下拉 0.6 个百分点"

@@ -21,7 +21,7 @@ from conftest import ROOT
 REVENUE = Indicator(
     "revenue", "规上工业营业收入", "亿元", "规模以上工业企业营业收入，1—m月累计，现价。",
     "Σ 当月营业收入（1—m月）÷ 10000", Source("industry_kpis", "revenue_wan", stored="万元"), "经济发展科",
-    "enterprise_month", overview=13, sentence=Sentence("工业经济", 50, "{name}{value_bare}，{change}{schedule}"))
+    "enterprise_month", overview=13, sentence=Sentence("工业经济", 50, "{name} {value}，{change}{schedule}"))
 REGISTRY = indicators.REGISTRY.extended(REVENUE)
 
 
@@ -43,7 +43,7 @@ def test_registry_entry_gives_card_sentence_and_code(tmp_path):
     assert (card.label, card.value_text, card.change_text) == ("规上工业营业收入", "0.06 亿元", "同比 +26.7%")
     assert card.target_text == "完成率 57.0%（时序进度 25.0%）· 目标 0.10 亿元" and card.status_text == "正常"
     text = brief.draft(db.run, f, rules, model, registry=REGISTRY)["工业经济"]
-    assert "规上工业营业收入0.06亿元，同比增长 26.7%，完成年度目标的 57.0%，超时序进度 32.0 个百分点。" in text
+    assert "规上工业营业收入 0.06 亿元，同比增长 26.7%，完成年度目标的 57.0%，超时序进度 32.0 个百分点。" in text
     assert "revenue" in [r["indicator_id"] for r in indicators.catalogue_rows(REGISTRY)]
     assert "revenue" not in [r["indicator_id"] for r in indicators.catalogue_rows()]
     pdf = brief.collect(db.run, f, rules, "全部", registry=REGISTRY)
@@ -72,4 +72,4 @@ def test_overview_page_shows_the_new_card_and_sentence(sample_with_revenue_targe
     shown = [c.value.replace("\\", "") for c in at.caption]  # as shown: Markdown escapes removed
     assert any("完成率 98.2%" in c and "目标 140.00 亿元" in c for c in shown)
     at.toggle(key="show_draft").set_value(True).run()
-    assert "规上工业营业收入137.53亿元" in at.code[0].value
+    assert any("规上工业营业收入 137.53 亿元" in m.value.replace("\\", "") for m in at.markdown)

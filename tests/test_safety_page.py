@@ -33,7 +33,8 @@ def test_2023_shows_zero_accidents_as_the_report_says():
     m = {x.label: x.value for x in at.metric}
     assert m["生产安全事故"] == "0 起"
     assert m["到期未整改隐患"] == "0 个"
-    assert any("正常" in c.value and "目标 0 起" in c.value for c in at.caption)
+    shown = [c.value for c in at.caption]  # the light (beside the change) and the target line under it
+    assert any("● 正常" in a and "目标 0 起" in b for a, b in zip(shown, shown[1:]))
 
 
 def test_overdue_list_puts_major_hazards_first_with_days_overdue():
@@ -101,7 +102,7 @@ def test_register_download_holds_every_row(monkeypatch, real_db):
 
     monkeypatch.setattr(st, "download_button", click_now)
     safety_page(2024, 9)
-    back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单")
+    back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单", header=4)  # below the title rows
     params = {"year": 2024, "month": 9, "scope": EVERYTHING}
     everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
                                          safety.as_of_date(2024, 9))

@@ -107,3 +107,35 @@ def test_hidden_paths_follow_the_base_url():
     """Test that the metrics path is hidden under server.baseUrlPath too."""
     assert serve.hidden_paths("") == {"/_stcore/metrics"}
     assert serve.hidden_paths("/cockpit/") == {"/cockpit/_stcore/metrics"}
+
+
+def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
+    """Test the middleware: the copy button's files (under the base URL) get frame-ancestors 'self' and
+    SAMEORIGIN; every other path, another component included, stays unframeable."""
+    import asyncio
+
+    from cockpit import serve
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    hardened = serve.Hardened(app, serve.security_headers("<html></html>"), frozenset(), base_url_path="/cockpit/")
+
+    def headers(path):
+        sent = []
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(hardened({"type": "http", "path": path}, None, send))
+        return {k.decode(): v.decode() for k, v in sent[0]["headers"]}
+
+    framed = headers("/cockpit/component/cockpit.clipboard.copy_button/index.html")
+    assert "frame-ancestors 'self'" in framed["content-security-policy"]
+    assert framed["x-frame-options"] == "SAMEORIGIN"
+    assert "script-src 'self'" in framed["content-security-policy"]
+    for path in ("/cockpit/", "/cockpit/component/other.thing/index.html",
+                 "/component/cockpit.clipboard.copy_button/index.html"):
+        h = headers(path)
+        assert "frame-ancestors 'none'" in h["content-security-policy"] and h["x-frame-options"] == "DENY", path

@@ -16,6 +16,7 @@ from cockpit import brief, cards, indicators, overview
 from cockpit.config import load_rules
 from cockpit.filters import Filters
 from cockpit.indicators import REGISTRY
+from cockpit.markup import plain
 from conftest import ROOT
 
 COMBOS = {
@@ -87,9 +88,9 @@ def test_overview_cards_and_draft_match_the_registry(combo):
     for c in model.cards:
         assert_card_shown(c, metrics, captions)
     at.toggle(key="show_draft").set_value(True).run()
-    draft = at.code[0].value
+    draft = "\n".join(m.value for m in at.markdown)  # formatted text: the section in bold, then its paragraph
     for section, text in data.paragraphs.items():
-        assert f"{section}：{text}" in draft
+        assert f"**{section}**　{plain(text)}" in draft
 
 
 @pytest.mark.parametrize("page", list(PAGES))

@@ -22,7 +22,8 @@ LIST_LIMIT = 500   # rows the list shows (the downloads hold all)
 PICK_LIMIT = 200   # warnings the picker offers
 
 ui.header("预警与督办")
-ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化")
+ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化",
+                 period=False)
 
 live = alerts_state.open_items(frame)
 late = alerts_state.overdue(live, today)

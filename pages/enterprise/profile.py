@@ -68,12 +68,12 @@ for i, (label, text) in enumerate(enterprise.identity(row)):
 st.subheader(f"经营情况（{period}）")
 months = ui.q("enterprise_months", ent_id=ent_id, year=f.year, month=f.month)
 totals = memo.call(enterprise.ytd, months, f.year, f.month)
-cells = [c for row_cells in (st.columns(3), st.columns(3)) for c in row_cells]  # 3 a row: labels stay whole
+cells = ui.cells(len(totals), name="经营情况", per_row=3, border=True)
 for cell, t in zip(cells, totals.itertuples()):
     m = enterprise.BY_KEY[t.measure]
     has = t.current is not None and t.current == t.current
     yoy = t.yoy_pct if t.yoy_pct is not None and t.yoy_pct == t.yoy_pct else None
-    with cell, st.container(border=True):
+    with cell:
         st.metric(f"{m.name}（{m.unit}）", fmt.num(t.current, m.digits) if has else fmt.DASH,
                   delta=None if yoy is None else fmt.pct(yoy, signed=True),
                   delta_arrow="off" if not yoy else "up" if yoy > 0 else "down",
@@ -191,7 +191,7 @@ else:
         "plan_produce": st.column_config.DateColumn("计划投产（竣工）", format="YYYY-MM-DD"),
         "lag": st.column_config.TextColumn("滞后")}, **links.CLICKABLE)
     links.follow(event, project=projects["project_id"])
-    st.caption("点击项目打开“投资与项目”页的项目详情。滞后按 config/rules.toml [projects] 的逾期月数规则。")
+    st.caption("点击项目打开“投资与项目”页的项目详情。滞后按 config/rules.toml 中项目逾期月数的规则。")
 
 # --- safety ---
 st.subheader("安全生产")
@@ -199,7 +199,7 @@ zone_wide = {**f.params(), "scope": EVERYTHING}
 register = ui.q("hazard_register", zone_wide, category="", ent_id=ent_id, status="", limit=None)
 counts = enterprise.hazard_counts(register)
 accidents = ui.q("enterprise_accidents", ent_id=ent_id, year=f.year, month=f.month)
-c1, c2, c3, c4 = st.columns(4)
+c1, c2, c3, c4 = ui.cells(4, name="企业安全")
 c1.metric("本期隐患", fmt.count(counts["listed"], "条"),
           help=f"{period}发现的隐患，以及期末（{as_of:%Y-%m-%d}）仍未整改的往期隐患。")
 c2.metric("期末未整改", fmt.count(counts["open"], "条"), help="整改中 + 到期未整改。")

@@ -44,7 +44,7 @@ with growth:
     left, right = ui.columns([3, 2])
     with left:
         ui.chart(charts.ytd_trend, trend, value=f"{measure}_ytd_wan",
-                 title=f"{name} 1—m月累计：{f.year}年与{f.year - 1}年（亿元）")
+                 title=f"{name} 逐月累计：{f.year}年与{f.year - 1}年（亿元）")
     with right:
         table = pr.ytd_yoy(trend, f.year)
         ui.table(
@@ -70,8 +70,9 @@ with growth:
     with right:
         movers = ui.q("invest_top_movers", p, n=8)
         st.markdown(f"**增减最多的项目**（{period}与上年同期相比）")
+        moved = ["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]
         event = ui.table(
-            movers[["project_name", "kind", "invest_wan", "invest_ly_wan", "delta", "pull_pp"]],
+            movers[moved], export=lambda: ui.q("invest_top_movers", p, n=None)[moved],  # every changed project
             name="增减最多的项目", key="invest_movers", **links.CLICKABLE,
             column_config={
                 "project_name": st.column_config.TextColumn("项目"),

@@ -30,7 +30,7 @@ with left:
 with right:
     trend = ui.q("land_trend", p)
     ui.chart(charts.ytd_trend, trend, value="accepted_ytd_mu", scale=1.0, unit="亩",
-             title=f"整治验收面积 1—m月累计：{f.year}年与{f.year - 1}年（亩）")
+             title=f"整治验收面积 逐月累计：{f.year}年与{f.year - 1}年（亩）")
 st.caption("整治面积按验收日期计入当年；状态按各环节日期判定（摸排 → 方案 → 实施 → 验收）。")
 
 summary = memo.call(land.method_status_summary, this_year)
@@ -101,7 +101,7 @@ with candidates:
     if note := mujun.shown_note(len(pool), mujun.SHOW_ROWS):
         st.caption(note + "表中按亩均税收从低到高排列。")
     st.caption(f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
-               "门槛在 config/rules.toml 的 [land] mujun_tax_floor_wan 中设置。")
+               "亩均税收门槛在 config/rules.toml 的低效用地一节中设置。")
 
 with vacant:
     plots = ui.q("land_vacant", p)
