@@ -170,7 +170,6 @@ def pinned_params(f) -> list[tuple[str, str]]:
     in full: year and month always (a bare link follows the latest data; a pinned one keeps its month after the
     next import), then every dimension of cockpit.dimensions by its option keys (the link reader takes codes or
     names), a flag when on."""
-    from cockpit.dimensions import DIMENSIONS
 
     params = [("year", str(f.year)), ("month", f"1—{f.month}月")]
     for d, value in f.scope.items():
