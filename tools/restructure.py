@@ -41,13 +41,14 @@ LAYER = {
     "mujun": "domain", "whatif": "domain", "scenarios": "domain", "overview": "domain", "projects": "domain",
     "safety": "domain", "enterprise": "domain", "alerts": "domain", "alerts_state": "domain",
     "alerts_view": "domain", "duty": "domain", "navigation": "domain", "selection": "domain", "targets": "domain",
+    "empty": "domain",
     # report
     "brief": "report", "narrative": "report", "landmap": "report", "exports": "report", "profile_pdf": "report", "charts": "report",
     "notify": "report", "notify_senders": "report",
     # app (Streamlit glue and the server)
     "ui": "app", "filters": "app", "present": "app", "gate": "app", "auth": "app", "links": "app",
     "map_view": "app", "mujun_cache": "app", "alerts_ui": "app", "scenario_panel": "app", "serve": "app",
-    "warmup": "app", "replicas": "app",
+    "warmup": "app", "replicas": "app", "fit": "app", "clipboard": "app",
     # generators
     "sample": "gen", "scale": "gen",
 }
