@@ -6,10 +6,10 @@ PORT ?= 8501
 
 .PHONY: run test test-fast lint setup system-deps data bench bench-load clean
 
-# the warm-up runs the app once as soon as the server answers (see cockpit/warmup.py)
+# the warm-up runs the app once as soon as the server answers (see cockpit/app/warmup.py)
 run: setup
-	($(PY) -m cockpit.warmup http://127.0.0.1:$(PORT) &) ; \
-	$(PY) -m cockpit.serve --server.port $(PORT) --server.headless true
+	($(PY) -m cockpit.app.warmup http://127.0.0.1:$(PORT) &) ; \
+	$(PY) -m cockpit.app.serve --server.port $(PORT) --server.headless true
 
 test: setup system-deps lint
 	$(PY) -m pytest -q
@@ -17,6 +17,7 @@ test: setup system-deps lint
 # lint (pyproject.toml): ruff's checks on everything, mypy on the pure layers (the files listed there)
 lint: setup
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m mypy
 
 # the fast lane for a small change: pure functions and queries (no Chromium, no AppTest, no benchmark)
@@ -49,7 +50,7 @@ system-deps:
 
 # Regenerate the bundled sample data (deterministic; tests check the shipped files equal a fresh run)
 data: setup
-	$(PY) -m cockpit.sample
+	$(PY) -m cockpit.gen.sample
 
 # The benchmark (minutes; not part of `make test`): county data, then 200,000 enterprises (generated into
 # var/scale when missing). Results in bench/results/*.md and *.json.

@@ -1,19 +1,22 @@
-"""Entry point: page config, navigation (from the page registry, cockpit.navigation) and the shared filter bar."""
+"""Entry point: page config, navigation (from the page registry, cockpit.domain.navigation) and the shared filter bar."""
 
 import streamlit as st
 
-from cockpit import alerts_ui, filters, fit, gate, links, navigation, present, ui
+from cockpit.app import alerts_ui, filters, fit, gate, links, present, ui
+from cockpit.domain import navigation
 
-st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON),
-                   layout="wide")
-st.html(fit.css())  # card grids that fit the width (cockpit.fit)
+st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON), layout="wide")
+st.html(fit.css())  # card grids that fit the width (cockpit.app.fit)
 
 # a new zone before its first monthly statistics gets one page saying what to do
 empty = ui.q("data_periods").empty
 page = st.navigation(
-    {section: [st.Page(p.script, title=p.title, icon=p.icon, url_path=p.key, default=p.key == "overview")
-               for p in pages]
-     for section, pages in navigation.sections(admin=gate.is_admin(), empty=empty).items()},
+    {
+        section: [
+            st.Page(p.script, title=p.title, icon=p.icon, url_path=p.key, default=p.key == "overview") for p in pages
+        ]
+        for section, pages in navigation.sections(admin=gate.is_admin(), empty=empty).items()
+    },
     position="top",
 )
 if not empty:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cockpit.dimensions import DIMENSIONS, EVERYTHING, scope_from
-from cockpit.schema import SPECS
+from cockpit.data.dimensions import DIMENSIONS, EVERYTHING, scope_from
+from cockpit.data.schema import SPECS
 
 QUERIES = ("industry_kpis", "output_trend", "output_by_chain", "investment_kpis")
 # the filter dimensions' key columns found on a table itself (产业链 comes from the sectors; a dimension of the
@@ -35,7 +35,7 @@ def load(directory: Path) -> dict[str, pd.DataFrame]:
 
 
 def _scope(df: pd.DataFrame, p: dict) -> pd.Series:
-    """The rows in the filter scope of `p`, each dimension by its key column (cockpit.dimensions)."""
+    """The rows in the filter scope of `p`, each dimension by its key column (cockpit.data.dimensions)."""
     keep = pd.Series(True, index=df.index)
     for d, value in (scope_from(p) or EVERYTHING).items():
         if value:
@@ -54,44 +54,54 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     # industry_kpis (当月 = month m, or 1—2月 together when m ≤ 2)
     month_rows = facts if month <= 2 else facts[facts["month"] == month]
     g = facts.groupby("year")
-    sums = pd.DataFrame({
-        "output_wan": g["output_wan"].sum(), "value_added_wan": g["value_added_wan"].sum(),
-        "high_tech_va_wan": facts[facts["is_high_tech"]].groupby("year")["value_added_wan"].sum(),
-        "revenue_wan": g["revenue_wan"].sum(),
-        "output_month_wan": month_rows.groupby("year")["output_wan"].sum(),
-        "value_added_month_wan": month_rows.groupby("year")["value_added_wan"].sum(),
-        "enterprise_count": g["ent_id"].nunique(),
-        "land_mu": facts.drop_duplicates(["year", "ent_id"]).groupby("year")["land_mu"].sum(),
-    })
+    sums = pd.DataFrame(
+        {
+            "output_wan": g["output_wan"].sum(),
+            "value_added_wan": g["value_added_wan"].sum(),
+            "high_tech_va_wan": facts[facts["is_high_tech"]].groupby("year")["value_added_wan"].sum(),
+            "revenue_wan": g["revenue_wan"].sum(),
+            "output_month_wan": month_rows.groupby("year")["output_wan"].sum(),
+            "value_added_month_wan": month_rows.groupby("year")["value_added_wan"].sum(),
+            "enterprise_count": g["ent_id"].nunique(),
+            "land_mu": facts.drop_duplicates(["year", "ent_id"]).groupby("year")["land_mu"].sum(),
+        }
+    )
     county = frames["county_month"]
     county = county[county["year"].isin([year, year - 1]) & (county["month"] <= month)]
     sums["high_tech_va_wan"] = sums["high_tech_va_wan"].fillna(0)  # 0 in a year with data, null without
     kpis = pd.DataFrame({"year": [year, year - 1]}).merge(sums, left_on="year", right_index=True, how="left")
     kpis["enterprise_count"] = kpis["enterprise_count"].fillna(0)
     kpis["mujun_va_wan_per_mu"] = kpis["value_added_wan"] / kpis["land_mu"].where(kpis["land_mu"] != 0)
-    kpis = kpis.merge(county.groupby("year")["county_output_wan"].sum(), left_on="year", right_index=True,
-                      how="left")
+    kpis = kpis.merge(county.groupby("year")["county_output_wan"].sum(), left_on="year", right_index=True, how="left")
     pairs = _comparable(facts, month_rows, year)
     for col, value in pairs.items():
         kpis[col] = [value if y == year else None for y in kpis["year"]]
-    kpis["comparable_count"] = kpis["comparable_count"].astype("Int64")   # a count: null on last year's row
+    kpis["comparable_count"] = kpis["comparable_count"].astype("Int64")  # a count: null on last year's row
 
     # output_trend
     trend_rows = em[((em["year"] == year) & (em["month"] <= month)) | (em["year"] == year - 1)]
-    trend = (trend_rows.merge(ents[["ent_id"]], on="ent_id").groupby(["year", "month"], as_index=False)
-             [["output_wan", "value_added_wan"]].sum().sort_values(["year", "month"]))
+    trend = (
+        trend_rows.merge(ents[["ent_id"]], on="ent_id")
+        .groupby(["year", "month"], as_index=False)[["output_wan", "value_added_wan"]]
+        .sum()
+        .sort_values(["year", "month"])
+    )
     trend["output_ytd_wan"] = trend.groupby("year")["output_wan"].cumsum()
     trend["value_added_ytd_wan"] = trend.groupby("year")["value_added_wan"].cumsum()
 
     # output_by_chain
     by_chain = facts.pivot_table(index="chain", columns="year", values="output_wan", aggfunc="sum", fill_value=0)
-    by_chain = pd.DataFrame({"chain": by_chain.index,
-                             "output_wan": by_chain.get(year, 0), "output_ly_wan": by_chain.get(year - 1, 0)})
+    by_chain = pd.DataFrame(
+        {"chain": by_chain.index, "output_wan": by_chain.get(year, 0), "output_ly_wan": by_chain.get(year - 1, 0)}
+    )
     by_chain = by_chain.reset_index(drop=True)
     both = _both_years(facts, year)
-    cmp = (facts[facts["ent_id"].isin(both)].pivot_table(index="chain", columns="year", values="output_wan",
-                                                         aggfunc="sum", fill_value=0)
-           .reindex(by_chain["chain"]).fillna(0))
+    cmp = (
+        facts[facts["ent_id"].isin(both)]
+        .pivot_table(index="chain", columns="year", values="output_wan", aggfunc="sum", fill_value=0)
+        .reindex(by_chain["chain"])
+        .fillna(0)
+    )
     by_chain["output_cmp_wan"] = cmp.get(year, 0).to_numpy() if len(cmp) else 0.0
     by_chain["output_cmp_ly_wan"] = cmp.get(year - 1, 0).to_numpy() if len(cmp) else 0.0
     by_chain = by_chain.sort_values(["output_wan", "chain"], ascending=[False, True]).reset_index(drop=True)
@@ -105,18 +115,25 @@ def overview(frames: dict[str, pd.DataFrame], p: dict) -> dict[str, pd.DataFrame
     pm = frames["project_month"]
     done = pm[pm["year"].isin([year, year - 1]) & (pm["month"] <= month)].merge(projects, on="project_id")
     g = done.groupby("year")
-    inv = pd.DataFrame({
-        "fai_wan": g["invest_wan"].sum(),
-        "industrial_invest_wan": done[done["is_industrial"]].groupby("year")["invest_wan"].sum(),
-        "high_tech_invest_wan": done[done["is_high_tech"]].groupby("year")["invest_wan"].sum(),
-        "project_count": done[done["invest_wan"] > 0].groupby("year")["project_id"].nunique(),
-    })
-    inv[["industrial_invest_wan", "high_tech_invest_wan"]] = inv[["industrial_invest_wan",
-                                                                  "high_tech_invest_wan"]].fillna(0)
+    inv = pd.DataFrame(
+        {
+            "fai_wan": g["invest_wan"].sum(),
+            "industrial_invest_wan": done[done["is_industrial"]].groupby("year")["invest_wan"].sum(),
+            "high_tech_invest_wan": done[done["is_high_tech"]].groupby("year")["invest_wan"].sum(),
+            "project_count": done[done["invest_wan"] > 0].groupby("year")["project_id"].nunique(),
+        }
+    )
+    inv[["industrial_invest_wan", "high_tech_invest_wan"]] = inv[
+        ["industrial_invest_wan", "high_tech_invest_wan"]
+    ].fillna(0)
     invest = pd.DataFrame({"year": [year, year - 1]}).merge(inv, left_on="year", right_index=True, how="left")
     invest["project_count"] = invest["project_count"].fillna(0)
-    return {"industry_kpis": kpis, "output_trend": trend.reset_index(drop=True), "output_by_chain": by_chain,
-            "investment_kpis": invest}
+    return {
+        "industry_kpis": kpis,
+        "output_trend": trend.reset_index(drop=True),
+        "output_by_chain": by_chain,
+        "investment_kpis": invest,
+    }
 
 
 def _both_years(facts: pd.DataFrame, year: int) -> pd.Index:
@@ -133,8 +150,12 @@ def _comparable(facts: pd.DataFrame, month_rows: pd.DataFrame, year: int) -> dic
     same = facts[facts["ent_id"].isin(both)]
     ytd = same.groupby("year")[["output_wan", "value_added_wan"]].sum()
     hitech = same[same["is_high_tech"].astype(bool)].groupby("year")["value_added_wan"].sum()
-    month = (month_rows[month_rows["ent_id"].isin(both)].groupby(["ent_id", "year"])
-             [["output_wan", "value_added_wan"]].sum(min_count=1).unstack("year"))
+    month = (
+        month_rows[month_rows["ent_id"].isin(both)]
+        .groupby(["ent_id", "year"])[["output_wan", "value_added_wan"]]
+        .sum(min_count=1)
+        .unstack("year")
+    )
     out = {"comparable_count": len(both)}
     for col, stem in (("output_wan", "output"), ("value_added_wan", "value_added")):
         out[f"{stem}_cmp_wan"] = ytd[col].get(year) if len(both) else None

@@ -5,7 +5,7 @@
     python -m bench.load --viewers 30 --seconds 180 --replicas 1,2 --steps ''
     python -m bench.load --steps 5,10,20,30,40,60 --step-seconds 60 --replicas 1 --seconds 0   # search only
 
-Every configuration runs behind nginx started from deploy/ by `cockpit.replicas.Cluster` (1 replica = one
+Every configuration runs behind nginx started from deploy/ by `cockpit.app.replicas.Cluster` (1 replica = one
 process, the single-process case; N = one per core), on a working copy of the bundled data. Each viewer is one
 websocket session (bench/wsclient.py `viewer`); an action's latency runs from sending the change to the end of the
 script run (click → rerun finished, server side; the browser's drawing is not included). An error is an exception
@@ -54,9 +54,15 @@ def summarise(actions: list[dict]) -> dict:
     """Count, errors and p50/p95/p99/max in ms of a list of actions."""
     ms = [a["seconds"] * 1000 for a in actions]
     errors = [a["error"] for a in actions if a["error"]]
-    return {"n": len(ms), "errors": len(errors), "error_samples": sorted(set(errors))[:5],
-            "p50_ms": percentile(ms, 0.50), "p95_ms": percentile(ms, 0.95), "p99_ms": percentile(ms, 0.99),
-            "max_ms": round(max(ms), 1) if ms else None}
+    return {
+        "n": len(ms),
+        "errors": len(errors),
+        "error_samples": sorted(set(errors))[:5],
+        "p50_ms": percentile(ms, 0.50),
+        "p95_ms": percentile(ms, 0.95),
+        "p99_ms": percentile(ms, 0.99),
+        "max_ms": round(max(ms), 1) if ms else None,
+    }
 
 
 def machine_busy() -> tuple[float, float]:
@@ -66,8 +72,9 @@ def machine_busy() -> tuple[float, float]:
     return sum(values) - idle, sum(values)
 
 
-def meeting(base: str, viewers: int, seconds: float, seed: int = 20, think: tuple[float, float] = (5, 15),
-            ramp: float = 10) -> dict:
+def meeting(
+    base: str, viewers: int, seconds: float, seed: int = 20, think: tuple[float, float] = (5, 15), ramp: float = 10
+) -> dict:
     """`viewers` sessions for `seconds` (they connect spread over the first `ramp` seconds); every action."""
     stop_at = time.time() + seconds
     actions: list[dict] = []
@@ -83,8 +90,16 @@ def meeting(base: str, viewers: int, seconds: float, seed: int = 20, think: tupl
                     actions.append({**a, "viewer": k})
         except Exception as exc:  # noqa: BLE001 - a dropped connection or a timeout is an error of that action
             with lock:
-                actions.append({"kind": "lost", "page": "", "seconds": 0.0, "viewer": k, "at": time.time(),
-                                "error": f"{type(exc).__name__}: {exc}"[:200]})
+                actions.append(
+                    {
+                        "kind": "lost",
+                        "page": "",
+                        "seconds": 0.0,
+                        "viewer": k,
+                        "at": time.time(),
+                        "error": f"{type(exc).__name__}: {exc}"[:200],
+                    }
+                )
 
     threads = [threading.Thread(target=one, args=(k,), daemon=True) for k in range(viewers)]
     for t in threads:
@@ -94,15 +109,18 @@ def meeting(base: str, viewers: int, seconds: float, seed: int = 20, think: tupl
     return {"actions": actions}
 
 
-def run_config(replicas: int, viewers: int, seconds: float, seed: int = 20,
-               think: tuple[float, float] = (5, 15)) -> dict:
+def run_config(
+    replicas: int, viewers: int, seconds: float, seed: int = 20, think: tuple[float, float] = (5, 15)
+) -> dict:
     """Start `replicas` replicas behind nginx, run the meeting, stop them; the figures of one run."""
-    from cockpit.replicas import Cluster
     from browser import free_port
 
+    from cockpit.app.replicas import Cluster
+
     with tempfile.TemporaryDirectory(prefix="cockpit-load-") as tmp:
-        cluster = Cluster([free_port() for _ in range(replicas)], f"127.0.0.1:{free_port()}",
-                          Path(tmp) / "data", Path(tmp) / "run")
+        cluster = Cluster(
+            [free_port() for _ in range(replicas)], f"127.0.0.1:{free_port()}", Path(tmp) / "data", Path(tmp) / "run"
+        )
         cluster.start()
         try:
             pids = {r.name: r.proc.pid for r in cluster.replicas}
@@ -121,20 +139,29 @@ def run_config(replicas: int, viewers: int, seconds: float, seed: int = 20,
     clicks = [a for a in actions if a["kind"] in ("filter", "page", "lost")]
     replica_cpu = sum(cpu.values())
     return {
-        "replicas": replicas, "viewers": viewers, "seconds": seconds, "think_s": list(think),
+        "replicas": replicas,
+        "viewers": viewers,
+        "seconds": seconds,
+        "think_s": list(think),
         "wall_s": round(wall, 1),
         "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t0)),
-        "load_average_before": [round(x, 2) for x in load0], "load_average_after": [round(x, 2) for x in load1],
+        "load_average_before": [round(x, 2) for x in load0],
+        "load_average_after": [round(x, 2) for x in load1],
         "machine_cpu_busy": round((busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 3),
-        "replica_cpu_s": cpu, "nginx_cpu_s": round(nginx_cpu, 2), "client_cpu_s": round(me, 1),
+        "replica_cpu_s": cpu,
+        "nginx_cpu_s": round(nginx_cpu, 2),
+        "client_cpu_s": round(me, 1),
         "replicas_alive_at_end": alive,
         # every script run the replicas did: the actions and each viewer's first page
         "cpu_ms_per_run": round(replica_cpu * 1000 / max(1, len(actions)), 1),
-        "actions": summarise(clicks), "filter": summarise([a for a in clicks if a["kind"] == "filter"]),
+        "actions": summarise(clicks),
+        "filter": summarise([a for a in clicks if a["kind"] == "filter"]),
         "page": summarise([a for a in clicks if a["kind"] == "page"]),
         "open": summarise([a for a in actions if a["kind"] == "open"]),
-        "by_page": {p: summarise([a for a in clicks if a["page"] == p])
-                    for p in sorted({a["page"] for a in clicks if a["page"]})},
+        "by_page": {
+            p: summarise([a for a in clicks if a["page"] == p])
+            for p in sorted({a["page"] for a in clicks if a["page"]})
+        },
         "actions_per_s": round(len(clicks) / max(1e-9, seconds), 2),
     }
 
@@ -150,15 +177,22 @@ def search(replicas: int, steps: list[int], seconds: float) -> dict:
             break
     ok = [r["viewers"] for r in runs if (r["actions"]["p95_ms"] or 0) <= BUDGET_P95_MS]
     over = [r["viewers"] for r in runs if r["viewers"] not in ok]
-    return {"replicas": replicas, "step_seconds": seconds, "runs": runs,
-            "last_within": max(ok) if ok else None, "first_over": min(over) if over else None}
+    return {
+        "replicas": replicas,
+        "step_seconds": seconds,
+        "runs": runs,
+        "last_within": max(ok) if ok else None,
+        "first_over": min(over) if over else None,
+    }
 
 
 def _line(r: dict) -> str:
     a = r["actions"]
-    return (f"{r['replicas']} replica(s), {r['viewers']} viewers, {r['seconds']:.0f} s: {a['n']} actions, "
-            f"{a['errors']} errors, p50 {a['p50_ms']} / p95 {a['p95_ms']} / p99 {a['p99_ms']} ms; "
-            f"load {r['load_average_before'][0]}→{r['load_average_after'][0]}")
+    return (
+        f"{r['replicas']} replica(s), {r['viewers']} viewers, {r['seconds']:.0f} s: {a['n']} actions, "
+        f"{a['errors']} errors, p50 {a['p50_ms']} / p95 {a['p95_ms']} / p99 {a['p99_ms']} ms; "
+        f"load {r['load_average_before'][0]}→{r['load_average_after'][0]}"
+    )
 
 
 def main(argv=None) -> int:
@@ -175,13 +209,20 @@ def main(argv=None) -> int:
 
     if args.render:
         path = Path(args.render)
-        path.with_suffix(".md").write_text(report.load_markdown(json.loads(path.read_text(encoding="utf-8"))),
-                                           encoding="utf-8")
+        path.with_suffix(".md").write_text(
+            report.load_markdown(json.loads(path.read_text(encoding="utf-8"))), encoding="utf-8"
+        )
         return 0
     configs = sorted({int(x) for x in args.replicas.split(",") if x})
     steps = [int(x) for x in args.steps.split(",") if x]
-    result = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S"), "budget_p95_ms": BUDGET_P95_MS,
-              "think_s": [5, 15], "meeting": [], "search": []}
+    result = {
+        "machine": machine(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "budget_p95_ms": BUDGET_P95_MS,
+        "think_s": [5, 15],
+        "meeting": [],
+        "search": [],
+    }
     for n in configs if args.seconds > 0 else []:
         r = run_config(n, args.viewers, args.seconds)
         print(_line(r), file=sys.stderr, flush=True)

@@ -19,10 +19,14 @@ def _load(m: dict) -> str:
 
 def markdown(result: dict) -> str:
     m = result["machine"]
-    lines = [f"# Benchmark {result['started']}", "",
-             f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}; Python {m['python']}, "
-             f"DuckDB {m['duckdb']}, pandas {m['pandas']}, Streamlit {m['streamlit']}. "
-             f"{result['repeat']} timed runs per figure: median (min–max) in ms.{_load(m)}", ""]
+    lines = [
+        f"# Benchmark {result['started']}",
+        "",
+        f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}; Python {m['python']}, "
+        f"DuckDB {m['duckdb']}, pandas {m['pandas']}, Streamlit {m['streamlit']}. "
+        f"{result['repeat']} timed runs per figure: median (min–max) in ms.{_load(m)}",
+        "",
+    ]
     for label, r in result["scales"].items():
         rows = ", ".join(f"{t} {n:,}" for t, n in r["rows"].items())
         lines += [f"## {label}", "", f"Data `{r['directory']}`: {rows}.", ""]
@@ -31,57 +35,83 @@ def markdown(result: dict) -> str:
             lines += [f"Open the database: views {o['views']:.0f} ms, tables in memory {o['in_memory']:.0f} ms.", ""]
         if "pages" in r:
             budget = BUDGET_RERUN_MS.get(label)
-            lines += ["| page | rerun after a 产业链 change, uncached (ms) | cached (ms) | CPU uncached (ms) "
-                      "| CPU cached (ms) |" + (f" ≤ {budget} ms |" if budget else ""),
-                      "| --- | --- | --- | --- | --- |" + (" --- |" if budget else "")]
+            lines += [
+                "| page | rerun after a 产业链 change, uncached (ms) | cached (ms) | CPU uncached (ms) "
+                "| CPU cached (ms) |" + (f" ≤ {budget} ms |" if budget else ""),
+                "| --- | --- | --- | --- | --- |" + (" --- |" if budget else ""),
+            ]
             for page, p in r["pages"].items():
                 if "error" in p:
                     lines.append(f"| {page} | failed: `{p['error']}` | | | | " + ("|" if budget else ""))
                     continue
                 ok = ("yes" if p["uncached"]["median_ms"] <= budget else "**no**") if budget else ""
-                lines.append(f"| {page} | {_s(p['uncached'])} | {_s(p['cached'])} | {_s(p.get('uncached_cpu'))} "
-                             f"| {_s(p.get('cached_cpu'))} |" + (f" {ok} |" if budget else ""))
-            lines += ["", "CPU = process CPU time (all threads: the script's and DuckDB's) around the AppTest "
-                      "rerun: what a rerun costs the server, less disturbed than wall time by other jobs.", ""]
+                lines.append(
+                    f"| {page} | {_s(p['uncached'])} | {_s(p['cached'])} | {_s(p.get('uncached_cpu'))} "
+                    f"| {_s(p.get('cached_cpu'))} |" + (f" {ok} |" if budget else "")
+                )
+            lines += [
+                "",
+                "CPU = process CPU time (all threads: the script's and DuckDB's) around the AppTest "
+                "rerun: what a rerun costs the server, less disturbed than wall time by other jobs.",
+                "",
+            ]
         if "server_cpu" in r:
             sc = r["server_cpu"]
-            lines += ["Server CPU per rerun over the websocket (one session on a real server; its process's CPU, "
-                      f"idle {sc.get('_idle_cpu_ms_per_s', '–')} ms/s): the capacity figure. Reruns a core can "
-                      "serve per second ≈ 1000 / CPU ms.", "",
-                      "| page | open the page, CPU ms | 产业链 change, first visit: CPU ms (wall) "
-                      "| 产业链 change, cached: CPU ms (wall) | reruns/s per core (cached) |",
-                      "| --- | --- | --- | --- | --- |"]
+            lines += [
+                "Server CPU per rerun over the websocket (one session on a real server; its process's CPU, "
+                f"idle {sc.get('_idle_cpu_ms_per_s', '–')} ms/s): the capacity figure. Reruns a core can "
+                "serve per second ≈ 1000 / CPU ms.",
+                "",
+                "| page | open the page, CPU ms | 产业链 change, first visit: CPU ms (wall) "
+                "| 产业链 change, cached: CPU ms (wall) | reruns/s per core (cached) |",
+                "| --- | --- | --- | --- | --- |",
+            ]
             for page, p in sc.items():
                 if page.startswith("_"):
                     continue
                 rate = f"{1000 / p['cached_cpu_ms']:.1f}" if p["cached_cpu_ms"] else "–"
                 errs = f" errors: {p['errors']}" if p["errors"] else ""
-                lines.append(f"| {page} | {p['open_cpu_ms']:.0f} | {p['first_visit_cpu_ms']:.0f} "
-                             f"({p['first_visit_wall_ms']:.0f}) | {p['cached_cpu_ms']:.0f} ({p['cached_wall_ms']:.0f})"
-                             f" | {rate}{errs} |")
+                lines.append(
+                    f"| {page} | {p['open_cpu_ms']:.0f} | {p['first_visit_cpu_ms']:.0f} "
+                    f"({p['first_visit_wall_ms']:.0f}) | {p['cached_cpu_ms']:.0f} ({p['cached_wall_ms']:.0f})"
+                    f" | {rate}{errs} |"
+                )
             lines.append("")
         if "browser" in r:
             b = r["browser"]
-            lines += [f"Cold start (process start → first page rendered in Chromium): {b['cold_start_ms']:.0f} ms. "
-                      f"Server peak memory {b['server_peak_rss_mb']:.0f} MB.", ""]
+            lines += [
+                f"Cold start (process start → first page rendered in Chromium): {b['cold_start_ms']:.0f} ms. "
+                f"Server peak memory {b['server_peak_rss_mb']:.0f} MB.",
+                "",
+            ]
             for key, st in b.items():
                 if key.startswith("click_"):
-                    lines.append(f"- click → charts settled, {key[6:]}: {_s(st)} ms"
-                                 + (f" ({len(st['timeouts'])} clicks not settled in 30 s: {st['timeouts']})"
-                                    if st.get("timeouts") else ""))
+                    lines.append(
+                        f"- click → charts settled, {key[6:]}: {_s(st)} ms"
+                        + (
+                            f" ({len(st['timeouts'])} clicks not settled in 30 s: {st['timeouts']})"
+                            if st.get("timeouts")
+                            else ""
+                        )
+                    )
             lines.append("")
         if "baseline_overview" in r:
             bl = r["baseline_overview"]
-            lines += [f"总览 computation (4 fact-scanning queries), no filter: pandas {_s(bl['pandas'])} ms vs "
-                      f"DuckDB {_s(bl['duckdb'])} ms → **{bl['ratio']}×**; one 产业链: pandas "
-                      f"{_s(bl['pandas_filtered'])} vs DuckDB {_s(bl['duckdb_filtered'])} → "
-                      f"**{bl['ratio_filtered']}×** (pandas load beforehand {bl['pandas_load_ms']:.0f} ms, not counted).",
-                      ""]
+            lines += [
+                f"总览 computation (4 fact-scanning queries), no filter: pandas {_s(bl['pandas'])} ms vs "
+                f"DuckDB {_s(bl['duckdb'])} ms → **{bl['ratio']}×**; one 产业链: pandas "
+                f"{_s(bl['pandas_filtered'])} vs DuckDB {_s(bl['duckdb_filtered'])} → "
+                f"**{bl['ratio_filtered']}×** (pandas load beforehand {bl['pandas_load_ms']:.0f} ms, not counted).",
+                "",
+            ]
         if "concurrency" in r:
             c = r["concurrency"]
-            lines += [f"{c['clients']} websocket sessions changing 产业链 for {c['seconds']:.0f} s: {c['reruns']} reruns, "
-                      f"{c['errors']} errors; latency p50 {c['p50_ms']} ms, p90 {c['p90_ms']} ms, p99 {c['p99_ms']} ms, "
-                      f"max {c['max_ms']} ms; server peak memory {c['server_peak_rss_mb']:.0f} MB.", ""]
+            lines += [
+                f"{c['clients']} websocket sessions changing 产业链 for {c['seconds']:.0f} s: {c['reruns']} reruns, "
+                f"{c['errors']} errors; latency p50 {c['p50_ms']} ms, p90 {c['p90_ms']} ms, p99 {c['p99_ms']} ms, "
+                f"max {c['max_ms']} ms; server peak memory {c['server_peak_rss_mb']:.0f} MB.",
+                "",
+            ]
         for step, err in r.get("errors", {}).items():
             lines += [f"**{step} failed**: `{err}`", ""]
         if "queries" in r:
@@ -96,43 +126,56 @@ def markdown(result: dict) -> str:
 def _load_row(r: dict) -> str:
     a = r["actions"]
     cpu = sum(r["replica_cpu_s"].values())
-    return (f"| {r['replicas']} | {r['viewers']} | {r['seconds']:.0f} | {a['n']} ({r['actions_per_s']}/s) | "
-            f"{a['errors']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} | {a['max_ms']} | "
-            f"{r['filter']['p95_ms']} / {r['page']['p95_ms']} | {cpu:.0f} s → {r['cpu_ms_per_run']:.0f} ms | "
-            f"{cpu / r['wall_s']:.2f} | "
-            f"{r['load_average_before'][0]:.1f} → {r['load_average_after'][0]:.1f} | {r['machine_cpu_busy'] * 100:.0f} % |")
+    return (
+        f"| {r['replicas']} | {r['viewers']} | {r['seconds']:.0f} | {a['n']} ({r['actions_per_s']}/s) | "
+        f"{a['errors']} | {a['p50_ms']} | {a['p95_ms']} | {a['p99_ms']} | {a['max_ms']} | "
+        f"{r['filter']['p95_ms']} / {r['page']['p95_ms']} | {cpu:.0f} s → {r['cpu_ms_per_run']:.0f} ms | "
+        f"{cpu / r['wall_s']:.2f} | "
+        f"{r['load_average_before'][0]:.1f} → {r['load_average_after'][0]:.1f} | {r['machine_cpu_busy'] * 100:.0f} % |"
+    )
 
 
-LOAD_HEADER = ["| replicas | viewers | s | actions | errors | p50 ms | p95 ms | p99 ms | max ms | p95 filter / page ms "
-               "| replica CPU → per run | cores obtained | load avg (1 min) before → after | machine CPU busy |",
-               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+LOAD_HEADER = [
+    "| replicas | viewers | s | actions | errors | p50 ms | p95 ms | p99 ms | max ms | p95 filter / page ms "
+    "| replica CPU → per run | cores obtained | load avg (1 min) before → after | machine CPU busy |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+]
 
 
 def load_markdown(result: dict) -> str:
     """bench/load.py's JSON as Markdown (bench/results/county-load.md)."""
     m = result["machine"]
     budget = result["budget_p95_ms"]
-    lines = [f"# Meeting load {result['started']}", "",
-             f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}; Python {m['python']}, "
-             f"Streamlit {m['streamlit']}. Each viewer is a websocket session that changes the 产业链 filter or "
-             f"opens another page after a random {result['think_s'][0]}–{result['think_s'][1]} s think time; "
-             "latency = sending the change → script run finished (server side, the browser's drawing excluded); "
-             "replicas behind nginx from deploy/ (1 replica = one process). Budget: p95 ≤ "
-             f"{budget} ms, 0 errors. Load average and machine CPU busy include every other job on the machine; "
-             "\"cores obtained\" = the replicas' CPU seconds ÷ the run's seconds: how much of the machine the "
-             f"cockpit actually got.{_load(m)}", ""]
+    lines = [
+        f"# Meeting load {result['started']}",
+        "",
+        f"Machine: {m['cpus']} CPUs, {m['memory_gib']} GiB, {m['platform']}; Python {m['python']}, "
+        f"Streamlit {m['streamlit']}. Each viewer is a websocket session that changes the 产业链 filter or "
+        f"opens another page after a random {result['think_s'][0]}–{result['think_s'][1]} s think time; "
+        "latency = sending the change → script run finished (server side, the browser's drawing excluded); "
+        "replicas behind nginx from deploy/ (1 replica = one process). Budget: p95 ≤ "
+        f"{budget} ms, 0 errors. Load average and machine CPU busy include every other job on the machine; "
+        "\"cores obtained\" = the replicas' CPU seconds ÷ the run's seconds: how much of the machine the "
+        f"cockpit actually got.{_load(m)}",
+        "",
+    ]
     if result["meeting"]:
         lines += ["## The meeting", ""] + LOAD_HEADER + [_load_row(r) for r in result["meeting"]] + [""]
         for r in result["meeting"]:
             pages = ", ".join(f"{p} {s['p95_ms']}" for p, s in r["by_page"].items())
             errs = f"; errors: {r['actions']['error_samples']}" if r["actions"]["errors"] else ""
-            lines.append(f"- {r['replicas']} replica(s): p95 by page (ms) {pages}; first page per viewer p95 "
-                         f"{r['open']['p95_ms']} ms; nginx CPU {r['nginx_cpu_s']} s, load generator CPU "
-                         f"{r['client_cpu_s']} s{errs}")
+            lines.append(
+                f"- {r['replicas']} replica(s): p95 by page (ms) {pages}; first page per viewer p95 "
+                f"{r['open']['p95_ms']} ms; nginx CPU {r['nginx_cpu_s']} s, load generator CPU "
+                f"{r['client_cpu_s']} s{errs}"
+            )
         lines.append("")
     for s in result["search"]:
         lines += [f"## Stepped search, {s['replicas']} replica(s), {s['step_seconds']:.0f} s per step", ""]
         lines += LOAD_HEADER + [_load_row(r) for r in s["runs"]] + [""]
-        lines += [f"p95 ≤ {budget} ms up to **{s['last_within'] or '–'}** viewers; above at "
-                  f"**{s['first_over'] or 'none of the steps'}**.", ""]
+        lines += [
+            f"p95 ≤ {budget} ms up to **{s['last_within'] or '–'}** viewers; above at "
+            f"**{s['first_over'] or 'none of the steps'}**.",
+            "",
+        ]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ memory, pandas baseline, load. (The meeting load with replicas is bench/load.py,
 Writes bench/results/latest.json and bench/results/latest.md (or --out) (median, spread, ratios). Timings are wall
 clock on a shared machine: read medians and ratios, not single runs; CPU milliseconds per rerun are the capacity
 figure and vary much less with other jobs. The provincial data is made by
-`python -m cockpit.scale` when its directory is missing.
+`python -m cockpit.gen.scale` when its directory is missing.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench import baseline  # noqa: E402
-from cockpit import navigation  # noqa: E402
-from cockpit.db import SAMPLE_DIR, Database, query_names  # noqa: E402
-from cockpit.dimensions import EVERYTHING  # noqa: E402
+from cockpit.data.db import SAMPLE_DIR, Database, query_names  # noqa: E402
+from cockpit.data.dimensions import EVERYTHING  # noqa: E402
+from cockpit.domain import navigation  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PAGES = {p.key: p.script for p in navigation.viewer_pages() if p.key != "enterprise"}  # url_path → script
@@ -43,8 +43,13 @@ def stats(samples: list[float]) -> dict:
     """Median and spread (min, max, interquartile range) in milliseconds."""
     ms = sorted(s * 1000 for s in samples)
     q = statistics.quantiles(ms, n=4) if len(ms) >= 2 else [ms[0]] * 3
-    return {"median_ms": round(statistics.median(ms), 1), "min_ms": round(ms[0], 1),
-            "max_ms": round(ms[-1], 1), "iqr_ms": round(q[2] - q[0], 1), "n": len(ms)}
+    return {
+        "median_ms": round(statistics.median(ms), 1),
+        "min_ms": round(ms[0], 1),
+        "max_ms": round(ms[-1], 1),
+        "iqr_ms": round(q[2] - q[0], 1),
+        "n": len(ms),
+    }
 
 
 def timed(fn, repeat: int, warm: int = 1) -> dict:
@@ -64,18 +69,37 @@ def default_params(db: Database) -> dict:
     year = int(periods["year"].max())
     month = int(periods.loc[periods["year"] == year, "last_month"].iloc[0])
     project = db.run("project_list", {"year": year, "month": month, "scope": EVERYTHING})
-    return {"year": year, "month": month, "scope": EVERYTHING,
-            "by": "chain", "category": "", "ent_id": "", "parcel_id": "", "eval_year": year - 1,
-            "floor_wan_per_mu": 5.0,
-            "project_id": str(project["project_id"].iloc[0]) if len(project) else "",
-            # list queries: first page, no search, every state; rankings as the pages open them
-            "limit": 200, "search": "", "status": "", "n": 10, "measure": "output", "kind": "decline",
-            "yellow_months": 1, "red_months": 3,
-            # warning rules (config/alerts.toml's defaults)
-            "months": 3, "drop_pct": 10.0, "min_base": 50.0, "below_pct": 75.0, "min_plan_wan": 200.0}
+    return {
+        "year": year,
+        "month": month,
+        "scope": EVERYTHING,
+        "by": "chain",
+        "category": "",
+        "ent_id": "",
+        "parcel_id": "",
+        "eval_year": year - 1,
+        "floor_wan_per_mu": 5.0,
+        "project_id": str(project["project_id"].iloc[0]) if len(project) else "",
+        # list queries: first page, no search, every state; rankings as the pages open them
+        "limit": 200,
+        "search": "",
+        "status": "",
+        "n": 10,
+        "measure": "output",
+        "kind": "decline",
+        "yellow_months": 1,
+        "red_months": 3,
+        # warning rules (config/alerts.toml's defaults)
+        "months": 3,
+        "drop_pct": 10.0,
+        "min_base": 50.0,
+        "below_pct": 75.0,
+        "min_plan_wan": 200.0,
+    }
 
 
 # --------------------------------------------------------------------------------------------------
+
 
 def bench_load(directory: Path) -> dict:
     """Opening the database: views only, and views plus tables copied into memory."""
@@ -111,10 +135,15 @@ def bench_baseline(directory: Path, repeat: int) -> dict:
     filtered = {**params, "chains": [CHAINS[0]]}
     pandas_f = timed(lambda: baseline.overview(frames, filtered), repeat)
     duck_f = timed(lambda: baseline.overview_duckdb(db, filtered), repeat)
-    return {"pandas_load_ms": round(load_ms, 1), "pandas": pandas, "duckdb": duck,
-            "ratio": round(pandas["median_ms"] / duck["median_ms"], 1),
-            "pandas_filtered": pandas_f, "duckdb_filtered": duck_f,
-            "ratio_filtered": round(pandas_f["median_ms"] / duck_f["median_ms"], 1)}
+    return {
+        "pandas_load_ms": round(load_ms, 1),
+        "pandas": pandas,
+        "duckdb": duck,
+        "ratio": round(pandas["median_ms"] / duck["median_ms"], 1),
+        "pandas_filtered": pandas_f,
+        "duckdb_filtered": duck_f,
+        "ratio_filtered": round(pandas_f["median_ms"] / duck_f["median_ms"], 1),
+    }
 
 
 def bench_pages(directory: Path, repeat: int, pages: list[str]) -> dict:
@@ -132,7 +161,7 @@ def bench_pages(directory: Path, repeat: int, pages: list[str]) -> dict:
 def _bench_page(url: str, repeat: int) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    from cockpit import ui
+    from cockpit.app import ui
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.run()
@@ -158,12 +187,17 @@ def _bench_page(url: str, repeat: int) -> dict:
             at.multiselect(key="chain").set_value([]).run()
     # CPU: every thread of this process (the script's, DuckDB's workers) — what a rerun costs the server
     # whatever else runs on the machine, so the capacity figure (wall time is inflated by other jobs)
-    return {"uncached": stats(cold[0]), "cached": stats(warm[0]),
-            "uncached_cpu": stats(cold[1]), "cached_cpu": stats(warm[1])}
+    return {
+        "uncached": stats(cold[0]),
+        "cached": stats(warm[0]),
+        "uncached_cpu": stats(cold[1]),
+        "cached_cpu": stats(warm[1]),
+    }
 
 
 # --------------------------------------------------------------------------------------------------
 # a real server: cold start, browser clicks, peak memory, concurrent sessions
+
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far, all its threads (/proc/<pid>/stat; 10 ms ticks)."""
@@ -179,12 +213,27 @@ class Server:
 
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "cockpit.serve", "--server.headless", "true",
-               "--server.port", str(self.port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "cockpit.app.serve",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
         self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "COCKPIT_DATA_DIR": str(directory)},
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env={**os.environ, "COCKPIT_DATA_DIR": str(directory)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def wait_healthy(self, timeout: float = 120) -> None:
         deadline = time.time() + timeout
@@ -224,23 +273,25 @@ SETTLE_JS = """
   return performance.now();
 }
 """
-SETTLED_JS = ("() => window.__done !== null && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
-              " && [...document.querySelectorAll('.vega-embed')].filter(e => e.offsetParent !== null)"
-              ".every(e => e.querySelector('svg, canvas'))")  # charts in hidden tabs are drawn when shown
+SETTLED_JS = (
+    "() => window.__done !== null && document.querySelectorAll('[data-testid=stSkeleton]').length === 0"
+    " && [...document.querySelectorAll('.vega-embed')].filter(e => e.offsetParent !== null)"
+    ".every(e => e.querySelector('svg, canvas'))"
+)  # charts in hidden tabs are drawn when shown
 
 
 def _settle(page) -> float:
     """Wait until the rerun that a click started has finished and every chart is drawn; return the time."""
     page.wait_for_function(SETTLED_JS, timeout=30_000)
-    return page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame("
-                         "() => r(performance.now()))))")
+    return page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(performance.now()))))"
+    )
 
 
 def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overview", "industry")) -> dict:
     """Cold start to the first rendered page, click → charts settled per page, server peak memory."""
-    from playwright.sync_api import sync_playwright
-
     from browser import CHROMIUM, CHROMIUM_ARGS, toggle_chain, wait_for_app
+    from playwright.sync_api import sync_playwright
 
     out: dict = {}
     with sync_playwright() as p:
@@ -314,9 +365,18 @@ def bench_load_test(directory: Path, clients: int, seconds: float) -> dict:
             t.join(seconds + 120)
         ms = sorted(x * 1000 for x in latencies)
         pct = (lambda q: round(ms[min(len(ms) - 1, int(q * len(ms)))], 1)) if ms else (lambda q: None)
-        return {"clients": clients, "seconds": seconds, "reruns": len(ms), "errors": len(errors),
-                "error_samples": errors[:5], "p50_ms": pct(0.5), "p90_ms": pct(0.9), "p99_ms": pct(0.99),
-                "max_ms": round(ms[-1], 1) if ms else None, "server_peak_rss_mb": server.peak_rss_mb()}
+        return {
+            "clients": clients,
+            "seconds": seconds,
+            "reruns": len(ms),
+            "errors": len(errors),
+            "error_samples": errors[:5],
+            "p50_ms": pct(0.5),
+            "p90_ms": pct(0.9),
+            "p99_ms": pct(0.99),
+            "max_ms": round(ms[-1], 1) if ms else None,
+            "server_peak_rss_mb": server.peak_rss_mb(),
+        }
     finally:
         server.stop()
 
@@ -349,15 +409,19 @@ def bench_server_cpu(directory: Path, repeat: int, pages: list[str]) -> dict:
                     c0, t0 = cpu_seconds(pid), time.perf_counter()
                     for chain in CHAINS:
                         errors += [e for e in (s.rerun([chain])[1],) if e]
-                    batches.append(((cpu_seconds(pid) - c0) * 1000 / len(CHAINS),
-                                    (time.perf_counter() - t0) * 1000 / len(CHAINS)))
+                    batches.append(
+                        ((cpu_seconds(pid) - c0) * 1000 / len(CHAINS), (time.perf_counter() - t0) * 1000 / len(CHAINS))
+                    )
                     s.rerun([])
                 cached = sorted(b[0] for b in batches[1:])
-                out[url] = {"open_cpu_ms": round(open_ms, 1), "first_visit_cpu_ms": round(batches[0][0], 1),
-                            "first_visit_wall_ms": round(batches[0][1], 1),
-                            "cached_cpu_ms": round(statistics.median(cached), 1),
-                            "cached_wall_ms": round(statistics.median(b[1] for b in batches[1:]), 1),
-                            "errors": errors[:3]}
+                out[url] = {
+                    "open_cpu_ms": round(open_ms, 1),
+                    "first_visit_cpu_ms": round(batches[0][0], 1),
+                    "first_visit_wall_ms": round(batches[0][1], 1),
+                    "cached_cpu_ms": round(statistics.median(cached), 1),
+                    "cached_wall_ms": round(statistics.median(b[1] for b in batches[1:]), 1),
+                    "errors": errors[:3],
+                }
         out["_idle_cpu_ms_per_s"] = round(idle_ms_per_s, 1)
     finally:
         server.stop()
@@ -366,18 +430,31 @@ def bench_server_cpu(directory: Path, repeat: int, pages: list[str]) -> dict:
 
 # --------------------------------------------------------------------------------------------------
 
+
 def machine() -> dict:
-    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal:")), 0)
+    mem = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal:")
+        ),
+        0,
+    )
     import duckdb
     import pandas
     import streamlit
 
-    return {"cpus": os.cpu_count(), "memory_gib": round(mem / 1024 ** 2, 1), "python": platform.python_version(),
-            "platform": platform.platform(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-            "streamlit": streamlit.__version__,
-            # the machine may be shared: its load when the run started (1, 5, 15 minutes)
-            "load_average": [round(x, 2) for x in os.getloadavg()]}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(mem / 1024**2, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+        "streamlit": streamlit.__version__,
+        # the machine may be shared: its load when the run started (1, 5, 15 minutes)
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def working_copy(sample: Path) -> Path:
@@ -385,27 +462,30 @@ def working_copy(sample: Path) -> Path:
     (state.sqlite: scenarios, login lockout) into the data directory, and data/ must stay as shipped."""
     import tempfile
 
-    from cockpit.store import ensure_working_dir
+    from cockpit.data.store import ensure_working_dir
 
     return ensure_working_dir(Path(tempfile.mkdtemp(prefix="cockpit-bench-")), sample)
 
 
 def scale_dir(enterprises: int, directory: Path) -> Path:
     if not (directory / "enterprise_month.parquet").exists():
-        from cockpit import scale
+        from cockpit.gen import scale
 
         scale.generate(enterprises, directory)
     return directory
 
 
-def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seconds: float,
-        pages: list[str] | None = None) -> dict:
+def run(
+    scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seconds: float, pages: list[str] | None = None
+) -> dict:
     result = {"machine": machine(), "repeat": repeat, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "scales": {}}
     for label, directory in scales.items():
         r: dict = {"directory": str(directory)}
         db = Database(directory, in_memory=False)
-        r["rows"] = {t: int(db.con.execute(f"select count(*) from {t}").fetchone()[0])
-                     for t in ("enterprises", "enterprise_month", "projects", "project_month", "hazards")}
+        r["rows"] = {
+            t: int(db.con.execute(f"select count(*) from {t}").fetchone()[0])
+            for t in ("enterprises", "enterprise_month", "projects", "project_month", "hazards")
+        }
         steps = {
             "load": lambda d=directory: {"open_database_ms": bench_load(d)},
             "queries": lambda d=directory: {"queries": bench_queries(d, repeat, in_memory=True)},
@@ -424,8 +504,12 @@ def run(scales: dict[str, Path], repeat: int, skip: set[str], clients: int, seco
             except Exception as exc:  # noqa: BLE001 - keep the other measurements; the error is reported
                 r.setdefault("errors", {})[name] = f"{type(exc).__name__}: {exc}"[:500]
         result["scales"][label] = r
-        print(json.dumps({label: {k: v for k, v in r.items() if k not in ("queries", "queries_views")}},
-                         ensure_ascii=False)[:2000], file=sys.stderr)
+        print(
+            json.dumps(
+                {label: {k: v for k, v in r.items() if k not in ("queries", "queries_views")}}, ensure_ascii=False
+            )[:2000],
+            file=sys.stderr,
+        )
     return result
 
 
@@ -435,8 +519,11 @@ def main(argv=None) -> int:
     ap.add_argument("--province-dir", default=str(ROOT / "var" / "scale"))
     ap.add_argument("--enterprises", type=int, default=200_000)
     ap.add_argument("--repeat", type=int, default=7)
-    ap.add_argument("--skip", default="", help="comma list of: load, queries, views, baseline, pages, server_cpu, browser, "
-                                            "concurrency")
+    ap.add_argument(
+        "--skip",
+        default="",
+        help="comma list of: load, queries, views, baseline, pages, server_cpu, browser, concurrency",
+    )
     ap.add_argument("--clients", type=int, default=20)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--pages", default=",".join(PAGES), help="comma list of url paths for the AppTest reruns")
@@ -446,8 +533,14 @@ def main(argv=None) -> int:
     for s in args.scales.split(","):
         scales[s] = working_copy(SAMPLE_DIR) if s == "county" else scale_dir(args.enterprises, Path(args.province_dir))
     try:
-        result = run(scales, args.repeat, set(filter(None, args.skip.split(","))), args.clients, args.seconds,
-                     pages=args.pages.split(","))
+        result = run(
+            scales,
+            args.repeat,
+            set(filter(None, args.skip.split(","))),
+            args.clients,
+            args.seconds,
+            pages=args.pages.split(","),
+        )
     finally:
         if "county" in scales:
             shutil.rmtree(scales["county"], ignore_errors=True)

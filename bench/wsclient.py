@@ -85,8 +85,11 @@ class Session:
                     error = error or f"{el.exception.type}: {el.exception.message}"
             elif kind == "navigation":
                 self.pages = {p.url_pathname: p.page_script_hash for p in fwd.navigation.app_pages}
-                current = [p.url_pathname for p in fwd.navigation.app_pages
-                           if p.page_script_hash == fwd.navigation.page_script_hash]
+                current = [
+                    p.url_pathname
+                    for p in fwd.navigation.app_pages
+                    if p.page_script_hash == fwd.navigation.page_script_hash
+                ]
                 self.page = current[0] if current else self.page
             elif kind == "page_not_found":
                 error = "page not found"
@@ -116,8 +119,15 @@ def filter_loop(base: str, chains: list[str], stop_at: float, offset: int = 0, t
             i += 1
 
 
-def viewer(base: str, chains: list[str], stop_at: float, rng: random.Random, think: tuple[float, float] = (5, 15),
-           page_share: float = 0.5, timeout: float = 60):
+def viewer(
+    base: str,
+    chains: list[str],
+    stop_at: float,
+    rng: random.Random,
+    think: tuple[float, float] = (5, 15),
+    page_share: float = 0.5,
+    timeout: float = 60,
+):
     """A leader in the meeting: opens the cockpit, then until `stop_at` thinks for a random `think` seconds and
     either changes the 产业链 filter (a chain, or back to all) or opens another page (`page_share` of the
     actions). Yields dicts: kind ("open", "filter", "page"), page (url path), seconds, error, at (start time)."""

@@ -15,7 +15,7 @@ with known as (
       and ($ent_id = '' or ent_id = $ent_id)
 ),
 
--- as cockpit.safety.hazard_status, hazard_age and days_overdue at the as-of date
+-- as cockpit.domain.safety.hazard_status, hazard_age and days_overdue at the as-of date
 classified as (
     select
         hazard_id, ent_id, area_code, level, category, source, found_date, deadline, rectified_date, description,

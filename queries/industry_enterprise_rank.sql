@@ -1,7 +1,7 @@
 -- purpose: the enterprise ranking of 工业经济: the top $n enterprises by 1—$month月 level ($kind = 'top'), by 同比 ('growth',
 --          enterprises with a base last year only) or the largest decliners ('decline', Δ < 0, most negative first), for
 --          产值 ($measure = 'output') or 增加值 ('value_added'), optionally only names containing $search; 拉动 is over
---          every enterprise in the filter scope (before the search), as in cockpit.industry.enterprise_table
+--          every enterprise in the filter scope (before the search), as in cockpit.domain.industry.enterprise_table
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT, $measure VARCHAR, $kind VARCHAR, $n INTEGER, $search VARCHAR
 -- grain: one row per enterprise shown (at most $n), in ranking order
 with scope as (

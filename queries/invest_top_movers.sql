@@ -1,4 +1,4 @@
--- purpose: the projects that account most for the change of 固定资产投资: 1—$month月 of $year against the same months of $year - 1 per project in scope, the $n largest increases then the $n largest decreases, with 同比 and 拉动 over all projects in scope (SQL form of cockpit.projects.top_movers)
+-- purpose: the projects that account most for the change of 固定资产投资: 1—$month月 of $year against the same months of $year - 1 per project in scope, the $n largest increases then the $n largest decreases, with 同比 and 拉动 over all projects in scope (SQL form of cockpit.domain.projects.top_movers)
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT, $n INTEGER
 -- grain: one row per project among the $n largest increases and the $n largest decreases (increases first, each largest change first)
 with scope as (

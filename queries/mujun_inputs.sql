@@ -1,4 +1,4 @@
--- purpose: 亩均效益评价的原始数据（数值）：每家规上企业每个统计年度的税收、增加值、营收、产值、能耗、排放、人数、研发（全区，不受筛选影响：评价按全区排名，筛选范围由 mujun_scope 给出）；企业名称、行业、片区、地块、用地在 mujun_enterprises，按 ent_no 对应（cockpit.mujun.read_inputs 合并两者）
+-- purpose: 亩均效益评价的原始数据（数值）：每家规上企业每个统计年度的税收、增加值、营收、产值、能耗、排放、人数、研发（全区，不受筛选影响：评价按全区排名，筛选范围由 mujun_scope 给出）；企业名称、行业、片区、地块、用地在 mujun_enterprises，按 ent_no 对应（cockpit.domain.mujun.read_inputs 合并两者）
 -- params: none
 -- grain: one row per enterprise (ent_no) and year in which it reported as 规上 (enterprise_month has rows)
 with numbered as (

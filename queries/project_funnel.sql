@@ -1,4 +1,4 @@
--- purpose: the project pipeline funnel at the end of 1—$month月 of $year for each project kind (SQL form of cockpit.projects.funnel over active_in_year): projects 谋划 by the as-of date and not finished (投产, or 竣工 for projects without 投产) before 1 January of $year; per stage of the kind, how many reached it by the as-of date, their 计划总投资, and how many are at it (furthest stage reached)
+-- purpose: the project pipeline funnel at the end of 1—$month月 of $year for each project kind (SQL form of cockpit.domain.projects.funnel over active_in_year): projects 谋划 by the as-of date and not finished (投产, or 竣工 for projects without 投产) before 1 January of $year; per stage of the kind, how many reached it by the as-of date, their 计划总投资, and how many are at it (furthest stage reached)
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row per project kind (产业 / 基础设施 / 平台提升) and stage of that kind, in stage order
 with as_of as (

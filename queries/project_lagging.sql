@@ -1,4 +1,4 @@
--- purpose: 滞后项目 at the end of 1—$month月 of $year (SQL form of cockpit.projects.lagging): projects in scope whose planned 开工 or 投产 (竣工 for projects without 投产) month is $yellow_months or more months before the as-of month without reaching that stage by the as-of date; red from $red_months months; red first, then most months late; at most $limit rows (NULL = all), total_count and red_count count them all
+-- purpose: 滞后项目 at the end of 1—$month月 of $year (SQL form of cockpit.domain.projects.lagging): projects in scope whose planned 开工 or 投产 (竣工 for projects without 投产) month is $yellow_months or more months before the as-of month without reaching that stage by the as-of date; red from $red_months months; red first, then most months late; at most $limit rows (NULL = all), total_count and red_count count them all
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT, $yellow_months INTEGER, $red_months INTEGER, $limit INTEGER
 -- grain: one row per project and missed milestone (开工 / 投产 or 竣工), with who is responsible (责任单位, 责任人,
 --   包联领导); ent_id / ent_name = its 项目业主 (null when none)

@@ -1,4 +1,4 @@
--- purpose: 开工率, 投产率 and 资金到位率 of the projects in scope at the end of 1—$month月 of $year (SQL form of cockpit.projects.rates): projects planned to start / finish (投产, or 竣工 for projects without 投产) in $year and how many did by the as-of date; 1—m月 funds in and planned investment
+-- purpose: 开工率, 投产率 and 资金到位率 of the projects in scope at the end of 1—$month月 of $year (SQL form of cockpit.domain.projects.rates): projects planned to start / finish (投产, or 竣工 for projects without 投产) in $year and how many did by the as-of date; 1—m月 funds in and planned investment
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row
 with scope as (

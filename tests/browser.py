@@ -1,4 +1,4 @@
-"""Real-browser helpers: a `cockpit.serve` (`streamlit run`) server on a free port and Debian's Chromium via Playwright.
+"""Real-browser helpers: a `cockpit.app.serve` (`streamlit run`) server on a free port and Debian's Chromium via Playwright.
 
 No browser download: Playwright drives /usr/bin/chromium (apt package `chromium`).
 """
@@ -16,8 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("COCKPIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -30,19 +35,26 @@ def free_port() -> int:
 
 @contextmanager
 def streamlit_server(env: dict | None = None, timeout: float = 60.0):
-    """Start the app as `make run` does (`python -m cockpit.serve`, i.e. `streamlit run app.py` with the
+    """Start the app as `make run` does (`python -m cockpit.app.serve`, i.e. `streamlit run app.py` with the
     preload and the serving rules) headless on a free port, listening where the configuration says (127.0.0.1
     unless `env` sets COCKPIT_ADDRESS); yield its base URL on 127.0.0.1."""
     port = free_port()
-    cmd = [sys.executable, "-m", "cockpit.serve",
-           "--server.headless", "true", "--server.port", str(port),
-           "--browser.gatherUsageStats", "false"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cockpit.app.serve",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     log = tempfile.TemporaryFile()  # a file, not a pipe: a chatty server never blocks on it
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        from cockpit.warmup import wait_healthy, warm_up
+        from cockpit.app.warmup import wait_healthy, warm_up
 
         try:
             wait_healthy(base, timeout, alive=lambda: proc.poll() is None)
@@ -59,8 +71,10 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
             proc.kill()
 
 
-REPORT_CSP = ("document.addEventListener('securitypolicyviolation', e => console.error("
-              "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))")
+REPORT_CSP = (
+    "document.addEventListener('securitypolicyviolation', e => console.error("
+    "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile))"
+)
 
 
 def watched_page(chromium, width: int, height: int):
@@ -82,10 +96,8 @@ def csp_problems(messages: list[str]) -> list[str]:
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
     """Wait until the script has finished running and no skeleton placeholders remain."""
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]",
-                           timeout=timeout)
-    page.wait_for_function("() => document.querySelectorAll('[data-testid=stSkeleton]').length === 0",
-                           timeout=timeout)
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout)
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stSkeleton]').length === 0", timeout=timeout)
 
 
 def metric_values(page) -> dict[str, str]:
@@ -122,14 +134,16 @@ def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
     page.keyboard.press("Escape")
     page.wait_for_function(
         "([l, b]) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-        "m => m.innerText.includes(l) && !m.innerText.includes(b))", arg=[label_part, before])
+        "m => m.innerText.includes(l) && !m.innerText.includes(b))",
+        arg=[label_part, before],
+    )
     wait_for_app(page)
 
 
 def nav_to(page, title: str, timeout: float = 20_000) -> None:
     """Open a page from the navigation as a user does: its link (the top bar, or the sidebar on a phone), or the
-    item in the top bar's section drop-down that holds it (cockpit.navigation: 专题, 管理)."""
-    from cockpit import navigation
+    item in the top bar's section drop-down that holds it (cockpit.domain.navigation: 专题, 管理)."""
+    from cockpit.domain import navigation
 
     link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
@@ -141,7 +155,7 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
         own = shown.filter(has_text=section)
         rest = page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]")
         if section != navigation.MAIN and (own.count() or not rest.count()):
-            own.first.click(timeout=timeout)   # waits for a section a rerun is still adding (管理 after login)
+            own.first.click(timeout=timeout)  # waits for a section a rerun is still adding (管理 after login)
         else:
             rest.first.click(timeout=timeout)
         page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
@@ -149,5 +163,8 @@ def nav_to(page, title: str, timeout: float = 20_000) -> None:
     if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
         page.wait_for_function(
             "k => location.pathname.replace(/\\/$/, '').endsWith('/' + k) || (k === 'overview' && "
-            "location.pathname.replace(/\\/$/, '') === '')", arg=key, timeout=timeout)
+            "location.pathname.replace(/\\/$/, '') === '')",
+            arg=key,
+            timeout=timeout,
+        )
     wait_for_app(page)

@@ -32,7 +32,8 @@ def pytest_configure(config):
 def tiny_db(tmp_path_factory):
     """A Database over the hand-made tiny dataset."""
     import tiny
-    from cockpit.db import Database
+
+    from cockpit.data.db import Database
 
     return Database(tiny.write(tmp_path_factory.mktemp("tiny")))
 
@@ -40,7 +41,7 @@ def tiny_db(tmp_path_factory):
 @pytest.fixture(scope="session")
 def real_db():
     """A Database over the shipped sample data."""
-    from cockpit.db import DEFAULT_DATA_DIR, Database
+    from cockpit.data.db import DEFAULT_DATA_DIR, Database
 
     return Database(DEFAULT_DATA_DIR)
 
@@ -57,9 +58,8 @@ def app_url():
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's Chromium driven by Playwright (no browser download)."""
-    from playwright.sync_api import sync_playwright
-
     from browser import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)

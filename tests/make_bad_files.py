@@ -24,10 +24,10 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cockpit.db import SAMPLE_DIR  # noqa: E402
-from cockpit.ingest import Limits  # noqa: E402
-from cockpit.rawread import col_letter  # noqa: E402
-from cockpit.schema import SPECS  # noqa: E402
+from cockpit.data.db import SAMPLE_DIR  # noqa: E402
+from cockpit.data.ingest import Limits  # noqa: E402
+from cockpit.data.rawread import col_letter  # noqa: E402
+from cockpit.data.schema import SPECS  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 @dataclass(frozen=True)
 class Deflated:
     """A zip member given as raw deflate bytes (lets a bomb be written without compressing it)."""
+
     data: bytes
     crc: int
     size: int
@@ -93,9 +94,11 @@ class Deflated:
 def deflate_repeated(chunk: bytes, times: int, head: bytes = b"", tail: bytes = b"") -> Deflated:
     """head + chunk × times + tail as one deflate stream, in seconds: after a full flush the compressor
     starts afresh, so the compressed chunk is the same every time and is simply repeated."""
+
     def block(data: bytes) -> bytes:
         c = zlib.compressobj(9, zlib.DEFLATED, -15)
         return c.compress(data) + c.flush(zlib.Z_FULL_FLUSH)
+
     crc = zlib.crc32(head)
     for _ in range(times):
         crc = zlib.crc32(chunk, crc)
@@ -114,10 +117,47 @@ def zip_parts(parts: dict[str, bytes | str | Deflated], flags: int = 0) -> bytes
             c = zlib.compressobj(6, zlib.DEFLATED, -15)
             part = Deflated(c.compress(raw) + c.flush(), zlib.crc32(raw), len(raw))
         n, offset = name.encode("utf-8"), out.tell()
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags | 0x800, 8, 0, 0x21, part.crc,
-                              len(part.data), part.size, len(n), 0) + n + part.data)
-        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags | 0x800, 8, 0, 0x21,
-                                   part.crc, len(part.data), part.size, len(n), 0, 0, 0, 0, 0, offset) + n)
+        out.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                flags | 0x800,
+                8,
+                0,
+                0x21,
+                part.crc,
+                len(part.data),
+                part.size,
+                len(n),
+                0,
+            )
+            + n
+            + part.data
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                flags | 0x800,
+                8,
+                0,
+                0x21,
+                part.crc,
+                len(part.data),
+                part.size,
+                len(n),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + n
+        )
     at = out.tell()
     out.write(b"".join(central))
     out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - at, at, 0))
@@ -139,11 +179,16 @@ def cell(ref: str, value) -> str:
 
 
 def sheet_xml(rows: list[list], dimension: str | None = None, merged: tuple[str, ...] = ()) -> str:
-    body = "".join(f'<row r="{i}">' + "".join(cell(f"{col_letter(j)}{i}", v) for j, v in enumerate(r, 1)) + "</row>"
-                   for i, r in enumerate(rows, 1))
+    body = "".join(
+        f'<row r="{i}">' + "".join(cell(f"{col_letter(j)}{i}", v) for j, v in enumerate(r, 1)) + "</row>"
+        for i, r in enumerate(rows, 1)
+    )
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    merges = (f'<mergeCells count="{len(merged)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merged)
-              + "</mergeCells>") if merged else ""
+    merges = (
+        (f'<mergeCells count="{len(merged)}">' + "".join(f'<mergeCell ref="{m}"/>' for m in merged) + "</mergeCells>")
+        if merged
+        else ""
+    )
     return f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}">{dim}<sheetData>{body}</sheetData>{merges}</worksheet>'
 
 
@@ -151,8 +196,13 @@ def frame_rows(df: pd.DataFrame) -> list[list]:
     return [list(df.columns)] + [[None if pd.isna(v) else v for v in r] for r in df.itertuples(index=False)]
 
 
-def xlsx(sheets: list[tuple], shared: list[str] | Deflated | None = None, date1904: bool = False,
-         extra: dict | None = None, drop: tuple[str, ...] = ()) -> bytes:
+def xlsx(
+    sheets: list[tuple],
+    shared: list[str] | Deflated | None = None,
+    date1904: bool = False,
+    extra: dict | None = None,
+    drop: tuple[str, ...] = (),
+) -> bytes:
     """A workbook from raw parts. sheets: (name, state, rows or sheet XML or Deflated sheet XML)."""
     entries, rels, parts = [], [], {}
     for i, (name, state, content) in enumerate(sheets, 1):
@@ -162,27 +212,34 @@ def xlsx(sheets: list[tuple], shared: list[str] | Deflated | None = None, date19
         parts[f"xl/worksheets/sheet{i}.xml"] = sheet_xml(content) if isinstance(content, list) else content
     if shared is not None:
         rels.append(f'<Relationship Id="rIdS" Type="{REL_NS}/sharedStrings" Target="sharedStrings.xml"/>')
-        parts["xl/sharedStrings.xml"] = shared if isinstance(shared, Deflated) else (
-            f'<?xml version="1.0"?><sst xmlns="{MAIN_NS}">'
-            + "".join(f"<si><t>{escape(t)}</t></si>" for t in shared) + "</sst>")
+        parts["xl/sharedStrings.xml"] = (
+            shared
+            if isinstance(shared, Deflated)
+            else (
+                f'<?xml version="1.0"?><sst xmlns="{MAIN_NS}">'
+                + "".join(f"<si><t>{escape(t)}</t></si>" for t in shared)
+                + "</sst>"
+            )
+        )
     pr = '<workbookPr date1904="1"/>' if date1904 else ""
     kinds = {"workbook.xml": "sheet.main", "sharedStrings.xml": "sharedStrings", "styles.xml": "styles"}
     overrides = "".join(
         f'<Override PartName="/{name}" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
         f'{"worksheet" if "/worksheets/" in name else kinds[name.rsplit("/", 1)[-1]]}+xml"/>'
-        for name in ["xl/workbook.xml", *parts, *(extra or {})] if name.rsplit("/", 1)[-1] in kinds
-        or "/worksheets/" in name)
+        for name in ["xl/workbook.xml", *parts, *(extra or {})]
+        if name.rsplit("/", 1)[-1] in kinds or "/worksheets/" in name
+    )
     head = {
         "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                               'content-types"><Default Extension="xml" ContentType="application/xml"/>'
-                               '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-                               f'relationships+xml"/>{overrides}</Types>',
+        'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+        f'relationships+xml"/>{overrides}</Types>',
         "_rels/.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG_REL_NS}"><Relationship Id="rId1" '
-                       f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        f'Type="{REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<?xml version="1.0"?><workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{pr}'
-                           f'<sheets>{"".join(entries)}</sheets></workbook>',
+        f"<sheets>{''.join(entries)}</sheets></workbook>",
         "xl/_rels/workbook.xml.rels": f'<?xml version="1.0"?><Relationships xmlns="{PKG_REL_NS}">'
-                                      f'{"".join(rels)}</Relationships>',
+        f"{''.join(rels)}</Relationships>",
     }
     all_parts = {k: v for k, v in {**head, **parts, **(extra or {})}.items() if k not in drop}
     return zip_parts(all_parts)
@@ -190,29 +247,35 @@ def xlsx(sheets: list[tuple], shared: list[str] | Deflated | None = None, date19
 
 def entity_bomb_xlsx() -> bytes:
     """A minimal .xlsx whose sheet XML declares entities (a 'billion laughs' bomb)."""
-    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
-            f'<worksheet xmlns="{MAIN_NS}">'
-            '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
-            '</sheetData></worksheet>')
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        f'<worksheet xmlns="{MAIN_NS}">'
+        '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is></c></row>'
+        "</sheetData></worksheet>"
+    )
     return xlsx([("数据", "visible", bomb)])
 
 
 def external_entity_xlsx() -> bytes:
     """A sheet whose XML asks for a local file through an external entity (XXE)."""
-    xxe = ('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-           f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is>'
-           '</c></row></sheetData></worksheet>')
+    xxe = (
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        f'<worksheet xmlns="{MAIN_NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&xxe;</t></is>'
+        "</c></row></sheetData></worksheet>"
+    )
     return xlsx([("数据", "visible", xxe)])
 
 
 # -- the bombs (written on the fly; each is small on disk and enormous once read naively) ----------
 
+
 def dimension_bomb(rows: list[list]) -> bytes:
     """A few real rows under a <dimension> declaring the whole sheet (A1:XFD1048576), and one empty
     formatted cell in its last corner: a reader that pads to the declared size builds 1 M × 16 384 cells."""
     xml = sheet_xml(rows, dimension="A1:XFD1048576").replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>')
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
+    )
     return xlsx([("数据", "visible", xml)])
 
 
@@ -238,10 +301,19 @@ def many_strings_xlsx(count: int = 1_100_000) -> bytes:
 @functools.cache
 def million_rows_xlsx(rows: int = 1_000_000) -> bytes:
     """A plain sheet of a million numbered rows of three cells (~3 MB zipped, ~100 MB unzipped)."""
-    body = "".join(f'<row r="{i}"><c><v>{i % 10}</v></c><c><v>2.5</v></c><c t="inlineStr"><is><t>企业</t></is></c>'
-                   "</row>" for i in range(1, rows + 1))
-    return xlsx([("数据", "visible", f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData>{body}'
-                                    "</sheetData></worksheet>")])
+    body = "".join(
+        f'<row r="{i}"><c><v>{i % 10}</v></c><c><v>2.5</v></c><c t="inlineStr"><is><t>企业</t></is></c></row>'
+        for i in range(1, rows + 1)
+    )
+    return xlsx(
+        [
+            (
+                "数据",
+                "visible",
+                f'<?xml version="1.0"?><worksheet xmlns="{MAIN_NS}"><sheetData>{body}</sheetData></worksheet>',
+            )
+        ]
+    )
 
 
 @functools.cache
@@ -258,16 +330,23 @@ def many_parts_xlsx(parts: int = 10_001) -> bytes:
 def corrupt_sheet(data: bytes) -> bytes:
     """The same zip with a byte in the middle of the sheet's compressed data changed."""
     at = data.index(b"xl/worksheets/sheet1.xml")  # the local header's name; the data follow it
-    size = struct.unpack("<I", data[at - 12:at - 8])[0]
+    size = struct.unpack("<I", data[at - 12 : at - 8])[0]
     middle = at + len(b"xl/worksheets/sheet1.xml") + size // 2
-    return data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1:]
+    return data[:middle] + bytes([data[middle] ^ 0x55]) + data[middle + 1 :]
 
 
-TRADITIONAL = {"统一社会信用代码": "統一社會信用代碼", "工业总产值（万元）": "工業總產值（萬元）",
-               "工业增加值（万元）": "工業增加值（萬元）", "营业收入（万元）": "營業收入（萬元）",
-               "实缴税金（万元）": "實繳稅金（萬元）", "综合能耗（吨标准煤）": "綜合能耗（噸標準煤）",
-               "主要污染物排放（吨）": "主要污染物排放（噸）", "用电量（万千瓦时）": "用電量（萬千瓦時）",
-               "从业人员期末人数（人）": "從業人員期末人數（人）", "R&D经费支出（万元）": "R&D經費支出（萬元）"}
+TRADITIONAL = {
+    "统一社会信用代码": "統一社會信用代碼",
+    "工业总产值（万元）": "工業總產值（萬元）",
+    "工业增加值（万元）": "工業增加值（萬元）",
+    "营业收入（万元）": "營業收入（萬元）",
+    "实缴税金（万元）": "實繳稅金（萬元）",
+    "综合能耗（吨标准煤）": "綜合能耗（噸標準煤）",
+    "主要污染物排放（吨）": "主要污染物排放（噸）",
+    "用电量（万千瓦时）": "用電量（萬千瓦時）",
+    "从业人员期末人数（人）": "從業人員期末人數（人）",
+    "R&D经费支出（万元）": "R&D經費支出（萬元）",
+}
 
 
 def big5_csv(m: pd.DataFrame) -> bytes:
@@ -289,25 +368,33 @@ def make(out: Path) -> list[Case]:
     cases: list[tuple[str, object, str, str | None, Limits | None]] = [
         ("01_缺少必填列.csv", m.drop(columns=[h["value_added_wan"]]), "缺少必填列", None, None),
         ("02_多余列.csv", m.assign(备注说明="x"), "无法识别的列名", None, None),
-        ("03_列名拼写错误.csv", m.rename(columns={h["output_wan"]: "工业总产值(万)"}),
-         "是否应为「工业总产值（万元）」", None, None),
+        (
+            "03_列名拼写错误.csv",
+            m.rename(columns={h["output_wan"]: "工业总产值(万)"}),
+            "是否应为「工业总产值（万元）」",
+            None,
+            None,
+        ),
         ("04_数字单元格含文字.csv", _set(m, 0, h["output_wan"], "一百"), "应为数字", None, None),
         ("05_数字带单位.xlsx", _set(m, 1, h["tax_wan"], "123万元"), "应为数字", None, None),
         ("06_产值为负.csv", _set(m, 2, h["output_wan"], -5), "不能为负数", None, None),
         ("07_月份超出范围.csv", _set(m, 0, h["month"], 13), "数值超出合理范围", None, None),
-        ("08_月份在未来.csv", _set(_set(m, 0, h["year"], 2099), 0, h["month"], 1), "报告期在未来",
-         None, None),
+        ("08_月份在未来.csv", _set(_set(m, 0, h["year"], 2099), 0, h["month"], 1), "报告期在未来", None, None),
         ("09_必填项为空.csv", _set(m, 3, h["employees"], None), "必填项为空", None, None),
         ("10_主键重复.csv", pd.concat([m, m.head(1)], ignore_index=True), "主键与第 2 行重复", None, None),
         ("11_未知企业.csv", _set(m, 0, h["ent_id"], "91330824XXXXXXXXXX"), "未知的企业", None, None),
-        ("12_累计与各月不符.csv", m.assign(**{SPECS["enterprise_month"].col("output_wan").ytd_header: 1.0}), "累计值与1—10月", None, None),
-        ("13_增加值大于产值.csv", _set(m, 0, h["value_added_wan"], 10_000_000), "增加值大于工业总产值",
-         None, None),
+        (
+            "12_累计与各月不符.csv",
+            m.assign(**{SPECS["enterprise_month"].col("output_wan").ytd_header: 1.0}),
+            "累计值与1—10月",
+            None,
+            None,
+        ),
+        ("13_增加值大于产值.csv", _set(m, 0, h["value_added_wan"], 10_000_000), "增加值大于工业总产值", None, None),
         ("14_整数带小数.csv", _set(m, 0, h["employees"], 12.5), "应为整数", None, None),
         ("15_列名重复.csv", None, "列名重复", None, None),
         ("16_只有表头.csv", m.head(0), "文件中没有数据行", None, None),
-        ("17_无法识别数据表.csv", pd.DataFrame({"甲": [1], "乙": [2], "丙": [3]}), "无法识别数据表",
-         None, None),
+        ("17_无法识别数据表.csv", pd.DataFrame({"甲": [1], "乙": [2], "丙": [3]}), "无法识别数据表", None, None),
         ("18_文件过大.csv", m, "文件过大", None, Limits(max_bytes=100, max_rows=10)),
         ("19_行数过多.csv", m, "行数过多", None, Limits(max_bytes=10_000_000, max_rows=2)),
         ("20_不支持的类型.xls", None, "不支持的文件类型", None, None),
@@ -319,28 +406,40 @@ def make(out: Path) -> list[Case]:
     cases += [
         ("24_隐患日期不存在.csv", _set(hz, 0, hh["found_date"], "2024-02-30"), "日期不存在", "hazards", None),
         ("25_隐患日期格式.csv", _set(hz, 0, hh["deadline"], "下周"), "日期格式不正确", "hazards", None),
-        ("26_隐患发现日期在未来.csv", _set(_set(hz, 1, hh["found_date"], "2099-01-01"), 1,
-                                      hh["deadline"], "2099-02-01"), "日期在未来", "hazards", None),
+        (
+            "26_隐患发现日期在未来.csv",
+            _set(_set(hz, 1, hh["found_date"], "2099-01-01"), 1, hh["deadline"], "2099-02-01"),
+            "日期在未来",
+            "hazards",
+            None,
+        ),
         ("27_隐患等级不合法.csv", _set(hz, 2, hh["level"], "特大"), "取值不在允许范围内", "hazards", None),
         ("28_未知片区.csv", _set(hz, 0, hh["area_code"], "Z99"), "未知的片区代码", "hazards", None),
-        ("29_整改期限早于发现.csv", _set(hz, 0, hh["deadline"], "2000-01-01"), "早于发现日期", "hazards",
-         None),
+        ("29_整改期限早于发现.csv", _set(hz, 0, hh["deadline"], "2000-01-01"), "早于发现日期", "hazards", None),
     ]
     en, he = base_enterprises(), headers("enterprises")
     cases += [
         ("30_未知行业代码.csv", _set(en, 0, he["sector_code"], "99"), "未知的行业代码", "enterprises", None),
         ("31_用地面积超范围.csv", _set(en, 0, he["land_mu"], 99999), "数值超出合理范围", "enterprises", None),
-        ("32_信用代码格式.csv", _set(en, 1, he["ent_id"], "1234"), "统一社会信用代码应为 18 位",
-         "enterprises", None),
-        ("33_是否填写错误.csv", _set(en, 0, he["is_above_scale"], "也许"), "应填“是”或“否”", "enterprises",
-         None),
+        ("32_信用代码格式.csv", _set(en, 1, he["ent_id"], "1234"), "统一社会信用代码应为 18 位", "enterprises", None),
+        ("33_是否填写错误.csv", _set(en, 0, he["is_above_scale"], "也许"), "应填“是”或“否”", "enterprises", None),
     ]
     pr, hp = base_projects(), headers("projects")
     cases += [
-        ("34_阶段日期倒序.csv", _set(_set(pr, 0, hp["date_sign"], "2023-06-01"), 0, hp["date_start"],
-                                   "2023-01-01"), "阶段日期应依次", "projects", None),
-        ("35_未知项目.csv", _set(base_project_month(), 0, headers("project_month")["project_id"], "XM-无"),
-         "未知的项目编号", "project_month", None),
+        (
+            "34_阶段日期倒序.csv",
+            _set(_set(pr, 0, hp["date_sign"], "2023-06-01"), 0, hp["date_start"], "2023-01-01"),
+            "阶段日期应依次",
+            "projects",
+            None,
+        ),
+        (
+            "35_未知项目.csv",
+            _set(base_project_month(), 0, headers("project_month")["project_id"], "XM-无"),
+            "未知的项目编号",
+            "project_month",
+            None,
+        ),
     ]
     rows = frame_rows(m)
     neg = frame_rows(_set(m, 0, h["output_wan"], -5))
@@ -374,60 +473,160 @@ def make(out: Path) -> list[Case]:
         ("39_共享字符串过多.xlsx", many_strings_xlsx, "文本内容过多", None, None),
         ("40_一千万行.csv", ten_million_lines_csv, "行数过多", None, None),
         ("41_一百万行.xlsx", million_rows_xlsx, "行数过多", None, None),
-        ("42_首个工作表隐藏.xlsx", lambda: xlsx([("数据", "hidden", rows), ("月报", "visible", neg)]),
-         "不能为负数", None, None),
-        ("43_隐藏数据表在月报后.xlsx", lambda: xlsx([("月报", "visible", bad_ent), ("数据", "veryHidden", rows)]),
-         "未知的企业", None, None),
-        ("44_数值单元格含字母O.xlsx", lambda: xlsx([("数据", "visible", with_cell(1, h["output_wan"], ("n", "12,3O")))]),
-         "千分位逗号位置不对", None, None),
-        ("45_数值单元格为NaN.xlsx", lambda: xlsx([("数据", "visible", with_cell(2, h["tax_wan"], ("n", "NaN")))]),
-         "应为数字", None, None),
+        (
+            "42_首个工作表隐藏.xlsx",
+            lambda: xlsx([("数据", "hidden", rows), ("月报", "visible", neg)]),
+            "不能为负数",
+            None,
+            None,
+        ),
+        (
+            "43_隐藏数据表在月报后.xlsx",
+            lambda: xlsx([("月报", "visible", bad_ent), ("数据", "veryHidden", rows)]),
+            "未知的企业",
+            None,
+            None,
+        ),
+        (
+            "44_数值单元格含字母O.xlsx",
+            lambda: xlsx([("数据", "visible", with_cell(1, h["output_wan"], ("n", "12,3O")))]),
+            "千分位逗号位置不对",
+            None,
+            None,
+        ),
+        (
+            "45_数值单元格为NaN.xlsx",
+            lambda: xlsx([("数据", "visible", with_cell(2, h["tax_wan"], ("n", "NaN")))]),
+            "应为数字",
+            None,
+            None,
+        ),
         ("46_日期单元格不存在.xlsx", lambda: xlsx([("数据", "visible", hz_rows)]), "日期不存在", "hazards", None),
         ("47_引号未闭合.csv", lambda: csv_text(unclosed), "引号没有闭合", None, None),
         ("48_Big5编码.csv", lambda: big5_csv(m), "Big5", None, None),
-        ("49_标题行在表头上方.xlsx", lambda: xlsx([("数据", "visible", [["2024年10月规上工业企业月报"], []] + neg)]),
-         "不能为负数", None, None),
+        (
+            "49_标题行在表头上方.xlsx",
+            lambda: xlsx([("数据", "visible", [["2024年10月规上工业企业月报"], []] + neg)]),
+            "不能为负数",
+            None,
+            None,
+        ),
         ("50_合并单元格.xlsx", merged_year, "必填项为空", None, None),
-        ("51_单元格过长.csv", lambda: csv_text(month_csv.replace("\n9133", "\n" + "长" * 12_000 + "9133", 1)),
-         "单元格内容过长", None, None),
-        ("52_列数过多.csv", lambda: csv_text(",".join(f"列{i}" for i in range(300)) + "\n" + "1," * 299 + "1\n"),
-         "列数过多", None, None),
-        ("53_最右列有内容.xlsx", lambda: xlsx([("数据", "visible", rows[:2] + [rows[2] + [None] * 16_370 + ["x"]])]),
-         "列数过多", None, None),
-        ("54_解析超时.xlsx", million_rows_xlsx, "解析超时", None,
-         Limits(max_rows=2_000_000, max_cells=10_000_000, timeout_s=0.5)),
-        ("55_内存超限.csv", ten_million_lines_csv, "内存超限", None,
-         Limits(max_rows=20_000_000, max_cells=50_000_000, max_memory_bytes=80 * 1024 * 1024)),
+        (
+            "51_单元格过长.csv",
+            lambda: csv_text(month_csv.replace("\n9133", "\n" + "长" * 12_000 + "9133", 1)),
+            "单元格内容过长",
+            None,
+            None,
+        ),
+        (
+            "52_列数过多.csv",
+            lambda: csv_text(",".join(f"列{i}" for i in range(300)) + "\n" + "1," * 299 + "1\n"),
+            "列数过多",
+            None,
+            None,
+        ),
+        (
+            "53_最右列有内容.xlsx",
+            lambda: xlsx([("数据", "visible", rows[:2] + [rows[2] + [None] * 16_370 + ["x"]])]),
+            "列数过多",
+            None,
+            None,
+        ),
+        (
+            "54_解析超时.xlsx",
+            million_rows_xlsx,
+            "解析超时",
+            None,
+            Limits(max_rows=2_000_000, max_cells=10_000_000, timeout_s=0.5),
+        ),
+        (
+            "55_内存超限.csv",
+            ten_million_lines_csv,
+            "内存超限",
+            None,
+            Limits(max_rows=20_000_000, max_cells=50_000_000, max_memory_bytes=80 * 1024 * 1024),
+        ),
         ("56_部件过多.xlsx", many_parts_xlsx, "部件", None, None),
         ("57_XML格式错误.xlsx", lambda: xlsx([("数据", "visible", sheet_xml(rows)[:-40])]), "XML 格式错误", None, None),
-        ("58_伪装成xlsx的旧版xls.xlsx", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "旧版 .xls",
-         None, None),
+        (
+            "58_伪装成xlsx的旧版xls.xlsx",
+            lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+            "旧版 .xls",
+            None,
+            None,
+        ),
         ("59_UTF16编码.csv", lambda: month_csv.encode("utf-16"), "UTF-16", None, None),
-        ("60_共享字符串索引越界.xlsx", lambda: xlsx([("数据", "visible", with_cell(1, h["ent_id"], ("s", "7")))],
-                                          shared=["甲"]), "不存在的共享字符串", None, None),
-        ("61_工作表都无法识别.xlsx", lambda: xlsx([("说明", "visible", [["填写说明"]]), ("表1", "visible", [["甲", "乙"]])]),
-         "未找到可导入的工作表", None, None),
-        ("62_两张数据表.xlsx", lambda: xlsx([("十月", "visible", rows), ("九月", "visible", rows)]),
-         "有多个工作表像是数据表", None, None),
+        (
+            "60_共享字符串索引越界.xlsx",
+            lambda: xlsx([("数据", "visible", with_cell(1, h["ent_id"], ("s", "7")))], shared=["甲"]),
+            "不存在的共享字符串",
+            None,
+            None,
+        ),
+        (
+            "61_工作表都无法识别.xlsx",
+            lambda: xlsx([("说明", "visible", [["填写说明"]]), ("表1", "visible", [["甲", "乙"]])]),
+            "未找到可导入的工作表",
+            None,
+            None,
+        ),
+        (
+            "62_两张数据表.xlsx",
+            lambda: xlsx([("十月", "visible", rows), ("九月", "visible", rows)]),
+            "有多个工作表像是数据表",
+            None,
+            None,
+        ),
         ("63_没有可见工作表.xlsx", lambda: xlsx([("数据", "hidden", rows)]), "没有可见的工作表", None, None),
-        ("64_引号后多字符.csv", lambda: csv_text(month_csv.replace("\n9133", '\n"9133"X', 1)), "引号用法不正确",
-         None, None),
+        (
+            "64_引号后多字符.csv",
+            lambda: csv_text(month_csv.replace("\n9133", '\n"9133"X', 1)),
+            "引号用法不正确",
+            None,
+            None,
+        ),
         ("65_压缩数据校验和不符.xlsx", lambda: corrupt_sheet(month_xlsx), "已损坏", None, None),
-        ("66_错误值REF.xlsx", lambda: xlsx([("数据", "visible", with_cell(3, h["output_wan"], ("e", "#REF!")))]),
-         "Excel 错误值", None, None),
-        ("67_逻辑值当作人数.xlsx", lambda: xlsx([("数据", "visible", with_cell(1, h["employees"], True))]),
-         "应为数字", None, None),
-        ("68_已加密.xlsx", lambda: zip_parts({"xl/workbook.xml": "x", "_rels/.rels": "x"}, flags=0x1), "已加密",
-         None, None),
+        (
+            "66_错误值REF.xlsx",
+            lambda: xlsx([("数据", "visible", with_cell(3, h["output_wan"], ("e", "#REF!")))]),
+            "Excel 错误值",
+            None,
+            None,
+        ),
+        (
+            "67_逻辑值当作人数.xlsx",
+            lambda: xlsx([("数据", "visible", with_cell(1, h["employees"], True))]),
+            "应为数字",
+            None,
+            None,
+        ),
+        (
+            "68_已加密.xlsx",
+            lambda: zip_parts({"xl/workbook.xml": "x", "_rels/.rels": "x"}, flags=0x1),
+            "已加密",
+            None,
+            None,
+        ),
         ("69_解压总量超限.xlsx", lambda: month_xlsx, "文件解压后过大", None, Limits(max_unzipped_bytes=2_000)),
         ("70_单个部件超限.xlsx", lambda: month_xlsx, "文件解压后过大", None, Limits(max_part_bytes=1_500)),
-        ("71_缺少工作簿目录.xlsx", lambda: xlsx([("数据", "visible", rows)], drop=("xl/workbook.xml",)), "缺少部件",
-         None, None),
+        (
+            "71_缺少工作簿目录.xlsx",
+            lambda: xlsx([("数据", "visible", rows)], drop=("xl/workbook.xml",)),
+            "缺少部件",
+            None,
+            None,
+        ),
         ("72_数据表为空.xlsx", lambda: xlsx([("数据", "visible", [])]), "没有表头", None, None),
         ("73_外部实体.xlsx", external_entity_xlsx, "不安全的 XML", None, None),
         ("74_单元格过多.xlsx", lambda: month_xlsx, "单元格过多", None, Limits(max_cells=20)),
-        ("75_单元格含NaN.csv", lambda: csv_text(month_csv.replace(",2024,10,", ",2024,NaN,", 1)), "应为数字",
-         None, None),
+        (
+            "75_单元格含NaN.csv",
+            lambda: csv_text(month_csv.replace(",2024,10,", ",2024,NaN,", 1)),
+            "应为数字",
+            None,
+            None,
+        ),
         ("76_扩展名是csv的工作簿.csv", lambda: month_xlsx, "扩展名却是 .csv", None, None),
         ("77_扩展名是xlsx的文本.xlsx", lambda: csv_text(month_csv, "gb18030"), "扩展名却是 .xlsx", None, None),
     ]
@@ -439,9 +638,10 @@ def make(out: Path) -> list[Case]:
             text = m.to_csv(index=False)
             first, rest = text.split("\n", 1)
             cols = first.split(",")
-            path.write_text(first + "," + cols[1] + "\n" +
-                            "\n".join(line + ",x" for line in rest.strip().split("\n")) + "\n",
-                            encoding="utf-8-sig")
+            path.write_text(
+                first + "," + cols[1] + "\n" + "\n".join(line + ",x" for line in rest.strip().split("\n")) + "\n",
+                encoding="utf-8-sig",
+            )
         elif name.startswith("20_"):
             path.write_bytes(b"\xd0\xcf\x11\xe0 old excel")
         elif name.startswith("21_"):

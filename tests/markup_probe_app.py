@@ -3,11 +3,34 @@ element that reads Markdown. Not a page of the app."""
 
 import streamlit as st
 
-from cockpit.markup import plain
+from cockpit.domain.markup import plain
 
-HOSTILE = ["**粗体**", "[链接](http://x)", "<b>x</b>", ":red[x]", ":blue-background[y]", ":material/home:",
-           ":smile:", "$x^2$", "# 标题", "- 列表", "1. 列表", "> 引用", "`代码`", "~~删~~", "a_b_c_", "\\*",
-           "&amp;", "|表|格|", "<script>alert(1)</script>", "***", "<http://a.b>", "1) x", "+ y", "x:y:z"]
+HOSTILE = [
+    "**粗体**",
+    "[链接](http://x)",
+    "<b>x</b>",
+    ":red[x]",
+    ":blue-background[y]",
+    ":material/home:",
+    ":smile:",
+    "$x^2$",
+    "# 标题",
+    "- 列表",
+    "1. 列表",
+    "> 引用",
+    "`代码`",
+    "~~删~~",
+    "a_b_c_",
+    "\\*",
+    "&amp;",
+    "|表|格|",
+    "<script>alert(1)</script>",
+    "***",
+    "<http://a.b>",
+    "1) x",
+    "+ y",
+    "x:y:z",
+]
 
 if __name__ == "__main__":  # streamlit run; the test imports HOSTILE only
     KINDS = {

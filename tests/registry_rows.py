@@ -11,14 +11,29 @@ import datetime as dt
 
 import pandas as pd
 
-from cockpit.indicators import REGISTRY
+from cockpit.domain.indicators import REGISTRY
 
-TABLES = ("enterprise_month", "county_month", "project_month", "hazards", "accidents", "trainings",
-          "land_actions", "bond_events", "risk_assessments")
+TABLES = (
+    "enterprise_month",
+    "county_month",
+    "project_month",
+    "hazards",
+    "accidents",
+    "trainings",
+    "land_actions",
+    "bond_events",
+    "risk_assessments",
+)
 
 
-def fake_run(values: dict[str, tuple], *, targets: dict[str, float] | None = None, year: int = 2024,
-             covered_from: int = 2000, registry=REGISTRY):
+def fake_run(
+    values: dict[str, tuple],
+    *,
+    targets: dict[str, float] | None = None,
+    year: int = 2024,
+    covered_from: int = 2000,
+    registry=REGISTRY,
+):
     rows: dict[str, dict] = {}
     # ratios last: a ratio of columns other indicators set (高新占比 = 高新增加值 ÷ 增加值) is computed from them
     for iid, pair in sorted(values.items(), key=lambda kv: registry[kv[0]].source.ratio is not None):
@@ -40,9 +55,19 @@ def fake_run(values: dict[str, tuple], *, targets: dict[str, float] | None = Non
     fixed = {
         "data_coverage": pd.DataFrame({"table_name": list(TABLES), "kind": "monthly", "first_date": start}),
         "targets_of_year": pd.DataFrame(
-            [{"year": year, "indicator_id": k, "scope_kind": "全区", "scope_code": "", "target_value": v,
-              "source": "测试"} for k, v in (targets or {}).items()],
-            columns=["year", "indicator_id", "scope_kind", "scope_code", "target_value", "source"]),
+            [
+                {
+                    "year": year,
+                    "indicator_id": k,
+                    "scope_kind": "全区",
+                    "scope_code": "",
+                    "target_value": v,
+                    "source": "测试",
+                }
+                for k, v in (targets or {}).items()
+            ],
+            columns=["year", "indicator_id", "scope_kind", "scope_code", "target_value", "source"],
+        ),
         "areas": pd.DataFrame({"area_code": [], "area_name": []}),
         "price_deflator": pd.DataFrame({"ytd_deflator": [None], "ytd_basis": [None], "month_deflator": [None]}),
     }

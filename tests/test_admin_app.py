@@ -2,13 +2,13 @@
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit.auth import ENV, make_hash
-from cockpit.db import SAMPLE_DIR
-from cockpit.ingest import import_file
-from cockpit.schema import SPECS
-from conftest import ROOT
+from cockpit.app.auth import ENV, make_hash
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.ingest import import_file
+from cockpit.data.schema import SPECS
 
 ADMIN_PAGE = str(ROOT / "pages" / "admin" / "data.py")
 
@@ -43,7 +43,6 @@ def test_admin_page_opens_for_an_admin_and_nav_shows_it(monkeypatch):
     assert at.get("file_uploader")
 
 
-
 def test_entry_script_registers_the_admin_page_only_for_admins(monkeypatch):
     """Test that the admin page is not registered for a viewer, and an admin gets the uploader."""
     monkeypatch.setenv(ENV, make_hash("pw", iterations=1000))
@@ -68,8 +67,9 @@ def test_import_is_visible_on_the_next_rerun(tmp_path, monkeypatch):
     assert at.selectbox(key="month").value == 9
     em = pd.read_parquet(SAMPLE_DIR / "enterprise_month.parquet")
     rows = em[(em.year == 2024) & (em.month == 9)].assign(month=10)
-    data = rows.rename(columns={c.name: c.header for c in SPECS["enterprise_month"].columns}) \
-        .to_csv(index=False).encode()
+    data = (
+        rows.rename(columns={c.name: c.header for c in SPECS["enterprise_month"].columns}).to_csv(index=False).encode()
+    )
     assert import_file(data, "10月.csv", work, user="u").ok
     at.run()
     assert 10 in at.selectbox(key="month").options or "1—10月" in at.selectbox(key="month").options
@@ -83,7 +83,7 @@ def _clear_caches():
     """Each test starts with fresh Streamlit caches (the working directory differs per test)."""
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit.domain import memo
 
     st.cache_data.clear()
     st.cache_resource.clear()

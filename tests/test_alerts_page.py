@@ -5,12 +5,12 @@ import datetime as dt
 import time
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import alerts_state
-from cockpit.alerts import Alert, Period
-from cockpit.auth import ENV, make_hash
-from conftest import ROOT
+from cockpit.app.auth import ENV, make_hash
+from cockpit.domain import alerts_state
+from cockpit.domain.alerts import Alert, Period
 
 PAGE = "pages/alerts/alerts.py"
 
@@ -46,7 +46,7 @@ def test_page_counts_by_severity_and_a_viewer_cannot_change(work):
     live = alerts_state.open_items(frame)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["严重（红色）"] == f"{(live['severity'] == '严重').sum()} 条"
-    assert (live["severity"] == "严重").sum() >= 3          # the sample's overdue 重大 hazards at least
+    assert (live["severity"] == "严重").sum() >= 3  # the sample's overdue 重大 hazards at least
     assert len(table_with(at, "subject")) == len(live)
     assert not [b for b in at.button if b.label in ("交办", "开始处理", "办结", "标为误报")]
     assert any("需管理员登录" in c.value for c in at.caption)
@@ -77,9 +77,19 @@ def test_admin_assigns_closes_and_a_recurrence_reopens(work):
 
     # the daily job a month later: the hazard is still overdue
     row = alerts_state.items(work).set_index("key").loc[key]
-    later = Alert(key=key, rule_id=row["rule_id"], rule_name=row["rule_name"], category=row["category"],
-                  severity=row["severity"], office=row["office"], subject=row["subject"], figure="十月仍未整改",
-                  rule_text=row["rule_text"], link=row["link"], duty=row["duty"])
+    later = Alert(
+        key=key,
+        rule_id=row["rule_id"],
+        rule_name=row["rule_name"],
+        category=row["category"],
+        severity=row["severity"],
+        office=row["office"],
+        subject=row["subject"],
+        figure="十月仍未整改",
+        rule_text=row["rule_text"],
+        link=row["link"],
+        duty=row["duty"],
+    )
     alerts_state.sync(work, [later], Period(2024, 10, dt.date.today()))
     at.run()
     pick = at.selectbox(key="alerts_pick")

@@ -8,23 +8,35 @@ The enterprise rows below are made for the 产值 / 用电 runs (as of 2024-05, 
 
 import datetime as dt
 
+import invest_fixture
 import pandas as pd
 import pytest
-
-import invest_fixture
 import tiny
-from cockpit import alerts, duty
-from cockpit.alerts import IndicatorFigure, Period, Rule
-from cockpit.config import GradeRule, load_rules
-from cockpit.db import SAMPLE_DIR, Database
+
+from cockpit.data.config import GradeRule, load_rules
+from cockpit.data.db import SAMPLE_DIR, Database
+from cockpit.domain import alerts, duty
+from cockpit.domain.alerts import IndicatorFigure, Period, Rule
 
 D = dt.date
 
 
 def rule(kind: str, severity: str = "较重", office: str = "", **params) -> Rule:
     """A rule as the config file gives it (defaults of the kind filled in)."""
-    raw = {"rule": [{"id": "r", "kind": kind, "name": "测试规则", "description": "测试", "severity": severity,
-                     "office": office, "enabled": True, **params}]}
+    raw = {
+        "rule": [
+            {
+                "id": "r",
+                "kind": kind,
+                "name": "测试规则",
+                "description": "测试",
+                "severity": severity,
+                "office": office,
+                "enabled": True,
+                **params,
+            }
+        ]
+    }
     return alerts.parse_config(raw).rules[0]
 
 
@@ -43,20 +55,31 @@ def test_shipped_rules_load_and_read_as_words():
     assert cfg.rule("enterprise_output_falling").text() == "当月产值同比下降超过 10%，连续 3 个月"
 
 
-@pytest.mark.parametrize("item, message", [
-    ({"kind": "no_such"}, "不认识的规则类型"),
-    ({"severity": "特别严重"}, "不在 [severity] 中"),
-    ({"id": "Bad-Id"}, "id 只能用小写"),
-    ({"months": "三"}, "类型不对"),
-    ({"colour": "red"}, "不认识的项"),
-    ({"measure": "tax"}, "measure 只能是"),
-    ({"description": "下降超过 {pct}%"}, "description 中的 {pct}"),
-    ({"enabled": "yes"}, "enabled 只能填"),
-])
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ({"kind": "no_such"}, "不认识的规则类型"),
+        ({"severity": "特别严重"}, "不在 [severity] 中"),
+        ({"id": "Bad-Id"}, "id 只能用小写"),
+        ({"months": "三"}, "类型不对"),
+        ({"colour": "red"}, "不认识的项"),
+        ({"measure": "tax"}, "measure 只能是"),
+        ({"description": "下降超过 {pct}%"}, "description 中的 {pct}"),
+        ({"enabled": "yes"}, "enabled 只能填"),
+    ],
+)
 def test_a_bad_rule_is_named_in_chinese(item, message):
     """Test that a mistake in a rule raises ConfigError naming the rule and what is wrong."""
-    base = {"id": "x", "kind": "enterprise_yoy_decline", "name": "n", "description": "d", "severity": "一般",
-            "measure": "output", "months": 3, "drop_pct": 10}
+    base = {
+        "id": "x",
+        "kind": "enterprise_yoy_decline",
+        "name": "n",
+        "description": "d",
+        "severity": "一般",
+        "measure": "output",
+        "months": 3,
+        "drop_pct": 10,
+    }
     with pytest.raises(alerts.ConfigError, match=message.replace("[", r"\[").replace("{", r"\{")):
         alerts.parse_config({"rule": [{**base, **item}]})
 
@@ -64,8 +87,21 @@ def test_a_bad_rule_is_named_in_chinese(item, message):
 def test_missing_threshold_and_duplicate_id_are_refused():
     """Test that a kind's required threshold must be given and ids are unique."""
     with pytest.raises(alerts.ConfigError, match="缺少数值项 drop_pct"):
-        alerts.parse_config({"rule": [{"id": "x", "kind": "enterprise_yoy_decline", "name": "n",
-                                       "description": "d", "severity": "一般", "measure": "output", "months": 3}]})
+        alerts.parse_config(
+            {
+                "rule": [
+                    {
+                        "id": "x",
+                        "kind": "enterprise_yoy_decline",
+                        "name": "n",
+                        "description": "d",
+                        "severity": "一般",
+                        "measure": "output",
+                        "months": 3,
+                    }
+                ]
+            }
+        )
     one = {"id": "x", "kind": "accident_new", "name": "n", "description": "d", "severity": "一般"}
     with pytest.raises(alerts.ConfigError, match="重复"):
         alerts.parse_config({"rule": [one, one]})
@@ -76,8 +112,9 @@ PERIOD = Period(2024, 9, D(2024, 10, 25))
 
 
 def fig(indicator_id="output", completion=None, progress=75.0, change=None, mode="pct") -> IndicatorFigure:
-    return IndicatorFigure(indicator_id, "规上工业产值", "亿元", "100.00 亿元", change, mode, completion, progress,
-                           "经济发展科")
+    return IndicatorFigure(
+        indicator_id, "规上工业产值", "亿元", "100.00 亿元", change, mode, completion, progress, "经济发展科"
+    )
 
 
 @pytest.mark.parametrize("completion, fires", [(70.0, False), (69.99, True), (65.0, True), (64.99, False)])
@@ -116,10 +153,11 @@ def test_yoy_below_only_listed_percentage_indicators():
 
 def test_the_adapter_reads_the_overview_cards(tiny_db):
     """Test that indicator_figures gives the 总览 cards' values, 完成率 and 时序进度 (tiny: 2023 1—2月, target 0.1 亿元)."""
-    figures = {f.indicator_id: f for f in alerts.indicator_figures(tiny_db.run, Period(2023, 2, D(2023, 3, 25)),
-                                                                   load_rules())}
+    figures = {
+        f.indicator_id: f for f in alerts.indicator_figures(tiny_db.run, Period(2023, 2, D(2023, 3, 25)), load_rules())
+    }
     out = figures["output"]
-    assert out.value_text == "0.04 亿元"           # 240 + 80 + 60 万元
+    assert out.value_text == "0.04 亿元"  # 240 + 80 + 60 万元
     assert out.completion == pytest.approx(380 / 1000 * 100)
     assert out.progress == pytest.approx(2 / 12 * 100)
     # 同比 on the same enterprises as the card (同口径: 甲 240 and 乙 80 reported both years, 300 last year)
@@ -131,10 +169,23 @@ def _month_rows() -> pd.DataFrame:
     rows = []
 
     def put(ent, year, month, output, power=10.0):
-        rows.append({"ent_id": ent, "year": year, "month": month, "output_wan": float(output),
-                     "value_added_wan": output * 0.2, "revenue_wan": float(output), "tax_wan": 1.0,
-                     "energy_tce": 1.0, "emission_t": 0.1, "power_10k_kwh": float(power), "employees": 10,
-                     "rd_wan": 1.0})
+        rows.append(
+            {
+                "ent_id": ent,
+                "year": year,
+                "month": month,
+                "output_wan": float(output),
+                "value_added_wan": output * 0.2,
+                "revenue_wan": float(output),
+                "tax_wan": 1.0,
+                "energy_tce": 1.0,
+                "emission_t": 0.1,
+                "power_10k_kwh": float(power),
+                "employees": 10,
+                "rd_wan": 1.0,
+            }
+        )
+
     put("E1", 2023, 1, 60), put("E1", 2023, 2, 40), put("E1", 2024, 2, 85)  # 1—2月: 100 → 85
     for m in (3, 4, 5):
         put("E1", 2023, m, 100), put("E1", 2024, m, 85 if m == 3 else 90)
@@ -156,10 +207,13 @@ def ent_db(tmp_path_factory):
 
 
 def decline(db, year=2024, month=5, measure="output", months=3, drop=10.0, base=0.0):
-    r = rule("enterprise_yoy_decline", office="经济发展科", measure=measure, months=months, drop_pct=drop,
-             min_base=base)
-    rows = db.run("alert_enterprise_decline", dict(year=year, month=month, measure=measure, months=months,
-                                                   drop_pct=drop, min_base=base))
+    r = rule(
+        "enterprise_yoy_decline", office="经济发展科", measure=measure, months=months, drop_pct=drop, min_base=base
+    )
+    rows = db.run(
+        "alert_enterprise_decline",
+        dict(year=year, month=month, measure=measure, months=months, drop_pct=drop, min_base=base),
+    )
     return alerts.enterprise_declines(rows, r)
 
 
@@ -194,11 +248,23 @@ def test_power_drop_in_the_latest_month(ent_db):
 
 def test_mujun_class_downgrades():
     """Test A→B is one step, B→D two, unrated years and upgrades never fire."""
-    prev = pd.DataFrame({"ent_id": ["a", "b", "c", "d"], "cls": ["A", "B", "C", None],
-                         "cls_label": ["A 类", "B 类", "C 类", "未参评"], "score": [150.0, 120.0, 90.0, None]})
-    cur = pd.DataFrame({"ent_id": ["a", "b", "c", "d"], "ent_name": ["甲", "乙", "丙", "丁"],
-                        "cls": ["B", "D", "B", "D"], "cls_label": ["B 类", "D 类", "B 类", "D 类"],
-                        "score": [140.0, 40.0, 100.0, 30.0]})
+    prev = pd.DataFrame(
+        {
+            "ent_id": ["a", "b", "c", "d"],
+            "cls": ["A", "B", "C", None],
+            "cls_label": ["A 类", "B 类", "C 类", "未参评"],
+            "score": [150.0, 120.0, 90.0, None],
+        }
+    )
+    cur = pd.DataFrame(
+        {
+            "ent_id": ["a", "b", "c", "d"],
+            "ent_name": ["甲", "乙", "丙", "丁"],
+            "cls": ["B", "D", "B", "D"],
+            "cls_label": ["B 类", "D 类", "B 类", "D 类"],
+            "score": [140.0, 40.0, 100.0, 30.0],
+        }
+    )
     fell = alerts.class_downgrades(prev, cur, 1)
     assert list(zip(fell["ent_id"], fell["steps"])) == [("b", 2), ("a", 1)]
     assert list(alerts.class_downgrades(prev, cur, 2)["ent_id"]) == ["b"]
@@ -209,7 +275,7 @@ def test_mujun_class_downgrades():
 def test_mujun_downgrade_on_the_shipped_data_compares_the_last_two_complete_years(real_db):
     """Test that as of 2024年1—9月 the rule compares 2023 with 2022, each warning's classes come from the
     evaluation of those years, and every named enterprise fell at least one class."""
-    from cockpit import mujun
+    from cockpit.domain import mujun
 
     r = rule("enterprise_mujun_downgrade", min_steps=1)
     ctx = alerts.Context(real_db.run, Period(2024, 9, D(2024, 10, 25)), load_rules())
@@ -293,8 +359,9 @@ def test_minor_hazard_rule_sees_only_its_level(tiny_db):
     assert hazards(tiny_db, level="一般", min_days=40) == []
 
 
-@pytest.mark.parametrize("year, month, months, fires", [(2022, 2, 1, True), (2022, 3, 1, False), (2022, 3, 2, True),
-                                                        (2022, 1, 1, False)])
+@pytest.mark.parametrize(
+    "year, month, months, fires", [(2022, 2, 1, True), (2022, 3, 1, False), (2022, 3, 2, True), (2022, 1, 1, False)]
+)
 def test_new_accident_in_the_window(tiny_db, year, month, months, fires):
     """Test tiny's accident of 2022-02-10 against windows of 1—2 months ending at the as-of month."""
     r = rule("accident_new", months=months)
@@ -309,13 +376,22 @@ GRADES = GradeRule(b=60, c=70, d=85)
 
 
 def assessments(*scores):
-    return pd.DataFrame({"park": "化工集聚区", "area_code": "A1",
-                         "assess_date": [D(2023, 1, 1) + dt.timedelta(days=100 * i) for i in range(len(scores))],
-                         "assessor": "自评", "score": list(scores), "grade": ""})
+    return pd.DataFrame(
+        {
+            "park": "化工集聚区",
+            "area_code": "A1",
+            "assess_date": [D(2023, 1, 1) + dt.timedelta(days=100 * i) for i in range(len(scores))],
+            "assessor": "自评",
+            "score": list(scores),
+            "grade": "",
+        }
+    )
 
 
-@pytest.mark.parametrize("scores, fires", [((72.0, 69.9), True), ((72.0, 70.0), False), ((68.0, 72.5), False),
-                                           ((85.0, 84.9), True), ((84.9,), False)])
+@pytest.mark.parametrize(
+    "scores, fires",
+    [((72.0, 69.9), True), ((72.0, 70.0), False), ((68.0, 72.5), False), ((85.0, 84.9), True), ((84.9,), False)],
+)
 def test_risk_grade_worse(scores, fires):
     """Test that crossing a cut-off downwards (C 72 → B 69.9, D 85 → C 84.9) fires; staying (70.0 is still C),
     improving, or a single assessment does not."""
@@ -335,10 +411,15 @@ def test_risk_grade_rule_needs_a_chemical_cluster(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------- freshness
-@pytest.mark.parametrize("today, expected", [
-    (D(2024, 10, 20), D(2024, 8, 31)), (D(2024, 10, 21), D(2024, 9, 30)), (D(2024, 1, 21), D(2023, 12, 31)),
-    (D(2024, 1, 5), D(2023, 11, 30)),
-])
+@pytest.mark.parametrize(
+    "today, expected",
+    [
+        (D(2024, 10, 20), D(2024, 8, 31)),
+        (D(2024, 10, 21), D(2024, 9, 30)),
+        (D(2024, 1, 21), D(2023, 12, 31)),
+        (D(2024, 1, 5), D(2023, 11, 30)),
+    ],
+)
 def test_monthly_data_is_due_after_the_grace_days(today, expected):
     """Test that last month's data is due once 20 days of this month have passed."""
     assert alerts.expected_latest("月度", 20, today) == expected
@@ -375,14 +456,16 @@ def test_shipped_data_warnings_are_complete_and_linked(real_db):
     for a in found:  # enterprise and hazard warnings name their enterprise (the 企业画像 lists them)
         assert (a.ent_id in ents) if (a.category == "企业" or a.rule_id.startswith("hazard")) else a.ent_id == ""
     by_rule = {r: sum(a.rule_id == r for a in found) for r in {a.rule_id for a in found}}
-    assert by_rule["hazard_major_overdue"] == 3          # the sample's three overdue 重大 hazards
+    assert by_rule["hazard_major_overdue"] == 3  # the sample's three overdue 重大 hazards
     assert "data_stale_enterprise_month" not in by_rule  # data through September are on time on 10-25
 
 
 def test_duty_text_skips_what_is_not_recorded():
     """Test the responsibility sentence: filled columns in order, blanks skipped, '' when none."""
-    assert duty.text({"duty_unit": "项目推进科", "duty_person": None, "liaison_leader": "周晨"}) == \
-        "责任单位：项目推进科，包联领导：周晨"
+    assert (
+        duty.text({"duty_unit": "项目推进科", "duty_person": None, "liaison_leader": "周晨"})
+        == "责任单位：项目推进科，包联领导：周晨"
+    )
     assert duty.text({"duty_person": float("nan")}) == "" and duty.suffix({}) == ""
 
 

@@ -7,17 +7,28 @@ import sqlite3
 
 import pytest
 
-from cockpit import alerts_state as S
-from cockpit.alerts import Alert, Period
+from cockpit.domain import alerts_state as S
+from cockpit.domain.alerts import Alert, Period
 
 SEPT = Period(2024, 9, dt.date(2024, 10, 25))
 OCT = Period(2024, 10, dt.date(2024, 11, 25))
 
 
 def alert(key="hazard_major_overdue|YH1", figure="逾期 10 天") -> Alert:
-    return Alert(key=key, rule_id=key.split("|")[0], rule_name="重大隐患逾期未整改", category="安全", severity="严重",
-                 office="安全生产科", subject="甲化工 · YH1", figure=figure, rule_text="重大隐患超过整改期限仍未整改",
-                 link="/safety?hazard=YH1", duty="整改责任人：张安全", ent_id="E1")
+    return Alert(
+        key=key,
+        rule_id=key.split("|")[0],
+        rule_name="重大隐患逾期未整改",
+        category="安全",
+        severity="严重",
+        office="安全生产科",
+        subject="甲化工 · YH1",
+        figure=figure,
+        rule_text="重大隐患超过整改期限仍未整改",
+        link="/safety?hazard=YH1",
+        duty="整改责任人：张安全",
+        ent_id="E1",
+    )
 
 
 def item(directory, key="hazard_major_overdue|YH1"):
@@ -30,8 +41,12 @@ def test_a_new_warning_starts_pending_with_history(tmp_path):
     counts = S.sync(tmp_path, [alert()], SEPT, now="2024-10-25T08:30:00")
     assert counts == {"new": 1, "reopened": 0, "resolved": 0, "raised": 1}
     row = item(tmp_path)
-    assert (row["status"], row["active"], row["first_asof"], row["first_seen"]) == \
-        ("待处理", 1, "2024-09", "2024-10-25T08:30:00")
+    assert (row["status"], row["active"], row["first_asof"], row["first_seen"]) == (
+        "待处理",
+        1,
+        "2024-09",
+        "2024-10-25T08:30:00",
+    )
     hist = S.history(tmp_path, row["key"])
     assert list(hist["action"]) == ["触发"] and hist["detail"].iloc[0] == "逾期 10 天"
     frame = S.items(tmp_path)
@@ -42,13 +57,25 @@ def test_assign_then_close_then_recurrence_reopens(tmp_path):
     """Test 交办 (→ 处理中), 办结, the same data again (stays 已办结), then a later month still raising it (reopens)."""
     S.sync(tmp_path, [alert()], SEPT)
     key = "hazard_major_overdue|YH1"
-    S.assign(tmp_path, key, office="安全生产科", person="王科长", due=dt.date(2024, 11, 1), note="限期整改",
-             actor="管理员", expected="待处理")
+    S.assign(
+        tmp_path,
+        key,
+        office="安全生产科",
+        person="王科长",
+        due=dt.date(2024, 11, 1),
+        note="限期整改",
+        actor="管理员",
+        expected="待处理",
+    )
     row = item(tmp_path)
-    assert (row["status"], row["assignee_office"], row["assignee"], row["due_date"]) == \
-        ("处理中", "安全生产科", "王科长", "2024-11-01")
+    assert (row["status"], row["assignee_office"], row["assignee"], row["due_date"]) == (
+        "处理中",
+        "安全生产科",
+        "王科长",
+        "2024-11-01",
+    )
     S.move(tmp_path, key, "已办结", actor="管理员", expected="处理中", note="已整改销号")
-    S.sync(tmp_path, [alert(figure="逾期 11 天")], SEPT)          # the same month's data again
+    S.sync(tmp_path, [alert(figure="逾期 11 天")], SEPT)  # the same month's data again
     assert item(tmp_path)["status"] == "已办结"
     counts = S.sync(tmp_path, [alert(figure="逾期 41 天")], OCT)  # next month: still overdue
     assert counts["reopened"] == 1
@@ -75,7 +102,7 @@ def test_a_warning_no_longer_raised_becomes_inactive(tmp_path):
     counts = S.sync(tmp_path, [alert()], OCT)
     assert counts["resolved"] == 1 and item(tmp_path, "accident_new|S1")["active"] == 0
     assert "不再触发" in list(S.history(tmp_path, "accident_new|S1")["action"])
-    S.sync(tmp_path, [], SEPT)                                     # an older period
+    S.sync(tmp_path, [], SEPT)  # an older period
     assert item(tmp_path)["active"] == 1
     assert len(S.open_items(S.items(tmp_path))) == 1
 
@@ -99,8 +126,12 @@ def test_overdue_supervision():
     """Test 督办逾期: open and past the due date; a closed one or one due today is not."""
     import pandas as pd
 
-    frame = pd.DataFrame({"status": ["处理中", "处理中", "已办结", "待处理"],
-                          "due_date": ["2024-10-01", "2024-10-25", "2024-10-01", None]})
+    frame = pd.DataFrame(
+        {
+            "status": ["处理中", "处理中", "已办结", "待处理"],
+            "due_date": ["2024-10-01", "2024-10-25", "2024-10-01", None],
+        }
+    )
     assert S.overdue(frame, dt.date(2024, 10, 25)).tolist() == [True, False, False, False]
 
 
@@ -113,8 +144,16 @@ def _survive(directory):
 def test_state_survives_a_restart(tmp_path):
     """Test that what one process committed is there for a new process (a restart), and the journal is WAL."""
     S.sync(tmp_path, [alert()], SEPT)
-    S.assign(tmp_path, "hazard_major_overdue|YH1", office="安全生产科", person="王科长", due=None, note="",
-             actor="管理员", expected="待处理")
+    S.assign(
+        tmp_path,
+        "hazard_major_overdue|YH1",
+        office="安全生产科",
+        person="王科长",
+        due=None,
+        note="",
+        actor="管理员",
+        expected="待处理",
+    )
     ctx = mp.get_context("spawn")
     p = ctx.Process(target=_survive, args=(tmp_path,))
     p.start()
@@ -165,7 +204,7 @@ def test_a_state_file_from_an_earlier_version_gets_the_new_columns(tmp_path):
 
 def test_the_shipped_sample_directory_is_never_written():
     """Test that a server pointed at data/ (the benchmark does that) keeps its 督办 state under var/, not in data/."""
-    from cockpit.db import ROOT, SAMPLE_DIR
+    from cockpit.data.db import ROOT, SAMPLE_DIR
 
     assert S.state_dir(SAMPLE_DIR) == ROOT / "var" / "sample-state"
     assert S.state_dir(ROOT / "var" / "data") == (ROOT / "var" / "data").resolve()

@@ -1,11 +1,10 @@
 """AppTest: every page runs without exception for several filter combinations (shipped data)."""
 
-
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import navigation
-from conftest import ROOT
+from cockpit.domain import navigation
 
 # every page registered in the entry script's st.navigation, the default (总览) first
 PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
@@ -43,7 +42,7 @@ def apply(at: AppTest, filt: dict) -> None:
 
 
 def first_area_code() -> str:
-    from cockpit.db import SAMPLE_DIR, Database
+    from cockpit.data.db import SAMPLE_DIR, Database
 
     return Database(SAMPLE_DIR).run("areas")["area_code"].iloc[0]
 

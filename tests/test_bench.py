@@ -5,13 +5,20 @@ import pytest
 
 from bench import baseline, report
 from bench import run as bench
-from cockpit import scale
-from cockpit.db import SAMPLE_DIR, Database, query_names
+from cockpit.data.db import SAMPLE_DIR, Database, query_names
+from cockpit.gen import scale
 
 
-@pytest.mark.parametrize("extra", [{}, {"chains": ["新材料"]}, {"year": 2023, "month": 12, "high_tech_only": True},
-                                   {"year": 2022, "month": 6, "areas": ["HBQ"], "sectors": ["26", "39"]}],
-                         ids=["default", "chain", "2023-hitech", "2022-area-sectors"])
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {},
+        {"chains": ["新材料"]},
+        {"year": 2023, "month": 12, "high_tech_only": True},
+        {"year": 2022, "month": 6, "areas": ["HBQ"], "sectors": ["26", "39"]},
+    ],
+    ids=["default", "chain", "2023-hitech", "2022-area-sectors"],
+)
 def test_pandas_baseline_equals_the_named_queries(extra):
     """Test that the pandas 总览 baseline returns the same frames as the DuckDB queries on the shipped data."""
     db = Database(SAMPLE_DIR)
@@ -20,8 +27,12 @@ def test_pandas_baseline_equals_the_named_queries(extra):
     assert set(mine) == set(baseline.QUERIES)
     for name, want in theirs.items():
         assert len(want) > 0, name
-        pd.testing.assert_frame_equal(mine[name][list(want.columns)].reset_index(drop=True),
-                                      want.reset_index(drop=True), check_dtype=False, rtol=1e-9)
+        pd.testing.assert_frame_equal(
+            mine[name][list(want.columns)].reset_index(drop=True),
+            want.reset_index(drop=True),
+            check_dtype=False,
+            rtol=1e-9,
+        )
 
 
 def test_stats_median_and_spread():
@@ -33,13 +44,14 @@ def test_stats_median_and_spread():
 
 def test_benchmark_smoke_run(tmp_path, monkeypatch):
     """Test that a tiny benchmark run measures every query, a page rerun and the baseline, and reports them."""
-    from cockpit import ui
+    from cockpit.app import ui
 
     data = tmp_path / "scale"
     scale.generate(300, data, log=lambda *_: None)
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))
-    result = bench.run({"tiny": data}, repeat=2, skip={"browser", "concurrency"}, clients=0, seconds=0,
-                       pages=["overview"])
+    result = bench.run(
+        {"tiny": data}, repeat=2, skip={"browser", "concurrency"}, clients=0, seconds=0, pages=["overview"]
+    )
     ui.clear_caches()
     r = result["scales"]["tiny"]
     assert r["rows"]["enterprises"] == 300
@@ -71,8 +83,16 @@ def test_meeting_load_smoke_run_through_nginx():
     assert a["n"] == r["filter"]["n"] + r["page"]["n"]
     assert a["p50_ms"] <= a["p95_ms"] <= a["p99_ms"] <= a["max_ms"]
     assert r["cpu_ms_per_run"] > 0 and r["replicas_alive_at_end"] == ["r1"]
-    text = report.load_markdown({"machine": bench.machine(), "started": "now", "budget_p95_ms": 1000,
-                                 "think_s": [1, 2], "meeting": [r], "search": []})
+    text = report.load_markdown(
+        {
+            "machine": bench.machine(),
+            "started": "now",
+            "budget_p95_ms": 1000,
+            "think_s": [1, 2],
+            "meeting": [r],
+            "search": [],
+        }
+    )
     assert "| 1 | 3 | 12 |" in text
 
 

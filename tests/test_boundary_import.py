@@ -8,13 +8,14 @@ import sys
 
 import pandas as pd
 import pytest
-
-from cockpit import geo, sample
-from cockpit.db import SAMPLE_DIR
-from cockpit.exports import csv_bytes
-from cockpit.ingest import import_file
-from cockpit.store import DataStore, ensure_working_dir
 from conftest import ROOT
+
+from cockpit.data import geo
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.ingest import import_file
+from cockpit.data.store import DataStore, ensure_working_dir
+from cockpit.gen import sample
+from cockpit.report.exports import csv_bytes
 
 HEADER = "地块边界（GeoJSON）"
 
@@ -33,8 +34,10 @@ def rectangle_mu(mu: float, lon: float = 118.39, lat: float = 29.06) -> dict:
     m_lon, m_lat = sample.metres_per_degree(lat)
     height = mu * geo.M2_PER_MU / 100
     dx, dy = 100 / m_lon, height / m_lat
-    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + dx, lat], [lon + dx, lat + dy], [lon, lat + dy],
-                                                [lon, lat]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lon, lat], [lon + dx, lat], [lon + dx, lat + dy], [lon, lat + dy], [lon, lat]]],
+    }
 
 
 def collection(*features) -> bytes:
@@ -50,14 +53,18 @@ def test_geojson_file_adds_outlines_to_known_parcels(workdir):
     and every other parcel, and stores compact GeoJSON."""
     before = DataStore(workdir).read("parcels").set_index("parcel_id")
     a, b = before.index[:2]
-    data = collection(feature(a, rectangle_mu(before.at[a, "area_mu"])),
-                      feature(b, rectangle_mu(before.at[b, "area_mu"] * 1.05, lon=118.40), 名称="多余属性被忽略"))
+    data = collection(
+        feature(a, rectangle_mu(before.at[a, "area_mu"])),
+        feature(b, rectangle_mu(before.at[b, "area_mu"] * 1.05, lon=118.40), 名称="多余属性被忽略"),
+    )
     outcome = import_file(data, "地块边界.geojson", workdir, user="测试")
     assert outcome.ok, outcome.problems
     assert outcome.table == "parcels" and outcome.preview.rows_changed == 2 and outcome.preview.rows_new == 0
     after = DataStore(workdir).read("parcels").set_index("parcel_id")
     assert len(after) == len(before)
-    assert geo.area_mu(geo.parse(after.at[a, "boundary_geojson"])) == pytest.approx(before.at[a, "area_mu"], rel=1e-3)  # stored to 1e-7° (≈ 1 cm)
+    assert geo.area_mu(geo.parse(after.at[a, "boundary_geojson"])) == pytest.approx(
+        before.at[a, "area_mu"], rel=1e-3
+    )  # stored to 1e-7° (≈ 1 cm)
     assert " " not in after.at[a, "boundary_geojson"]
     unchanged = after.drop(index=[a, b])
     pd.testing.assert_frame_equal(unchanged, before.drop(index=[a, b]))
@@ -67,12 +74,24 @@ def test_geojson_file_adds_outlines_to_known_parcels(workdir):
 
 BAD_FEATURES = [  # (geometry, area factor, words in the message)
     ({"type": "Point", "coordinates": [118.39, 29.06]}, 1, "几何类型应为 Polygon 或 MultiPolygon，实际为 Point"),
-    ({"type": "Polygon", "coordinates": [[[118.39, 29.06], [118.391, 29.06], [118.391, 29.061], [118.39, 29.061]]]},
-     1, "边界未闭合"),
-    ({"type": "Polygon", "coordinates": [[[118.39, 29.06], [118.391, 29.061], [118.391, 29.06], [118.39, 29.061],
-                                          [118.39, 29.06]]]}, 1, "边界自相交"),
-    ({"type": "Polygon", "coordinates": [[[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.85]]]}, 1,
-     "坐标超出中国范围"),
+    (
+        {"type": "Polygon", "coordinates": [[[118.39, 29.06], [118.391, 29.06], [118.391, 29.061], [118.39, 29.061]]]},
+        1,
+        "边界未闭合",
+    ),
+    (
+        {
+            "type": "Polygon",
+            "coordinates": [[[118.39, 29.06], [118.391, 29.061], [118.391, 29.06], [118.39, 29.061], [118.39, 29.06]]],
+        },
+        1,
+        "边界自相交",
+    ),
+    (
+        {"type": "Polygon", "coordinates": [[[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.85]]]},
+        1,
+        "坐标超出中国范围",
+    ),
     ("rect", 1.5, "相差 +50.0%（允许 ±10%）"),
     (None, 1, "没有几何"),
 ]
@@ -105,9 +124,11 @@ def test_unknown_parcel_without_attributes_and_file_level_problems(workdir):
     assert not outcome.ok
     assert set(outcome.problems["列"]) >= {"片区代码", "地块面积（亩）", "用途"}
     assert set(outcome.problems["行号"]) == {"第 1 个要素"}
-    for data, words in ((b'{"type": "Polygon", "coordinates": []}', "FeatureCollection"),
-                        (b"not json", "JSON 格式错误"),
-                        (b'{"type": "FeatureCollection", "features": []}', "没有要素")):
+    for data, words in (
+        (b'{"type": "Polygon", "coordinates": []}', "FeatureCollection"),
+        (b"not json", "JSON 格式错误"),
+        (b'{"type": "FeatureCollection", "features": []}', "没有要素"),
+    ):
         outcome = import_file(data, "x.geojson", workdir, user="测试")
         assert not outcome.ok and words in outcome.problems["问题"].iloc[0]
 
@@ -124,9 +145,15 @@ def test_new_parcel_with_attributes_in_the_feature(workdir):
 
 def test_parcels_csv_with_a_boundary_column(workdir):
     """Test the 地块 table's own file: a good boundary is stored, a bad one is reported by row and column."""
-    rows = pd.DataFrame({"地块编号": ["HGQ-901", "HGQ-902"], "片区代码": ["HGQ", "HGQ"], "地块面积（亩）": [10.0, 10.0],
-                         "用途": ["工业", "工业"],
-                         HEADER: [json.dumps(rectangle_mu(10.0)), json.dumps(rectangle_mu(30.0))]})
+    rows = pd.DataFrame(
+        {
+            "地块编号": ["HGQ-901", "HGQ-902"],
+            "片区代码": ["HGQ", "HGQ"],
+            "地块面积（亩）": [10.0, 10.0],
+            "用途": ["工业", "工业"],
+            HEADER: [json.dumps(rectangle_mu(10.0)), json.dumps(rectangle_mu(30.0))],
+        }
+    )
     outcome = import_file(csv_bytes(rows), "地块.csv", workdir, user="测试", table="parcels")
     assert not outcome.ok
     assert list(zip(outcome.problems["行号"], outcome.problems["列"])) == [(3, HEADER)]
@@ -138,14 +165,14 @@ def test_parcels_csv_with_a_boundary_column(workdir):
 
 
 def test_command_line_imports_a_geojson_file(workdir, tmp_path):
-    """Test `python -m cockpit.ingest FILE.geojson --table parcels`: exit 1 naming the feature for a bad file,
+    """Test `python -m cockpit.data.ingest FILE.geojson --table parcels`: exit 1 naming the feature for a bad file,
     0 and committed for a good one."""
     parcels = DataStore(workdir).read("parcels")
     pid, mu = parcels["parcel_id"].iloc[3], float(parcels["area_mu"].iloc[3])
     bad, good = tmp_path / "坏.geojson", tmp_path / "好.geojson"
     bad.write_bytes(collection(feature(pid, rectangle_mu(mu * 2))))
     good.write_bytes(collection(feature(pid, rectangle_mu(mu))))
-    cmd = [sys.executable, "-m", "cockpit.ingest", "--table", "parcels", "--data-dir", str(workdir)]
+    cmd = [sys.executable, "-m", "cockpit.data.ingest", "--table", "parcels", "--data-dir", str(workdir)]
     run = subprocess.run(cmd + [str(bad)], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     assert "第 1 个要素" in run.stderr and "相差 +100.0%" in run.stderr

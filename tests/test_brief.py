@@ -6,11 +6,11 @@ import subprocess
 from urllib.parse import quote
 
 import pytest
-
 from browser import metric_values, wait_for_app
-from cockpit import brief
-from cockpit.config import load_rules
-from cockpit.filters import Filters
+
+from cockpit.app.filters import Filters
+from cockpit.data.config import load_rules
+from cockpit.report import brief
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,9 @@ def brief_2023(real_db):
 
 
 def pdftotext(data: bytes) -> str:
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True,
-                          check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_brief_content_matches_the_report(brief_2023):
@@ -39,8 +40,9 @@ def test_pdf_text_contains_the_figures(brief_2023):
     text = pdftotext(brief.pdf_bytes(brief_2023, with_charts=False))
     for figure in ("136.65 亿元", "23.19 亿元", "20.47 亿元", "109.63 万元/亩", "需关注事项"):
         assert figure in text, figure
-    fonts = subprocess.run(["pdffonts", "-"], input=brief.pdf_bytes(brief_2023, with_charts=False),
-                           capture_output=True).stdout.decode()
+    fonts = subprocess.run(
+        ["pdffonts", "-"], input=brief.pdf_bytes(brief_2023, with_charts=False), capture_output=True
+    ).stdout.decode()
     assert "NotoSansCJK" in fonts.replace(" ", "") and "yes" in fonts  # embedded subset
 
 
@@ -74,9 +76,11 @@ def pages_of(data: bytes) -> list[str]:
 def broken_numbers(text: str) -> list[tuple[str, str]]:
     """Pairs of consecutive lines where a number (or a number and its unit) runs over the line break."""
     lines = [x for x in text.splitlines() if x.strip()]
-    return [(a, b) for a, b in zip(lines, lines[1:])
-            if re.search(r"[\d.]$", a.rstrip()) and UNIT_START.match(b.lstrip())
-            and not PAGE_NUMBER.search(a + b)]
+    return [
+        (a, b)
+        for a, b in zip(lines, lines[1:])
+        if re.search(r"[\d.]$", a.rstrip()) and UNIT_START.match(b.lstrip()) and not PAGE_NUMBER.search(a + b)
+    ]
 
 
 def test_pdf_pages_are_numbered_and_numbers_unbroken(brief_2023):
@@ -97,12 +101,19 @@ def test_pdf_pages_are_numbered_and_numbers_unbroken(brief_2023):
 
 def test_the_checks_catch_a_split_number():
     """Test the line check itself on text cut as the old layout cut it."""
-    assert broken_numbers("提高 4.\n9 个百分点") and broken_numbers("增长 12\n.5%") and broken_numbers("产值 103.93\n亿元")
+    assert (
+        broken_numbers("提高 4.\n9 个百分点") and broken_numbers("增长 12\n.5%") and broken_numbers("产值 103.93\n亿元")
+    )
     assert not broken_numbers("提高 4.9 个百分点\n规上工业")
 
 
-@pytest.mark.parametrize("text, width", [("比上年同期提高 14.9 个百分点，其中工业投资 11.91 亿元，同比增长 12.1%。" * 3, 60),
-                                         ("截至2024-09-30，1—9月累计 1,234.5 万元/亩。" * 4, 45)])
+@pytest.mark.parametrize(
+    "text, width",
+    [
+        ("比上年同期提高 14.9 个百分点，其中工业投资 11.91 亿元，同比增长 12.1%。" * 3, 60),
+        ("截至2024-09-30，1—9月累计 1,234.5 万元/亩。" * 4, 45),
+    ],
+)
 def test_wrap_never_cuts_a_number(text, width):
     """Test that lines break between tokens only: numbers with their units stay whole, no line starts with
     closing punctuation, and nothing is lost."""
@@ -119,9 +130,16 @@ def test_wrap_never_cuts_a_number(text, width):
 @pytest.mark.parametrize("items", range(0, 40, 5))
 def test_no_nearly_empty_last_page(brief_2023, items):
     """Test that however many items need attention, the brief does not end on a page of a few lines."""
-    b = dataclasses.replace(brief_2023, attention=[("项目滞后", f"第 {i} 个项目：计划开工 2024-03-31，已滞后 6 个月"
-                                                                 "（滞后）（责任单位：项目推进科，责任人：王晨）")
-                                                   for i in range(items)])
+    b = dataclasses.replace(
+        brief_2023,
+        attention=[
+            (
+                "项目滞后",
+                f"第 {i} 个项目：计划开工 2024-03-31，已滞后 6 个月（滞后）（责任单位：项目推进科，责任人：王晨）",
+            )
+            for i in range(items)
+        ],
+    )
     pages = pages_of(brief.pdf_bytes(b, with_charts=False))
     if len(pages) > 1:
         body = [x for x in pages[-1].splitlines() if x.strip() and not PAGE_NUMBER.search(x)]

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from browser import metric_values, nav_to, streamlit_server, wait_for_app
 
-from browser import nav_to, metric_values, streamlit_server, wait_for_app
-from cockpit.auth import make_hash
-from cockpit.db import SAMPLE_DIR
-from cockpit.schema import SPECS
+from cockpit.app.auth import make_hash
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.schema import SPECS
 
 PASSWORD = "kaihua-测试-2024"
 SHOTS = os.environ.get("COCKPIT_SHOTS")
@@ -24,8 +24,10 @@ def shot(page, name):
 @pytest.fixture(scope="module")
 def admin_app():
     """A server with an admin password and its own working data directory."""
-    env = {"COCKPIT_ADMIN_PASSWORD_HASH": make_hash(PASSWORD),
-           "COCKPIT_DATA_DIR": tempfile.mkdtemp(prefix="cockpit-admin-")}
+    env = {
+        "COCKPIT_ADMIN_PASSWORD_HASH": make_hash(PASSWORD),
+        "COCKPIT_DATA_DIR": tempfile.mkdtemp(prefix="cockpit-admin-"),
+    }
     with streamlit_server(env=env) as url:
         yield url
 

@@ -5,10 +5,9 @@ import os
 import time
 from pathlib import Path
 
-import pytest
-
 import make_bad_files as mb
-from browser import nav_to, metric_values, pick_chain_and_wait, wait_for_app
+import pytest
+from browser import metric_values, nav_to, pick_chain_and_wait, wait_for_app
 from test_browser_admin import PASSWORD, admin_app, login  # noqa: F401 - admin_app: the fixture
 
 SHOTS = os.environ.get("COCKPIT_SHOTS")
@@ -20,12 +19,14 @@ def bombs(directory: Path) -> list[tuple[Path, str]]:
     messages are shown as text; the dimension bomb is read normally and rejected for its negative output,
     a row-level problem shown only in the problem table (a canvas; the corpus test checks the message)."""
     month = mb.frame_rows(mb._set(mb.base_month(), 0, "工业总产值（万元）", -5))
-    made = [("维度炸弹.xlsx", mb.dimension_bomb(month), "文件被拒绝"),
-            ("压缩炸弹.xlsx", mb.zip_bomb(), "行数过多"),
-            ("共享字符串炸弹.xlsx", mb.shared_string_bomb(), "文件解压后过大"),
-            ("共享字符串过多.xlsx", mb.many_strings_xlsx(), "文本内容过多"),
-            ("一千万行.csv", mb.ten_million_lines_csv(), "行数过多"),
-            ("一百万行.xlsx", mb.million_rows_xlsx(), "行数过多")]
+    made = [
+        ("维度炸弹.xlsx", mb.dimension_bomb(month), "文件被拒绝"),
+        ("压缩炸弹.xlsx", mb.zip_bomb(), "行数过多"),
+        ("共享字符串炸弹.xlsx", mb.shared_string_bomb(), "文件解压后过大"),
+        ("共享字符串过多.xlsx", mb.many_strings_xlsx(), "文本内容过多"),
+        ("一千万行.csv", mb.ten_million_lines_csv(), "行数过多"),
+        ("一百万行.xlsx", mb.million_rows_xlsx(), "行数过多"),
+    ]
     out = []
     for name, data, message in made:
         (directory / name).write_bytes(data)
@@ -41,7 +42,7 @@ def server_pid(url: str) -> int:
             args = (proc / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"cockpit.serve" in args and port in args:
+        if b"cockpit.app.serve" in args and port in args:
             return int(proc.name)
     raise LookupError(url)
 
@@ -92,7 +93,9 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_app, tm
             admin.locator("[data-testid=stFileChipDeleteBtn]").click()  # clear it for the next upload
             rejected.wait_for(state="detached", timeout=60_000)
         grown = peak_mb(pid) - before
-        print("(file, viewer rerun s, admin still reading then, admin rejected s):", log, f"server peak +{grown:.0f} MB")
+        print(
+            "(file, viewer rerun s, admin still reading then, admin rejected s):", log, f"server peak +{grown:.0f} MB"
+        )
         assert grown < 300, (grown, log)
         assert admin.locator("[data-testid=stException]").count() == 0
     finally:
@@ -107,8 +110,9 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_p
     month = mb.base_month()
     rows = mb.frame_rows(month)
     title = tmp_path / "标题行.xlsx"
-    title.write_bytes(mb.xlsx([("月报", "visible", [["2024年10月规上工业企业月报"], [], *rows]),
-                               ("说明", "veryHidden", [["x"]])]))
+    title.write_bytes(
+        mb.xlsx([("月报", "visible", [["2024年10月规上工业企业月报"], [], *rows]), ("说明", "veryHidden", [["x"]])])
+    )
     big5 = tmp_path / "繁体.csv"
     big5.write_bytes(mb.big5_csv(month))
     width, height = viewport
@@ -128,7 +132,12 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_p
             admin.locator("[data-testid=stSidebarCollapseButton] button").click()
         admin.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(title))
         admin.get_by_text("校验通过：").wait_for(timeout=60_000)
-        assert admin.get_by_text("注意：工作表「月报」的表头在第 3 行：上方的标题行「2024年10月规上工业企业月报」已跳过").count() == 1
+        assert (
+            admin.get_by_text(
+                "注意：工作表「月报」的表头在第 3 行：上方的标题行「2024年10月规上工业企业月报」已跳过"
+            ).count()
+            == 1
+        )
         assert admin.get_by_text("注意：已忽略隐藏的工作表：「说明」（只读取打开文件时能看到的工作表）").count() == 1
         wait_for_app(admin)
         if SHOTS:

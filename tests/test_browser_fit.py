@@ -7,9 +7,9 @@ sidebar as it opens, and at 1280×800 with the sidebar closed.
 """
 
 import pytest
-
 from browser import nav_to, wait_for_app
-from cockpit import navigation
+
+from cockpit.domain import navigation
 
 SIZES = [(1280, 800), (1366, 768), (1024, 1366), (390, 844)]
 
@@ -92,7 +92,8 @@ def test_cards_take_columns_by_width(chromium, app_url):
         wait_for_app(page)
         per_row[width] = page.evaluate(
             "() => { const g = document.querySelector('[class*=st-key-cards-]');"
-            " return getComputedStyle(g).gridTemplateColumns.split(' ').length; }")
+            " return getComputedStyle(g).gridTemplateColumns.split(' ').length; }"
+        )
         context.close()
     assert per_row[1920] == 4
     assert 2 <= per_row[1024] < 4

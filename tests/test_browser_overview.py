@@ -35,7 +35,9 @@ def test_filter_change_updates_numbers_and_url_and_the_url_restores_the_view(pag
     page.keyboard.press("Escape")
     page.wait_for_function(
         "(b) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-        "m => m.innerText.includes('规上工业产值') && !m.innerText.includes(b))", arg=before)
+        "m => m.innerText.includes('规上工业产值') && !m.innerText.includes(b))",
+        arg=before,
+    )
     wait_for_app(page)
     after = metric_values(page)["规上工业产值"]
     assert after != before
@@ -57,14 +59,17 @@ def test_link_with_codes_and_an_unknown_value(page, app_url):
     assert "行业：化学原料和化学制品制造业" in body and "化工集聚区" in body
     assert "链接中的片区“XYZ”不存在，已忽略" in body
     page.wait_for_function("() => decodeURIComponent(location.search).includes('化工集聚区')")
-    query = parse_qs(urlparse(page.url).query)   # the widgets hold the options: the link now names them
+    query = parse_qs(urlparse(page.url).query)  # the widgets hold the options: the link now names them
     assert query["sector"] == ["化学原料和化学制品制造业"] and query["area"] == ["新材料新装备产业园·化工集聚区"]
 
 
 def test_link_with_names(page, app_url):
     """Test that the 片区 and 行业 names in a link select the same options as their codes."""
-    open_page(page, f"{app_url}/?year=2024&sector={quote('化学原料和化学制品制造业')}"
-                    f"&area={quote('新材料新装备产业园·化工集聚区')}")
+    open_page(
+        page,
+        f"{app_url}/?year=2024&sector={quote('化学原料和化学制品制造业')}"
+        f"&area={quote('新材料新装备产业园·化工集聚区')}",
+    )
     body = page.locator("[data-testid=stMain]").inner_text()
     assert "行业：化学原料和化学制品制造业" in body and "片区：新材料新装备产业园·化工集聚区" in body
     assert "不存在" not in body

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from browser import metric_values, wait_for_app
 
-from cockpit.db import DEFAULT_DATA_DIR, Database
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.db import DEFAULT_DATA_DIR, Database
+from cockpit.data.dimensions import EVERYTHING
 
 ROW_1 = 35 + 17  # the first data row of a st.dataframe: below the 35 px header, in the middle of the row
 
@@ -55,17 +55,34 @@ def test_ranking_row_opens_the_profile_and_back_keeps_the_filters(page, app_url)
     card = "规上工业产值（1—12月累计）"
     before = metric_values(page)[card]
     db = Database(DEFAULT_DATA_DIR)
-    first = db.run("industry_enterprise_rank", {"year": 2023, "month": 12, "chains": ["新材料"], "sectors": [],
-                                                "areas": [], "high_tech_only": False, "measure": "output",
-                                                "kind": "decline", "n": 10, "search": ""}).iloc[0]
+    first = db.run(
+        "industry_enterprise_rank",
+        {
+            "year": 2023,
+            "month": 12,
+            "chains": ["新材料"],
+            "sectors": [],
+            "areas": [],
+            "high_tech_only": False,
+            "measure": "output",
+            "kind": "decline",
+            "n": 10,
+            "search": "",
+        },
+    ).iloc[0]
     click_first_row(page, "ind_enterprises")
     arrive(page, "enterprise")
     q = query(page)
     assert q["id"] == [first["ent_id"]] and q["from"] == ["industry"]
     assert q["chain"] == ["新材料"] and q["year"] == ["2023"]
     assert profile_name(page) == first["ent_name"]
-    assert page.locator("[data-testid=stCaptionContainer]").filter(has_text=f"统一社会信用代码 {first['ent_id']}")\
-        .filter(has_text="期间 2023年1—12月").count() == 1
+    assert (
+        page.locator("[data-testid=stCaptionContainer]")
+        .filter(has_text=f"统一社会信用代码 {first['ent_id']}")
+        .filter(has_text="期间 2023年1—12月")
+        .count()
+        == 1
+    )
     go_back(page, "工业经济", "industry")
     q = query(page)
     assert q["chain"] == ["新材料"] and q["year"] == ["2023"] and "id" not in q
@@ -78,9 +95,21 @@ def test_hazard_register_row_opens_the_profile_and_back(page, app_url):
     open_page(page, app_url, f"/safety?year=2024&month={quote('1—9月')}&chain={quote('新材料')}")
     before = metric_values(page)
     db = Database(DEFAULT_DATA_DIR)
-    first = db.run("hazard_register", {"year": 2024, "month": 9, "chains": ["新材料"], "sectors": [], "areas": [],
-                                       "high_tech_only": False, "category": "", "ent_id": "", "status": "到期未整改",
-                                       "limit": 1}).iloc[0]
+    first = db.run(
+        "hazard_register",
+        {
+            "year": 2024,
+            "month": 9,
+            "chains": ["新材料"],
+            "sectors": [],
+            "areas": [],
+            "high_tech_only": False,
+            "category": "",
+            "ent_id": "",
+            "status": "到期未整改",
+            "limit": 1,
+        },
+    ).iloc[0]
     click_first_row(page, "safety_overdue")
     arrive(page, "enterprise")
     assert query(page)["id"] == [first["ent_id"]] and query(page)["from"] == ["safety"]
@@ -102,12 +131,13 @@ def test_map_draws_its_parcels_hover_and_click_opens_the_profile(page, app_url):
     shapes = chart.locator("g.parcels_marks path")
     shapes.first.wait_for(timeout=30_000)
     stated = int(re.search(r"地块 ([\d,]+) 个", chart.locator("svg.marks").text_content()).group(1).replace(",", ""))
-    parcels = Database(DEFAULT_DATA_DIR).run("parcel_map", {"year": 2023, "month": 12, "scope": EVERYTHING, "limit": 5000})
+    parcels = Database(DEFAULT_DATA_DIR).run(
+        "parcel_map", {"year": 2023, "month": 12, "scope": EVERYTHING, "limit": 5000}
+    )
     assert shapes.count() == stated == len(parcels) == 165
     ents = Database(DEFAULT_DATA_DIR).run("enterprise_find", {"search": "合成材料", "limit": 1}).iloc[0]
     profile = Database(DEFAULT_DATA_DIR).run("enterprise_profile", {"ent_id": ents["ent_id"]}).iloc[0]
-    target = shapes.filter(has=page.locator("xpath=self::*[contains(@aria-label, '地块: "
-                                            f"{profile['parcel_id']};')]"))
+    target = shapes.filter(has=page.locator(f"xpath=self::*[contains(@aria-label, '地块: {profile['parcel_id']};')]"))
     assert target.count() == 1
     target.hover()
     tip = page.locator("#vg-tooltip-element")
@@ -143,10 +173,10 @@ def test_map_draws_the_configured_base_map_tiles(chromium, tmp_path):
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    from browser import free_port, streamlit_server
     from PIL import Image
 
-    from browser import free_port, streamlit_server
-    from cockpit.config import DEFAULT_RULES
+    from cockpit.data.config import DEFAULT_RULES
 
     buffer = io.BytesIO()
     Image.new("RGB", (256, 256), (230, 236, 224)).save(buffer, "PNG")
@@ -168,8 +198,12 @@ def test_map_draws_the_configured_base_map_tiles(chromium, tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rules = tmp_path / "rules.toml"
     url = f"http://127.0.0.1:{server.server_port}/{{z}}/{{x}}/{{y}}.png"
-    rules.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace('tile_url = ""', f'tile_url = "{url}"')
-                     .replace('tile_attribution = ""', 'tile_attribution = "测试瓦片"'), encoding="utf-8")
+    rules.write_text(
+        DEFAULT_RULES.read_text(encoding="utf-8")
+        .replace('tile_url = ""', f'tile_url = "{url}"')
+        .replace('tile_attribution = ""', 'tile_attribution = "测试瓦片"'),
+        encoding="utf-8",
+    )
     try:
         with streamlit_server(env={"COCKPIT_RULES": str(rules)}) as base:
             page = chromium.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -179,8 +213,12 @@ def test_map_draws_the_configured_base_map_tiles(chromium, tmp_path):
             chart.locator("g.parcels_marks path").first.wait_for(timeout=30_000)
             images = chart.locator("svg.marks image")
             assert images.count() >= 4
-            assert all(re.search(rf"127\.0\.0\.1:{server.server_port}/\d+/\d+/\d+\.png", images.nth(i).get_attribute(
-                "href") or "") for i in range(images.count()))
+            assert all(
+                re.search(
+                    rf"127\.0\.0\.1:{server.server_port}/\d+/\d+/\d+\.png", images.nth(i).get_attribute("href") or ""
+                )
+                for i in range(images.count())
+            )
             for _ in range(100):  # the browser fetches the tiles as the SVG images load
                 if len(asked) >= 4:
                     break

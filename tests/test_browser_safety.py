@@ -32,7 +32,9 @@ def test_clicking_a_category_bar_narrows_the_hazard_list(page, app_url):
         try:
             page.wait_for_function(
                 "() => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-                ".some(c => c.innerText.includes('类别：'))", timeout=3000)
+                ".some(c => c.innerText.includes('类别：'))",
+                timeout=3000,
+            )
             break
         except Exception:  # noqa: BLE001 - missed the bars: try lower
             continue

@@ -12,10 +12,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import ROOT, csp_problems, free_port, streamlit_server, wait_for_app, watched_page
-from cockpit import navigation
-from cockpit.auth import ENV, make_hash
+
+from cockpit.app.auth import ENV, make_hash
+from cockpit.domain import navigation
 
 PAGES = ["/"] + [f"/{p.key}" for p in navigation.viewer_pages()[1:]] + ["/?present=1"]
 
@@ -40,7 +40,7 @@ def listening(port: int) -> set[str]:
             host, hexport = local.split(":")
             if state == "0A" and int(hexport, 16) == port:
                 raw = bytes.fromhex(host)
-                words = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
                 out.add(socket.inet_ntop(socket.AF_INET if width == 8 else socket.AF_INET6, words))
     return out
 
@@ -67,8 +67,13 @@ def test_security_headers_and_no_metrics(app_url):
         csp = headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp and "'unsafe-eval'" not in csp
         assert headers["X-Content-Type-Options"] == "nosniff" and headers["Referrer-Policy"] == "same-origin"
-    for path in ("/_stcore/metrics", "/_stcore/metrics/", "//_stcore/metrics", "/_stcore/%6detrics",
-                 "/_stcore/metrics?families=session_events"):
+    for path in (
+        "/_stcore/metrics",
+        "/_stcore/metrics/",
+        "//_stcore/metrics",
+        "/_stcore/%6detrics",
+        "/_stcore/metrics?families=session_events",
+    ):
         status, headers = get(app_url + path, {"Accept": "application/openmetrics-text"})
         assert status == 404, path
         assert headers["X-Frame-Options"] == "DENY"
@@ -87,9 +92,11 @@ def test_every_page_renders_under_the_csp(app_url, chromium):
         page.goto(app_url + path)
         wait_for_app(page, 60_000)
         # every chart drawn (a page without charts, such as 预警, passes at once)
-        page.wait_for_function("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
-                               ".filter(c => c.offsetParent !== null).every(c => c.querySelector('canvas, svg'))",
-                               timeout=30_000)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+            ".filter(c => c.offsetParent !== null).every(c => c.querySelector('canvas, svg'))",
+            timeout=30_000,
+        )
         assert page.locator("[data-testid=stException]").count() == 0, path
     context.close()
     bad = csp_problems(messages)
@@ -99,13 +106,27 @@ def test_every_page_renders_under_the_csp(app_url, chromium):
 @contextmanager
 def probe_server():
     """`streamlit run tests/markup_probe_app.py` on a free port."""
-    from cockpit.warmup import wait_healthy
+    from cockpit.app.warmup import wait_healthy
 
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(ROOT / "tests" / "markup_probe_app.py"),
-                             "--server.headless", "true", "--server.port", str(port),
-                             "--browser.gatherUsageStats", "false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "tests" / "markup_probe_app.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base, 60, alive=lambda: proc.poll() is None)
@@ -116,13 +137,19 @@ def probe_server():
 
 
 # where each kind of element keeps the Markdown it rendered (inside the probe's container of that kind)
-LABELS = {"markdown": "[data-testid=stMarkdownContainer]", "caption": "[data-testid=stCaptionContainer]",
-          "error": "[data-testid=stMarkdownContainer]",
-          "metric": "[data-testid=stMetricLabel] [data-testid=stMarkdownContainer]",
-          "slider": "[data-testid=stWidgetLabel] [data-testid=stMarkdownContainer]",
-          "expander": "summary [data-testid=stMarkdownContainer]", "subheader": "h3"}
-FORMATTING = ("strong, em, code, del, ul, ol, blockquote, hr, h1, h2, img, a, .katex, "
-              ".stMarkdownColoredText, .stMarkdownColoredBackground, [data-testid=stIconMaterial], [role=img]")
+LABELS = {
+    "markdown": "[data-testid=stMarkdownContainer]",
+    "caption": "[data-testid=stCaptionContainer]",
+    "error": "[data-testid=stMarkdownContainer]",
+    "metric": "[data-testid=stMetricLabel] [data-testid=stMarkdownContainer]",
+    "slider": "[data-testid=stWidgetLabel] [data-testid=stMarkdownContainer]",
+    "expander": "summary [data-testid=stMarkdownContainer]",
+    "subheader": "h3",
+}
+FORMATTING = (
+    "strong, em, code, del, ul, ol, blockquote, hr, h1, h2, img, a, .katex, "
+    ".stMarkdownColoredText, .stMarkdownColoredBackground, [data-testid=stIconMaterial], [role=img]"
+)
 
 
 def test_plain_text_is_literal_in_the_frontend(chromium):
@@ -139,7 +166,9 @@ def test_plain_text_is_literal_in_the_frontend(chromium):
         for kind, selector in LABELS.items():
             shown = page.locator(f".st-key-probe_{kind} {selector}").evaluate_all(
                 "(els, f) => els.map(e => [e.innerText.trim(), [...e.querySelectorAll(f)].filter("
-                "x => !(x.tagName === 'A' && x.getAttribute('href') === x.textContent)).length])", FORMATTING)
+                "x => !(x.tagName === 'A' && x.getAttribute('href') === x.textContent)).length])",
+                FORMATTING,
+            )
             assert [s[0] for s in shown] == HOSTILE, kind
             assert [s[1] for s in shown] == [0] * len(HOSTILE), kind
         context.close()
@@ -152,8 +181,9 @@ def open_session(chromium):
     contexts = []
 
     def open_(base: str, headers: dict | None = None):
-        context = chromium.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN",
-                                       extra_http_headers=headers or {})
+        context = chromium.new_context(
+            viewport={"width": 1366, "height": 900}, locale="zh-CN", extra_http_headers=headers or {}
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto(base + "/")
@@ -189,8 +219,11 @@ def test_lockout_per_address_across_a_restart(open_session, tmp_path):
     ip = lan_address()
     if ip is None:
         pytest.skip("this machine has no non-loopback address to connect from")
-    env = {"COCKPIT_DATA_DIR": str(tmp_path / "work"), "COCKPIT_ADDRESS": "0.0.0.0",
-           ENV: make_hash("right", iterations=1000)}
+    env = {
+        "COCKPIT_DATA_DIR": str(tmp_path / "work"),
+        "COCKPIT_ADDRESS": "0.0.0.0",
+        ENV: make_hash("right", iterations=1000),
+    }
     with streamlit_server(env) as base:
         lan = base.replace("127.0.0.1", ip)
         assert listening(urlsplit(base).port) == {"0.0.0.0"}
@@ -212,8 +245,11 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_lock(open_session, tmp_p
     """Test that with COCKPIT_TRUSTED_PROXIES naming the proxy (loopback here, as for nginx on the same machine)
     the lockout follows X-Forwarded-For: the guessing client is locked, another client behind the same proxy and
     the machine itself are not."""
-    env = {"COCKPIT_DATA_DIR": str(tmp_path / "work"), "COCKPIT_TRUSTED_PROXIES": "127.0.0.1",
-           ENV: make_hash("right", iterations=1000)}
+    env = {
+        "COCKPIT_DATA_DIR": str(tmp_path / "work"),
+        "COCKPIT_TRUSTED_PROXIES": "127.0.0.1",
+        ENV: make_hash("right", iterations=1000),
+    }
     with streamlit_server(env) as base:
         guesser = open_session(base, {"X-Forwarded-For": "203.0.113.9"})
         for _ in range(5):
@@ -222,5 +258,3 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_lock(open_session, tmp_p
         assert log_in(open_session(base, {"X-Forwarded-For": "203.0.113.10"}), "right") == ""
         assert log_in(open_session(base), "right") == ""
         assert "暂停" in log_in(open_session(base, {"X-Forwarded-For": "203.0.113.9"}), "right")
-
-

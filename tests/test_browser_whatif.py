@@ -30,7 +30,9 @@ def test_slider_writes_the_url_and_the_url_restores_the_projection(page, chromiu
     page.keyboard.press("End")  # one change, one rerun (ten arrow presses raced the reruns on a loaded machine)
     page.wait_for_function(
         "(b) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-        "m => m.innerText.includes('全年规上产值（推演）') && !m.innerText.includes(b))", arg=before)
+        "m => m.innerText.includes('全年规上产值（推演）') && !m.innerText.includes(b))",
+        arg=before,
+    )
     page.wait_for_function("() => decodeURIComponent(location.search).includes('growth=')")
     wait_for_app(page)
     after = metric_values(page)[PROJECTED]

@@ -5,13 +5,13 @@ import os
 import tempfile
 from pathlib import Path
 
-import pytest
-
 import new_zone as nz
-from browser import nav_to, metric_values, streamlit_server, wait_for_app
-from cockpit.auth import make_hash
-from cockpit.templates import onboarding_bytes
-from cockpit.zone import Zone, init
+import pytest
+from browser import metric_values, nav_to, streamlit_server, wait_for_app
+
+from cockpit.app.auth import make_hash
+from cockpit.data.templates import onboarding_bytes
+from cockpit.data.zone import Zone, init
 
 PASSWORD = "qingshan-测试-2025"
 SHOTS = os.environ.get("COCKPIT_SHOTS")

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cockpit import metrics
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import metrics
 
 YEAR_2023 = {"year": 2023, "month": 12, "scope": EVERYTHING}
 
@@ -33,8 +33,11 @@ def test_investment_2023(real_db):
     r = rows(real_db, "investment_kpis")
     cur, prev = r[2023], r[2022]
     assert int(cur["project_count"]) == 90
-    for col, level, growth in [("fai_wan", 20.47, 35.6), ("industrial_invest_wan", 15.09, 14.4),
-                               ("high_tech_invest_wan", 9.06, 58.8)]:
+    for col, level, growth in [
+        ("fai_wan", 20.47, 35.6),
+        ("industrial_invest_wan", 15.09, 14.4),
+        ("high_tech_invest_wan", 9.06, 58.8),
+    ]:
         assert yi(cur[col]) == level, col
         assert round(metrics.yoy(cur[col], prev[col]), 1) == growth, col
 
@@ -44,8 +47,9 @@ def test_safety_2023_zero_accidents(real_db):
     assert rows(real_db, "safety_kpis")[2023]["accidents"] == 0
 
 
-@pytest.mark.parametrize("name", ["industry_kpis", "investment_kpis", "land_kpis", "safety_kpis",
-                                  "output_trend", "output_by_chain"])
+@pytest.mark.parametrize(
+    "name", ["industry_kpis", "investment_kpis", "land_kpis", "safety_kpis", "output_trend", "output_by_chain"]
+)
 def test_every_overview_query_answers_on_the_shipped_data(real_db, name):
     """Test that the 总览 queries return rows for 2024 1—9月 on the shipped data."""
     assert len(real_db.run(name, {**YEAR_2023, "year": 2024, "month": 9})) > 0

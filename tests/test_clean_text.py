@@ -9,10 +9,10 @@ import re
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import empty, navigation
-from conftest import ROOT
+from cockpit.domain import empty, navigation
 
 PAGES = [p.script for p in navigation.viewer_pages()]
 BAD = re.compile(r"\b(None|nan|NaN|NaT|empty|null|more)\b")
@@ -26,8 +26,7 @@ MARKUP = re.compile(r":material/[a-z_]+:|:[a-z]+\[|\]\(|https?://\S+|`[^`]*`|con
 
 def texts(at: AppTest) -> list[str]:
     out = []
-    for kind in ("markdown", "caption", "header", "subheader", "title", "info", "warning", "error", "success",
-                 "text"):
+    for kind in ("markdown", "caption", "header", "subheader", "title", "info", "warning", "error", "success", "text"):
         out += [str(e.value) for e in getattr(at, kind)]
     for m in at.metric:
         out += [str(m.label), str(m.value), str(m.delta or "")]
@@ -68,7 +67,11 @@ def test_english_detector_can_fail():
     assert english("3 more") == ["more"] and BAD.search("3 more")
     assert english("下载 Excel（.xlsx）· :material/download: · :red[● 预警]") == []
     assert BAD.search("None") and BAD.search("nan") and not BAD.search("Nanjing")
-    assert english("地块 ZBQ-013 · config/rules.toml") == [] and english("按 [land] floor_wan 设置") == ["land", "floor", "wan"]
+    assert english("地块 ZBQ-013 · config/rules.toml") == [] and english("按 [land] floor_wan 设置") == [
+        "land",
+        "floor",
+        "wan",
+    ]
 
 
 def test_a_scope_without_enterprises_shows_why():
@@ -76,7 +79,7 @@ def test_a_scope_without_enterprises_shows_why():
     reason on 总览 and 安全生产, and no cards or charts."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
-    from cockpit.db import SAMPLE_DIR, Database
+    from cockpit.data.db import SAMPLE_DIR, Database
 
     area = Database(SAMPLE_DIR).run("areas").set_index("area_name").at["通航智造产业区", "area_code"]
     at.multiselect(key="chain").set_value(["新材料"]).run()

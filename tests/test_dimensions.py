@@ -1,4 +1,4 @@
-"""The filter dimensions declared once (cockpit.dimensions): the scope value, its description, the URL keys, the
+"""The filter dimensions declared once (cockpit.data.dimensions): the scope value, its description, the URL keys, the
 options of the filter bar, and the agreement of the declarations with SQL."""
 
 import re
@@ -6,15 +6,20 @@ import re
 import pandas as pd
 import pytest
 
-from cockpit import dimensions as dims
-from cockpit.db import KEY_MACROS, load_query, query_names
-from cockpit.dimensions import DIMENSIONS, EVERYTHING, Scope, scope_from, with_scope
-from cockpit.filters import KEYS, Filters, options
-from cockpit.schema import SPECS
+from cockpit.app.filters import KEYS, Filters, options
+from cockpit.data import dimensions as dims
+from cockpit.data.db import KEY_MACROS, load_query, query_names
+from cockpit.data.dimensions import DIMENSIONS, EVERYTHING, Scope, scope_from, with_scope
+from cockpit.data.schema import SPECS
 
 FRAMES = {
-    "sectors": pd.DataFrame({"sector_code": ["26", "38", "15"], "sector_name": ["化工", "电气", "酒饮料"],
-                             "chain": ["新材料", "新材料", "食品饮料"]}),
+    "sectors": pd.DataFrame(
+        {
+            "sector_code": ["26", "38", "15"],
+            "sector_name": ["化工", "电气", "酒饮料"],
+            "chain": ["新材料", "新材料", "食品饮料"],
+        }
+    ),
     "areas": pd.DataFrame({"area_code": ["A1", "A2"], "area_name": ["东区", "西区"]}),
 }
 
@@ -86,7 +91,7 @@ def test_every_dimension_is_declared_in_the_key_macros_and_in_scope():
     in_scope through its $scope field (keys.sql is the only SQL a new dimension needs)."""
     sql = KEY_MACROS.read_text(encoding="utf-8")
     for d in DIMENSIONS:
-        assert sql.count(f"scope['{d.param}']") >= 2, d.param           # in_scope and scope_is_all
+        assert sql.count(f"scope['{d.param}']") >= 2, d.param  # in_scope and scope_is_all
         assert f"k['{d.column}']" in sql, d.column
         for macro in ("enterprise_keys", "project_keys"):
             body = re.search(rf"create macro {macro}\(\) as table(.*?);", sql, re.S).group(1)
@@ -119,7 +124,8 @@ def test_a_declared_column_missing_from_a_file_reads_as_empty(tmp_path):
     """Test that a file written before an optional column was declared still serves the queries: the column is
     null (here: the enterprises without first_year, the 首次入规年份)."""
     import tiny
-    from cockpit.db import Database
+
+    from cockpit.data.db import Database
 
     tiny.write(tmp_path)
     path = tmp_path / "enterprises.parquet"
@@ -130,9 +136,11 @@ def test_a_declared_column_missing_from_a_file_reads_as_empty(tmp_path):
 
 # --- 企业规模: a dimension added by its declaration, a column of the register and a line of keys.sql --------------
 
+
 def _tiny_with_sizes(directory, sizes):
     import tiny
-    from cockpit.db import Database
+
+    from cockpit.data.db import Database
 
     tiny.write(directory)
     path = directory / "enterprises.parquet"
@@ -170,15 +178,27 @@ def test_size_is_a_filter_of_the_bar_with_its_own_url_key():
 def test_size_is_importable_and_checked():
     """Test that the register's 企业规模 column is read from its Chinese header, blank allowed, and a value
     outside 大型 / 中型 / 小型 / 微型 is named in Chinese."""
-    from cockpit import ingest
+    from cockpit.data import ingest
 
-    current = {"sectors": pd.DataFrame({"sector_code": ["26"], "sector_name": ["化工"], "chain": ["新材料"],
-                                        "is_high_tech": [False]}),
-               "areas": pd.DataFrame({"area_code": ["A1"], "area_name": ["东区"]})}
+    current = {
+        "sectors": pd.DataFrame(
+            {"sector_code": ["26"], "sector_name": ["化工"], "chain": ["新材料"], "is_high_tech": [False]}
+        ),
+        "areas": pd.DataFrame({"area_code": ["A1"], "area_name": ["东区"]}),
+    }
     spec = SPECS["enterprises"]
-    row = {spec.col(c).header: v for c, v in (("ent_id", "91330824MA2A0B1C2D"), ("ent_name", "甲化工"),
-                                                ("sector_code", "26"), ("area_code", "A1"), ("land_mu", "10"),
-                                                ("is_above_scale", "是"), ("is_high_tech", "否"))}
+    row = {
+        spec.col(c).header: v
+        for c, v in (
+            ("ent_id", "91330824MA2A0B1C2D"),
+            ("ent_name", "甲化工"),
+            ("sector_code", "26"),
+            ("area_code", "A1"),
+            ("land_mu", "10"),
+            ("is_above_scale", "是"),
+            ("is_high_tech", "否"),
+        )
+    }
     for size, ok in (("小型", True), ("", True), ("特大型", False)):
         raw = pd.DataFrame([{**row, "企业规模": size}])
         v = ingest.validate(raw, "enterprises", current)
@@ -193,7 +213,7 @@ def test_size_is_importable_and_checked():
 def test_a_target_applies_only_to_its_own_scope():
     """Test that a 产业链 or 片区 target applies when that one choice is all the figure follows, and no target
     applies once another dimension (企业规模 included) narrows it."""
-    from cockpit.indicators import target_scope
+    from cockpit.domain.indicators import target_scope
 
     assert target_scope(Filters(2024, 9), dims.ALL) == ("全区", "")
     assert target_scope(Filters(2024, 9, chains=("新材料",)), dims.ALL) == ("产业链", "新材料")

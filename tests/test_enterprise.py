@@ -13,9 +13,10 @@ import subprocess
 import pandas as pd
 import pytest
 
-from cockpit import enterprise, profile_pdf
-from cockpit.projects import LagRule
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import enterprise
+from cockpit.domain.projects import LagRule
+from cockpit.report import profile_pdf
 
 P = {"year": 2023, "month": 3}
 ZONE = {"scope": EVERYTHING}
@@ -55,8 +56,12 @@ def test_monthly_points_merge_january_and_february(tiny_db):
     """Test 甲化工's 当月 points: 1—2月 = 240 (+20 %), 3月 = 120 (+20 %), 2022's two periods; 丙饮料 has no 同比."""
     rows = tiny_db.run("enterprise_months", {"ent_id": "E1", **P})
     m = enterprise.monthly(rows, 2023, 3, "output")
-    assert list(zip(m["year"], m["month"], m["value"])) == [(2022, 2, 200), (2022, 3, 100), (2023, 2, 240),
-                                                             (2023, 3, 120)]
+    assert list(zip(m["year"], m["month"], m["value"])) == [
+        (2022, 2, 200),
+        (2022, 3, 100),
+        (2023, 2, 240),
+        (2023, 3, 120),
+    ]
     assert m.loc[m["year"] == 2023, "yoy_pct"].tolist() == pytest.approx([20.0, 20.0])
     assert m.loc[m["year"] == 2023, "zone_share_pct"].tolist() == pytest.approx([240 / 380 * 100, 120 / 190 * 100])
     e3 = enterprise.monthly(tiny_db.run("enterprise_months", {"ent_id": "E3", **P}), 2023, 3, "output")
@@ -86,8 +91,8 @@ def test_identity_hazards_projects_accidents(tiny_db):
     assert dict(enterprise.identity(e2))["地块"] == "P2（25.00 亩，工业，与另外 1 家企业共用）"
 
     def register(ent):
-        return tiny_db.run("hazard_register", {**P, **ZONE, "category": "", "ent_id": ent, "status": "",
-                                               "limit": None})
+        return tiny_db.run("hazard_register", {**P, **ZONE, "category": "", "ent_id": ent, "status": "", "limit": None})
+
     # E1: H1 逾期整改 (rectified after its deadline), H2 重大 到期未整改 (deadline 02-15), H5 重大 整改中
     assert enterprise.hazard_counts(register("E1")) == {"listed": 3, "open": 2, "overdue": 1, "major_open": 2}
     # E2: H3 重大 整改中 (deadline 03-31 = the as-of date), H4 一般 到期未整改 (deadline 01-20)
@@ -124,7 +129,8 @@ def test_mujun_lines_and_alert_rows():
     unit = {"cls_label": "C 类 调控帮扶", "score": 88.26, "rank": 40.0}
     assert enterprise.mujun_lines(unit, history, 2023, 115) == [
         "2023年C 类 调控帮扶，综合得分 88.3 分，全区第 40 名（共 115 个评价单元）。",
-        "历年分类：2022年 B 类 提升发展；2023年 C 类 调控帮扶。"]
+        "历年分类：2022年 B 类 提升发展；2023年 C 类 调控帮扶。",
+    ]
     assert enterprise.mujun_lines(None, [], 2023, 115) == ["未参加2023年亩均效益评价（当年无规上产值申报）。"]
     table = enterprise.alert_rows([{"severity": "严重", "rule_name": "产值连续下降", "figure": "当月 −15%"}])
     assert list(table.columns) == ["等级", "预警", "情况"]
@@ -134,19 +140,37 @@ def test_mujun_lines_and_alert_rows():
 def test_one_page_pdf(tiny_db):
     """Test that the 企业画像 PDF of 甲化工 is one A4 page with its name, 产值 and 同比, hazards and project."""
     row = tiny_db.run("enterprise_profile", {"ent_id": "E1"}).iloc[0].to_dict()
-    register = tiny_db.run("hazard_register", {**P, **ZONE, "category": "", "ent_id": "E1", "status": "",
-                                               "limit": None})
-    projects = enterprise.project_rows(tiny_db.run("enterprise_projects", {"ent_id": "E1", **P}),
-                                       dt.date(2023, 3, 31), LagRule(1, 3))
-    p = profile_pdf.collect(row, figures(tiny_db, "E1").reset_index(), register,
-                            tiny_db.run("enterprise_accidents", {"ent_id": "E1", **P}), projects, "测试开发区",
-                            "2023年1—3月", mujun=["还没有完整年度的数据，无法进行亩均效益评价。"],
-                            today=dt.date(2024, 1, 2))
+    register = tiny_db.run(
+        "hazard_register", {**P, **ZONE, "category": "", "ent_id": "E1", "status": "", "limit": None}
+    )
+    projects = enterprise.project_rows(
+        tiny_db.run("enterprise_projects", {"ent_id": "E1", **P}), dt.date(2023, 3, 31), LagRule(1, 3)
+    )
+    p = profile_pdf.collect(
+        row,
+        figures(tiny_db, "E1").reset_index(),
+        register,
+        tiny_db.run("enterprise_accidents", {"ent_id": "E1", **P}),
+        projects,
+        "测试开发区",
+        "2023年1—3月",
+        mujun=["还没有完整年度的数据，无法进行亩均效益评价。"],
+        today=dt.date(2024, 1, 2),
+    )
     data = profile_pdf.pdf_bytes(p)
     info = subprocess.run(["pdfinfo", "-"], input=data, capture_output=True).stdout.decode()
     assert "Pages:           1" in info and "A4" in info
     text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=data, capture_output=True).stdout.decode()
-    for words in ("企业画像 · 甲化工", "统一社会信用代码 E1", "360", "+20.0%", "63.2%", "甲扩建",
-                  "期末未整改 2 条", "到期未整改 1 条", "重大隐患未整改 2 条"):
+    for words in (
+        "企业画像 · 甲化工",
+        "统一社会信用代码 E1",
+        "360",
+        "+20.0%",
+        "63.2%",
+        "甲扩建",
+        "期末未整改 2 条",
+        "到期未整改 1 条",
+        "重大隐患未整改 2 条",
+    ):
         assert words in text, words
     assert profile_pdf.file_name("甲/化工 有限公司", "2023年1—3月") == "企业画像_甲化工有限公司_2023年1—3月.pdf"

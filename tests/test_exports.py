@@ -9,22 +9,33 @@ from urllib.parse import quote
 import pandas as pd
 import pytest
 import streamlit as st
+from browser import wait_for_app
+from conftest import ROOT
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from browser import wait_for_app
-from conftest import ROOT
-from cockpit import exports, industry, navigation, safety
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import industry, navigation, safety
+from cockpit.report import exports
 
 PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
 
-@pytest.mark.parametrize("fmt, expected", [
-    ("%.2f", "#,##0.00"), ("%.0f", "#,##0"), ("%d", "0"), ("%,d", "#,##0"), ("%+.1f", "+#,##0.0;-#,##0.0;#,##0.0"),
-    ("%.1f%%", '#,##0.0"%"'), ("1—%d月", '"1—"0"月"'), ("YYYY-MM-DD", "yyyy-mm-dd"),
-    (None, None), ("localized", None),
-])
+@pytest.mark.parametrize(
+    "fmt, expected",
+    [
+        ("%.2f", "#,##0.00"),
+        ("%.0f", "#,##0"),
+        ("%d", "0"),
+        ("%,d", "#,##0"),
+        ("%+.1f", "+#,##0.0;-#,##0.0;#,##0.0"),
+        ("%.1f%%", '#,##0.0"%"'),
+        ("1—%d月", '"1—"0"月"'),
+        ("YYYY-MM-DD", "yyyy-mm-dd"),
+        (None, None),
+        ("localized", None),
+    ],
+)
 def test_excel_format(fmt, expected):
     """Test that a Streamlit column format becomes the Excel number format showing the same text."""
     assert exports.excel_format(fmt) == expected
@@ -33,8 +44,12 @@ def test_excel_format(fmt, expected):
 def test_shown_frame_keeps_values_and_takes_labels():
     """Test that the export has the shown columns in order, labelled with units, hidden ones dropped."""
     df = pd.DataFrame({"a": ["甲", "乙"], "v": [1.25, -3.0], "h": [1, 2], "d": pd.to_datetime(["2024-01-05", None])})
-    config = {"a": "企业", "v": st.column_config.NumberColumn("产值（万元）", format="%+.1f"), "h": None,
-              "d": st.column_config.TextColumn("日期")}
+    config = {
+        "a": "企业",
+        "v": st.column_config.NumberColumn("产值（万元）", format="%+.1f"),
+        "h": None,
+        "d": st.column_config.TextColumn("日期"),
+    }
     out, formats = exports.shown_frame(df, config, column_order=["v", "a", "h", "d"])
     assert list(out.columns) == ["产值（万元）", "企业", "日期"]
     assert out["产值（万元）"].tolist() == [1.25, -3.0]
@@ -99,8 +114,7 @@ def test_safety_register_exports_dates_and_days_not_display_text(monkeypatch, re
     page_run("pages/safety/safety.py", 2024, 9)
     frame, formats = next(v for v in seen if "逾期（天）" in v[0].columns)
     back = read_xlsx(exports.xlsx_bytes({"隐患": frame}, {"隐患": formats}), "隐患")
-    params = dict(year=2024, month=9, scope=EVERYTHING,
-                  category="", ent_id="")
+    params = dict(year=2024, month=9, scope=EVERYTHING, category="", ent_id="")
     register = safety.annotate_hazards(real_db.run("hazard_list", params), safety.as_of_date(2024, 9))
     overdue = register[register["status"] == safety.OVERDUE]
     assert len(back) == len(overdue) > 0
@@ -127,8 +141,10 @@ def formula_names(tmp_path, monkeypatch):
     # files written by hand: the working directory never replaces them with the sample's
     ents = pd.read_parquet(tmp_path / "enterprises.parquet")
     starts = ["=", "+", "-", "@"]
-    ents["ent_name"] = [f"{starts[i % 4]}HYPERLINK(\"http://x\")" if i % 4 == 0 else f"{starts[i % 4]}{n}"
-                        for i, n in enumerate(ents["ent_name"])]
+    ents["ent_name"] = [
+        f'{starts[i % 4]}HYPERLINK("http://x")' if i % 4 == 0 else f"{starts[i % 4]}{n}"
+        for i, n in enumerate(ents["ent_name"])
+    ]
     ents.to_parquet(tmp_path / "enterprises.parquet", index=False)
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(tmp_path))
     return tmp_path
@@ -163,8 +179,7 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
     assert sheet["A2"].value == "统计范围：2023年1—12月 · 全部产业链 · 全部片区"
     assert sheet["A3"].value.startswith("数据截至：2023年12月底 · 导出日期：")
     back = pd.read_excel(Path(download.path()), sheet_name="分产业链增长来源", header=4)  # title, scope, date, blank
-    params = dict(year=2023, month=12, scope=EVERYTHING,
-                  by=industry.GROUPINGS["产业链"])
+    params = dict(year=2023, month=12, scope=EVERYTHING, by=industry.GROUPINGS["产业链"])
     want = industry.sector_attribution(real_db.run("industry_by_sector", params), "产值", same_enterprises=True)
     assert list(back.columns) == ["产业链", "2023年1—12月（万元）", "同比（%）", "拉动（个百分点）", "贡献率（%）"]
     assert back["产业链"].tolist() == want["part"].tolist()
@@ -176,12 +191,23 @@ def test_browser_downloads_a_table_as_excel(page, app_url, real_db):
 def test_xlsx_title_header_formats_and_widths():
     """Test the workbook read back with openpyxl: title rows, a bold filled bordered header, thousands separators
     on amounts (given or default), whole numbers without decimals, widths that fit the shown text (CJK double)."""
-    df = pd.DataFrame({"企业名称": ["甲化工有限公司", "乙"], "产值（万元）": [1234567.891, 12.5],
-                       "年份": [2023, 2024], "同比（%）": [12.345, -3.0], "家数": [1200, 3]})
-    title = ["开化经开区 · 工业经济 · 企业排行", "统计范围：2024年1—9月 · 产业链：新材料 · 全部片区",
-             "数据截至：2024年9月底 · 导出日期：2024-10-15"]
-    data = exports.xlsx_bytes({"企业排行": df}, {"企业排行": {"年份": "0", "同比（%）": "+#,##0.0;-#,##0.0;#,##0.0"}},
-                              title=title)
+    df = pd.DataFrame(
+        {
+            "企业名称": ["甲化工有限公司", "乙"],
+            "产值（万元）": [1234567.891, 12.5],
+            "年份": [2023, 2024],
+            "同比（%）": [12.345, -3.0],
+            "家数": [1200, 3],
+        }
+    )
+    title = [
+        "开化经开区 · 工业经济 · 企业排行",
+        "统计范围：2024年1—9月 · 产业链：新材料 · 全部片区",
+        "数据截至：2024年9月底 · 导出日期：2024-10-15",
+    ]
+    data = exports.xlsx_bytes(
+        {"企业排行": df}, {"企业排行": {"年份": "0", "同比（%）": "+#,##0.0;-#,##0.0;#,##0.0"}}, title=title
+    )
     ws = load_workbook(io.BytesIO(data))["企业排行"]
     assert [ws.cell(i, 1).value for i in (1, 2, 3)] == title and ws.cell(4, 1).value is None
     assert ws["A1"].font.b and ws.freeze_panes == "A6"
@@ -194,7 +220,7 @@ def test_xlsx_title_header_formats_and_widths():
     assert ws["C6"].number_format == "0" and ws["E6"].number_format == "#,##0"
     assert ws["D7"].number_format.startswith("+#,##0.0") and ws["A7"].border.top.style == "thin"
     widths = {c: ws.column_dimensions[c].width for c in "ABCDE"}
-    assert widths["A"] == 2 * 7 + 2                   # 甲化工有限公司: 7 full-width characters
+    assert widths["A"] == 2 * 7 + 2  # 甲化工有限公司: 7 full-width characters
     assert widths["B"] == len("1,234,567.89") + 2 and widths["C"] == 8 and widths["E"] == 8
     assert all(w <= 18 for c, w in widths.items() if c != "A")
     back = pd.read_excel(io.BytesIO(data), sheet_name="企业排行", header=4)
@@ -208,9 +234,18 @@ def test_ranking_export_holds_every_row(monkeypatch, real_db):
     shown = at.dataframe[-1].value
     assert len(shown) == 10
     frame, _ = next(v for v in seen if "企业名称" in v[0].columns and len(v[0]) > 10)
-    params = dict(year=2024, month=9, chains=(), sectors=(), areas=(), high_tech_only=False,
-                  measure=industry.MEASURE_IDS["产值"], kind=industry.RANKINGS["下拉最多（减量最大）"], n=None,
-                  search="")
+    params = dict(
+        year=2024,
+        month=9,
+        chains=(),
+        sectors=(),
+        areas=(),
+        high_tech_only=False,
+        measure=industry.MEASURE_IDS["产值"],
+        kind=industry.RANKINGS["下拉最多（减量最大）"],
+        n=None,
+        search="",
+    )
     want = real_db.run("industry_enterprise_rank", params)
     assert len(frame) == len(want) > 10
     assert frame["企业名称"].tolist() == want["ent_name"].tolist()
@@ -242,7 +277,6 @@ def test_file_names_carry_the_filters(monkeypatch, real_db):
     assert brief and tables
     for n in brief + tables:
         assert "新材料" in n and areas["area_name"].iloc[0] in n, n
-
 
 
 def test_invest_movers_export_holds_every_changed_project(monkeypatch, real_db):

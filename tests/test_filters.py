@@ -2,8 +2,8 @@
 
 import pytest
 
-from cockpit import filters
-from cockpit.filters import resolve, unknown_note
+from cockpit.app import filters
+from cockpit.app.filters import resolve, unknown_note
 
 SECTORS = {"26": "化学原料和化学制品制造业", "38": "电气机械和器材制造业"}
 
@@ -21,9 +21,19 @@ def test_unknown_values_are_returned_for_the_note():
     assert unknown_note("行业", ["1", "2"]) == "链接中的行业“1”“2”不存在，已忽略"
 
 
-@pytest.mark.parametrize("text, label", [("12", "1—12月"), ("12月", "1—12月"), ("1-12月", "1—12月"),
-                                         ("1～9月", "1—9月"), ("1—9月", "1—9月"), (" 9 ", "1—9月"),
-                                         ("九月", "九月"), ("1—9", "1—9月")])
+@pytest.mark.parametrize(
+    "text, label",
+    [
+        ("12", "1—12月"),
+        ("12月", "1—12月"),
+        ("1-12月", "1—12月"),
+        ("1～9月", "1—9月"),
+        ("1—9月", "1—9月"),
+        (" 9 ", "1—9月"),
+        ("九月", "九月"),
+        ("1—9", "1—9月"),
+    ],
+)
 def test_month_values_in_links_are_read_as_the_widget_labels(text, label):
     """Test that a link's 截至月份 written as a number, 'm月' or '1-m月' is read as the widget's '1—m月' label
     (anything else is kept and then reported as matching nothing)."""

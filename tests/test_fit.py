@@ -5,8 +5,10 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from cockpit import cards, charts, empty, fit
-from cockpit.filters import Filters
+from cockpit.app import fit
+from cockpit.app.filters import Filters
+from cockpit.domain import cards, empty
+from cockpit.report import charts
 
 
 def axis_of(chart_dict: dict, channel: str) -> dict:
@@ -23,8 +25,15 @@ def axis_of(chart_dict: dict, channel: str) -> dict:
 def test_count_axes_are_integers_and_titled_as_units():
     """Test that a count axis (个) has integer ticks (tickMinStep 1, format d) and a title that names the unit."""
     df = pd.DataFrame({"month": [1, 2, 3], "found": [1, 2, 1], "rectified": [0, 1, 2], "open": [1, 2, 1]})
-    spec = charts.flows_and_stock(df, x="month", bars={"found": "发现", "rectified": "整改"},
-                                  line=("open", "未整改"), title="t", unit="个", measure="隐患数").to_dict()
+    spec = charts.flows_and_stock(
+        df,
+        x="month",
+        bars={"found": "发现", "rectified": "整改"},
+        line=("open", "未整改"),
+        title="t",
+        unit="个",
+        measure="隐患数",
+    ).to_dict()
     y = axis_of(spec, "y")
     assert y["axis"]["tickMinStep"] == 1 and y["axis"]["format"] == ",d"
     assert y["title"] == "隐患数（个）"
@@ -34,33 +43,42 @@ def test_count_axes_are_integers_and_titled_as_units():
 def test_small_amounts_get_ticks_that_differ():
     """Test that 亿元 bars of 0.2–1.4 (the 投资 growth sources) are not formatted to whole numbers ("0 0 1 1")."""
     df = pd.DataFrame({"part": ["甲", "乙", "丙"], "invest_wan": [2000.0, 9000.0, 14000.0]})
-    x = axis_of(charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元",
-                                   scale=1e4).to_dict(), "x")
+    x = axis_of(
+        charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元", scale=1e4).to_dict(), "x"
+    )
     fmt = x["axis"]["format"]
-    assert "~" in fmt and ".0f" not in fmt     # 0.2 → "0.2", 1 → "1"
+    assert "~" in fmt and ".0f" not in fmt  # 0.2 → "0.2", 1 → "1"
     assert x["title"] == "单位：亿元"
 
 
 def test_a_share_axis_starts_at_zero():
     """Test that 高新占比 96.5–97.0 is drawn on 0–100 %, not on a zoomed axis that turns 0.2 points into a cliff."""
     df = pd.DataFrame({"year": [2023, 2024], "high_tech_va_wan": [1e5, 1.1e5], "share_pct": [96.6, 96.8]})
-    spec = charts.bars_with_share(df, x="year", bar="high_tech_va_wan", share="share_pct", title="t",
-                                  bar_title="亿元", share_title="占比（%）").to_dict()
-    shares = [enc for layer in spec["layer"] for sub in [layer, *layer.get("layer", [])]
-              for ch, enc in sub.get("encoding", {}).items() if ch == "y" and "share_pct" in str(enc)]
+    spec = charts.bars_with_share(
+        df, x="year", bar="high_tech_va_wan", share="share_pct", title="t", bar_title="亿元", share_title="占比（%）"
+    ).to_dict()
+    shares = [
+        enc
+        for layer in spec["layer"]
+        for sub in [layer, *layer.get("layer", [])]
+        for ch, enc in sub.get("encoding", {}).items()
+        if ch == "y" and "share_pct" in str(enc)
+    ]
     assert shares and all(enc["scale"]["domain"] == [0, 100] for enc in shares)
 
 
 def _card_with_change(real_db, change):
-    from cockpit import indicators
-    from cockpit.config import load_rules
+    from cockpit.data.config import load_rules
+    from cockpit.domain import indicators
 
     e = indicators.evaluate(real_db.run, Filters(2024, 9), load_rules(), ["output"])[0]
     return cards.card(dataclasses.replace(e, change=change))
 
 
-@pytest.mark.parametrize("change,arrow,tone", [(0.04, "off", "neutral"), (-0.04, "off", "neutral"),
-                                               (0.06, "up", "good"), (-0.2, "down", "bad")])
+@pytest.mark.parametrize(
+    "change,arrow,tone",
+    [(0.04, "off", "neutral"), (-0.04, "off", "neutral"), (0.06, "up", "good"), (-0.2, "down", "bad")],
+)
 def test_a_change_that_reads_zero_is_grey(real_db, change, arrow, tone):
     """Test that 同比 +0.04% (shown '+0.0%') has no arrow and a neutral colour, +0.06% ('+0.1%') a green ↑."""
     c = _card_with_change(real_db, change)
@@ -72,29 +90,39 @@ def test_grid_columns_are_capped_by_per_row():
     assert fit.columns_track(1) == "minmax(0, 1fr)"
     track = fit.columns_track(4, "12rem", "1rem")
     assert track == "repeat(auto-fill, minmax(max(min(12rem, 100%), calc((100% - 3 * 1rem) / 4)), 1fr))"
-    assert fit.grid_key("a,b", 9).startswith("cards-n6-") and fit.grid_key("a,b", 3, present=True).startswith("cards-p3-")
+    assert fit.grid_key("a,b", 9).startswith("cards-n6-") and fit.grid_key("a,b", 3, present=True).startswith(
+        "cards-p3-"
+    )
     assert fit.grid_key("a,b", 4) != fit.grid_key("a,c", 4)
     css = fit.css()
-    assert all(f'st-key-cards-n{n}-' in css for n in range(1, 7)) and "更多" in css
+    assert all(f"st-key-cards-n{n}-" in css for n in range(1, 7)) and "更多" in css
 
 
 def size(in_scope, in_industry, in_areas, in_both):
-    return pd.DataFrame({"in_scope": [in_scope], "in_industry": [in_industry], "in_areas": [in_areas],
-                         "in_industry_areas": [in_both]})
+    return pd.DataFrame(
+        {"in_scope": [in_scope], "in_industry": [in_industry], "in_areas": [in_areas], "in_industry_areas": [in_both]}
+    )
 
 
 AREAS = {"THQ": "通航智造产业区", "HBQ": "华埠片区"}
 SECTORS = {"C26": "化学原料和化学制品制造业"}
 
 
-@pytest.mark.parametrize("counts,f,expected", [
-    ((3, 35, 3, 3), Filters(2024, 9, ("新材料",), (), ("THQ",)), None),
-    ((0, 35, 3, 0), Filters(2024, 9, ("新材料",), (), ("THQ",)), "通航智造产业区没有新材料产业链的企业"),
-    ((0, 0, 166, 0), Filters(2024, 9, (), ("C26",)), "化学原料和化学制品制造业行业没有企业"),
-    ((0, 35, 3, 2), Filters(2024, 9, ("新材料",), (), ("THQ",), True), "通航智造产业区、新材料产业链没有高新技术企业"),
-    ((0, 166, 0, 0), Filters(2024, 9, (), (), ("HBQ",)), "华埠片区没有企业"),
-    ((0, 0, 0, 0), Filters(2024, 9), None),
-])
+@pytest.mark.parametrize(
+    "counts,f,expected",
+    [
+        ((3, 35, 3, 3), Filters(2024, 9, ("新材料",), (), ("THQ",)), None),
+        ((0, 35, 3, 0), Filters(2024, 9, ("新材料",), (), ("THQ",)), "通航智造产业区没有新材料产业链的企业"),
+        ((0, 0, 166, 0), Filters(2024, 9, (), ("C26",)), "化学原料和化学制品制造业行业没有企业"),
+        (
+            (0, 35, 3, 2),
+            Filters(2024, 9, ("新材料",), (), ("THQ",), True),
+            "通航智造产业区、新材料产业链没有高新技术企业",
+        ),
+        ((0, 166, 0, 0), Filters(2024, 9, (), (), ("HBQ",)), "华埠片区没有企业"),
+        ((0, 0, 0, 0), Filters(2024, 9), None),
+    ],
+)
 def test_empty_reason(counts, f, expected):
     """Test that the reason names what is missing where (hand-made counts)."""
     assert empty.reason(size(*counts), f, SECTORS, AREAS) == expected
@@ -102,7 +130,8 @@ def test_empty_reason(counts, f, expected):
 
 def test_empty_message_reads_chinese():
     assert empty.message("通航智造产业区没有新材料产业链的企业") == (
-        "本筛选范围内无数据：通航智造产业区没有新材料产业链的企业。" + empty.HINT)
+        "本筛选范围内无数据：通航智造产业区没有新材料产业链的企业。" + empty.HINT
+    )
     assert empty.message(None).startswith("本筛选范围内无数据。")
 
 
@@ -111,11 +140,17 @@ def test_scope_size_counts_the_sample(real_db):
     them both (counted with pandas from the parquet)."""
     areas = real_db.run("areas").set_index("area_name")["area_code"]
     f = Filters(2024, 9, chains=("新材料",), areas=(areas["通航智造产业区"],), high_tech_only=True)
-    got = {name: int(real_db.run("scope_size", {"scope": s}).iloc[0]["in_scope"])
-           for name, s in empty.parts(f.scope).items()}
+    got = {
+        name: int(real_db.run("scope_size", {"scope": s}).iloc[0]["in_scope"])
+        for name, s in empty.parts(f.scope).items()
+    }
     ents = pd.read_parquet(real_db.directory / "enterprises.parquet")
     chains = pd.read_parquet(real_db.directory / "sectors.parquet").set_index("sector_code")["chain"]
     chain, area = ents["sector_code"].map(chains) == "新材料", ents["area_code"] == areas["通航智造产业区"]
-    assert got == {"in_scope": int((chain & area & ents["is_high_tech"]).sum()), "in_industry": int(chain.sum()),
-                   "in_areas": int(area.sum()), "in_industry_areas": int((chain & area).sum())}
+    assert got == {
+        "in_scope": int((chain & area & ents["is_high_tech"]).sum()),
+        "in_industry": int(chain.sum()),
+        "in_areas": int(area.sum()),
+        "in_industry_areas": int((chain & area).sum()),
+    }
     assert (got["in_industry"], got["in_areas"], got["in_industry_areas"]) == (35, 3, 0)

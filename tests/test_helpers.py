@@ -1,4 +1,4 @@
-"""The helpers kept in one copy each (cockpit.format): "no value", the as-of date of a period, the note of a list
+"""The helpers kept in one copy each (cockpit.domain.format): "no value", the as-of date of a period, the note of a list
 that shows only its first rows."""
 
 import datetime as dt
@@ -7,7 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from cockpit import enterprise, format as fmt, indicators, land, metrics, mujun, narrative, projects, safety
+from cockpit.domain import enterprise, indicators, land, metrics, mujun, projects, safety
+from cockpit.domain import format as fmt
+from cockpit.report import narrative
 
 
 def test_is_blank_is_the_one_test_of_no_value():
@@ -46,11 +48,13 @@ def test_shown_note_for_a_list_cut_to_its_first_rows():
 def test_one_reader_of_the_rules_file(tmp_path):
     """Test that the modules read their section of the rules file through config.read_rules: values given in the
     file win, a missing file or section gives each module's documented default."""
-    from cockpit import config, ingest
+    from cockpit.data import config, ingest
 
     path = tmp_path / "rules.toml"
-    path.write_text('[land]\nmujun_tax_floor_wan = 7.5\n[projects]\nlag_yellow_months = 2\n'
-                    '[ingest]\nfuture_years = 5\n', encoding="utf-8")
+    path.write_text(
+        "[land]\nmujun_tax_floor_wan = 7.5\n[projects]\nlag_yellow_months = 2\n[ingest]\nfuture_years = 5\n",
+        encoding="utf-8",
+    )
     assert config.read_rules(path)["land"] == {"mujun_tax_floor_wan": 7.5}
     assert config.rules_section("status", path) == {} and config.read_rules(tmp_path / "none.toml") == {}
     assert land.load_floor(path) == 7.5 and land.load_floor(tmp_path / "none.toml") == land.DEFAULT_FLOOR_WAN
@@ -60,7 +64,7 @@ def test_one_reader_of_the_rules_file(tmp_path):
 
 def test_targets_by_indicator():
     """Test the one reading of a targets frame as indicator → value (floats), used by goal seek and the sliders."""
-    from cockpit import targets
+    from cockpit.domain import targets
 
     df = pd.DataFrame({"indicator_id": ["output", "fai", "tax"], "target_value": [0.1, 5, None]}, dtype=object)
     assert targets.by_indicator(df) == {"output": 0.1, "fai": 5.0, "tax": None}

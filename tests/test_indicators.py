@@ -5,24 +5,28 @@ tiny, 1—3月: 产值 2023 = E1 360 + E2 120 + E3 90 = 570 万元, 2022 = E1 30
 增加值 2023 = 72 + 24 + 18 = 114, 2022 = 60 + 30 = 90; every month of 2023 has 增加值 38 (24 + 8 + 6).
 """
 
-
 import pandas as pd
 import pytest
-
 import tiny
-from cockpit import cards, indicators, whatif
-from cockpit.config import load_rules
-from cockpit.db import SAMPLE_DIR, Database, load_query
-from cockpit.filters import Filters
-from cockpit import dimensions
-from cockpit.indicators import REGISTRY
+
+from cockpit.app.filters import Filters
+from cockpit.data import dimensions
+from cockpit.data.config import load_rules
+from cockpit.data.db import SAMPLE_DIR, Database, load_query
+from cockpit.domain import cards, indicators, whatif
+from cockpit.domain.indicators import REGISTRY
 
 RULES = load_rules()
-SCOPED = pd.DataFrame({
-    "year": [2023, 2023, 2023], "indicator_id": ["output", "land_reclaimed", "output"],
-    "scope_kind": ["产业链", "全区", "片区"], "scope_code": ["新材料", "", "A1"],
-    "target_value": [0.05, 20.0, 0.03], "source": ["测试"] * 3,
-})
+SCOPED = pd.DataFrame(
+    {
+        "year": [2023, 2023, 2023],
+        "indicator_id": ["output", "land_reclaimed", "output"],
+        "scope_kind": ["产业链", "全区", "片区"],
+        "scope_code": ["新材料", "", "A1"],
+        "target_value": [0.05, 20.0, 0.03],
+        "source": ["测试"] * 3,
+    }
+)
 
 
 def tiny_with(tmp_path_factory, name: str, **extra: pd.DataFrame) -> Database:
@@ -47,13 +51,14 @@ def evaluated(db, f, ids, **kw):
 
 # --- the first-year rule ------------------------------------------------------------------------------------
 
+
 def test_first_data_year_has_no_comparison(db):
     """Test that 2022 (the first year of tiny's statistics) shows 上年同期无数据, not 0 nor a count difference."""
     e = evaluated(db, Filters(2022, 3), ["output", "enterprise_count", "high_tech_share", "project_count"])
     for x in e.values():
         assert not x.comparable and x.change is None and x.previous is None, x.id
         assert cards.card(x).change_text == "上年同期无数据"
-    assert e["enterprise_count"].value == 2           # the level is there, only the comparison is not
+    assert e["enterprise_count"].value == 2  # the level is there, only the comparison is not
     assert cards.short_change(e["output"]) == "上年同期无数据"
 
 
@@ -73,6 +78,7 @@ def test_counts_change_by_n(db):
 
 # --- targets of the same scope --------------------------------------------------------------------------------
 
+
 def test_targets_of_the_same_scope(db):
     """Test 完成率 and light against the 产业链 / 片区 target, and none against the 全区 one under other filters."""
     zone = evaluated(db, Filters(2023, 3), ["output"])["output"]
@@ -87,7 +93,7 @@ def test_targets_of_the_same_scope(db):
     assert other.target is None and other.status is None and other.completion is None
     assert other.target_note == "全区目标不适用于所选范围（无同范围目标）"
     both = evaluated(db, Filters(2023, 3, chains=("新材料",), areas=("A1",)), ["output"])["output"]
-    assert both.target is None and both.status is None   # no target has exactly this scope
+    assert both.target is None and both.status is None  # no target has exactly this scope
 
 
 def test_a_figure_that_ignores_a_filter_says_so_and_keeps_its_target(db):
@@ -132,12 +138,13 @@ def test_goal_seek_uses_the_target_of_the_scope(db):
     out = seeks["output"]
     assert out.target == 0.05 and out.ytd == pytest.approx(0.036) and out.scope == "产业链：新材料"
     assert out.gap == pytest.approx(0.014) and out.sentence.startswith("规上工业产值：新材料产业链目标 0.05 亿元")
-    assert "fai" not in seeks   # tiny has a 全区 fai target only: it does not apply to 新材料
+    assert "fai" not in seeks  # tiny has a 全区 fai target only: it does not apply to 新材料
     grid = whatif.sensitivity(monthly, targets, year=2023, month=3, rule=RULES.status)
     assert set(grid["indicator_id"]) == {"output", "land_reclaimed"}
 
 
 # --- the statistics bureau's growth convention -------------------------------------------------------------
+
 
 def test_same_enterprises_growth(db):
     """Test 同口径 同比 on E1 + E2 (480 vs 450 = +6.7 %), the level staying 570, and 全口径 +26.7 % alongside."""
@@ -146,9 +153,16 @@ def test_same_enterprises_growth(db):
     assert e.change == pytest.approx((480 / 450 - 1) * 100)
     assert e.change_all == pytest.approx((570 / 450 - 1) * 100)
     assert cards.card(e).notes == ("同口径 2 家 · 全口径 +26.7%",)
-    plain = {x.id: x for x in indicators.evaluate(
-        db.run, Filters(2023, 3), RULES, ["output"],
-        context=indicators.Context(db.run, Filters(2023, 3), RULES, same_enterprises=False))}["output"]
+    plain = {
+        x.id: x
+        for x in indicators.evaluate(
+            db.run,
+            Filters(2023, 3),
+            RULES,
+            ["output"],
+            context=indicators.Context(db.run, Filters(2023, 3), RULES, same_enterprises=False),
+        )
+    }["output"]
     assert plain.change == pytest.approx((570 / 450 - 1) * 100) and plain.same_count is None
 
 
@@ -162,14 +176,20 @@ def test_value_added_is_labelled_current_prices_without_an_index(db):
 def test_price_index_deflates_value_added_growth(tmp_path_factory):
     """Test comparable-price growth: monthly indices 102 / 101 / 103 weighted by 增加值 (38 each month), then a
     1—m月 index (104) when one is imported, and month 3's index for the 当月 figure."""
-    months = pd.DataFrame({"year": [2023] * 3, "month": [1, 2, 3], "ppi_yoy_month": [102.0, 101.0, 103.0],
-                           "ppi_yoy_ytd": [None, None, None]})
+    months = pd.DataFrame(
+        {
+            "year": [2023] * 3,
+            "month": [1, 2, 3],
+            "ppi_yoy_month": [102.0, 101.0, 103.0],
+            "ppi_yoy_ytd": [None, None, None],
+        }
+    )
     db = tiny_with(tmp_path_factory, "tiny_ppi", price_index=months)
     e = evaluated(db, Filters(2023, 3), ["value_added", "value_added_month", "output"])
     deflator = 3 / (1 / 1.02 + 1 / 1.01 + 1 / 1.03)
     assert e["value_added"].change == pytest.approx((96 / deflator / 90 - 1) * 100)
     assert e["value_added"].change_all == pytest.approx((114 / deflator / 90 - 1) * 100)
-    assert e["value_added"].price == "可比价" and e["output"].price is None   # 产值 stays at current prices
+    assert e["value_added"].price == "可比价" and e["output"].price is None  # 产值 stays at current prices
     assert e["value_added_month"].change == pytest.approx((32 / 1.03 / 30 - 1) * 100)
     ytd = months.assign(ppi_yoy_ytd=[None, None, 104.0])
     db = tiny_with(tmp_path_factory, "tiny_ppi_ytd", price_index=ytd)
@@ -177,10 +197,11 @@ def test_price_index_deflates_value_added_growth(tmp_path_factory):
     assert e.change == pytest.approx((96 / 1.04 / 90 - 1) * 100)
     gap = months[months["month"] != 2]
     db = tiny_with(tmp_path_factory, "tiny_ppi_gap", price_index=gap)
-    assert evaluated(db, Filters(2023, 3), ["value_added"])["value_added"].price == "现价"   # a month is missing
+    assert evaluated(db, Filters(2023, 3), ["value_added"])["value_added"].price == "现价"  # a month is missing
 
 
 # --- targets that are not a share of the way ------------------------------------------------------------------
+
 
 def test_accidents_have_the_zero_target_everywhere(real_db):
     """Test that 2022 (no targets row) shows 生产安全事故 against 0 on 总览 and on 安全生产 alike."""
@@ -199,6 +220,7 @@ def test_risk_score_is_a_threshold_not_a_completion(real_db):
 
 
 # --- the registry itself ------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("ind", list(REGISTRY), ids=lambda i: i.id)
 def test_declared_filters_are_the_query_filters(ind):
@@ -237,4 +259,4 @@ def test_headline_returns_every_overview_indicator(real_db):
     assert [e.id for e in out] == [i.id for i in REGISTRY.overview()]
     land = next(e for e in out if e.id == "land_reclaimed")
     assert land.scope_note and land.completion == pytest.approx(72.5, abs=0.01) and land.progress == 75.0
-    assert next(e for e in out if e.id == "output").target == 62.0   # the shipped 新材料 target
+    assert next(e for e in out if e.id == "output").target == 62.0  # the shipped 新材料 target

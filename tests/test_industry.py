@@ -1,5 +1,5 @@
 """工业经济: named queries on the tiny data (answers worked out by hand from tests/tiny.py), the pure
-helpers in cockpit/industry.py, and the page under AppTest.
+helpers in cockpit/domain/industry.py, and the page under AppTest.
 
 tiny.py, months 1—3: E1 新材料 产值 100 → 120 /月, 增加值 20 → 24; E2 新能源及电子信息 50 → 40, 10 → 8;
 E3 食品饮料 (2023 only) 30, 6.
@@ -7,12 +7,12 @@ E3 食品饮料 (2023 only) 30, 6.
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import industry
-from cockpit.config import load_rules
-from cockpit.dimensions import EVERYTHING
-from conftest import ROOT
+from cockpit.data.config import load_rules
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import industry
 
 ALL = {"scope": EVERYTHING}
 
@@ -106,27 +106,33 @@ def test_enterprise_turnover(tiny_db):
 def test_turnover_query_equals_python(tiny_db):
     """Test that query industry_turnover counts what enterprise_turnover counts on the hand data."""
     assert industry.turnover_counts(tiny_db.run("industry_turnover", params())) == {
-        "now": 3, "before": 2, "entered": 1, "left": 0}
+        "now": 3,
+        "before": 2,
+        "entered": 1,
+        "left": 0,
+    }
     assert industry.turnover_counts(tiny_db.run("industry_turnover", params(year=2022)))["entered"] is None
 
 
 @pytest.mark.parametrize("which", ["tiny_db", "real_db"])
 @pytest.mark.parametrize("measure", ["产值", "增加值"])
 @pytest.mark.parametrize("kind", ["top", "growth", "decline"])
-@pytest.mark.parametrize("search,n,chains", [("", 10, []), ("", 100, ["新材料"]), ("科技", 8, []),
-                                             ("饮料", 5, [])])
+@pytest.mark.parametrize("search,n,chains", [("", 10, []), ("", 100, ["新材料"]), ("科技", 8, []), ("饮料", 5, [])])
 def test_rank_query_equals_python_reference(which, measure, kind, search, n, chains, request):
     """Test that the SQL ranking (query industry_enterprise_rank) lists the same enterprises in the same order
     with the same 增量, 同比 and 拉动 as the pure-Python enterprise_table over every enterprise."""
     db = request.getfixturevalue(which)
     base = params(chains=chains) if which == "tiny_db" else params(year=2023, month=12, chains=chains)
     expected = industry.enterprise_table(db.run("industry_enterprises", base), measure, kind, n=n, search=search)
-    got = db.run("industry_enterprise_rank", {**base, "measure": industry.MEASURE_IDS[measure], "kind": kind,
-                                              "n": n, "search": search})
+    got = db.run(
+        "industry_enterprise_rank",
+        {**base, "measure": industry.MEASURE_IDS[measure], "kind": kind, "n": n, "search": search},
+    )
     assert list(got["ent_id"]) == list(expected["ent_id"])
     for col in ("current_wan", "previous_wan", "delta_wan", "yoy_pct", "pull_pp"):
-        assert got[col].to_numpy(dtype=float) == pytest.approx(expected[col].to_numpy(dtype=float),
-                                                               rel=1e-9, nan_ok=True), col
+        assert got[col].to_numpy(dtype=float) == pytest.approx(
+            expected[col].to_numpy(dtype=float), rel=1e-9, nan_ok=True
+        ), col
 
 
 def test_monthly_yoy_per_period(tiny_db):
@@ -144,12 +150,13 @@ def test_monthly_yoy_per_period(tiny_db):
 
 def test_kpi_cards_month_and_cumulative(tiny_db):
     """Test that the page's registry cards show March as 当月, and with the as-of month 2 show 1—2月 (= 累计)."""
-    from cockpit import cards, indicators
-    from cockpit.filters import Filters
+    from cockpit.app.filters import Filters
+    from cockpit.domain import cards, indicators
 
     rules = load_rules()
-    by = {c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 3), rules, "industry"),
-                                          on_page=True)}
+    by = {
+        c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 3), rules, "industry"), on_page=True)
+    }
     assert by["规上工业产值（1—3月累计）"].evaluation.value == pytest.approx(570 / 1e4)
     month = by["规上工业产值（当月 3月）"].evaluation
     assert month.value == pytest.approx(190 / 1e4)
@@ -157,8 +164,9 @@ def test_kpi_cards_month_and_cumulative(tiny_db):
     assert month.change == pytest.approx((160 / 150 - 1) * 100) and month.same_count == 2
     assert month.change_all == pytest.approx((190 / 150 - 1) * 100)
     assert by["规上工业企业数"].value_text == "3 家" and by["规上工业企业数"].change_text == "比上年同期 +1 家"
-    by = {c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 2), rules, "industry"),
-                                          on_page=True)}
+    by = {
+        c.label: c for c in cards.cards(indicators.page(tiny_db.run, Filters(2023, 2), rules, "industry"), on_page=True)
+    }
     assert by["规上工业增加值（当月 1—2月）"].evaluation.value == pytest.approx(76 / 1e4)
     assert "1—2月" in by["规上工业增加值（当月 1—2月）"].help
 

@@ -10,18 +10,19 @@ import tempfile
 import threading
 from pathlib import Path
 
+import make_bad_files
 import pandas as pd
 import pytest
-
-import make_bad_files
-from cockpit import auth, reader
-from cockpit.db import SAMPLE_DIR, Database
-from cockpit.exports import csv_bytes, neutralise, xlsx_bytes
-from cockpit.ingest import check_file, detect_table, import_file, parse_cell
-from cockpit.schema import SPECS, Col, importable
-from cockpit.store import INITIAL, STEPS, DataStore, ensure_working_dir
-from cockpit.templates import template_bytes
 from conftest import ROOT
+
+from cockpit.app import auth
+from cockpit.data import reader
+from cockpit.data.db import SAMPLE_DIR, Database
+from cockpit.data.ingest import check_file, detect_table, import_file, parse_cell
+from cockpit.data.schema import SPECS, Col, importable
+from cockpit.data.store import INITIAL, STEPS, DataStore, ensure_working_dir
+from cockpit.data.templates import template_bytes
+from cockpit.report.exports import csv_bytes, neutralise, xlsx_bytes
 
 # the corpus is written once per test run, by the same script a person can run by hand
 BAD_DIR = Path(tempfile.mkdtemp(prefix="cockpit-bad-files-"))
@@ -73,8 +74,12 @@ def test_bad_file_is_rejected_with_its_message_and_changes_nothing(name, workdir
 
 def test_cli_rejects_with_nonzero_exit_and_the_same_message(workdir):
     """Test that the command line refuses a bad file with exit code 1 and the Chinese message."""
-    run = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(BAD_DIR / "06_产值为负.csv"),
-                          "--data-dir", str(workdir)], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.ingest", str(BAD_DIR / "06_产值为负.csv"), "--data-dir", str(workdir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1
     assert "不能为负数" in run.stderr and "未写入" in run.stderr
 
@@ -110,8 +115,12 @@ def test_good_import_merges_previews_and_commits(workdir):
     got = db.run("data_periods").set_index("year")["last_month"].to_dict()
     assert got[2024] == 10
     entry = DataStore(workdir).history()[-1]
-    assert (entry.user, entry.table, entry.rows_new, entry.source_name) == \
-        ("张三", "enterprise_month", len(october()), "2024年10月.csv")
+    assert (entry.user, entry.table, entry.rows_new, entry.source_name) == (
+        "张三",
+        "enterprise_month",
+        len(october()),
+        "2024年10月.csv",
+    )
     assert entry.source_sha256 == hashlib.sha256(data).hexdigest()
     # the same file again: nothing new, nothing changed
     again = import_file(data, "2024年10月.csv", workdir, user="张三", dry_run=True)
@@ -141,8 +150,20 @@ def test_xlsx_template_round_trip(workdir, tmp_path):
     wb = openpyxl.load_workbook(__import__("io").BytesIO(template_bytes("hazards")))
     ws = wb["数据"]
     ent = pd.read_parquet(SAMPLE_DIR / "enterprises.parquet").iloc[0]
-    ws.append(["YH-T-1", ent.ent_id, ent.area_code, "重大", "危化品", "专家检查",
-               dt.datetime(2024, 10, 8), dt.datetime(2024, 11, 8), None, "储罐区泄漏报警失灵"])
+    ws.append(
+        [
+            "YH-T-1",
+            ent.ent_id,
+            ent.area_code,
+            "重大",
+            "危化品",
+            "专家检查",
+            dt.datetime(2024, 10, 8),
+            dt.datetime(2024, 11, 8),
+            None,
+            "储罐区泄漏报警失灵",
+        ]
+    )
     path = tmp_path / "隐患.xlsx"
     wb.save(path)
     outcome = import_file(path.read_bytes(), path.name, workdir, user="u")
@@ -163,8 +184,13 @@ def test_import_killed_at_each_step_leaves_a_readable_table(step, workdir, tmp_p
     october().to_csv(path, index=False, encoding="utf-8-sig")
     old = pd.read_parquet(workdir / "enterprise_month.parquet")
     env = {**os.environ, "COCKPIT_CRASH_AT": step}
-    run = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(path), "--data-dir",
-                          str(workdir)], cwd=ROOT, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.ingest", str(path), "--data-dir", str(workdir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 77, run.stderr  # the fault injection fired
     done = STEPS.index(step) >= STEPS.index("committed")
     # a reader never loads a half-done change: it completes a committed one first
@@ -176,8 +202,9 @@ def test_import_killed_at_each_step_leaves_a_readable_table(step, workdir, tmp_p
     now = pd.read_parquet(workdir / "enterprise_month.parquet")
     assert len(now) == len(old) + (len(october()) if done else 0)
     assert [e.source_name for e in store.history()] == (["m.csv"] if done else [])
-    assert [v for v in store.versions("enterprise_month") if v != INITIAL] == \
-        [e.version for e in store.history()]  # no orphan snapshot
+    assert [v for v in store.versions("enterprise_month") if v != INITIAL] == [
+        e.version for e in store.history()
+    ]  # no orphan snapshot
     # the next import works, and stray temporary files and the journal are gone
     outcome = import_file(path.read_bytes(), path.name, workdir, user="u")
     assert outcome.ok
@@ -199,8 +226,10 @@ def test_concurrent_imports_are_serialised(workdir):
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(first, "a.csv")),
-               threading.Thread(target=run, args=(second, "b.csv"))]
+    threads = [
+        threading.Thread(target=run, args=(first, "a.csv")),
+        threading.Thread(target=run, args=(second, "b.csv")),
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -208,8 +237,7 @@ def test_concurrent_imports_are_serialised(workdir):
     assert not errors
     table = DataStore(workdir).read("enterprise_month")
     assert ((table.year == 2024) & (table.month == 10)).sum() == 80
-    assert [e.source_name for e in DataStore(workdir).history()][-2:] in (["a.csv", "b.csv"],
-                                                                          ["b.csv", "a.csv"])
+    assert [e.source_name for e in DataStore(workdir).history()][-2:] in (["a.csv", "b.csv"], ["b.csv", "a.csv"])
 
 
 def test_rollback_round_trip(workdir):
@@ -244,17 +272,20 @@ def test_working_dir_follows_the_sample_until_first_import(tmp_path):
     assert len(pd.read_parquet(work / "targets.parquet")) == 3  # imports present: never overwritten
 
 
-@pytest.mark.parametrize("value, col, expected", [
-    ("1,234.5", Col("x", "x", "float"), 1234.5),
-    (12.0, Col("x", "x", "int"), 12),
-    ("2024/1/5", Col("d", "d", "date"), dt.date(2024, 1, 5)),
-    ("2024年1月5日", Col("d", "d", "date"), dt.date(2024, 1, 5)),
-    (dt.datetime(2024, 1, 5, 0, 0), Col("d", "d", "date"), dt.date(2024, 1, 5)),
-    ("是", Col("b", "b", "bool"), True),
-    ("否", Col("b", "b", "bool"), False),
-    (91330824.0, Col("s", "s", "str"), "91330824"),
-    ("  ", Col("s", "s", "str"), None),
-])
+@pytest.mark.parametrize(
+    "value, col, expected",
+    [
+        ("1,234.5", Col("x", "x", "float"), 1234.5),
+        (12.0, Col("x", "x", "int"), 12),
+        ("2024/1/5", Col("d", "d", "date"), dt.date(2024, 1, 5)),
+        ("2024年1月5日", Col("d", "d", "date"), dt.date(2024, 1, 5)),
+        (dt.datetime(2024, 1, 5, 0, 0), Col("d", "d", "date"), dt.date(2024, 1, 5)),
+        ("是", Col("b", "b", "bool"), True),
+        ("否", Col("b", "b", "bool"), False),
+        (91330824.0, Col("s", "s", "str"), "91330824"),
+        ("  ", Col("s", "s", "str"), None),
+    ],
+)
 def test_parse_cell(value, col, expected):
     """Test that cells in the forms clerks type are read as the column's type."""
     assert parse_cell(value, col) == expected
@@ -264,7 +295,7 @@ def test_exports_neutralise_formulas():
     """Test that formula-like text is neutralised in CSV and xlsx exports, numbers stay numbers."""
     assert neutralise("=1+1") == "'=1+1" and neutralise("@SUM(A1)") == "'@SUM(A1)"
     assert neutralise("-2") == "'-2" and neutralise(-2) == -2 and neutralise("正常") == "正常"
-    df = pd.DataFrame({"名称": ["=HYPERLINK(\"x\")", "正常"], "产值（万元）": [1.5, -2.0]})
+    df = pd.DataFrame({"名称": ['=HYPERLINK("x")', "正常"], "产值（万元）": [1.5, -2.0]})
     text = csv_bytes(df).decode("utf-8-sig")
     assert text.startswith("名称") and "'=HYPERLINK" in text and "-2.0" in text
     back = pd.read_excel(__import__("io").BytesIO(xlsx_bytes({"数据": df})), sheet_name="数据")

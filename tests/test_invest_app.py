@@ -1,7 +1,8 @@
 """AppTest of the 投资与项目 page on the shipped data."""
 
 import invest_fixture
-from cockpit.dimensions import EVERYTHING
+
+from cockpit.data.dimensions import EVERYTHING
 
 PAGE = "pages/invest/projects.py"
 
@@ -15,9 +16,15 @@ def test_invest_page_2023_shows_the_report_figures():
     at = open_page(2023, 12)
     m = {x.label: x for x in at.metric}
     assert (m["固定资产投资"].value, m["工业投资"].value, m["高新技术产业投资"].value) == (
-        "20.47 亿元", "15.09 亿元", "9.06 亿元")
+        "20.47 亿元",
+        "15.09 亿元",
+        "9.06 亿元",
+    )
     assert [m[k].delta for k in ("固定资产投资", "工业投资", "高新技术产业投资")] == [
-        "同比 +35.6%", "同比 +14.4%", "同比 +58.8%"]
+        "同比 +35.6%",
+        "同比 +14.4%",
+        "同比 +58.8%",
+    ]
     assert m["专项债获批（2023年1—12月）"].value == "3.43 亿元"
     assert m["开工率"].value.endswith("%")
 
@@ -47,18 +54,18 @@ def test_project_search_shows_stage_and_dates():
 def test_lists_are_limited_on_many_projects_and_downloads_hold_all(tmp_path, monkeypatch):
     """Test on 2,000 generated projects: the lagging table shows its first 200 rows with the note, its Excel
     export holds every row, the picker offers the 200 largest projects and the search finds any other."""
-    from streamlit.testing.v1 import AppTest
-
-    from cockpit import scale, ui
-    from cockpit.db import Database
     from conftest import ROOT
+    from streamlit.testing.v1 import AppTest
     from test_exports import record_exports
+
+    from cockpit.app import ui
+    from cockpit.data.db import Database
+    from cockpit.gen import scale
 
     data = tmp_path / "scale"
     scale.generate(2_000, data, log=lambda *_: None)
     db = Database(data)
-    p = {"year": 2024, "month": 9, "scope": EVERYTHING,
-         "yellow_months": 1, "red_months": 3, "limit": None}
+    p = {"year": 2024, "month": 9, "scope": EVERYTHING, "yellow_months": 1, "red_months": 3, "limit": None}
     every_late = db.run("project_lagging", p)
     assert len(every_late) > 200
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(data))

@@ -1,18 +1,18 @@
 """投资与项目 named queries on the hand-made invest_fixture data, and the 2023 / 2024 figures on the shipped data.
 
 The page's SQL aggregates over every project (project_rates, project_funnel, project_lagging, invest_top_movers)
-are checked by hand on the fixture and against the pure reference functions of cockpit/projects.py (over
+are checked by hand on the fixture and against the pure reference functions of cockpit/domain/projects.py (over
 project_pipeline / invest_by_project rows) on the fixture and the shipped data; also the LIMITed lists
 (total_count) and the project search."""
 
+import invest_fixture
 import pandas as pd
 import pytest
 
-import invest_fixture
-from cockpit import projects as pr
-from cockpit.db import Database
-from cockpit.metrics import Status
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.db import Database
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import projects as pr
+from cockpit.domain.metrics import Status
 
 ALL = {"scope": EVERYTHING}
 LAG = {"yellow_months": 1, "red_months": 3}
@@ -74,8 +74,12 @@ def test_project_pipeline_ytd_sums(db):
     """Test the pipeline rows: 1—6月 invest / plan / funds and investment to date per project."""
     df = db.run("project_pipeline", params()).set_index("project_id")
     assert len(df) == 10
-    assert tuple(df.loc["Q1", ["invest_ytd_wan", "plan_ytd_wan", "funds_in_ytd_wan",
-                               "invest_to_date_wan"]]) == (300, 350, 250, 400)
+    assert tuple(df.loc["Q1", ["invest_ytd_wan", "plan_ytd_wan", "funds_in_ytd_wan", "invest_to_date_wan"]]) == (
+        300,
+        350,
+        250,
+        400,
+    )
     assert df.loc["Q3", "invest_to_date_wan"] == 500
     r = pr.rates(df.reset_index(), 2023, pr.as_of_date(2023, 6))
     assert r.funds_rate == pytest.approx(600 / 650 * 100)
@@ -103,8 +107,14 @@ def test_bond_progress_as_of(db):
 def test_project_plan_actuals(db):
     """Test 储备 / 专项债储备 / 拟争取 / 平台提升 items of the year's plan as listed by the as-of date."""
     got = dict(db.run("project_plan_actuals", params())[["indicator_id", "actual_value"]].values)
-    assert got == {"reserve_projects": 1, "reserve_invest": 0.5, "bond_reserve_projects": 1,
-                   "bond_reserve_invest": 0.3, "bond_seek": 0, "platform_projects": 1}
+    assert got == {
+        "reserve_projects": 1,
+        "reserve_invest": 0.5,
+        "bond_reserve_projects": 1,
+        "bond_reserve_invest": 0.3,
+        "bond_seek": 0,
+        "platform_projects": 1,
+    }
     later = dict(db.run("project_plan_actuals", params(month=9))[["indicator_id", "actual_value"]].values)
     assert later["bond_seek"] == 0.25
 
@@ -117,8 +127,11 @@ YEAR_2023 = {**ALL, "year": 2023, "month": 12}
 def test_2023_investment_through_the_page_trend(real_db):
     """Test that the page's monthly 累计 query gives 20.47 / 15.09 / 9.06 亿元, +35.6 / +14.4 / +58.8 % for 1—12月."""
     t = pr.ytd_yoy(real_db.run("invest_trend", YEAR_2023), 2023).set_index("month").loc[12]
-    for m, level, growth in [("fai", 20.47, 35.6), ("industrial_invest", 15.09, 14.4),
-                             ("high_tech_invest", 9.06, 58.8)]:
+    for m, level, growth in [
+        ("fai", 20.47, 35.6),
+        ("industrial_invest", 15.09, 14.4),
+        ("high_tech_invest", 9.06, 58.8),
+    ]:
         assert round(t[f"{m}_ytd_wan"] / 1e4, 2) == level, m
         assert round(t[f"{m}_yoy_pct"], 1) == growth, m
 
@@ -134,12 +147,11 @@ def test_2023_trend_agrees_with_the_overview_query(real_db):
 
 def test_2023_attribution_adds_up_to_the_growth(real_db):
     """Test that the 拉动 of the parts of each dimension add up to the 固投 同比 of +35.6 %."""
-    from cockpit.attribution import attribute
+    from cockpit.domain.attribution import attribute
 
     parts = real_db.run("invest_by_part", YEAR_2023)
     for dim in ("产业链", "行业", "项目类型"):
-        att = attribute(parts[parts["dimension"] == dim], key="part", current="invest_wan",
-                        previous="invest_ly_wan")
+        att = attribute(parts[parts["dimension"] == dim], key="part", current="invest_wan", previous="invest_ly_wan")
         assert round(att["pull_pp"].sum(), 1) == 35.6, dim
 
 
@@ -173,17 +185,32 @@ def test_seed_projects_are_findable_with_stages(real_db):
     """Test that projects named in the work summary are in the project list with their 2024-09 stage."""
     plist = real_db.run("project_list", {}).set_index("project_name")
     as_of = pr.as_of_date(2024, 9)
-    expect = {"迈图新材料项目": "签约", "亚格盛甲硅烷特气项目": "签约", "军用特种涂料项目": "在谈",
-              "渴可速饮料生产基地项目": "投产", "源头酒业白酒酿造扩建项目": "开工",
-              "元素新材料特种有机硅项目": "签约", "泰能光电光伏组件项目": "投产"}
+    expect = {
+        "迈图新材料项目": "签约",
+        "亚格盛甲硅烷特气项目": "签约",
+        "军用特种涂料项目": "在谈",
+        "渴可速饮料生产基地项目": "投产",
+        "源头酒业白酒酿造扩建项目": "开工",
+        "元素新材料特种有机硅项目": "签约",
+        "泰能光电光伏组件项目": "投产",
+    }
     for name, stage in expect.items():
         assert pr.stage_as_of(plist.loc[name].to_dict(), as_of) == stage, name
-    for name in ("集中供热项目", "再生水厂项目", "职工服务中心项目", "卡游产业园项目", "惠多利新材料项目",
-                 "通航智造产业区基础设施建设项目", "绍兴材华科技着色剂项目", "天瑞机钢结构项目"):
+    for name in (
+        "集中供热项目",
+        "再生水厂项目",
+        "职工服务中心项目",
+        "卡游产业园项目",
+        "惠多利新材料项目",
+        "通航智造产业区基础设施建设项目",
+        "绍兴材华科技着色剂项目",
+        "天瑞机钢结构项目",
+    ):
         assert name in plist.index, name
 
 
 # ---- the page's SQL aggregates over every project, hand-checked on the fixture (as of 2023-06-30) --------
+
 
 def test_rates_by_sql(db):
     """Test 开工 3/6, 投产（竣工）1/4 and 到位资金 600 ÷ 计划 650 from the one-row query."""
@@ -210,7 +237,9 @@ def test_lagging_by_sql_red_first_and_limited(db):
     keeps the first rows while total_count and red_count still count all."""
     late = pr.lag_rows(db.run("project_lagging", params(**LAG, limit=None)))
     assert list(zip(late["project_id"], late["milestone"], late["months_late"], late["status"])) == [
-        ("Q1", "投产", 3, Status.RED), ("Q2", "开工", 1, Status.YELLOW)]
+        ("Q1", "投产", 3, Status.RED),
+        ("Q2", "开工", 1, Status.YELLOW),
+    ]
     one = db.run("project_lagging", params(**LAG, limit=1))
     assert list(one["project_id"]) == ["Q1"]
     assert (pr.total_rows(one), pr.total_rows(one, "red_count")) == (2, 1)
@@ -233,9 +262,16 @@ def test_bond_progress_limit_keeps_the_total(db):
     assert list(df["bond_id"]) == ["B2"] and pr.total_rows(df) == 2
 
 
-@pytest.mark.parametrize("search, ids", [("", ["Q5", "Q6", "Q2", "Q7", "Q1", "Q4", "Q8", "Q10", "Q9", "Q3"]),
-                                         ("扩", ["Q6", "Q1"]), ("q1", ["Q1", "Q10"]), ("%", []),
-                                         ("_", [])])
+@pytest.mark.parametrize(
+    "search, ids",
+    [
+        ("", ["Q5", "Q6", "Q2", "Q7", "Q1", "Q4", "Q8", "Q10", "Q9", "Q3"]),
+        ("扩", ["Q6", "Q1"]),
+        ("q1", ["Q1", "Q10"]),
+        ("%", []),
+        ("_", []),
+    ],
+)
 def test_project_find_by_name_or_id(db, search, ids):
     """Test the picker's search: name or 编号 contains the text (case-insensitive, % and _ literal),
     listed by name."""
@@ -250,10 +286,18 @@ def test_project_find_limit_keeps_the_largest(db):
     assert set(df["project_id"]) == {"Q7", "Q8"} and pr.total_rows(df) == 10
 
 
-# ---- the SQL aggregates agree with the Python reference (cockpit/projects.py) ------------------------
+# ---- the SQL aggregates agree with the Python reference (cockpit/domain/projects.py) ------------------------
 
-CASES = [(2023, 6, {}), (2023, 12, {}), (2024, 9, {}), (2022, 3, {}), (2023, 6, {"sectors": ["38"]}),
-         (2024, 9, {"chains": ["新材料"]}), (2023, 9, {"areas": ["A1"]}), (2023, 6, {"high_tech_only": True})]
+CASES = [
+    (2023, 6, {}),
+    (2023, 12, {}),
+    (2024, 9, {}),
+    (2022, 3, {}),
+    (2023, 6, {"sectors": ["38"]}),
+    (2024, 9, {"chains": ["新材料"]}),
+    (2023, 9, {"areas": ["A1"]}),
+    (2023, 6, {"high_tech_only": True}),
+]
 
 
 def assert_agree(database: Database, year: int, month: int, filters: dict) -> None:
@@ -263,7 +307,11 @@ def assert_agree(database: Database, year: int, month: int, filters: dict) -> No
 
     got, want = pr.rates_of(database.run("project_rates", p)), pr.rates(pipe, year, as_of)
     assert (got.start_planned, got.started, got.produce_planned, got.produced) == (
-        want.start_planned, want.started, want.produce_planned, want.produced)
+        want.start_planned,
+        want.started,
+        want.produce_planned,
+        want.produced,
+    )
     assert (got.funds_in_wan, got.plan_wan) == pytest.approx((want.funds_in_wan, want.plan_wan), rel=1e-9)
 
     funnels = database.run("project_funnel", p)
@@ -286,8 +334,7 @@ def assert_agree(database: Database, year: int, month: int, filters: dict) -> No
 
     want = pr.top_movers(database.run("invest_by_project", p), n=5)
     got = database.run("invest_top_movers", {**p, "n": 5})
-    cols = ["project_id", "project_name", "kind", "chain", "invest_wan", "invest_ly_wan", "delta", "yoy_pct",
-            "pull_pp"]
+    cols = ["project_id", "project_name", "kind", "chain", "invest_wan", "invest_ly_wan", "delta", "yoy_pct", "pull_pp"]
     want = want[cols].astype({"yoy_pct": float, "pull_pp": float})  # None where 同比 / 拉动 have no base
     pd.testing.assert_frame_equal(_by_change(got[cols]), _by_change(want), check_dtype=False, rtol=1e-9)
 
@@ -304,9 +351,18 @@ def test_sql_agrees_with_python_on_the_fixture(db, year, month, filters):
     assert_agree(db, year, month, filters)
 
 
-@pytest.mark.parametrize("year, month, filters", [
-    (2023, 12, {}), (2024, 9, {}), (2024, 3, {}), (2022, 6, {}), (2024, 9, {"chains": ["新材料"]}),
-    (2023, 12, {"high_tech_only": True}), (2024, 6, {"sectors": ["26", "39"]})])
+@pytest.mark.parametrize(
+    "year, month, filters",
+    [
+        (2023, 12, {}),
+        (2024, 9, {}),
+        (2024, 3, {}),
+        (2022, 6, {}),
+        (2024, 9, {"chains": ["新材料"]}),
+        (2023, 12, {"high_tech_only": True}),
+        (2024, 6, {"sectors": ["26", "39"]}),
+    ],
+)
 def test_sql_agrees_with_python_on_the_shipped_data(real_db, year, month, filters):
     """Test the same agreement on the shipped county data (170 projects)."""
     assert_agree(real_db, year, month, filters)

@@ -1,11 +1,11 @@
 """低效用地: named queries on invest_fixture's hand-made parcels and actions, pure functions, shipped-data figures."""
 
+import invest_fixture
 import pandas as pd
 import pytest
 
-import invest_fixture
-from cockpit import land
-from cockpit.db import Database
+from cockpit.data.db import Database
+from cockpit.domain import land
 
 P = {"year": 2023, "month": 6, "areas": []}
 
@@ -38,7 +38,10 @@ def test_method_status_summary_in_fixed_order(db):
     acts = db.run("land_actions_status", P)
     s = land.method_status_summary(acts[acts["plan_year"] == 2023])
     assert list(zip(s["method"], s["status"], s["action_count"], s["area_mu"])) == [
-        ("收回", "验收", 1, 10.0), ("收购", "验收", 1, 5.0), ("提升改造", "方案", 1, 8.0)]
+        ("收回", "验收", 1, 10.0),
+        ("收购", "验收", 1, 5.0),
+        ("提升改造", "方案", 1, 8.0),
+    ]
     totals = land.status_totals(acts[acts["plan_year"] == 2023])
     assert totals == {"摸排": (0, 0.0), "方案": (1, 8.0), "实施": (0, 0.0), "验收": (2, 15.0)}
 
@@ -48,7 +51,7 @@ def test_land_candidates_below_the_floor_on_untreated_parcels(db):
     q = {**P, "eval_year": 2022, "floor_wan_per_mu": 1.0}
     df = db.run("land_candidates", q)
     assert list(df["ent_id"]) == ["E4"] and df["mujun_tax_wan_per_mu"].iloc[0] == pytest.approx(0.5)
-    assert db.run("land_candidates", {**q, "month": 9}).empty          # L5 on P5 found in August
+    assert db.run("land_candidates", {**q, "month": 9}).empty  # L5 on P5 found in August
     assert list(db.run("land_candidates", {**q, "floor_wan_per_mu": 2.0})["ent_id"]) == ["E4"]  # E1, E2 treated
     assert db.run("land_candidates", {**q, "areas": ["A2"]}).empty
 
@@ -57,8 +60,14 @@ def test_parcel_map_states(db):
     """Test parcel states on the map at the as-of date: 已整治, 整治中, 闲置 and 在用."""
     q = {**P, "chains": [], "sectors": [], "high_tech_only": False, "limit": 5000}
     df = db.run("parcel_map", q).set_index("parcel_id")
-    assert dict(df["state"]) == {"P1": "已整治", "P2": "已整治", "P3": "整治中", "P4": "闲置",
-                                 "P5": "在用", "P6": "闲置"}
+    assert dict(df["state"]) == {
+        "P1": "已整治",
+        "P2": "已整治",
+        "P3": "整治中",
+        "P4": "闲置",
+        "P5": "在用",
+        "P6": "闲置",
+    }
 
 
 def test_land_vacant_available_first(db):
@@ -76,17 +85,37 @@ def test_uplift():
 
 def test_candidate_pool_merges_d_class_and_floor():
     """Test that D 类 without an action and floor candidates merge into one row per enterprise with a reason."""
-    d = pd.DataFrame({"ent_id": ["a", "b", "c"], "ent_name": ["甲", "乙", "丙"], "sector_name": ["x"] * 3,
-                      "area_code": ["A1", "A1", "A2"], "area_name": ["一区", "一区", "二区"],
-                      "parcel_id": ["p1", "p2", "p3"], "land_mu": [10.0, 5.0, 8.0],
-                      "score": [30.0, 35.0, 40.0], "tax_per_mu": [2.0, 4.0, 6.0],
-                      "action_id": [None, "L9", None]})
-    low = pd.DataFrame({"ent_id": ["a", "e"], "ent_name": ["甲", "戊"], "sector_name": ["x", "y"],
-                        "area_name": ["一区", "一区"], "parcel_id": ["p1", "p5"], "land_mu": [10.0, 3.0],
-                        "mujun_tax_wan_per_mu": [2.0, 1.0]})
+    d = pd.DataFrame(
+        {
+            "ent_id": ["a", "b", "c"],
+            "ent_name": ["甲", "乙", "丙"],
+            "sector_name": ["x"] * 3,
+            "area_code": ["A1", "A1", "A2"],
+            "area_name": ["一区", "一区", "二区"],
+            "parcel_id": ["p1", "p2", "p3"],
+            "land_mu": [10.0, 5.0, 8.0],
+            "score": [30.0, 35.0, 40.0],
+            "tax_per_mu": [2.0, 4.0, 6.0],
+            "action_id": [None, "L9", None],
+        }
+    )
+    low = pd.DataFrame(
+        {
+            "ent_id": ["a", "e"],
+            "ent_name": ["甲", "戊"],
+            "sector_name": ["x", "y"],
+            "area_name": ["一区", "一区"],
+            "parcel_id": ["p1", "p5"],
+            "land_mu": [10.0, 3.0],
+            "mujun_tax_wan_per_mu": [2.0, 1.0],
+        }
+    )
     pool = land.candidate_pool(d, low)
     assert list(zip(pool["ent_id"], pool["reason"])) == [
-        ("e", "亩均税收低于门槛"), ("a", "D 类且低于门槛"), ("c", "亩均评价 D 类")]
+        ("e", "亩均税收低于门槛"),
+        ("a", "D 类且低于门槛"),
+        ("c", "亩均评价 D 类"),
+    ]
     assert list(land.candidate_pool(d, low.iloc[0:0], areas=("A1",))["ent_id"]) == ["a"]
 
 

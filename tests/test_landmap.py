@@ -1,4 +1,4 @@
-"""亩均一张图 (cockpit.landmap and the parcel_map queries) on the tiny dataset: which parcels are drawn, their colour
+"""亩均一张图 (cockpit.report.landmap and the parcel_map queries) on the tiny dataset: which parcels are drawn, their colour
 category, the scope, the 片区 view past the limit, the tile layout of an optional base map."""
 
 import math
@@ -6,21 +6,25 @@ import re
 
 import pandas as pd
 import pytest
-
 import tiny
-from cockpit import geo, landmap
-from cockpit.dimensions import EVERYTHING
+
+from cockpit.data import geo
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.report import landmap
 
 P = {"year": 2023, "month": 3, "scope": EVERYTHING, "limit": 5000}
-UNITS = pd.DataFrame({"unit_id": ["P1", "P2"], "cls_label": ["A 类 优先发展", "D 类 倒逼整治"],
-                      "tax_per_mu": [1.8, 0.6]})
+UNITS = pd.DataFrame(
+    {"unit_id": ["P1", "P2"], "cls_label": ["A 类 优先发展", "D 类 倒逼整治"], "tax_per_mu": [1.8, 0.6]}
+)
 
 
 def test_parcel_map_rows_states_tenants_and_scope(tiny_db):
     """Test both tiny parcels (在用: tiny's 整治 actions have no 摸排 date, so none is found by 2023-03-31), tenants
     largest first, and the scope of a 产业链 filter (P1's 甲化工 is not 食品饮料)."""
     rows = tiny_db.run("parcel_map", P).set_index("parcel_id")
-    assert list(rows.index) == ["P1", "P2"] and set(rows["parcels_in_scope"]) == {2} and set(rows["with_boundary"]) == {1}
+    assert (
+        list(rows.index) == ["P1", "P2"] and set(rows["parcels_in_scope"]) == {2} and set(rows["with_boundary"]) == {1}
+    )
     assert rows.loc["P1", "state"] == rows.loc["P2", "state"] == "在用"
     assert rows.loc["P2", "ent_ids"] == "E2,E3" and rows.loc["P2", "ent_names"] == "乙电气、丙饮料"
     assert rows["in_scope"].all()
@@ -38,7 +42,11 @@ def test_features_colour_by_mode_and_keep_only_outlined_parcels(tiny_db):
     assert list(shown["parcel_id"]) == ["P1"]
     first = shown.iloc[0]
     assert (first["category"], first["ent_id"], first["ent_names"], first["tax_per_mu"]) == (
-        "A 类 优先发展", "E1", "甲化工", 1.8)
+        "A 类 优先发展",
+        "E1",
+        "甲化工",
+        1.8,
+    )
     assert geo.area_mu(geo.parse(first["geometry"])) == pytest.approx(10.0, rel=1e-3)
     assert landmap.features(rows, UNITS, "整治状态")["category"].iloc[0] == "在用"
     assert landmap.features(rows, UNITS, "闲置地块")["category"].iloc[0] == "在用"
@@ -64,7 +72,9 @@ def test_outlines_and_the_area_view(tiny_db):
     assert list(hull["area_name"]) == ["化工集聚区"]
     assert geo.area_mu(geo.parse(hull["geometry"].iloc[0])) == pytest.approx(10.0, rel=1e-3)
     areas = tiny_db.run("parcel_map_areas", P).set_index("area_code")
-    assert areas.loc["A1", "parcels"] == 1 and areas.loc["A2", "area_mu"] == 25.0 and areas.loc["A2", "in_action_mu"] == 0
+    assert (
+        areas.loc["A1", "parcels"] == 1 and areas.loc["A2", "area_mu"] == 25.0 and areas.loc["A2", "in_action_mu"] == 0
+    )
     assert pd.isna(areas.loc["A2", "lon_min"])  # P2 has no outline
     lon0, lat0, lon1, lat1 = geo.bounds(geo.parse(tiny.BOUNDARY_P1))
     assert (areas.loc["A1", "lon_min"], areas.loc["A1", "lat_max"]) == (lon0, lat1)
@@ -80,13 +90,13 @@ def test_tiles_fit_the_extent_at_native_size():
     bounds = (118.365, 29.033, 118.427, 29.076)
     projection, tiles = landmap.tiles(bounds, "https://t.example/{z}/{x}/{y}.png", 520)
     zoom = int(re.match(r"https://t\.example/(\d+)/", tiles["url"].iloc[0]).group(1))
-    assert projection["scale"] == pytest.approx(256 * 2 ** zoom / (2 * math.pi))
+    assert projection["scale"] == pytest.approx(256 * 2**zoom / (2 * math.pi))
     assert zoom == 13  # 6.0 km wide: 1,126 px at zoom 14 would not fit 800 px, 563 px at 13 does
-    assert tiles["lon"].min() <= bounds[0] and tiles["lon"].max() + 360 / 2 ** zoom >= bounds[2]
+    assert tiles["lon"].min() <= bounds[0] and tiles["lon"].max() + 360 / 2**zoom >= bounds[2]
     assert tiles["lat"].max() >= bounds[3]
     x, y = (int(v) for v in re.search(r"/(\d+)/(\d+)\.png$", tiles["url"].iloc[0]).groups())
-    assert tiles["lon"].iloc[0] == pytest.approx(x / 2 ** zoom * 360 - 180)
-    assert tiles["lat"].iloc[0] == pytest.approx(math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2 ** zoom)))))
+    assert tiles["lon"].iloc[0] == pytest.approx(x / 2**zoom * 360 - 180)
+    assert tiles["lat"].iloc[0] == pytest.approx(math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / 2**zoom)))))
 
 
 def test_map_config(tmp_path):
@@ -99,6 +109,3 @@ def test_map_config(tmp_path):
     bad.write_text('[map]\ntile_url = "file:///etc/passwd"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="tile_url"):
         landmap.load_config(bad)
-
-
-

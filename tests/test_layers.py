@@ -20,8 +20,7 @@ PKG = ROOT / "cockpit"
 
 def layers() -> dict[str, tuple[str, Path]]:
     """Module name → (layer, file), from the subpackages when they exist, else from the mapping."""
-    moved = {p.stem: (p.parent.name, p) for where in ORDER for p in (PKG / where).glob("*.py")
-             if p.stem != "__init__"}
+    moved = {p.stem: (p.parent.name, p) for where in ORDER for p in (PKG / where).glob("*.py") if p.stem != "__init__"}
     flat = restructure.assign(ROOT) if list(PKG.glob("*.py")) != [PKG / "__init__.py"] else {}
     return {**{m: (where, PKG / f"{m}.py") for m, where in flat.items()}, **moved}
 
@@ -64,8 +63,9 @@ def test_a_module_imports_only_its_layer_and_those_below(module):
     if where == "gen":
         return
     mods, _, _ = _imports(path)
-    above = {m for m in mods if ORDER.index(LAYERS[m][0]) > ORDER.index(where)
-             and (module, m) not in restructure.EXCEPTIONS}
+    above = {
+        m for m in mods if ORDER.index(LAYERS[m][0]) > ORDER.index(where) and (module, m) not in restructure.EXCEPTIONS
+    }
     assert not above, f"{where}.{module} imports {sorted(above)}"
 
 
@@ -83,7 +83,7 @@ def test_no_streamlit_below_the_app(module):
 def test_the_rule_catches_a_wrong_import(tmp_path):
     """Test that the check sees an upward import (a data module importing the ui)."""
     bad = tmp_path / "bad.py"
-    bad.write_text("def f():\n    from cockpit import ui\n    import streamlit as st\n", encoding="utf-8")
+    bad.write_text("def f():\n    from cockpit.app import ui\n    import streamlit as st\n", encoding="utf-8")
     mods, top_st, any_st = _imports(bad)
     assert mods == {"ui"} and any_st and not top_st
     assert ORDER.index(LAYERS["ui"][0]) > ORDER.index("data")

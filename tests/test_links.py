@@ -1,9 +1,9 @@
-"""cockpit.links: which profile or project a click in a table or on a chart opens (the switch itself is
+"""cockpit.app.links: which profile or project a click in a table or on a chart opens (the switch itself is
 Streamlit's, walked in Chromium by test_browser_profile.py)."""
 
 import pytest
 
-from cockpit import links
+from cockpit.app import links
 
 
 @pytest.fixture()

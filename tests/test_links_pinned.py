@@ -4,24 +4,37 @@ says which period it shows; the 汇报稿's visible 复制 button (a same-origin
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
+from browser import wait_for_app
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from browser import wait_for_app
-from cockpit import links, narrative
-from cockpit.filters import Filters
-from conftest import ROOT
+from cockpit.app import links
+from cockpit.app.filters import Filters
+from cockpit.report import narrative
 
 
 def test_pinned_params_name_period_and_every_filter():
     """Test the pinned query of hand-made filters: year and month always, each filter value under its URL key."""
     f = Filters(2024, 9, chains=("新材料", "新装备"), sectors=("2614",), areas=("HGQ", "BQ"), high_tech_only=True)
-    assert links.pinned_params(f) == [("year", "2024"), ("month", "1—9月"), ("chain", "新材料"), ("chain", "新装备"),
-                                      ("sector", "2614"), ("area", "HGQ"), ("area", "BQ"), ("hitech", "true")]
+    assert links.pinned_params(f) == [
+        ("year", "2024"),
+        ("month", "1—9月"),
+        ("chain", "新材料"),
+        ("chain", "新装备"),
+        ("sector", "2614"),
+        ("area", "HGQ"),
+        ("area", "BQ"),
+        ("hitech", "true"),
+    ]
     assert links.pinned_params(Filters(2023, 12)) == [("year", "2023"), ("month", "1—12月")]
     url = links.pinned_url("http://h:1/industry?year=2022", Filters(2024, 9, chains=("新材料",)), {"present": ["1"]})
     parts = urlsplit(url)
     assert parts.path == "/industry" and parse_qsl(parts.query) == [
-        ("year", "2024"), ("month", "1—9月"), ("chain", "新材料"), ("present", "1")]
+        ("year", "2024"),
+        ("month", "1—9月"),
+        ("chain", "新材料"),
+        ("present", "1"),
+    ]
 
 
 def test_period_note():
@@ -33,7 +46,10 @@ def test_period_note():
 
 def test_draft_as_text():
     """Test the copied 汇报稿: title, numbered section headings, paragraphs, blank lines between."""
-    assert narrative.as_text("标题", {"工业经济": "甲。", "安全生产": "乙。"}) == "标题\n\n一、工业经济\n甲。\n\n二、安全生产\n乙。"
+    assert (
+        narrative.as_text("标题", {"工业经济": "甲。", "安全生产": "乙。"})
+        == "标题\n\n一、工业经济\n甲。\n\n二、安全生产\n乙。"
+    )
 
 
 def caption_texts(at) -> list[str]:
@@ -67,8 +83,9 @@ def clipboard(page) -> str:
 def test_browser_copy_link_pins_period_and_filters(chromium, app_url):
     """Test in Chromium (strict CSP): 复制链接 in the sidebar puts a link with year, month and the chosen 产业链 on
     the clipboard, and that link opens the same period and filter (a bare link opens the latest)."""
-    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, locale="zh-CN",
-                                   permissions=["clipboard-read", "clipboard-write"])
+    context = chromium.new_context(
+        viewport={"width": 1600, "height": 1000}, locale="zh-CN", permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -95,8 +112,9 @@ def test_browser_copy_link_pins_period_and_filters(chromium, app_url):
 def test_browser_draft_copy_button(chromium, app_url):
     """Test in Chromium: the 汇报稿 shows as text with a visible 复制汇报稿 button, and the button puts the whole
     draft (title and every section) on the clipboard."""
-    context = chromium.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN",
-                                   permissions=["clipboard-read", "clipboard-write"])
+    context = chromium.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", permissions=["clipboard-read", "clipboard-write"]
+    )
     page = context.new_page()
     page.goto(f"{app_url}/?year=2023&month={quote('1—12月')}")
     wait_for_app(page)
@@ -108,7 +126,9 @@ def test_browser_draft_copy_button(chromium, app_url):
     button.click()
     frame.get_by_text("已复制").wait_for(timeout=10_000)
     text = clipboard(page)
-    assert text.startswith("浙江开化经济开发区2023年1—12月主要工作情况\n\n一、工业经济\n1—12月，规上工业产值 136.65 亿元")
+    assert text.startswith(
+        "浙江开化经济开发区2023年1—12月主要工作情况\n\n一、工业经济\n1—12月，规上工业产值 136.65 亿元"
+    )
     assert "\n\n四、安全生产\n" in text
     assert page.locator("[data-testid=stCode]").count() == 0
     page.screenshot(path="/tmp/draft_1366.png", full_page=True)

@@ -3,11 +3,11 @@
 import sqlite3
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import auth, gate
-from cockpit.auth import ENV, make_hash
-from conftest import ROOT
+from cockpit.app import auth, gate
+from cockpit.app.auth import ENV, make_hash
 
 VIEWER, ADMIN = "198.51.100.7", "192.0.2.1"
 
@@ -27,7 +27,7 @@ def restart() -> None:
     """What a server restart forgets: every Streamlit cache and the query memo."""
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit.domain import memo
 
     st.cache_data.clear()
     st.cache_resource.clear()
@@ -64,7 +64,7 @@ def test_wrong_passwords_lock_one_address_and_a_restart_keeps_the_lock(work, mon
         assert "密码不正确" in errors(log_in(viewer, "wrong"))
     assert "暂停" in errors(log_in(viewer, "wrong"))
     assert "暂停" in errors(log_in(viewer, "right")) and not is_admin(viewer)
-    assert "暂停" in errors(log_in(session(monkeypatch, VIEWER), "right"))   # a new session: same address
+    assert "暂停" in errors(log_in(session(monkeypatch, VIEWER), "right"))  # a new session: same address
 
     admin = log_in(session(monkeypatch, ADMIN), "right")
     assert is_admin(admin) and not errors(admin)

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cockpit.db import _macro_tables, materialized
-from cockpit.dimensions import EVERYTHING, Scope
+from cockpit.data.db import _macro_tables, materialized
+from cockpit.data.dimensions import EVERYTHING, Scope
 
 FILTERS = [EVERYTHING, Scope.of(chains=["新材料"]), Scope.of(high_tech_only=True)]
 
@@ -44,14 +44,16 @@ def test_summary_tables_are_whitelisted_names():
     summaries = {name: set(sources) for name, _, sources in materialized()}
     ent, proj = set(_macro_tables()["enterprise_keys"]), set(_macro_tables()["project_keys"])
     assert {"enterprises", "sectors"} <= ent and {"projects", "sectors"} <= proj
-    assert summaries == {"enterprise_month_cube": {"enterprise_month"} | ent,
-                         "enterprise_year_entry": {"enterprises", "enterprise_month"} | ent,
-                         "enterprise_year_months": {"enterprise_month"},
-                         "enterprise_pair_cube": {"enterprise_month"} | ent,
-                         "enterprise_pair_entry": {"enterprise_month"} | ent,
-                         "hazard_facts": {"areas", "hazards"} | ent,
-                         "project_month_cube": {"projects", "project_month"} | proj,
-                         "project_year_entry": {"projects", "project_month"} | proj}
+    assert summaries == {
+        "enterprise_month_cube": {"enterprise_month"} | ent,
+        "enterprise_year_entry": {"enterprises", "enterprise_month"} | ent,
+        "enterprise_year_months": {"enterprise_month"},
+        "enterprise_pair_cube": {"enterprise_month"} | ent,
+        "enterprise_pair_entry": {"enterprise_month"} | ent,
+        "hazard_facts": {"areas", "hazards"} | ent,
+        "project_month_cube": {"projects", "project_month"} | proj,
+        "project_year_entry": {"projects", "project_month"} | proj,
+    }
 
 
 @pytest.mark.parametrize("month", [2, 7, 12])
@@ -77,10 +79,13 @@ def test_project_cube_equals_raw_sums(which, request):
     """Test that monthly 完成投资, 计划 and 到位资金 by 工业/高新 from the project summary equal the raw sums."""
     con = request.getfixturevalue(which)._current().cursor()
     cols = "sum(invest_wan) as invest, sum(plan_wan) as plan, sum(funds_in_wan) as funds"
-    raw = con.execute(f"select year, month, is_industrial, is_high_tech, {cols} from project_month "
-                      "join projects using (project_id) group by all order by all").df()
-    cube = con.execute(f"select year, month, is_industrial, is_high_tech, {cols} from project_month_cube "
-                       "group by all order by all").df()
+    raw = con.execute(
+        f"select year, month, is_industrial, is_high_tech, {cols} from project_month "
+        "join projects using (project_id) group by all order by all"
+    ).df()
+    cube = con.execute(
+        f"select year, month, is_industrial, is_high_tech, {cols} from project_month_cube group by all order by all"
+    ).df()
     assert len(raw) > 0 and raw[["year", "month"]].equals(cube[["year", "month"]])
     for col in ("invest", "plan", "funds"):
         assert cube[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
@@ -92,10 +97,16 @@ def test_month_lists_equal_raw_sums(which, month, request):
     """Test that slicing the per-year month lists (enterprise_year_months) gives each enterprise's 1—m月 产值
     and 增加值, and first_month says whether it has any row in 1—m月."""
     con = request.getfixturevalue(which)._current().cursor()
-    raw = con.execute("select ent_id, year, sum(output_wan) as o, sum(value_added_wan) as v from enterprise_month "
-                      "where month <= $m group by all order by all", {"m": month}).df()
-    lists = con.execute("select ent_id, year, list_sum(output[1:$m]) as o, list_sum(value_added[1:$m]) as v "
-                        "from enterprise_year_months where first_month <= $m order by all", {"m": month}).df()
+    raw = con.execute(
+        "select ent_id, year, sum(output_wan) as o, sum(value_added_wan) as v from enterprise_month "
+        "where month <= $m group by all order by all",
+        {"m": month},
+    ).df()
+    lists = con.execute(
+        "select ent_id, year, list_sum(output[1:$m]) as o, list_sum(value_added[1:$m]) as v "
+        "from enterprise_year_months where first_month <= $m order by all",
+        {"m": month},
+    ).df()
     assert len(raw) > 0 and raw[["ent_id", "year"]].equals(lists[["ent_id", "year"]])
     for col in ("o", "v"):
         assert lists[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
@@ -148,8 +159,7 @@ order by p.year desc
 
 
 @pytest.mark.parametrize("month", [2, 6, 12])
-@pytest.mark.parametrize("flt", FILTERS + [Scope.of(areas=["A1", "HGQ"])],
-                         ids=["all", "chain", "hitech", "area"])
+@pytest.mark.parametrize("flt", FILTERS + [Scope.of(areas=["A1", "HGQ"])], ids=["all", "chain", "hitech", "area"])
 @pytest.mark.parametrize("which", ["tiny_db", "real_db"])
 def test_investment_kpis_equal_the_raw_query(which, flt, month, request):
     """Test that 固投/工业/高新投资 and 在建投资项目数 from the project summaries equal the raw per-project query."""
@@ -159,5 +169,6 @@ def test_investment_kpis_equal_the_raw_query(which, flt, month, request):
     raw = db._current().cursor().execute(RAW_INVESTMENT_KPIS, {"year": year, "month": month, "scope": flt.sql()}).df()
     assert list(got["year"]) == list(raw["year"]) and list(got["project_count"]) == list(raw["project_count"])
     for col in ("fai_wan", "industrial_invest_wan", "high_tech_invest_wan"):
-        assert got[col].to_numpy(dtype=float) == pytest.approx(raw[col].to_numpy(dtype=float), rel=1e-9,
-                                                              nan_ok=True), col
+        assert got[col].to_numpy(dtype=float) == pytest.approx(raw[col].to_numpy(dtype=float), rel=1e-9, nan_ok=True), (
+            col
+        )

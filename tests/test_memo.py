@@ -1,10 +1,11 @@
-"""The in-process memo behind query results, derived tables and chart specs (cockpit/memo.py)."""
+"""The in-process memo behind query results, derived tables and chart specs (cockpit/domain/memo.py)."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import charts, memo
+from cockpit.domain import memo
+from cockpit.report import charts
 
 
 @pytest.fixture(autouse=True)
@@ -15,19 +16,32 @@ def _fresh():
 
 
 def frame():
-    return pd.DataFrame({"name": ["甲", "乙", None], "value": [1.5, np.nan, 3.0],
-                         "day": pd.to_datetime(["2024-01-31", None, "2024-03-31"]),
-                         "mixed": [1, "a", None], "flag": [True, False, True]})
+    return pd.DataFrame(
+        {
+            "name": ["甲", "乙", None],
+            "value": [1.5, np.nan, 3.0],
+            "day": pd.to_datetime(["2024-01-31", None, "2024-03-31"]),
+            "mixed": [1, "a", None],
+            "flag": [True, False, True],
+        }
+    )
 
 
 def test_fingerprint_is_by_content():
     """Test that equal content hashes equal, and each kind of column change changes the hash."""
     a = frame()
     assert memo.fingerprint(a) == memo.fingerprint(frame()) == memo.fingerprint(a.copy())
-    changed = [a.assign(name=["甲", "丙", None]), a.assign(value=[1.5, 2.0, 3.0]),
-               a.assign(day=pd.to_datetime(["2024-01-31", None, "2024-04-30"])),
-               a.assign(mixed=[1, "b", None]), a.assign(flag=[True, True, True]),
-               a.rename(columns={"value": "v"}), a.iloc[::-1], a.iloc[:2], a.astype({"value": "float32"})]
+    changed = [
+        a.assign(name=["甲", "丙", None]),
+        a.assign(value=[1.5, 2.0, 3.0]),
+        a.assign(day=pd.to_datetime(["2024-01-31", None, "2024-04-30"])),
+        a.assign(mixed=[1, "b", None]),
+        a.assign(flag=[True, True, True]),
+        a.rename(columns={"value": "v"}),
+        a.iloc[::-1],
+        a.iloc[:2],
+        a.astype({"value": "float32"}),
+    ]
     hashes = {memo.fingerprint(c) for c in changed}
     assert memo.fingerprint(a) not in hashes and len(hashes) == len(changed)
     assert memo.fingerprint(a.iloc[0:2]) != memo.fingerprint(a.iloc[1:3])  # slices of one buffer
@@ -70,8 +84,7 @@ def test_lru_bound(monkeypatch):
 def test_chart_spec_is_reused_and_matches_altair():
     """Test that a chart spec is built once per data and options, carries its data as Arrow datasets,
     and callers cannot damage the cached copy."""
-    df = pd.DataFrame({"chain": ["新材料", "新装备"], "output_wan": [10000.0, 20000.0],
-                       "label": ["+1.0%", "+2.0%"]})
+    df = pd.DataFrame({"chain": ["新材料", "新装备"], "output_wan": [10000.0, 20000.0], "label": ["+1.0%", "+2.0%"]})
     opts = dict(category="chain", value="output_wan", scale=1e4, title="t", unit="亿元", label="label")
     spec = charts.spec(charts.ranked_bars, df, **opts)
     assert spec["datasets"] and all(isinstance(v, bytes) for v in spec["datasets"].values())
@@ -92,8 +105,9 @@ def test_chart_validation_runs_in_tests_only(monkeypatch):
 
     def bad(df, **_):
         # a plain dict escapes Altair's checks at construction; only the schema validation sees it
-        return alt.Chart(df).mark_bar().encode(
-            x={"field": "v", "type": "quantitative", "axis": {"labelAngle": "slanted"}})
+        return (
+            alt.Chart(df).mark_bar().encode(x={"field": "v", "type": "quantitative", "axis": {"labelAngle": "slanted"}})
+        )
 
     df = pd.DataFrame({"v": [1.0]})
     monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "1")

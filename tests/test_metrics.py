@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from cockpit import format as fmt
-from cockpit import metrics
-from cockpit.attribution import attribute, total_yoy
-from cockpit.config import GradeRule, StatusRule, load_rules
-from cockpit.metrics import Status
+from cockpit.data.config import GradeRule, StatusRule, load_rules
+from cockpit.domain import format as fmt
+from cockpit.domain import metrics
+from cockpit.domain.attribution import attribute, total_yoy
+from cockpit.domain.metrics import Status
 
 RULE = StatusRule(yellow_points=10.0)
 
@@ -30,31 +30,34 @@ def test_schedule_progress_and_completion():
     assert metrics.completion(1, 0) is None
 
 
-@pytest.mark.parametrize("value, month, expected", [
-    (75.0, 9, Status.GREEN),    # exactly on schedule
-    (80.0, 9, Status.GREEN),
-    (65.0, 9, Status.YELLOW),   # 10 points behind: still yellow
-    (64.9, 9, Status.RED),
-    (100.0, 12, Status.GREEN),
-])
+@pytest.mark.parametrize(
+    "value, month, expected",
+    [
+        (75.0, 9, Status.GREEN),  # exactly on schedule
+        (80.0, 9, Status.GREEN),
+        (65.0, 9, Status.YELLOW),  # 10 points behind: still yellow
+        (64.9, 9, Status.RED),
+        (100.0, 12, Status.GREEN),
+    ],
+)
 def test_status_cumulative(value, month, expected):
     """Test the light of a cumulative indicator at the yellow/red boundaries (target 100)."""
-    assert metrics.status(value, 100, month, cumulative=True, higher_is_better=True,
-                          rule=RULE) == expected
+    assert metrics.status(value, 100, month, cumulative=True, higher_is_better=True, rule=RULE) == expected
 
 
 def test_status_rule_is_configurable():
     """Test that a wider yellow band turns a red into a yellow."""
-    assert metrics.status(60, 100, 9, cumulative=True, higher_is_better=True,
-                          rule=StatusRule(yellow_points=30)) == Status.YELLOW
+    assert (
+        metrics.status(60, 100, 9, cumulative=True, higher_is_better=True, rule=StatusRule(yellow_points=30))
+        == Status.YELLOW
+    )
 
 
 def test_status_lower_is_better_and_levels():
     """Test zero-target indicators (accidents) and non-cumulative levels."""
     assert metrics.status(0, 0, 5, cumulative=True, higher_is_better=False, rule=RULE) == Status.GREEN
     assert metrics.status(1, 0, 5, cumulative=True, higher_is_better=False, rule=RULE) == Status.RED
-    assert metrics.status(84.2, 85, 9, cumulative=False, higher_is_better=True,
-                          rule=RULE) == Status.YELLOW
+    assert metrics.status(84.2, 85, 9, cumulative=False, higher_is_better=True, rule=RULE) == Status.YELLOW
     assert metrics.status(None, 85, 9, cumulative=False, higher_is_better=True, rule=RULE) is None
     assert metrics.status(5, None, 9, cumulative=False, higher_is_better=True, rule=RULE) is None
 
@@ -74,15 +77,22 @@ def test_pull_and_contribution_add_up():
 def test_risk_grade_boundaries():
     """Test the 化工园区 grade at its boundaries: A < 60 ≤ B < 70 ≤ C < 85 ≤ D."""
     rule = GradeRule()
-    assert [metrics.risk_grade(s, rule) for s in (59.9, 60, 69.99, 70, 84.9, 85, 100)] == \
-        ["A", "B", "B", "C", "C", "D", "D"]
+    assert [metrics.risk_grade(s, rule) for s in (59.9, 60, 69.99, 70, 84.9, 85, 100)] == [
+        "A",
+        "B",
+        "B",
+        "C",
+        "C",
+        "D",
+        "D",
+    ]
     assert metrics.risk_grade(None, rule) is None
 
 
 def test_rules_file_is_read(tmp_path):
     """Test that the rules file drives the thresholds and falls back to defaults when absent."""
     path = tmp_path / "rules.toml"
-    path.write_text('[status]\nyellow_points = 30\n[risk_grade]\nD = 90\n', encoding="utf-8")
+    path.write_text("[status]\nyellow_points = 30\n[risk_grade]\nD = 90\n", encoding="utf-8")
     rules = load_rules(path)
     assert rules.status.yellow_points == 30 and rules.grade.d == 90
     assert load_rules(tmp_path / "missing.toml").status.yellow_points == 10

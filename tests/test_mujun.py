@@ -9,11 +9,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cockpit import mujun
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import mujun
 
-FIXED = {"tax_per_mu": 10.0, "va_per_mu": 100.0, "va_per_energy": 1.0, "va_per_emission": 10.0,
-         "labour_productivity": 10.0, "rd_share": 2.0}
+FIXED = {
+    "tax_per_mu": 10.0,
+    "va_per_mu": 100.0,
+    "va_per_energy": 1.0,
+    "va_per_emission": 10.0,
+    "labour_productivity": 10.0,
+    "rd_share": 2.0,
+}
 ALL = {"scope": EVERYTHING}
 
 
@@ -25,14 +31,45 @@ def cfg(**over) -> mujun.Config:
     return mujun.parse_config(raw)
 
 
-def ent(ent_id, *, parcel=None, land=10.0, tax=100.0, va=1000.0, energy=1000.0, emission=100.0,
-        employees=100.0, rd=20.0, revenue=1000.0, year=2023, chain="新材料", area="A1"):
-    return {"year": year, "ent_id": ent_id, "ent_name": f"企业{ent_id}", "sector_code": "26",
-            "sector_name": "化学原料和化学制品制造业", "chain": chain, "area_code": area,
-            "area_name": f"片区{area}", "parcel_id": parcel or f"P-{ent_id}", "land_mu": land,
-            "is_high_tech": False, "in_scope": True, "months": 12, "tax_wan": tax,
-            "value_added_wan": va, "revenue_wan": revenue, "output_wan": va * 4,
-            "energy_tce": energy, "emission_t": emission, "employees": employees, "rd_wan": rd}
+def ent(
+    ent_id,
+    *,
+    parcel=None,
+    land=10.0,
+    tax=100.0,
+    va=1000.0,
+    energy=1000.0,
+    emission=100.0,
+    employees=100.0,
+    rd=20.0,
+    revenue=1000.0,
+    year=2023,
+    chain="新材料",
+    area="A1",
+):
+    return {
+        "year": year,
+        "ent_id": ent_id,
+        "ent_name": f"企业{ent_id}",
+        "sector_code": "26",
+        "sector_name": "化学原料和化学制品制造业",
+        "chain": chain,
+        "area_code": area,
+        "area_name": f"片区{area}",
+        "parcel_id": parcel or f"P-{ent_id}",
+        "land_mu": land,
+        "is_high_tech": False,
+        "in_scope": True,
+        "months": 12,
+        "tax_wan": tax,
+        "value_added_wan": va,
+        "revenue_wan": revenue,
+        "output_wan": va * 4,
+        "energy_tce": energy,
+        "emission_t": emission,
+        "employees": employees,
+        "rd_wan": rd,
+    }
 
 
 def frame(*rows):
@@ -61,10 +98,30 @@ def test_standard_enterprise_scores_100_and_double_tax_adds_30():
 
 def test_enterprises_on_one_parcel_are_scored_together():
     """Test that two enterprises on one parcel are one unit: sums first, then ratios; both get its score."""
-    a = ent("A", parcel="P", land=4.0, tax=10.0, va=300.0, energy=200.0, emission=30.0,
-            employees=20.0, rd=2.0, revenue=300.0)
-    b = ent("B", parcel="P", land=6.0, tax=90.0, va=700.0, energy=800.0, emission=70.0,
-            employees=80.0, rd=18.0, revenue=700.0)
+    a = ent(
+        "A",
+        parcel="P",
+        land=4.0,
+        tax=10.0,
+        va=300.0,
+        energy=200.0,
+        emission=30.0,
+        employees=20.0,
+        rd=2.0,
+        revenue=300.0,
+    )
+    b = ent(
+        "B",
+        parcel="P",
+        land=6.0,
+        tax=90.0,
+        va=700.0,
+        energy=800.0,
+        emission=70.0,
+        employees=80.0,
+        rd=18.0,
+        revenue=700.0,
+    )
     ev = mujun.evaluate(frame(a, b), 2023, cfg())
     assert len(ev.units) == 1 and ev.units.iloc[0]["n_enterprises"] == 2
     assert ev.units.iloc[0]["land_mu"] == pytest.approx(10.0)
@@ -74,11 +131,14 @@ def test_enterprises_on_one_parcel_are_scored_together():
     assert scores(alone)["A"] == pytest.approx(7.5 + 15 + 30 + 10 + 15 + 10 / 3)
 
 
-@pytest.mark.parametrize("rule, expected, rated", [
-    ("zero", 80.0, True),          # 单位能耗增加值 missing: its 20 points are 0
-    ("reweight", 100.0, True),     # 80 points over 80 weight, scaled to 100
-    ("exclude", None, False),      # not rated
-])
+@pytest.mark.parametrize(
+    "rule, expected, rated",
+    [
+        ("zero", 80.0, True),  # 单位能耗增加值 missing: its 20 points are 0
+        ("reweight", 100.0, True),  # 80 points over 80 weight, scaled to 100
+        ("exclude", None, False),  # not rated
+    ],
+)
 def test_missing_indicator_rules(rule, expected, rated):
     """Test that a missing 能耗 (0) scores 0, is reweighted, or excludes the unit, as configured."""
     ev = mujun.evaluate(frame(ent("M", energy=0.0), ent("S")), 2023, cfg(missing__rule=rule))
@@ -140,8 +200,7 @@ def test_tied_scores_share_the_better_class_and_rank():
 def test_classes_by_threshold():
     """Test that the threshold method uses the score lines: ≥120 A, ≥100 B, ≥80 C, else D."""
     c = cfg(classes__method="threshold", classes__threshold={"A": 120, "B": 100, "C": 80})
-    ev = mujun.evaluate(frame(ent("A", tax=140.0), ent("B"), ent("C", tax=95.0),
-                              ent("D", tax=30.0)), 2023, c)
+    ev = mujun.evaluate(frame(ent("A", tax=140.0), ent("B"), ent("C", tax=95.0), ent("D", tax=30.0)), 2023, c)
     # scores: 70 + 3 × 14 = 112 → B; standard 100 → B; 70 + 28.5 = 98.5 → C; 70 + 9 = 79 → D
     assert classes(ev) == {"A": "B", "B": "B", "C": "C", "D": "D"}
     ev = mujun.evaluate(frame(ent("A", tax=170.0)), 2023, c)  # 70 + 51 = 121
@@ -156,8 +215,9 @@ def test_editing_the_rules_file_changes_the_classes(tmp_path, monkeypatch):
     path.write_text(base, encoding="utf-8")
     monkeypatch.setenv("COCKPIT_MUJUN", str(path))
     before = classes(mujun.evaluate(twenty(), 2023, mujun.load_config()))
-    path.write_text(base + '[classes.rank]\nA = 50\nB = 25\nC = 15\nD = 10\n'
-                    '[classes.names]\nD = "限期整改"\n', encoding="utf-8")
+    path.write_text(
+        base + '[classes.rank]\nA = 50\nB = 25\nC = 15\nD = 10\n[classes.names]\nD = "限期整改"\n', encoding="utf-8"
+    )
     c = mujun.load_config()
     after = classes(mujun.evaluate(twenty(), 2023, c))
     assert sum(v == "A" for v in before.values()) == 4
@@ -169,18 +229,22 @@ def test_weights_from_the_rules_file_change_the_score(tmp_path):
     """Test that a weight of 0 for 亩均税收 removes its points from the score."""
     path = tmp_path / "mujun.toml"
     fixed = "\n".join(f"{k} = {v}" for k, v in FIXED.items())
-    path.write_text(f'[weights]\ntax_per_mu = 0\n[benchmark]\nmode = "fixed"\n'
-                    f'[benchmark.fixed]\n{fixed}\n', encoding="utf-8")
+    path.write_text(
+        f'[weights]\ntax_per_mu = 0\n[benchmark]\nmode = "fixed"\n[benchmark.fixed]\n{fixed}\n', encoding="utf-8"
+    )
     ev = mujun.evaluate(frame(ent("T", tax=200.0)), 2023, mujun.load_config(path))
     assert scores(ev)["T"] == pytest.approx(70.0)
 
 
-@pytest.mark.parametrize("raw, word", [
-    ({"weights": {"亩均": 10}}, "未知指标"),
-    ({"classes": {"rank": {"A": 30}}}, "合计 100"),
-    ({"missing": {"rule": "ignore"}}, "missing"),
-    ({"benchmark": {"mode": "fixed"}}, "固定基准值"),
-])
+@pytest.mark.parametrize(
+    "raw, word",
+    [
+        ({"weights": {"亩均": 10}}, "未知指标"),
+        ({"classes": {"rank": {"A": 30}}}, "合计 100"),
+        ({"missing": {"rule": "ignore"}}, "missing"),
+        ({"benchmark": {"mode": "fixed"}}, "固定基准值"),
+    ],
+)
 def test_bad_rules_are_refused_with_a_chinese_message(raw, word):
     """Test that an invalid rules file raises a message naming the problem."""
     with pytest.raises(ValueError, match=word):
@@ -193,14 +257,16 @@ def test_shipped_rules_file_holds_the_default_rules():
     assert list(c.weights.values()) == [30, 20, 20, 10, 10, 10]
     assert c.rank_pct == {"A": 20, "B": 40, "C": 35, "D": 5}
     assert c.method == "rank" and c.benchmark_mode == "previous_year" and c.max_ratio == 3
-    assert [c.label(k) for k in "ABCD"] == ["A 类 优先发展", "B 类 提升发展", "C 类 调控帮扶",
-                                            "D 类 倒逼整治"]
+    assert [c.label(k) for k in "ABCD"] == ["A 类 优先发展", "B 类 提升发展", "C 类 调控帮扶", "D 类 倒逼整治"]
 
 
 def test_previous_year_benchmarks_are_zone_averages_of_sums():
     """Test that the default benchmark is last year's Σ numerator ÷ Σ denominator, and falls back to this year."""
-    rows = frame(ent("A", year=2022, land=10.0, tax=100.0), ent("B", year=2022, land=30.0, tax=500.0),
-                 ent("A", year=2023, tax=150.0))
+    rows = frame(
+        ent("A", year=2022, land=10.0, tax=100.0),
+        ent("B", year=2022, land=30.0, tax=500.0),
+        ent("A", year=2023, tax=150.0),
+    )
     bench, note = mujun.benchmarks(rows, 2023, mujun.parse_config({}))
     assert bench["tax_per_mu"] == pytest.approx(600 / 40)
     assert bench["rd_share"] == pytest.approx(40 / 2000 * 100)
@@ -233,10 +299,30 @@ def test_what_if_returning_land_raises_score_and_class():
 
 def test_what_if_on_a_shared_parcel_changes_the_unit_by_the_difference():
     """Test that raising one tenant's 税收 by 100 raises its parcel's 亩均税收 by 100 / 10 亩."""
-    a = ent("A", parcel="P", land=4.0, tax=40.0, va=400.0, energy=400.0, emission=40.0,
-            employees=40.0, rd=8.0, revenue=400.0)
-    b = ent("B", parcel="P", land=6.0, tax=60.0, va=600.0, energy=600.0, emission=60.0,
-            employees=60.0, rd=12.0, revenue=600.0)
+    a = ent(
+        "A",
+        parcel="P",
+        land=4.0,
+        tax=40.0,
+        va=400.0,
+        energy=400.0,
+        emission=40.0,
+        employees=40.0,
+        rd=8.0,
+        revenue=400.0,
+    )
+    b = ent(
+        "B",
+        parcel="P",
+        land=6.0,
+        tax=60.0,
+        va=600.0,
+        energy=600.0,
+        emission=60.0,
+        employees=60.0,
+        rd=12.0,
+        revenue=600.0,
+    )
     ev = mujun.evaluate(frame(a, b), 2023, cfg())
     w = mujun.what_if(ev, "A", tax_wan=140.0)
     assert w.values["tax_per_mu"] == pytest.approx(20.0) and w.score == pytest.approx(130.0)
@@ -260,9 +346,17 @@ def test_class_counts_and_history_and_d_list():
     assert counts == {"A 类 优先发展": 4, "B 类 提升发展": 8, "C 类 调控帮扶": 7, "D 类 倒逼整治": 1}
     hist = mujun.class_history(rows, "K01", [2022, 2023], c)
     assert list(hist["cls"]) == ["A", "D"] and list(hist["year"]) == [2022, 2023]
-    actions = pd.DataFrame({"parcel_id": ["P-K01"], "action_id": ["L9"], "plan_year": [2024],
-                            "method": ["提升改造"], "status": ["实施"], "area_mu": [10.0],
-                            "date_accepted": [None]})
+    actions = pd.DataFrame(
+        {
+            "parcel_id": ["P-K01"],
+            "action_id": ["L9"],
+            "plan_year": [2024],
+            "method": ["提升改造"],
+            "status": ["实施"],
+            "area_mu": [10.0],
+            "date_accepted": [None],
+        }
+    )
     d = mujun.d_class_list(ev, actions)
     assert list(d["ent_id"]) == ["K01"] and d.iloc[0]["status"] == "实施"
     assert d.iloc[0]["parcel_id"] == "P-K01" and d.iloc[0]["land_mu"] == 10.0
@@ -288,14 +382,17 @@ def test_mujun_inputs_on_tiny_data(tiny_db):
     assert p2["land_mu"] == 25 and p2["value_added_wan"] == 24 + 18 and p2["n_enterprises"] == 2
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({}, [0, 1, 2]),
-    ({"chains": ["新材料"]}, [0]),
-    ({"areas": ["A2"]}, [1, 2]),
-    ({"sectors": ["15", "38"]}, [1, 2]),
-    ({"high_tech_only": True}, [0]),
-    ({"chains": ["新材料"], "areas": ["A2"]}, []),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({}, [0, 1, 2]),
+        ({"chains": ["新材料"]}, [0]),
+        ({"areas": ["A2"]}, [1, 2]),
+        ({"sectors": ["15", "38"]}, [1, 2]),
+        ({"high_tech_only": True}, [0]),
+        ({"chains": ["新材料"], "areas": ["A2"]}, []),
+    ],
+)
 def test_mujun_scope_numbers_the_enterprises_in_the_filter(tiny_db, filters, expected):
     """Test that mujun_scope gives the ent_no (as in mujun_inputs) of the enterprises the filters select."""
     assert list(tiny_db.run("mujun_scope", {**ALL, **filters})["ent_no"]) == expected
@@ -334,8 +431,13 @@ def test_evaluate_years_is_evaluate_of_each_year_and_gives_the_history():
 def test_evaluate_each_reads_a_year_at_a_time_and_equals_evaluate():
     """Test that evaluating year by year from a rows-per-year function gives evaluate's results, asking
     only for each year and the one before (its benchmarks); a year without rows gives empty tables."""
-    rows = pd.concat([twenty().assign(year=2021), twenty().assign(year=2022, tax_wan=lambda d: d["tax_wan"] * 2),
-                      twenty().assign(year=2023, tax_wan=lambda d: d["tax_wan"][::-1].values)])
+    rows = pd.concat(
+        [
+            twenty().assign(year=2021),
+            twenty().assign(year=2022, tax_wan=lambda d: d["tax_wan"] * 2),
+            twenty().assign(year=2023, tax_wan=lambda d: d["tax_wan"][::-1].values),
+        ]
+    )
     asked = []
 
     def rows_of(year):
@@ -360,9 +462,17 @@ def numbered(df):
 def test_prepared_shows_a_scope_of_the_zone_wide_evaluation():
     """Test that a scope of 5 enterprises keeps their zone-wide ranks and classes, in ranking order."""
     ev = mujun.evaluate(numbered(twenty()), 2023, cfg())  # K01 … K20 get ent_no 0 … 19
-    actions = pd.DataFrame({"parcel_id": ["P-K01"], "action_id": ["L9"], "plan_year": [2024],
-                            "method": ["提升改造"], "status": ["实施"], "area_mu": [10.0],
-                            "date_accepted": [None]})
+    actions = pd.DataFrame(
+        {
+            "parcel_id": ["P-K01"],
+            "action_id": ["L9"],
+            "plan_year": [2024],
+            "method": ["提升改造"],
+            "status": ["实施"],
+            "area_mu": [10.0],
+            "date_accepted": [None],
+        }
+    )
     prep = mujun.Prepared(ev, actions)
     assert list(prep.ev.enterprises["ent_id"][:3]) == ["K20", "K19", "K18"]
     assert list(prep.d_list["ent_id"]) == ["K01"] and prep.d_list.iloc[0]["action_id"] == "L9"
@@ -372,7 +482,10 @@ def test_prepared_shows_a_scope_of_the_zone_wide_evaluation():
     assert list(view.enterprises["cls"]) == ["A", "A", "A", "C", "D"]
     assert sorted(view.units["unit_id"]) == ["P-K01", "P-K02", "P-K18", "P-K19", "P-K20"]
     assert view.counts.set_index("cls_label")["count"].to_dict() == {
-        "A 类 优先发展": 3, "C 类 调控帮扶": 1, "D 类 倒逼整治": 1}
+        "A 类 优先发展": 3,
+        "C 类 调控帮扶": 1,
+        "D 类 倒逼整治": 1,
+    }
     assert view.zone["tax_per_mu"] == pytest.approx((200 + 190 + 180 + 20 + 10) / 50)
     assert list(view.d_list["ent_id"]) == ["K01"]
     assert list(prep.scoped([]).enterprises["ent_id"]) == [] and prep.scoped([]).units.empty
@@ -432,4 +545,5 @@ def test_zone_mujun_value_added_2023_equals_the_report(real_db):
     assert round(zone, 2) == 109.63
     assert zone == pytest.approx(float(kpis.iloc[0]["mujun_va_wan_per_mu"]))
     assert ev.benchmarks["va_per_mu"] == pytest.approx(
-        mujun.zone_averages(mujun.group_units(inputs[inputs["year"] == 2022]))["va_per_mu"])
+        mujun.zone_averages(mujun.group_units(inputs[inputs["year"] == 2022]))["va_per_mu"]
+    )

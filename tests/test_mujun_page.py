@@ -1,10 +1,10 @@
 """亩均效益 page under AppTest (shipped data): report value, class counts, filters, rules file, what-if."""
 
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import mujun
-from cockpit.dimensions import EVERYTHING
-from conftest import ROOT
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import mujun
 
 ALL = {"scope": EVERYTHING}
 
@@ -114,12 +114,11 @@ def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeyp
     assert any(middle["ent_name"] in t.value for t in at.text)
 
 
-
 def test_filters_and_years_reuse_one_evaluation(monkeypatch, real_db):
     """Test that each complete year is evaluated once for the data and rules: filter changes and the
     低效用地 page reuse it (each filter only computes what it shows); an earlier year kept aside is
     evaluated again only when it is shown."""
-    from cockpit import mujun_cache
+    from cockpit.app import mujun_cache
 
     calls = []
     real = mujun.evaluate_each

@@ -8,27 +8,46 @@ import shutil
 
 import pandas as pd
 import pytest
+import tiny
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-import tiny
-from cockpit import brief, indicators, overview
-from cockpit.config import load_rules
-from cockpit.db import SAMPLE_DIR, Database
-from cockpit.filters import Filters
-from cockpit.indicators import Indicator, Sentence, Source
-from conftest import ROOT
+from cockpit.app.filters import Filters
+from cockpit.data.config import load_rules
+from cockpit.data.db import SAMPLE_DIR, Database
+from cockpit.domain import indicators, overview
+from cockpit.domain.indicators import Indicator, Sentence, Source
+from cockpit.report import brief
 
 REVENUE = Indicator(
-    "revenue", "规上工业营业收入", "亿元", "规模以上工业企业营业收入，1—m月累计，现价。",
-    "Σ 当月营业收入（1—m月）÷ 10000", Source("industry_kpis", "revenue_wan", stored="万元"), "经济发展科",
-    "enterprise_month", overview=13, sentence=Sentence("工业经济", 50, "{name} {value}，{change}{schedule}"))
+    "revenue",
+    "规上工业营业收入",
+    "亿元",
+    "规模以上工业企业营业收入，1—m月累计，现价。",
+    "Σ 当月营业收入（1—m月）÷ 10000",
+    Source("industry_kpis", "revenue_wan", stored="万元"),
+    "经济发展科",
+    "enterprise_month",
+    overview=13,
+    sentence=Sentence("工业经济", 50, "{name} {value}，{change}{schedule}"),
+)
 REGISTRY = indicators.REGISTRY.extended(REVENUE)
 
 
 def with_target(directory, year: int, value: float):
     targets = pd.read_parquet(directory / "targets.parquet")
-    row = pd.DataFrame([{"year": year, "indicator_id": "revenue", "scope_kind": "全区", "scope_code": "",
-                         "target_value": value, "source": "测试"}])
+    row = pd.DataFrame(
+        [
+            {
+                "year": year,
+                "indicator_id": "revenue",
+                "scope_kind": "全区",
+                "scope_code": "",
+                "target_value": value,
+                "source": "测试",
+            }
+        ]
+    )
     pd.concat([targets, row], ignore_index=True).to_parquet(directory / "targets.parquet", index=False)
 
 

@@ -4,13 +4,13 @@ only, then every page under AppTest on its data directory; the 总览 equals the
 import subprocess
 import sys
 
+import new_zone as nz
 import pandas as pd
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-import new_zone as nz
-from cockpit import navigation
-from conftest import ROOT
+from cockpit.domain import navigation
 
 PAGES = [p.script for p in navigation.viewer_pages()]  # the default (总览) first
 
@@ -26,18 +26,19 @@ def zone_dir(tmp_path_factory):
     """青山经开区 as its clerk starts it: init, the onboarding workbook, then the monthly files."""
     root = tmp_path_factory.mktemp("qingshan")
     directory = root / "data"
-    run = cli("cockpit.zone", "init", str(directory), "--name", nz.NAME, "--short-name", nz.SHORT, "--county",
-              nz.COUNTY)
+    run = cli(
+        "cockpit.data.zone", "init", str(directory), "--name", nz.NAME, "--short-name", nz.SHORT, "--county", nz.COUNTY
+    )
     assert f"已建立「{nz.NAME}」的数据目录" in run.stdout
     book = root / "入驻工作簿.xlsx"
-    cli("cockpit.zone", "workbook", str(book), "--data-dir", str(directory))
+    cli("cockpit.data.zone", "workbook", str(book), "--data-dir", str(directory))
     book.write_bytes(nz.onboarding(book.read_bytes()))
-    run = cli("cockpit.ingest", str(book), "--data-dir", str(directory), "--user", "王会计")
+    run = cli("cockpit.data.ingest", str(book), "--data-dir", str(directory), "--user", "王会计")
     assert "数据表：企业名录（enterprises），追加更新：新增 4 行" in run.stdout and "已提交" in run.stdout
     april, may_june = nz.write_monthly_files(root)
-    run = cli("cockpit.ingest", str(april), "--data-dir", str(directory), "--user", "王会计")
+    run = cli("cockpit.data.ingest", str(april), "--data-dir", str(directory), "--user", "王会计")
     assert "新增 4 行" in run.stdout
-    run = cli("cockpit.ingest", str(may_june), "--data-dir", str(directory), "--user", "王会计")
+    run = cli("cockpit.data.ingest", str(may_june), "--data-dir", str(directory), "--user", "王会计")
     assert "由 1—本月累计值推算当月值" in run.stdout and "新增 8 行" in run.stdout
     return directory
 
@@ -47,7 +48,7 @@ def app(zone_dir, monkeypatch):
     """The app on 青山经开区's data directory, with fresh caches."""
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit.domain import memo
 
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(zone_dir))
     st.cache_data.clear()
@@ -104,7 +105,7 @@ def test_rollback_to_the_first_version_returns_the_empty_zone(zone_dir, app, tmp
 
     copy = tmp_path / "copy"
     shutil.copytree(zone_dir, copy)
-    run = cli("cockpit.zone", "rollback", "初始", "--data-dir", str(copy), "--user", "王会计")
+    run = cli("cockpit.data.zone", "rollback", "初始", "--data-dir", str(copy), "--user", "王会计")
     assert "已回滚到版本 初始" in run.stdout
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(copy))
     at = app().run()

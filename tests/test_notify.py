@@ -16,14 +16,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-
-from cockpit import notify
-from cockpit.db import SAMPLE_DIR
-from cockpit.notify_senders import RateLimit, SmtpSettings, signed_url
-from cockpit.store import ensure_working_dir
 from conftest import ROOT
 
-TODAY = dt.date(2024, 10, 25)   # data through September are on time: no freshness warnings
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.store import ensure_working_dir
+from cockpit.report import notify
+from cockpit.report.notify_senders import RateLimit, SmtpSettings, signed_url
+
+TODAY = dt.date(2024, 10, 25)  # data through September are on time: no freshness warnings
 SECRET = "SEC0123456789abcdef"
 BASE = "http://cockpit.test"
 
@@ -81,8 +81,9 @@ class DingTalk:
             return "missing timestamp or sign"
         if abs(time.time() * 1000 - ts) > 3600 * 1000:
             return "timestamp outside the hour"
-        want = base64.b64encode(hmac.new(self.secret.encode(), f"{ts}\n{self.secret}".encode(),
-                                         hashlib.sha256).digest()).decode()
+        want = base64.b64encode(
+            hmac.new(self.secret.encode(), f"{ts}\n{self.secret}".encode(), hashlib.sha256).digest()
+        ).decode()
         if sign != want:
             return "sign not match"
         if not content_type.startswith("application/json"):
@@ -126,8 +127,9 @@ def data(work, tmp_path):
 
 
 def settings(webhook: str = "", secret: str = SECRET, emails=(), smtp=None, **kw) -> notify.Settings:
-    group = notify.Group("管委会领导", min_severity="较重", dingtalk_webhook=webhook, dingtalk_secret=secret,
-                         emails=tuple(emails))
+    group = notify.Group(
+        "管委会领导", min_severity="较重", dingtalk_webhook=webhook, dingtalk_secret=secret, emails=tuple(emails)
+    )
     return notify.Settings(groups=(group,), base_url=BASE, smtp=smtp, backoff_seconds=0.01, **kw)
 
 
@@ -164,8 +166,9 @@ def test_a_timestamp_older_than_an_hour_is_refused_by_the_robot(robot):
 
     old = int(time.time() * 1000) - 61 * 60 * 1000
     body = json.dumps({"msgtype": "markdown", "markdown": {"title": "t", "text": "x"}}).encode()
-    req = urllib.request.Request(signed_url(robot.url, SECRET, old), data=body,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        signed_url(robot.url, SECRET, old), data=body, headers={"Content-Type": "application/json"}
+    )
     assert json.loads(urllib.request.urlopen(req).read())["errcode"] == 310000
     assert robot.rejected == ["timestamp outside the hour"]
 
@@ -191,7 +194,7 @@ def test_a_500_is_retried_with_backoff(data):
         robot.close()
     assert (report.delivered, robot.requests, len(robot.received)) == (1, 2, 1)
     assert sleeps == [0.01]
-    from cockpit.alerts_state import connect
+    from cockpit.domain.alerts_state import connect
 
     with connect(data, notify.DDL) as con:
         log = [(r["attempt"], r["ok"], r["detail"]) for r in con.execute("select * from alert_delivery_log")]
@@ -210,7 +213,7 @@ def test_a_failed_digest_stays_in_the_outbox_until_delivered(data):
         assert "310000" in box["last_error"].iloc[0]
         robot.secret = SECRET
         later = dt.datetime.now() + dt.timedelta(seconds=1)
-        while dt.datetime.now() < later:   # the retry is due backoff × 2^retries = 0.08 s later
+        while dt.datetime.now() < later:  # the retry is due backoff × 2^retries = 0.08 s later
             time.sleep(0.05)
         report, _ = run(data, settings(robot.url))
     finally:
@@ -245,14 +248,32 @@ def smtp_server(tmp_path_factory):
 
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
-
     from browser import free_port
 
     folder = tmp_path_factory.mktemp("smtp-tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(cert), "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
 
@@ -261,8 +282,14 @@ def smtp_server(tmp_path_factory):
             self.mails = []
 
         async def handle_DATA(self, server, session, envelope):
-            self.mails.append({"tls": session.ssl is not None, "from": envelope.mail_from,
-                               "to": envelope.rcpt_tos, "data": envelope.content})
+            self.mails.append(
+                {
+                    "tls": session.ssl is not None,
+                    "from": envelope.mail_from,
+                    "to": envelope.rcpt_tos,
+                    "data": envelope.content,
+                }
+            )
             return "250 OK"
 
     def login(server, session, envelope, mechanism, auth_data):
@@ -271,11 +298,22 @@ def smtp_server(tmp_path_factory):
 
     inbox = Inbox()
     port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-                            authenticator=login, auth_require_tls=True)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=login,
+        auth_require_tls=True,
+    )
     controller.start()
-    yield inbox, SmtpSettings(host="127.0.0.1", port=port, username="cockpit", password="pw",
-                              sender="cockpit@kh.test", cafile=str(cert))
+    yield (
+        inbox,
+        SmtpSettings(
+            host="127.0.0.1", port=port, username="cockpit", password="pw", sender="cockpit@kh.test", cafile=str(cert)
+        ),
+    )
     controller.stop()
 
 
@@ -318,14 +356,22 @@ def test_settings_refuse_a_group_without_a_channel():
 
 
 def test_cli_dry_run_prints_the_digest(data, tmp_path):
-    """Test `python -m cockpit.notify --dry-run` with the settings file named by the environment."""
+    """Test `python -m cockpit.report.notify --dry-run` with the settings file named by the environment."""
     config = tmp_path / "notify.toml"
-    config.write_text(f'[notify]\nbase_url = "{BASE}"\n[[notify.group]]\nname = "安全生产科"\n'
-                      'offices = ["安全生产科"]\ndingtalk_webhook = "http://127.0.0.1:9/robot/send?access_token=x"\n'
-                      'dingtalk_secret = "SECx"\n', encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "cockpit.notify", "--dry-run", "--today", "2024-10-25",
-                          "--data-dir", str(data)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                         env={**__import__("os").environ, "COCKPIT_NOTIFY_CONFIG": str(config)})
+    config.write_text(
+        f'[notify]\nbase_url = "{BASE}"\n[[notify.group]]\nname = "安全生产科"\n'
+        'offices = ["安全生产科"]\ndingtalk_webhook = "http://127.0.0.1:9/robot/send?access_token=x"\n'
+        'dingtalk_secret = "SECx"\n',
+        encoding="utf-8",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "cockpit.report.notify", "--dry-run", "--today", "2024-10-25", "--data-dir", str(data)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "COCKPIT_NOTIFY_CONFIG": str(config)},
+    )
     assert out.returncode == 0, out.stderr
     assert "===== 安全生产科 · dingtalk · 【预警日报】" in out.stdout
     assert "重大隐患（危化品" in out.stdout and "送达 0，未送达 0" in out.stdout
@@ -335,14 +381,22 @@ def test_cli_dry_run_prints_the_digest(data, tmp_path):
 def test_the_digest_names_who_is_responsible(data, robot):
     """Test that an item names the responsible people recorded in the data, and once 交办 the office, person and
     due date it was given (the next day's reminder)."""
-    from cockpit import alerts_state
+    from cockpit.domain import alerts_state
 
     run(data, settings(robot.url))
     first = robot.received[0]["markdown"]["text"]
     assert "（责任单位：项目推进科，责任人：王晨，包联领导：周晨）" in first
     key = "hazard_major_overdue|YH20240380"
-    alerts_state.assign(data, key, office="安全生产科", person="王科长", due=dt.date(2024, 11, 1), note="",
-                        actor="管理员", expected="待处理")
+    alerts_state.assign(
+        data,
+        key,
+        office="安全生产科",
+        person="王科长",
+        due=dt.date(2024, 11, 1),
+        note="",
+        actor="管理员",
+        expected="待处理",
+    )
     run(data, settings(robot.url), today=TODAY + dt.timedelta(days=1))
     line = next(x for x in robot.received[1]["markdown"]["text"].splitlines() if "YH20240380" in x)
     assert "【严重·处理中】" in line and "（承办：安全生产科 王科长，期限 2024-11-01）" in line

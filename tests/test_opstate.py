@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
-
-from cockpit import opstate
 from conftest import ROOT
+
+from cockpit.data import opstate
 
 DDL = "create table if not exists counter (id integer primary key, n integer not null)"
 
@@ -43,10 +43,10 @@ def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path):
     """Test that two processes incrementing the same row 50 times each end at 100 (read-modify-write
     under the immediate write lock). The writers are plain interpreters (not multiprocessing children, which
     would re-run whatever script an AppTest left as __main__)."""
-    code = ("import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import test_opstate as t; "
-            "t._bump(sys.argv[3], 50)")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(ROOT / "tests"), str(tmp_path)])
-             for _ in range(2)]
+    code = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import test_opstate as t; t._bump(sys.argv[3], 50)"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, str(ROOT), str(ROOT / "tests"), str(tmp_path)]) for _ in range(2)
+    ]
     assert [p.wait(120) for p in procs] == [0, 0]
     with opstate.connect(tmp_path) as con:
         assert con.execute("select n from counter").fetchone()["n"] == 100

@@ -5,24 +5,33 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit.db import SAMPLE_DIR
-from cockpit.markup import plain
-from cockpit.store import ensure_working_dir
-from cockpit.zone import ZONE_FILE
-from conftest import ROOT
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.store import ensure_working_dir
+from cockpit.data.zone import ZONE_FILE
+from cockpit.domain.markup import plain
 
 HOSTILE = ["**粗体**", "[链接](http://x)", "<b>x</b>", ":red[x]"]
-NAME = "".join(HOSTILE)            # one enterprise / project / assessor / zone name holding all four
+NAME = "".join(HOSTILE)  # one enterprise / project / assessor / zone name holding all four
 ZONE = "__开发区__ :blue[区]"
 
 
-@pytest.mark.parametrize("text, escaped", [
-    ("**粗体**", r"\*\*粗体\*\*"), ("[链接](http://x)", r"\[链接\]\(http\:\/\/x\)"), ("<b>x</b>", r"\<b\>x\<\/b\>"),
-    (":red[x]", r"\:red\[x\]"), ("$1$ #2 `3` ~4~ _5_ |6|", r"\$1\$ \#2 \`3\` \~4\~ \_5\_ \|6\|"),
-    ("新材料", "新材料"), ("两行\n文字\r\t\x00", "两行 文字 "), (None, ""), (12.5, r"12\.5"),
-])
+@pytest.mark.parametrize(
+    "text, escaped",
+    [
+        ("**粗体**", r"\*\*粗体\*\*"),
+        ("[链接](http://x)", r"\[链接\]\(http\:\/\/x\)"),
+        ("<b>x</b>", r"\<b\>x\<\/b\>"),
+        (":red[x]", r"\:red\[x\]"),
+        ("$1$ #2 `3` ~4~ _5_ |6|", r"\$1\$ \#2 \`3\` \~4\~ \_5\_ \|6\|"),
+        ("新材料", "新材料"),
+        ("两行\n文字\r\t\x00", "两行 文字 "),
+        (None, ""),
+        (12.5, r"12\.5"),
+    ],
+)
 def test_plain_escapes_markdown_and_control_characters(text, escaped):
     """Test that every ASCII punctuation character is backslash-escaped and control characters become spaces."""
     assert plain(text) == escaped
@@ -59,7 +68,7 @@ def hostile(tmp_path_factory):
 def app(hostile, monkeypatch):
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit.domain import memo
 
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(hostile["directory"]))
     monkeypatch.setenv("COCKPIT_RULES", str(hostile["rules"]))
@@ -87,9 +96,9 @@ def test_hostile_names_are_literal_on_safety(app, hostile):
     at.selectbox(key="safety_ent").select(hostile["ent_id"]).run()
     assert not at.exception, at.exception
     bodies = markdown_bodies(at)
-    assert any(f"企业：{plain(NAME)}" in b for b in bodies)                 # the drill-down's scope caption
-    assert any(f"，{plain(NAME)}）" in b for b in bodies)                   # 最近一次（日期，评估方）
-    assert any(b.startswith(f"{plain(ZONE)} · 安全生产") for b in bodies)   # the page header
+    assert any(f"企业：{plain(NAME)}" in b for b in bodies)  # the drill-down's scope caption
+    assert any(f"，{plain(NAME)}）" in b for b in bodies)  # 最近一次（日期，评估方）
+    assert any(b.startswith(f"{plain(ZONE)} · 安全生产") for b in bodies)  # the page header
     for raw in (*HOSTILE, ZONE):
         assert not any(raw in b for b in bodies), raw
 
@@ -101,7 +110,7 @@ def test_hostile_project_name_is_literal_on_the_project_detail(app, hostile):
     at.text_input(key="project_search").input("**粗体**").run()
     at.selectbox(key="project_pick").select(hostile["project_id"]).run()
     assert not at.exception, at.exception
-    assert any(t.value.startswith(f"{NAME} · ") for t in at.text)          # st.text: no Markdown at all
+    assert any(t.value.startswith(f"{NAME} · ") for t in at.text)  # st.text: no Markdown at all
     bodies = markdown_bodies(at)
     assert any(b.startswith(f"{plain(ZONE)} · 投资与项目") for b in bodies)
     for raw in (*HOSTILE, ZONE):

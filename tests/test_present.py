@@ -4,15 +4,17 @@ import re
 from urllib.parse import quote
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from browser import csp_problems, metric_values, wait_for_app, watched_page
 from conftest import ROOT
-from cockpit import navigation, present
+from streamlit.testing.v1 import AppTest
+
+from cockpit.app import present
+from cockpit.domain import navigation
 
 
-@pytest.mark.parametrize("value, on", [("1", True), ("true", True), ("ON", True), ("0", False),
-                                       ("", False), (None, False), ("false", False)])
+@pytest.mark.parametrize(
+    "value, on", [("1", True), ("true", True), ("ON", True), ("0", False), ("", False), (None, False), ("false", False)]
+)
 def test_url_value(value, on):
     """Test that ?present=1 (or true/yes/on) switches the mode on and anything else does not."""
     assert present.wanted(value) is on
@@ -41,8 +43,16 @@ def test_steps_turn_within_and_across_pages():
     + 4 + 3 = 28 in all); 下一页
     on a page's last step opens the next page's first, 上一页 on a first step the previous page's last."""
     counts = {p.title: len(p.steps) or 1 for p in navigation.presentation()}
-    assert counts == {"总览": 2, "工业经济": 5, "投资与项目": 1, "安全生产": 8, "预警": 1, "亩均效益": 6, "低效用地": 1,
-                      "目标推演": 4}
+    assert counts == {
+        "总览": 2,
+        "工业经济": 5,
+        "投资与项目": 1,
+        "安全生产": 8,
+        "预警": 1,
+        "亩均效益": 6,
+        "低效用地": 1,
+        "目标推演": 4,
+    }
     stops = present.sequence()
     assert len(stops) == 28
     assert present.neighbours("总览", 1) == (None, stop("总览", 2))
@@ -61,9 +71,20 @@ def test_steps_turn_within_and_across_pages():
     assert stop("工业经济", 3).label_from("总览") == "工业经济 · 增长来源" and stop("预警").label_from("预警") == "预警"
 
 
-@pytest.mark.parametrize("value, title, step", [("2", "工业经济", 2), (" 5 ", "工业经济", 5), ("9", "工业经济", 5),
-                                                ("0", "工业经济", 1), ("-3", "安全生产", 1), ("x", "安全生产", 1),
-                                                (None, "安全生产", 1), ("3", "预警", 1), ("2", "企业画像", 1)])
+@pytest.mark.parametrize(
+    "value, title, step",
+    [
+        ("2", "工业经济", 2),
+        (" 5 ", "工业经济", 5),
+        ("9", "工业经济", 5),
+        ("0", "工业经济", 1),
+        ("-3", "安全生产", 1),
+        ("x", "安全生产", 1),
+        (None, "安全生产", 1),
+        ("3", "预警", 1),
+        ("2", "企业画像", 1),
+    ],
+)
 def test_step_from_url(value, title, step):
     """Test that ?step= is read as a step of that page, held to 1 … its number of steps."""
     assert present.step_of(value, title) == step
@@ -80,10 +101,15 @@ def test_chart_theme_of_the_mode():
     """Test the projector chart theme on a small spec: axis labels 13 → 20 px with the house font kept, titles
     26 px, a text mark's 13 px label → 20 px, quantitative ticks limited to 6, rows of a category axis 40 px
     high; a spec with a quantitative y keeps its height; the spec passed in is unchanged."""
-    spec = {"config": {"axis": {"labelFontSize": 13, "labelFont": "F"}, "title": {"fontSize": 15}},
-            "height": 100, "datasets": {"d": b"x"},
-            "layer": [{"mark": {"type": "bar"}, "encoding": {"y": {"field": "c", "type": "nominal"}}},
-                      {"mark": {"type": "text", "fontSize": 13}, "encoding": {"y": {"field": "c", "type": "nominal"}}}]}
+    spec = {
+        "config": {"axis": {"labelFontSize": 13, "labelFont": "F"}, "title": {"fontSize": 15}},
+        "height": 100,
+        "datasets": {"d": b"x"},
+        "layer": [
+            {"mark": {"type": "bar"}, "encoding": {"y": {"field": "c", "type": "nominal"}}},
+            {"mark": {"type": "text", "fontSize": 13}, "encoding": {"y": {"field": "c", "type": "nominal"}}},
+        ],
+    }
     out = present.chart_spec(spec)
     assert out["config"]["axis"]["labelFontSize"] == 20 and out["config"]["axis"]["labelFont"] == "F"
     assert out["config"]["title"]["fontSize"] == 26
@@ -130,8 +156,7 @@ def test_browser_present_hides_filters_and_enlarges_cards(page, app_url):
     assert page.locator("[data-testid=stException]").count() == 0
     box = page.locator("[data-testid=stSidebar]").bounding_box()
     assert box is None or box["width"] == 0 or box["x"] + box["width"] <= 0
-    size = page.locator("[data-testid=stMetricValue] p").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
+    size = page.locator("[data-testid=stMetricValue] p").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 40
     assert "产业链：新材料" in page.get_by_text("统计范围").first.inner_text()
     shown = metric_values(page)["规上工业产值"]
@@ -139,7 +164,8 @@ def test_browser_present_hides_filters_and_enlarges_cards(page, app_url):
     wait_for_app(page)
     assert metric_values(page)["规上工业产值"] == shown  # same filters, same figure
     normal = page.locator("[data-testid=stMetricValue] p").first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)")
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
     assert normal < size
 
 
@@ -163,9 +189,12 @@ def test_browser_next_page_keeps_mode_and_filters(page, app_url):
 
 
 def visible_boxes(page, selector: str) -> list[dict]:
-    return page.evaluate("s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null).map(e => {"
-                         "const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, "
-                         "text: e.innerText || e.textContent}; })", selector)
+    return page.evaluate(
+        "s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null).map(e => {"
+        "const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, "
+        "text: e.innerText || e.textContent}; })",
+        selector,
+    )
 
 
 def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
@@ -175,8 +204,10 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
     context, page, messages = watched_page(chromium, 1920, 1080)
     page.goto(f"{app_url}/?present=1")
     wait_for_app(page, 60_000)
-    drawn = ("() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
-             ".filter(c => c.offsetParent !== null).some(c => c.querySelector('svg text'))")
+    drawn = (
+        "() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')]"
+        ".filter(c => c.offsetParent !== null).some(c => c.querySelector('svg text'))"
+    )
     page.wait_for_function(drawn, timeout=30_000)
     cards = visible_boxes(page, "[data-testid=stMetricValue]")  # (stMetric itself may be display: contents)
     assert len(cards) == page.locator("[data-testid=stMetric]").count() >= 10
@@ -200,7 +231,9 @@ def test_browser_projector_first_screen_keys_and_chart_text(chromium, app_url):
             "([sel, t]) => { const shown = [...document.querySelectorAll(sel)].filter(c => c.offsetParent !== null);"
             " return shown.length > 0 && shown.every(c => !c.matches('[data-testid=stVegaLiteChart]') ||"
             " c.querySelector('svg text')) && shown[0].textContent.includes(t); }",
-            arg=[selector, title], timeout=30_000)
+            arg=[selector, title],
+            timeout=30_000,
+        )
         wait_for_app(page, 60_000)
 
     turn("ArrowRight", r"^\/\?.*step=2", "分产业链规上产值")

@@ -1,14 +1,14 @@
-"""Pure pipeline arithmetic (cockpit/projects.py) on hand-made projects; numbers worked out in invest_fixture.py."""
+"""Pure pipeline arithmetic (cockpit/domain/projects.py) on hand-made projects; numbers worked out in invest_fixture.py."""
 
 import datetime as dt
 
+import invest_fixture
 import pandas as pd
 import pytest
 
-import invest_fixture
-from cockpit import projects as pr
-from cockpit.config import StatusRule
-from cockpit.metrics import Status
+from cockpit.data.config import StatusRule
+from cockpit.domain import projects as pr
+from cockpit.domain.metrics import Status
 
 D = dt.date
 AS_OF = D(2023, 6, 30)
@@ -70,7 +70,7 @@ def test_rates_start_produce_and_funds(pipe):
     """Test 开工率 3/6, 投产率 1/4 (竣工 for infrastructure and platforms) and 资金到位率 600/650."""
     r = pr.rates(pipe, 2023, AS_OF)
     assert (r.started, r.start_planned) == (3, 6)
-    assert (r.produced, r.produce_planned) == (1, 4)      # Q1, Q3, Q9, Q10 planned; Q3 done
+    assert (r.produced, r.produce_planned) == (1, 4)  # Q1, Q3, Q9, Q10 planned; Q3 done
     assert r.start_rate == pytest.approx(50.0)
     assert r.produce_rate == pytest.approx(25.0)
     assert r.funds_rate == pytest.approx(600 / 650 * 100)
@@ -83,16 +83,23 @@ def test_rates_without_plans_are_missing():
     assert r.start_rate is None and r.produce_rate is None and r.funds_rate is None
 
 
-@pytest.mark.parametrize("plan, as_of, months", [
-    (D(2024, 6, 30), D(2024, 9, 1), 3), (D(2024, 9, 1), D(2024, 9, 30), 0),
-    (D(2023, 12, 15), D(2024, 1, 31), 1), (D(2024, 10, 1), D(2024, 9, 30), -1)])
+@pytest.mark.parametrize(
+    "plan, as_of, months",
+    [
+        (D(2024, 6, 30), D(2024, 9, 1), 3),
+        (D(2024, 9, 1), D(2024, 9, 30), 0),
+        (D(2023, 12, 15), D(2024, 1, 31), 1),
+        (D(2024, 10, 1), D(2024, 9, 30), -1),
+    ],
+)
 def test_months_between(plan, as_of, months):
     """Test whole calendar months between two dates."""
     assert pr.months_between(plan, as_of) == months
 
 
-@pytest.mark.parametrize("late, light", [(0, None), (1, Status.YELLOW), (2, Status.YELLOW),
-                                         (3, Status.RED), (12, Status.RED), (-2, None)])
+@pytest.mark.parametrize(
+    "late, light", [(0, None), (1, Status.YELLOW), (2, Status.YELLOW), (3, Status.RED), (12, Status.RED), (-2, None)]
+)
 def test_lag_status_thresholds(late, light):
     """Test yellow from 1 month late and red from 3 (the default rule)."""
     assert pr.lag_status(late, yellow_months=1, red_months=3) == light
@@ -102,7 +109,9 @@ def test_lagging_list_red_first(pipe):
     """Test that missed 投产 (3 months) is red and listed before a missed 开工 (1 month, yellow)."""
     late = pr.lagging(pipe, AS_OF, yellow_months=1, red_months=3)
     assert list(zip(late["project_id"], late["milestone"], late["months_late"], late["status"])) == [
-        ("Q1", "投产", 3, Status.RED), ("Q2", "开工", 1, Status.YELLOW)]
+        ("Q1", "投产", 3, Status.RED),
+        ("Q2", "开工", 1, Status.YELLOW),
+    ]
 
 
 def test_lagging_thresholds_are_configurable(pipe):
@@ -121,11 +130,15 @@ def test_lag_rule_read_from_the_rules_file(tmp_path):
 
 def test_ytd_yoy_by_month():
     """Test 累计 and 同比 per month against the same month of last year (None without a base)."""
-    trend = pd.DataFrame({
-        "year": [2023, 2023, 2022, 2022], "month": [1, 2, 1, 2],
-        "fai_ytd_wan": [100.0, 300.0, 0.0, 200.0],
-        "industrial_invest_ytd_wan": [50.0, 150.0, 40.0, 100.0],
-        "high_tech_invest_ytd_wan": [10.0, 30.0, 5.0, 20.0]})
+    trend = pd.DataFrame(
+        {
+            "year": [2023, 2023, 2022, 2022],
+            "month": [1, 2, 1, 2],
+            "fai_ytd_wan": [100.0, 300.0, 0.0, 200.0],
+            "industrial_invest_ytd_wan": [50.0, 150.0, 40.0, 100.0],
+            "high_tech_invest_ytd_wan": [10.0, 30.0, 5.0, 20.0],
+        }
+    )
     t = pr.ytd_yoy(trend, 2023)
     assert list(t["month"]) == [1, 2]
     assert pd.isna(t["fai_yoy_pct"].iloc[0])
@@ -136,9 +149,16 @@ def test_ytd_yoy_by_month():
 
 def test_top_movers_orders_increases_then_decreases():
     """Test that the projects with the largest increase come first and decreases follow."""
-    df = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "project_name": ["甲", "乙", "丙", "丁"],
-                       "kind": ["产业"] * 4, "chain": ["新材料"] * 4,
-                       "invest_wan": [300.0, 100.0, 50.0, None], "invest_ly_wan": [100.0, None, 150.0, 20.0]})
+    df = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "project_name": ["甲", "乙", "丙", "丁"],
+            "kind": ["产业"] * 4,
+            "chain": ["新材料"] * 4,
+            "invest_wan": [300.0, 100.0, 50.0, None],
+            "invest_ly_wan": [100.0, None, 150.0, 20.0],
+        }
+    )
     m = pr.top_movers(df, n=2)
     assert list(m["project_id"]) == ["a", "b", "c", "d"]
     assert list(m["delta"]) == [200.0, 100.0, -100.0, -20.0]
@@ -152,8 +172,8 @@ def test_bond_table_spend_progress_and_status():
     t6 = pr.bond_table(df, 6, rule)
     assert t6["spend_pct"].iloc[0] == 50.0 and pd.isna(t6["spend_pct"].iloc[1])
     assert list(t6["status"]) == ["正常", "未到位"]
-    assert pr.bond_table(df, 9, rule)["status"].iloc[0] == "滞后"      # 50 % vs 75 %
-    assert pr.bond_table(df, 7, rule)["status"].iloc[0] == "预警"      # 50 % vs 58.3 %
+    assert pr.bond_table(df, 9, rule)["status"].iloc[0] == "滞后"  # 50 % vs 75 %
+    assert pr.bond_table(df, 7, rule)["status"].iloc[0] == "预警"  # 50 % vs 58.3 %
 
 
 def test_stage_dates_lists_the_kind_stages_with_plans(pipe):
@@ -171,13 +191,21 @@ def test_list_note_only_when_rows_are_left_out():
     assert pr.list_note(40106, 200, "项") == "共 40,106 项，显示前 200 项；下载 Excel 可得全部"
 
 
-@pytest.mark.parametrize("search, total, shown, text", [
-    ("", 170, 170, "项目查询不受筛选栏影响，列出全部项目。"),
-    ("", 200000, 200, "共 200,000 个项目，下拉列表列出其中计划总投资最大的 200 个；在上方输入名称或编号可查找其他项目。"
-                      "项目查询不受筛选栏影响。"),
-    ("新材料", 3, 3, "含“新材料”的项目共 3 个。项目查询不受筛选栏影响。"),
-    ("*x_$", 0, 0, "没有名称或编号含“\\*x\\_\\$”的项目。"),
-])
+@pytest.mark.parametrize(
+    "search, total, shown, text",
+    [
+        ("", 170, 170, "项目查询不受筛选栏影响，列出全部项目。"),
+        (
+            "",
+            200000,
+            200,
+            "共 200,000 个项目，下拉列表列出其中计划总投资最大的 200 个；在上方输入名称或编号可查找其他项目。"
+            "项目查询不受筛选栏影响。",
+        ),
+        ("新材料", 3, 3, "含“新材料”的项目共 3 个。项目查询不受筛选栏影响。"),
+        ("*x_$", 0, 0, "没有名称或编号含“\\*x\\_\\$”的项目。"),
+    ],
+)
 def test_pick_note(search, total, shown, text):
     """Test the line under the project picker (the search text echoed Markdown-escaped)."""
     assert pr.pick_note(search, total, shown) == text

@@ -2,8 +2,8 @@
 
 import pytest
 
-from cockpit.db import Database, load_query, query_names
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.db import Database, load_query, query_names
+from cockpit.data.dimensions import EVERYTHING
 
 ALL = {"scope": EVERYTHING}
 
@@ -16,8 +16,15 @@ def by_year(df):
     return {int(r["year"]): r for _, r in df.iterrows()}
 
 
-SAMPLE_VALUES = {"INTEGER": 2023, "VARCHAR[]": [], "BOOLEAN": False, "VARCHAR": "x", "DOUBLE": 1.0,
-                 "DATE": "2023-02-28", "STRUCT": EVERYTHING.sql()}
+SAMPLE_VALUES = {
+    "INTEGER": 2023,
+    "VARCHAR[]": [],
+    "BOOLEAN": False,
+    "VARCHAR": "x",
+    "DOUBLE": 1.0,
+    "DATE": "2023-02-28",
+    "STRUCT": EVERYTHING.sql(),
+}
 SAMPLE_BY_NAME = {"month": 2}
 
 
@@ -41,7 +48,7 @@ def test_industry_kpis_ytd_and_last_year(tiny_db):
     assert prev["output_wan"] == 200 + 100
     assert cur["value_added_wan"] == 48 + 16 + 12
     assert cur["high_tech_va_wan"] == 48
-    assert cur["output_month_wan"] == 240 + 80 + 60   # as of 2月 the 当月 is 1—2月, published together
+    assert cur["output_month_wan"] == 240 + 80 + 60  # as of 2月 the 当月 is 1—2月, published together
     assert by_year(tiny_db.run("industry_kpis", params(month=3)))[2023]["output_month_wan"] == 120 + 40 + 30
     assert cur["land_mu"] == 35 and prev["land_mu"] == 30
     assert cur["mujun_va_wan_per_mu"] == pytest.approx(76 / 35)
@@ -55,13 +62,16 @@ def test_industry_kpis_as_of_month(tiny_db):
     assert rows[2023]["output_wan"] == 360 + 120 + 90
 
 
-@pytest.mark.parametrize("filt, cur, prev", [
-    ({"chains": ["新材料"]}, 240, 200),
-    ({"sectors": ["38"]}, 80, 100),
-    ({"areas": ["A2"]}, 140, 100),
-    ({"high_tech_only": True}, 240, 200),
-    ({"chains": ["新材料"], "areas": ["A2"]}, None, None),
-])
+@pytest.mark.parametrize(
+    "filt, cur, prev",
+    [
+        ({"chains": ["新材料"]}, 240, 200),
+        ({"sectors": ["38"]}, 80, 100),
+        ({"areas": ["A2"]}, 140, 100),
+        ({"high_tech_only": True}, 240, 200),
+        ({"chains": ["新材料"], "areas": ["A2"]}, None, None),
+    ],
+)
 def test_industry_kpis_filters(tiny_db, filt, cur, prev):
     """Test that 产业链, 行业, 片区 and 高新 filters select the right enterprises."""
     rows = by_year(tiny_db.run("industry_kpis", params(**filt)))
@@ -81,10 +91,13 @@ def test_injection_through_a_filter_value_selects_nothing(tiny_db):
 def test_investment_kpis(tiny_db):
     """Test that 固定资产投资, 工业投资, 高新投资 and project counts follow the hand-computed values."""
     rows = by_year(tiny_db.run("investment_kpis", params()))
-    assert (rows[2023]["fai_wan"], rows[2023]["industrial_invest_wan"],
-            rows[2023]["high_tech_invest_wan"], rows[2023]["project_count"]) == (250, 200, 200, 2)
-    assert (rows[2022]["fai_wan"], rows[2022]["industrial_invest_wan"],
-            rows[2022]["project_count"]) == (120, 80, 2)
+    assert (
+        rows[2023]["fai_wan"],
+        rows[2023]["industrial_invest_wan"],
+        rows[2023]["high_tech_invest_wan"],
+        rows[2023]["project_count"],
+    ) == (250, 200, 200, 2)
+    assert (rows[2022]["fai_wan"], rows[2022]["industrial_invest_wan"], rows[2022]["project_count"]) == (120, 80, 2)
     chain = by_year(tiny_db.run("investment_kpis", params(chains=["新材料"])))
     assert chain[2023]["fai_wan"] == 200  # the infrastructure project drops out under an industry filter
 

@@ -6,16 +6,16 @@ import io
 import random
 import threading
 
+import make_bad_files as mb
 import openpyxl
 import pandas as pd
 import pytest
 
-import make_bad_files as mb
-from cockpit import rawread, reader
-from cockpit.db import SAMPLE_DIR
-from cockpit.ingest import check_file, detect_table
-from cockpit.reader import BIG5_MESSAGE, Limits, Rejected, read_book, read_table_file
-from cockpit.store import ensure_working_dir
+from cockpit.data import rawread, reader
+from cockpit.data.db import SAMPLE_DIR
+from cockpit.data.ingest import check_file, detect_table
+from cockpit.data.reader import BIG5_MESSAGE, Limits, Rejected, read_book, read_table_file
+from cockpit.data.store import ensure_working_dir
 
 
 def recognise(cells):
@@ -35,6 +35,7 @@ OUTPUT = "工业总产值（万元）"
 
 
 # -- what the clerk sees ---------------------------------------------------------------------------
+
 
 def test_visible_sheet_is_imported_not_the_very_hidden_one(workdir):
     """Test that a veryHidden 数据 behind a visible 月报 is ignored: the visible 11111.0 is what is previewed."""
@@ -91,9 +92,12 @@ def test_merged_cells_in_the_table_are_noted():
     """Test that merged cells below the header get a note and title merges above it do not."""
     rows = [["名称", "年份"], ["甲", 2024], ["乙", None]]
     table = reader.table_frame(rows, merged=["B2:B3"], merged_count=1, sheet="数据")
-    assert table.attrs["notes"] == ["工作表「数据」有合并单元格（B2:B3）：合并区域只有左上角单元格有值，其余单元格按空白处理"]
-    title = reader.table_frame([["标题"], *rows], merged=["A1:B1"], merged_count=1, sheet="数据",
-                               recognise=lambda cells: cells[:1] == ["名称"])
+    assert table.attrs["notes"] == [
+        "工作表「数据」有合并单元格（B2:B3）：合并区域只有左上角单元格有值，其余单元格按空白处理"
+    ]
+    title = reader.table_frame(
+        [["标题"], *rows], merged=["A1:B1"], merged_count=1, sheet="数据", recognise=lambda cells: cells[:1] == ["名称"]
+    )
     assert not any("合并" in n for n in title.attrs["notes"])
 
 
@@ -120,17 +124,27 @@ def test_simplified_csv_is_not_taken_for_big5(encoding):
 
 # -- cell values as Excel stores them --------------------------------------------------------------
 
+
 def test_values_match_openpyxl_for_dates_numbers_and_text():
     """Test dates under built-in and custom formats, times, numbers, booleans and texts against openpyxl."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "数据"
     values = [
-        (dt.datetime(2024, 10, 1), "yyyy-mm-dd"), (dt.datetime(2024, 2, 29, 13, 45, 30), "yyyy/m/d h:mm:ss"),
-        (dt.datetime(2023, 12, 31), 'yyyy"年"m"月"d"日"'), (dt.datetime(1900, 1, 1), "mm-dd-yy"),
-        (dt.datetime(1900, 3, 1), "d-mmm-yy"), (45000, "0.00"), (1234.5, '#,##0.00"万元"'),
-        (0.75, "0%"), (12, "General"), ("文本", "@"), (True, "General"), ("=1+1", "General"),
-        (1e-7, "0.00E+00"), (-3, "[Red]0;-0"),
+        (dt.datetime(2024, 10, 1), "yyyy-mm-dd"),
+        (dt.datetime(2024, 2, 29, 13, 45, 30), "yyyy/m/d h:mm:ss"),
+        (dt.datetime(2023, 12, 31), 'yyyy"年"m"月"d"日"'),
+        (dt.datetime(1900, 1, 1), "mm-dd-yy"),
+        (dt.datetime(1900, 3, 1), "d-mmm-yy"),
+        (45000, "0.00"),
+        (1234.5, '#,##0.00"万元"'),
+        (0.75, "0%"),
+        (12, "General"),
+        ("文本", "@"),
+        (True, "General"),
+        ("=1+1", "General"),
+        (1e-7, "0.00E+00"),
+        (-3, "[Red]0;-0"),
     ]
     for i, (v, fmt) in enumerate(values, 1):
         c = ws.cell(i, 1, v)
@@ -170,25 +184,44 @@ def mb_zip_part(data: bytes, name: str) -> bytes:
 
 def test_typed_cells_and_rich_text():
     """Test t="d", t="b", t="e", t="str", inline strings, rich-text and phonetic runs, escaped characters."""
-    sst = (f'<?xml version="1.0"?><sst xmlns="{mb.MAIN_NS}"><si><r><t>开化</t></r><r><rPr/><t>经开区</t></r>'
-           '<rPh><t>かいか</t></rPh></si><si><t>第一行_x000D_第二行</t></si></sst>')
-    sheet = (f'<?xml version="1.0"?><x:worksheet xmlns:x="{mb.MAIN_NS}"><x:dimension ref="A1:XFD1048576"/>'
-             '<x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c>'
-             '<x:c r="C1" t="d"><x:v>2024-10-01T08:30:00</x:v></x:c><x:c r="D1" t="d"><x:v>2024-13-45</x:v></x:c>'
-             '<x:c r="E1" t="b"><x:v>0</x:v></x:c><x:c r="F1" t="e"><x:v>#REF!</x:v></x:c>'
-             '<x:c r="G1" t="str"><x:f>A1</x:f><x:v>开化经开区</x:v></x:c>'
-             '<x:c r="H1" t="inlineStr"><x:is><x:t xml:space="preserve"> 甲 </x:t></x:is></x:c>'
-             '<x:c r="I1"><x:v>12,3O</x:v></x:c><x:c r="J1"><x:v>NaN</x:v></x:c><x:c r="K1"><x:v>1E3</x:v></x:c>'
-             '</x:row></x:sheetData></x:worksheet>')
-    rels = (f'<?xml version="1.0"?><Relationships xmlns="{mb.PKG_REL_NS}">'
-            f'<Relationship Id="rId1" Type="{mb.REL_NS}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{mb.REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
-            '</Relationships>')
-    data = mb.xlsx([("数据", "visible", sheet)], extra={"xl/sharedStrings.xml": sst,
-                                                       "xl/_rels/workbook.xml.rels": rels})
-    assert read_book(data, "a.xlsx").sheets[0].rows == [[
-        "开化经开区", "第一行\r第二行", dt.datetime(2024, 10, 1, 8, 30), "2024-13-45", False, "#REF!",
-        "开化经开区", " 甲 ", "12,3O", "NaN", 1000.0]]
+    sst = (
+        f'<?xml version="1.0"?><sst xmlns="{mb.MAIN_NS}"><si><r><t>开化</t></r><r><rPr/><t>经开区</t></r>'
+        "<rPh><t>かいか</t></rPh></si><si><t>第一行_x000D_第二行</t></si></sst>"
+    )
+    sheet = (
+        f'<?xml version="1.0"?><x:worksheet xmlns:x="{mb.MAIN_NS}"><x:dimension ref="A1:XFD1048576"/>'
+        '<x:sheetData><x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c>'
+        '<x:c r="C1" t="d"><x:v>2024-10-01T08:30:00</x:v></x:c><x:c r="D1" t="d"><x:v>2024-13-45</x:v></x:c>'
+        '<x:c r="E1" t="b"><x:v>0</x:v></x:c><x:c r="F1" t="e"><x:v>#REF!</x:v></x:c>'
+        '<x:c r="G1" t="str"><x:f>A1</x:f><x:v>开化经开区</x:v></x:c>'
+        '<x:c r="H1" t="inlineStr"><x:is><x:t xml:space="preserve"> 甲 </x:t></x:is></x:c>'
+        '<x:c r="I1"><x:v>12,3O</x:v></x:c><x:c r="J1"><x:v>NaN</x:v></x:c><x:c r="K1"><x:v>1E3</x:v></x:c>'
+        "</x:row></x:sheetData></x:worksheet>"
+    )
+    rels = (
+        f'<?xml version="1.0"?><Relationships xmlns="{mb.PKG_REL_NS}">'
+        f'<Relationship Id="rId1" Type="{mb.REL_NS}/worksheet" Target="/xl/worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{mb.REL_NS}/sharedStrings" Target="sharedStrings.xml"/>'
+        "</Relationships>"
+    )
+    data = mb.xlsx(
+        [("数据", "visible", sheet)], extra={"xl/sharedStrings.xml": sst, "xl/_rels/workbook.xml.rels": rels}
+    )
+    assert read_book(data, "a.xlsx").sheets[0].rows == [
+        [
+            "开化经开区",
+            "第一行\r第二行",
+            dt.datetime(2024, 10, 1, 8, 30),
+            "2024-13-45",
+            False,
+            "#REF!",
+            "开化经开区",
+            " 甲 ",
+            "12,3O",
+            "NaN",
+            1000.0,
+        ]
+    ]
 
 
 def test_csv_line_ends_and_quotes():
@@ -201,16 +234,18 @@ def test_csv_line_ends_and_quotes():
 
 # -- limits and failures ---------------------------------------------------------------------------
 
+
 def test_limits_come_from_rules_toml(tmp_path):
     """Test that every reading cap can be set in [ingest], in MB where the key says so."""
     path = tmp_path / "rules.toml"
-    path.write_text("[ingest]\nmax_mb = 5\nmax_rows = 10\nmax_columns = 7\nmax_cell_chars = 99\n"
-                    "max_unzipped_mb = 3\nmax_part_mb = 2\nmax_ratio = 50\nmax_shared_strings = 11\n"
-                    "max_shared_chars = 12\nmax_cells = 13\nmax_memory_mb = 256\ntimeout_s = 9.5\n",
-                    encoding="utf-8")
+    path.write_text(
+        "[ingest]\nmax_mb = 5\nmax_rows = 10\nmax_columns = 7\nmax_cell_chars = 99\n"
+        "max_unzipped_mb = 3\nmax_part_mb = 2\nmax_ratio = 50\nmax_shared_strings = 11\n"
+        "max_shared_chars = 12\nmax_cells = 13\nmax_memory_mb = 256\ntimeout_s = 9.5\n",
+        encoding="utf-8",
+    )
     mb_ = 1024 * 1024
-    assert reader.load_limits(path) == Limits(5 * mb_, 10, 7, 99, 3 * mb_, 2 * mb_, 50.0, 11, 12, 13,
-                                              256 * mb_, 9.5)
+    assert reader.load_limits(path) == Limits(5 * mb_, 10, 7, 99, 3 * mb_, 2 * mb_, 50.0, 11, 12, 13, 256 * mb_, 9.5)
     assert reader.load_limits(tmp_path / "missing.toml") == Limits()
 
 
@@ -218,9 +253,13 @@ def test_each_cap_is_checked_while_reading():
     """Test that small caps stop the reading with their own message."""
     rows = mb.frame_rows(month())
     data = mb.xlsx([("数据", "visible", rows)])
-    cases = [(Limits(max_rows=2), "行数过多"), (Limits(max_cols=3), "列数过多"),
-             (Limits(max_cell_chars=5), "单元格内容过长"), (Limits(max_cells=10), "单元格过多"),
-             (Limits(max_unzipped_bytes=1000), "文件解压后过大")]
+    cases = [
+        (Limits(max_rows=2), "行数过多"),
+        (Limits(max_cols=3), "列数过多"),
+        (Limits(max_cell_chars=5), "单元格内容过长"),
+        (Limits(max_cells=10), "单元格过多"),
+        (Limits(max_unzipped_bytes=1000), "文件解压后过大"),
+    ]
     for limits, message in cases:
         with pytest.raises(Rejected, match=message):
             read_table_file(data, "a.xlsx", limits)

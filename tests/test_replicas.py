@@ -1,6 +1,6 @@
 """Two replicas behind Debian's nginx on one data directory, started from the repository's deploy files.
 
-`python -m cockpit.replicas run` (the operator's command) starts both replicas and nginx with
+`python -m cockpit.app.replicas run` (the operator's command) starts both replicas and nginx with
 deploy/nginx/*.conf on free ports; Chromium sessions go through nginx. The tests run in file order and share
 the cluster: the last one stops a replica.
 """
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from browser import free_port, metric_values, toggle_chain, wait_for_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,13 +29,25 @@ CARD = "规上工业产值"  # 1—m月 累计 of the latest month, in 亿元
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    """`python -m cockpit.replicas run` with two replicas on a fresh working data directory."""
+    """`python -m cockpit.app.replicas run` with two replicas on a fresh working data directory."""
     base = tmp_path_factory.mktemp("replicas")
     run_dir, data_dir, log = base / "run", base / "data", base / "launcher.log"
     ports = [free_port(), free_port()]
     listen = f"127.0.0.1:{free_port()}"
-    cmd = [sys.executable, "-m", "cockpit.replicas", "run", "--replica-ports", ",".join(map(str, ports)),
-           "--listen", listen, "--data-dir", str(data_dir), "--run-dir", str(run_dir)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "cockpit.app.replicas",
+        "run",
+        "--replica-ports",
+        ",".join(map(str, ports)),
+        "--listen",
+        listen,
+        "--data-dir",
+        str(data_dir),
+        "--run-dir",
+        str(run_dir),
+    ]
     with open(log, "wb") as out:
         launcher = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     state_file = run_dir / "cluster.json"
@@ -44,7 +55,7 @@ def cluster(tmp_path_factory):
     while not state_file.exists():
         if launcher.poll() is not None or time.time() > deadline:
             launcher.kill()
-            pytest.fail("cockpit.replicas did not start:\n" + log.read_text(errors="replace")[-3000:])
+            pytest.fail("cockpit.app.replicas did not start:\n" + log.read_text(errors="replace")[-3000:])
         time.sleep(0.2)
     state = json.loads(state_file.read_text(encoding="utf-8"))
     state["launcher"], state["log"] = launcher, log
@@ -105,14 +116,20 @@ def rerun_until(page, expected: str, timeout: float = 60_000) -> None:
     """Rerun the session (choose a 产业链, then clear it) until the 规上工业产值 card shows `expected`."""
     shown = metric_values(page)[CARD]
     toggle_chain(page, "新材料", True)
-    page.wait_for_function("(v) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-                           "m => m.innerText.includes('规上工业产值') && !m.innerText.includes(v))",
-                           arg=shown, timeout=timeout)
+    page.wait_for_function(
+        "(v) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+        "m => m.innerText.includes('规上工业产值') && !m.innerText.includes(v))",
+        arg=shown,
+        timeout=timeout,
+    )
     wait_for_app(page, timeout=timeout)
     toggle_chain(page, "新材料", False)
-    page.wait_for_function("(v) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
-                           "m => m.innerText.includes('规上工业产值') && m.innerText.includes(v))",
-                           arg=expected, timeout=timeout)
+    page.wait_for_function(
+        "(v) => [...document.querySelectorAll('[data-testid=stMetric]')].some("
+        "m => m.innerText.includes('规上工业产值') && m.innerText.includes(v))",
+        arg=expected,
+        timeout=timeout,
+    )
     wait_for_app(page, timeout=timeout)
 
 
@@ -170,8 +187,13 @@ def test_an_import_is_seen_by_the_other_replica_on_its_next_rerun(cluster, chrom
         row["output_wan"] += 10_000
         csv = Path(cluster["data_dir"]).parent / "one_month.csv"
         row.to_csv(csv, index=False)
-        done = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(csv), "--data-dir", cluster["data_dir"]],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "cockpit.data.ingest", str(csv), "--data-dir", cluster["data_dir"]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert done.returncode == 0, done.stderr
         expected = f"{yi(before['r1']) + 1:.2f} 亿元"
         for name in ("r2", "r1"):

@@ -16,32 +16,47 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cockpit import safety
-from cockpit.config import GradeRule, load_rules
-from cockpit.db import Database
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.config import GradeRule, load_rules
+from cockpit.data.db import Database
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import safety
 
 D = dt.date
 AS_OF = D(2023, 3, 31)
 ALL = {"scope": EVERYTHING}
 
-HAZARDS = pd.DataFrame({
-    "hazard_id": ["K1", "K2", "K3", "K4", "K5", "K6", "K7"],
-    "ent_id": ["E1", "E1", "E2", "E2", "E3", "E1", "E2"],
-    "area_code": ["A1", "A1", "A2", "A2", "A2", "A1", "A2"],
-    "level": ["重大", "一般", "一般", "重大", "重大", "重大", "一般"],
-    "category": ["危化品", "消防", "用电", "消防", "厂中厂", "电气焊", "用电"],
-    "source": ["专项排查", "日常巡查", "日常巡查", "专家检查", "专项排查", "专家检查", "日常巡查"],
-    "found_date": [D(2023, 1, 5), D(2023, 2, 1), D(2023, 3, 10), D(2023, 1, 10), D(2022, 11, 1),
-                   D(2023, 3, 20), D(2023, 4, 2)],
-    "deadline": [D(2023, 1, 31), D(2023, 2, 15), D(2023, 4, 10), D(2023, 2, 20), D(2022, 12, 1),
-                 D(2023, 3, 25), D(2023, 4, 20)],
-    "rectified_date": [D(2023, 2, 10), None, None, D(2023, 2, 18), D(2023, 1, 15), D(2023, 4, 5),
-                       None],
-    "description": ["d1", "d2", "d3", "d4", "d5", "d6", "d7"],
-    "rectify_person": ["张安全", "张安全", "李安全", "李安全", "王安全", "张安全", "李安全"],
-    "supervise_office": ["安全生产科"] * 4 + ["规划建设科"] + ["安全生产科"] * 2,
-})
+HAZARDS = pd.DataFrame(
+    {
+        "hazard_id": ["K1", "K2", "K3", "K4", "K5", "K6", "K7"],
+        "ent_id": ["E1", "E1", "E2", "E2", "E3", "E1", "E2"],
+        "area_code": ["A1", "A1", "A2", "A2", "A2", "A1", "A2"],
+        "level": ["重大", "一般", "一般", "重大", "重大", "重大", "一般"],
+        "category": ["危化品", "消防", "用电", "消防", "厂中厂", "电气焊", "用电"],
+        "source": ["专项排查", "日常巡查", "日常巡查", "专家检查", "专项排查", "专家检查", "日常巡查"],
+        "found_date": [
+            D(2023, 1, 5),
+            D(2023, 2, 1),
+            D(2023, 3, 10),
+            D(2023, 1, 10),
+            D(2022, 11, 1),
+            D(2023, 3, 20),
+            D(2023, 4, 2),
+        ],
+        "deadline": [
+            D(2023, 1, 31),
+            D(2023, 2, 15),
+            D(2023, 4, 10),
+            D(2023, 2, 20),
+            D(2022, 12, 1),
+            D(2023, 3, 25),
+            D(2023, 4, 20),
+        ],
+        "rectified_date": [D(2023, 2, 10), None, None, D(2023, 2, 18), D(2023, 1, 15), D(2023, 4, 5), None],
+        "description": ["d1", "d2", "d3", "d4", "d5", "d6", "d7"],
+        "rectify_person": ["张安全", "张安全", "李安全", "李安全", "王安全", "张安全", "李安全"],
+        "supervise_office": ["安全生产科"] * 4 + ["规划建设科"] + ["安全生产科"] * 2,
+    }
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,23 +66,37 @@ def db(tmp_path_factory):
 
     tables = tiny.tables()
     tables["hazards"] = HAZARDS
-    tables["accidents"] = pd.DataFrame({
-        "accident_id": ["S1", "S2"], "accident_date": [D(2022, 2, 10), D(2023, 2, 20)],
-        "ent_id": ["E2", "E1"], "area_code": ["A2", "A1"], "kind": ["机械伤害", "灼烫"],
-        "deaths": [0, 0], "injuries": [1, 2], "loss_wan": [3.0, 5.0],
-    })
-    tables["trainings"] = pd.DataFrame({
-        "training_id": ["T1", "T2", "T3", "T4"],
-        "training_date": [D(2023, 1, 15), D(2023, 3, 5), D(2023, 4, 1), D(2022, 2, 1)],
-        "kind": ["培训", "演练", "培训", "培训"], "topic": ["a", "b", "c", "d"],
-        "area_code": ["A1", "A2", "A1", "A2"], "participants": [100, 30, 50, 40],
-    })
-    tables["risk_assessments"] = pd.DataFrame({
-        "park": ["化工集聚区"] * 3,
-        "assess_date": [D(2022, 6, 1), D(2023, 1, 20), D(2023, 6, 1)],
-        "assessor": ["自评", "省应急厅评估", "自评"], "score": [59.9, 60.0, 85.0],
-        "grade": ["A", "B", "D"],
-    })
+    tables["accidents"] = pd.DataFrame(
+        {
+            "accident_id": ["S1", "S2"],
+            "accident_date": [D(2022, 2, 10), D(2023, 2, 20)],
+            "ent_id": ["E2", "E1"],
+            "area_code": ["A2", "A1"],
+            "kind": ["机械伤害", "灼烫"],
+            "deaths": [0, 0],
+            "injuries": [1, 2],
+            "loss_wan": [3.0, 5.0],
+        }
+    )
+    tables["trainings"] = pd.DataFrame(
+        {
+            "training_id": ["T1", "T2", "T3", "T4"],
+            "training_date": [D(2023, 1, 15), D(2023, 3, 5), D(2023, 4, 1), D(2022, 2, 1)],
+            "kind": ["培训", "演练", "培训", "培训"],
+            "topic": ["a", "b", "c", "d"],
+            "area_code": ["A1", "A2", "A1", "A2"],
+            "participants": [100, 30, 50, 40],
+        }
+    )
+    tables["risk_assessments"] = pd.DataFrame(
+        {
+            "park": ["化工集聚区"] * 3,
+            "assess_date": [D(2022, 6, 1), D(2023, 1, 20), D(2023, 6, 1)],
+            "assessor": ["自评", "省应急厅评估", "自评"],
+            "score": [59.9, 60.0, 85.0],
+            "grade": ["A", "B", "D"],
+        }
+    )
     directory = tmp_path_factory.mktemp("safety")
     for name, df in tables.items():
         df.to_parquet(directory / f"{name}.parquet", index=False)
@@ -80,10 +109,19 @@ def run(db, name, **kw):
 
 # --- pure functions -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("hid, status", [
-    ("K1", safety.LATE), ("K2", safety.OVERDUE), ("K3", safety.OPEN), ("K4", safety.ON_TIME),
-    ("K5", safety.LATE), ("K6", safety.OVERDUE), ("K7", None),
-])
+
+@pytest.mark.parametrize(
+    "hid, status",
+    [
+        ("K1", safety.LATE),
+        ("K2", safety.OVERDUE),
+        ("K3", safety.OPEN),
+        ("K4", safety.ON_TIME),
+        ("K5", safety.LATE),
+        ("K6", safety.OVERDUE),
+        ("K7", None),
+    ],
+)
 def test_hazard_status_at_the_as_of_date(hid, status):
     """Test that each hand-made hazard gets its state at 2023-03-31 (a rectification after it is unknown)."""
     h = HAZARDS.set_index("hazard_id").loc[hid]
@@ -126,9 +164,19 @@ def test_register_lists_overdue_major_first_then_longest_overdue():
     assert view.loc[0, "rectified_date"] == "—" and view.loc[0, "found_date"] == "2023-03-20"
 
 
-@pytest.mark.parametrize("score, grade", [
-    (0, "A"), (59.9, "A"), (60, "B"), (69.99, "B"), (70, "C"), (84.9, "C"), (85, "D"), (100, "D"),
-])
+@pytest.mark.parametrize(
+    "score, grade",
+    [
+        (0, "A"),
+        (59.9, "A"),
+        (60, "B"),
+        (69.99, "B"),
+        (70, "C"),
+        (84.9, "C"),
+        (85, "D"),
+        (100, "D"),
+    ],
+)
 def test_grade_from_score_at_the_boundaries(score, grade):
     """Test that the default cut-offs give A < 60 ≤ B < 70 ≤ C < 85 ≤ D."""
     graded = safety.grade_history(pd.DataFrame({"score": [score]}), GradeRule())
@@ -148,8 +196,7 @@ def test_grade_thresholds_come_from_the_rules_file(tmp_path):
 
 def test_intensity_per_unit_value_added():
     """Test that 单位增加值能耗 and 排放 divide by 增加值 and refuse a zero denominator."""
-    df = pd.DataFrame({"energy_ytd_tce": [6.0], "emission_ytd_t": [0.6],
-                       "value_added_ytd_wan": [76.0]})
+    df = pd.DataFrame({"energy_ytd_tce": [6.0], "emission_ytd_t": [0.6], "value_added_ytd_wan": [76.0]})
     out = safety.intensity_trend(df)
     assert out["energy_per_va"].iloc[0] == pytest.approx(6 / 76)
     assert out["emission_per_va_yi"].iloc[0] == pytest.approx(0.6 / 76 * 1e4)
@@ -157,6 +204,7 @@ def test_intensity_per_unit_value_added():
 
 
 # --- queries on the fixture -----------------------------------------------------------------------
+
 
 def test_hazard_totals_count_found_rectified_due_open_and_overdue(db):
     """Test that hazard_totals gives the hand-counted flows and stocks at 2023-03-31, and 整改率 / 闭环率."""
@@ -173,15 +221,13 @@ def test_hazard_totals_count_found_rectified_due_open_and_overdue(db):
 def test_hazard_totals_last_year_at_december(db):
     """Test that last year's row at 1—12月 sees K5 open and overdue at 2022-12-31."""
     t = safety.totals(run(db, "hazard_totals", month=12), 2022)
-    assert (t["found"], t["rectified"], t["due"], t["closed_on_time"], t["open"], t["overdue"]) == \
-        (1, 0, 1, 0, 1, 1)
+    assert (t["found"], t["rectified"], t["due"], t["closed_on_time"], t["open"], t["overdue"]) == (1, 0, 1, 0, 1, 1)
 
 
 def test_hazard_totals_follow_the_area_filter(db):
     """Test that the 片区 filter keeps only A2's enterprises' hazards (K3, K4)."""
     t = safety.totals(run(db, "hazard_totals", areas=["A2"]), 2023)
-    assert (t["found"], t["rectified"], t["due"], t["closed_on_time"], t["open"], t["overdue"]) == \
-        (2, 1, 1, 1, 1, 0)
+    assert (t["found"], t["rectified"], t["due"], t["closed_on_time"], t["open"], t["overdue"]) == (2, 1, 1, 1, 1, 0)
 
 
 def test_sql_counts_agree_with_the_pure_classification(db):
@@ -206,8 +252,7 @@ def test_hazard_breakdown_by_category(db):
     rows = run(db, "hazard_breakdown")
     assert set(rows["dimension"]) == {"类别", "来源", "片区"}
     cat = safety.breakdown(rows, "类别").set_index("member")
-    assert cat.loc["消防", ["found", "found_major", "rectified", "open", "overdue"]].tolist() == \
-        [2, 1, 1, 1, 1]
+    assert cat.loc["消防", ["found", "found_major", "rectified", "open", "overdue"]].tolist() == [2, 1, 1, 1, 1]
     assert cat.loc["电气焊", ["found", "open", "overdue", "pending"]].tolist() == [1, 1, 1, 0]
     assert cat.loc["用电", ["open", "overdue", "pending", "register"]].tolist() == [1, 0, 1, 1]
     assert "厂中厂" not in cat.index
@@ -228,14 +273,17 @@ def test_hazard_enterprises_count_the_register_per_enterprise(db):
     assert enterprises(db, areas=["A2"])["ent_id"].tolist() == ["E2"]
 
 
-@pytest.mark.parametrize("kw, ids, matches", [
-    ({"limit": 1}, ["E1"], 2),
-    ({"limit": 1, "ent_id": "E2"}, ["E1", "E2"], 2),  # the picked one stays listed beyond the limit
-    ({"limit": 0, "ent_id": "E2"}, ["E2"], 2),
-    ({"search": "乙"}, ["E2"], 1),
-    ({"search": "%"}, [], 0),  # a plain substring, not a LIKE pattern
-    ({"search": "' or '1'='1"}, [], 0),
-])
+@pytest.mark.parametrize(
+    "kw, ids, matches",
+    [
+        ({"limit": 1}, ["E1"], 2),
+        ({"limit": 1, "ent_id": "E2"}, ["E1", "E2"], 2),  # the picked one stays listed beyond the limit
+        ({"limit": 0, "ent_id": "E2"}, ["E2"], 2),
+        ({"search": "乙"}, ["E2"], 1),
+        ({"search": "%"}, [], 0),  # a plain substring, not a LIKE pattern
+        ({"search": "' or '1'='1"}, [], 0),
+    ],
+)
 def test_hazard_enterprises_limit_search_and_pick(db, kw, ids, matches):
     """Test that the picker cuts to $limit, always keeps $ent_id, and searches names by a bound substring."""
     rows = enterprises(db, **kw)
@@ -243,8 +291,21 @@ def test_hazard_enterprises_limit_search_and_pick(db, kw, ids, matches):
     assert (rows["matches"].iloc[0] if len(rows) else 0) == matches
 
 
-REGISTER_COLUMNS = ["hazard_id", "ent_name", "area_name", "level", "category", "source", "found_date",
-                    "deadline", "rectified_date", "description", "status", "age_days", "overdue_days"]
+REGISTER_COLUMNS = [
+    "hazard_id",
+    "ent_name",
+    "area_name",
+    "level",
+    "category",
+    "source",
+    "found_date",
+    "deadline",
+    "rectified_date",
+    "description",
+    "status",
+    "age_days",
+    "overdue_days",
+]
 
 
 def sql_register(db, params, **kw):
@@ -280,9 +341,15 @@ def test_hazard_register_classifies_as_the_pure_functions(db, kw, month):
     assert set(sql["overdue_total"]) <= {int((sql["status"] == safety.OVERDUE).sum())}
 
 
-@pytest.mark.parametrize("year, month, scope", [
-    (2024, 9, {}), (2023, 12, {}), (2024, 2, {"chains": ["新材料"]}), (2022, 6, {"areas": ["HGQ"]}),
-])
+@pytest.mark.parametrize(
+    "year, month, scope",
+    [
+        (2024, 9, {}),
+        (2023, 12, {}),
+        (2024, 2, {"chains": ["新材料"]}),
+        (2022, 6, {"areas": ["HGQ"]}),
+    ],
+)
 def test_hazard_register_equals_the_pure_functions_on_the_shipped_data(real_db, year, month, scope):
     """Test that on the county data the whole SQL register, and its first rows, equal the Python one."""
     params = {**ALL, "year": year, "month": month, **scope}
@@ -294,8 +361,7 @@ def test_hazard_register_equals_the_pure_functions_on_the_shipped_data(real_db, 
     assert set(head["total"]) == {len(reference)}
     assert set(head["overdue_total"]) == {int((reference["status"] == safety.OVERDUE).sum())}
     overdue = sql_register(real_db, params, status=safety.OVERDUE)
-    assert overdue["hazard_id"].tolist() == \
-        reference.loc[reference["status"] == safety.OVERDUE, "hazard_id"].tolist()
+    assert overdue["hazard_id"].tolist() == reference.loc[reference["status"] == safety.OVERDUE, "hazard_id"].tolist()
 
 
 def test_hazard_register_states_are_the_python_ones(db):
@@ -304,8 +370,9 @@ def test_hazard_register_states_are_the_python_ones(db):
     assert list(dict.fromkeys(states)) == [safety.OVERDUE, safety.OPEN, safety.LATE, safety.ON_TIME]
 
 
-@pytest.mark.parametrize("which, year, month", [("db", 2023, 3), ("db", 2022, 12), ("real_db", 2024, 9),
-                                                ("real_db", 2023, 12)])
+@pytest.mark.parametrize(
+    "which, year, month", [("db", 2023, 3), ("db", 2022, 12), ("real_db", 2024, 9), ("real_db", 2023, 12)]
+)
 def test_open_ages_from_totals_equal_the_register_summary(which, year, month, request):
     """Test that 隐患时长 (count, mean, longest) from hazard_totals equals age_summary of the register."""
     database = request.getfixturevalue(which)
@@ -324,13 +391,15 @@ def test_list_note_only_when_cut():
 
 # --- the rewritten aggregates against the definitions computed in pandas from the raw county tables ------
 
+
 def raw_hazards(scope: dict) -> pd.DataFrame:
     """The county hazards of enterprises in scope (as scoped_enterprises), with dates as Timestamps."""
-    from cockpit.db import SAMPLE_DIR
+    from cockpit.data.db import SAMPLE_DIR
 
     h = pd.read_parquet(SAMPLE_DIR / "hazards.parquet")
     e = pd.read_parquet(SAMPLE_DIR / "enterprises.parquet").merge(
-        pd.read_parquet(SAMPLE_DIR / "sectors.parquet")[["sector_code", "chain"]], on="sector_code")
+        pd.read_parquet(SAMPLE_DIR / "sectors.parquet")[["sector_code", "chain"]], on="sector_code"
+    )
     if scope.get("chains"):
         e = e[e["chain"].isin(scope["chains"])]
     if scope.get("areas"):
@@ -359,9 +428,14 @@ def test_hazard_totals_follow_the_definitions(real_db, year, month, scope):
         found = known["found_date"] >= start
         due = (known["deadline"] >= start) & (known["deadline"] < end)
         open_ = known["rectified_date"].isna() | (known["rectified_date"] > end)
-        want = [found.sum(), (found & (known["rectified_date"] <= end)).sum(), due.sum(),
-                (due & (known["rectified_date"] <= known["deadline"])).sum(), open_.sum(),
-                (open_ & (known["deadline"] < end)).sum()]
+        want = [
+            found.sum(),
+            (found & (known["rectified_date"] <= end)).sum(),
+            due.sum(),
+            (due & (known["rectified_date"] <= known["deadline"])).sum(),
+            open_.sum(),
+            (open_ & (known["deadline"] < end)).sum(),
+        ]
         t = safety.totals(got, y)
         assert [t[c] for c in ("found", "rectified", "due", "closed_on_time", "open", "overdue")] == want
 
@@ -376,18 +450,23 @@ def test_hazard_monthly_follows_the_definitions(real_db, year, month, scope):
         start, end = pd.Timestamp(year, m, 1), month_end(year, m)
         known = h[h["found_date"] <= end]
         open_ = known["rectified_date"].isna() | (known["rectified_date"] > end)
-        want = [known["found_date"].between(start, end).sum(), known["rectified_date"].between(start, end).sum(),
-                open_.sum(), (open_ & (known["deadline"] < end)).sum()]
+        want = [
+            known["found_date"].between(start, end).sum(),
+            known["rectified_date"].between(start, end).sum(),
+            open_.sum(),
+            (open_ & (known["deadline"] < end)).sum(),
+        ]
         assert got.loc[m, ["found", "rectified", "open", "overdue"]].tolist() == want, m
 
 
 @pytest.mark.parametrize("year, month, scope", SCOPES)
 def test_hazard_breakdown_follows_the_definitions(real_db, year, month, scope):
     """Test that each 类别 / 来源 / 片区 counts the register's found, 重大, rectified, open and overdue."""
-    from cockpit.db import SAMPLE_DIR
+    from cockpit.data.db import SAMPLE_DIR
 
-    h = raw_hazards(scope).merge(pd.read_parquet(SAMPLE_DIR / "areas.parquet")[["area_code", "area_name"]],
-                                 on="area_code")
+    h = raw_hazards(scope).merge(
+        pd.read_parquet(SAMPLE_DIR / "areas.parquet")[["area_code", "area_name"]], on="area_code"
+    )
     start, end = pd.Timestamp(year, 1, 1), month_end(year, month)
     open_ = h["rectified_date"].isna() | (h["rectified_date"] > end)
     reg = h[(h["found_date"] <= end) & ((h["found_date"] >= start) | open_)].copy()
@@ -438,12 +517,15 @@ def test_hazard_facts_carry_each_hazards_enterprise_attributes(real_db):
     assert counts[0] == counts[1] == counts[2] > 0
 
 
-@pytest.mark.parametrize("kw, ids", [
-    ({"category": "消防"}, ["K2", "K4"]),
-    ({"ent_id": "E2"}, ["K3", "K4"]),
-    ({"category": "消防", "ent_id": "E2"}, ["K4"]),
-    ({"category": "x' or '1'='1"}, []),
-])
+@pytest.mark.parametrize(
+    "kw, ids",
+    [
+        ({"category": "消防"}, ["K2", "K4"]),
+        ({"ent_id": "E2"}, ["K3", "K4"]),
+        ({"category": "消防", "ent_id": "E2"}, ["K4"]),
+        ({"category": "x' or '1'='1"}, []),
+    ],
+)
 def test_hazard_list_drill_down(db, kw, ids):
     """Test that the register narrows to the picked category and enterprise (values bound, not spliced)."""
     assert sorted(run(db, "hazard_list", **kw)["hazard_id"]) == ids
@@ -495,8 +577,8 @@ def test_energy_emission_cumulates_from_january(db):
 
 def test_page_cards(db):
     """Test that the page's registry cards carry the fixture's figures, the zero targets and their lights."""
-    from cockpit import cards, indicators
-    from cockpit.filters import Filters
+    from cockpit.app.filters import Filters
+    from cockpit.domain import cards, indicators
 
     shown = cards.cards(indicators.page(db.run, Filters(2023, 3), load_rules(), "safety"), on_page=True)
     text = {c.label: c.value_text for c in shown}
@@ -510,6 +592,8 @@ def test_page_cards(db):
     risk = by["化工集聚区风险等级"]
     assert risk.change_text == "60.0 分 · 比上次评估 +0.1 分" and risk.tone == "neutral"
     assert risk.target_text == "目标 D 类（≥ 85 分）· 距 D 级 25.0 分" and risk.status is None
-    june = {c.label: c for c in cards.cards(indicators.page(db.run, Filters(2023, 6), load_rules(), "safety", 2),
-                                            on_page=True)}["化工集聚区风险等级"]
+    june = {
+        c.label: c
+        for c in cards.cards(indicators.page(db.run, Filters(2023, 6), load_rules(), "safety", 2), on_page=True)
+    }["化工集聚区风险等级"]
     assert june.value_text == "D 类" and june.status_text == "已达 D 类" and june.target_text == "目标 D 类（≥ 85 分）"

@@ -4,10 +4,10 @@ import io
 
 import pandas as pd
 import pytest
-from cockpit.dimensions import EVERYTHING
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from conftest import ROOT
+from cockpit.data.dimensions import EVERYTHING
 
 PAGE = "pages/safety/safety.py"
 
@@ -72,17 +72,19 @@ def caption_with(at: AppTest, text: str) -> str:
 def test_drill_down_shows_its_first_rows_and_says_how_many_there_are(real_db):
     """Test that 2024 1—9月's register (more rows than a list shows) is cut to its first rows in the page's
     order, and the caption gives the whole count and where to get the rest."""
-    from cockpit import safety
+    from cockpit.domain import safety
 
     params = {"year": 2024, "month": 9, "scope": EVERYTHING}
-    everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
-                                         safety.as_of_date(2024, 9))
+    everything = safety.annotate_hazards(
+        real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}), safety.as_of_date(2024, 9)
+    )
     assert len(everything) > 200
     at = safety_page(2024, 9)
     shown = registers(at)[-1]
     assert shown["hazard_id"].tolist() == everything["hazard_id"].head(200).tolist()
     assert caption_with(at, "全部隐患").endswith(
-        f"共 {len(everything):,} 条（本期发现或期末未整改），显示前 200 条；下载 Excel 可得全部")
+        f"共 {len(everything):,} 条（本期发现或期末未整改），显示前 200 条；下载 Excel 可得全部"
+    )
 
 
 def test_register_download_holds_every_row(monkeypatch, real_db):
@@ -90,7 +92,7 @@ def test_register_download_holds_every_row(monkeypatch, real_db):
     rows shown), with real dates and day counts."""
     import streamlit as st
 
-    from cockpit import safety
+    from cockpit.domain import safety
 
     built = {}
     button = st.download_button
@@ -104,8 +106,9 @@ def test_register_download_holds_every_row(monkeypatch, real_db):
     safety_page(2024, 9)
     back = pd.read_excel(io.BytesIO(built["xlsx"]), sheet_name="隐患清单", header=4)  # below the title rows
     params = {"year": 2024, "month": 9, "scope": EVERYTHING}
-    everything = safety.annotate_hazards(real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}),
-                                         safety.as_of_date(2024, 9))
+    everything = safety.annotate_hazards(
+        real_db.run("hazard_list", {**params, "category": "", "ent_id": ""}), safety.as_of_date(2024, 9)
+    )
     assert back["编号"].tolist() == everything["hazard_id"].tolist()
     assert pd.api.types.is_datetime64_any_dtype(back["发现日期"])
     assert back["隐患时长（天）"].dropna().astype(int).tolist() == everything["age_days"].dropna().tolist()

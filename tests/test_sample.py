@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cockpit import sample
+from cockpit.gen import sample
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -57,10 +57,41 @@ FOREIGN_KEYS = [  # child table, column, parent table, column
     ("risk_assessments", "park", "areas", "area_name"),
     ("targets", "indicator_id", "indicators", "indicator_id"),
 ]
-SEED_ENTERPRISES = ["合成材料", "元素新材料", "胡涂硅", "泰能光电", "卡游", "源头酒业", "渴可速", "普康", "万亿星", "惠多利"]
-SEED_PROJECTS = ["集中供热", "再生水厂", "职工服务中心", "泰能光电光伏组件", "迈图新材料", "亚格盛甲硅烷特气", "军用特种涂料",
-                 "特殊空间作业及巡检机器人", "绍兴材华科技着色剂", "天瑞机钢结构", "渴可速", "源头酒业", "合成材料", "胡涂硅",
-                 "普康", "万亿星", "惠多利", "卡游产业园", "元素新材料", "朝阳工业片区开发场地平整", "通航智造产业区基础设施"]
+SEED_ENTERPRISES = [
+    "合成材料",
+    "元素新材料",
+    "胡涂硅",
+    "泰能光电",
+    "卡游",
+    "源头酒业",
+    "渴可速",
+    "普康",
+    "万亿星",
+    "惠多利",
+]
+SEED_PROJECTS = [
+    "集中供热",
+    "再生水厂",
+    "职工服务中心",
+    "泰能光电光伏组件",
+    "迈图新材料",
+    "亚格盛甲硅烷特气",
+    "军用特种涂料",
+    "特殊空间作业及巡检机器人",
+    "绍兴材华科技着色剂",
+    "天瑞机钢结构",
+    "渴可速",
+    "源头酒业",
+    "合成材料",
+    "胡涂硅",
+    "普康",
+    "万亿星",
+    "惠多利",
+    "卡游产业园",
+    "元素新材料",
+    "朝阳工业片区开发场地平整",
+    "通航智造产业区基础设施",
+]
 DATE_LIKE = ("plan_start", "plan_produce", "deadline")
 STAGES = ["date_idea", "date_talk", "date_sign", "date_start", "date_complete", "date_produce"]
 
@@ -83,14 +114,14 @@ def test_generation_is_deterministic_and_shipped_data_is_fresh(tables, tmp_path)
         assert a.read_bytes() == b.read_bytes(), f"{a.name} differs between runs"
     for a in first:
         shipped = DATA_DIR / a.name
-        assert shipped.exists(), f"{a.name} missing from data/: run python -m cockpit.sample"
-        assert shipped.read_bytes() == a.read_bytes(), f"data/{a.name} is stale: run python -m cockpit.sample"
+        assert shipped.exists(), f"{a.name} missing from data/: run python -m cockpit.gen.sample"
+        assert shipped.read_bytes() == a.read_bytes(), f"data/{a.name} is stale: run python -m cockpit.gen.sample"
 
 
 def test_tables_and_columns_follow_the_declarations(tables):
     """Test that every declared table is generated with exactly its declared columns, in order, and that
     data/README.md shows the table generated from the declarations."""
-    from cockpit.schema import SPECS, readme_table
+    from cockpit.data.schema import SPECS, readme_table
 
     assert set(tables) == set(SPECS) == set(KEYS)
     for name, df in tables.items():
@@ -151,8 +182,13 @@ def test_no_negative_amounts(tables):
     """Test that money, land, energy, emissions and head counts are never negative."""
     for name, df in tables.items():
         for col in df.columns:
-            if col.endswith(("_wan", "_mu", "_tce", "_t", "_10k_kwh")) or col in ("employees", "participants",
-                                                                                   "deaths", "injuries", "score"):
+            if col.endswith(("_wan", "_mu", "_tce", "_t", "_10k_kwh")) or col in (
+                "employees",
+                "participants",
+                "deaths",
+                "injuries",
+                "score",
+            ):
                 assert (df[col].dropna() >= 0).all(), f"{name}.{col}"
 
 
@@ -251,8 +287,9 @@ def test_projects_of_the_seed(tables):
     for name in SEED_PROJECTS:
         assert pr["project_name"].str.contains(name).any(), name
     d = date(2024, 1, 1)
-    talking = pr[pr["date_talk"].map(lambda v: v is not None and v <= d)
-                 & pr["date_sign"].map(lambda v: v is None or v > d)]
+    talking = pr[
+        pr["date_talk"].map(lambda v: v is not None and v <= d) & pr["date_sign"].map(lambda v: v is None or v > d)
+    ]
     assert len(talking) == 11
     plan = pr[pr["plan_year"] == 2024]
     reserve = plan[plan["is_reserve"] & ~plan["is_special_bond"]]
@@ -260,8 +297,11 @@ def test_projects_of_the_seed(tables):
     assert (len(reserve), round(reserve["total_invest_wan"].sum(), 2)) == (8, 120_000.0)
     assert (len(bond_reserve), round(bond_reserve["total_invest_wan"].sum(), 2)) == (3, 41_000.0)
     assert (plan["kind"] == "平台提升").sum() == 13
-    lagging = pr[pr["plan_produce"].map(lambda v: v is not None and v < DATA_DATE) & pr["date_produce"].isna()
-                 & (pr["kind"] == "产业")]
+    lagging = pr[
+        pr["plan_produce"].map(lambda v: v is not None and v < DATA_DATE)
+        & pr["date_produce"].isna()
+        & (pr["kind"] == "产业")
+    ]
     assert len(lagging) >= 1, "some projects lag past their planned 投产"
 
 
@@ -333,7 +373,7 @@ def test_targets_cite_their_source(tables):
     assert set(tg["source"]) == {"2024年工作计划", "示例默认值"}
     zone = tg[tg["scope_kind"] == "全区"]
     assert (zone["scope_code"] == "").all()
-    scoped = tg[tg["scope_kind"] != "全区"]   # a few 产业链 / 片区 targets, so filtered views have lights of their own
+    scoped = tg[tg["scope_kind"] != "全区"]  # a few 产业链 / 片区 targets, so filtered views have lights of their own
     assert set(scoped["scope_kind"]) == {"产业链", "片区"} and (scoped["scope_code"] != "").all()
     assert set(scoped.loc[scoped["scope_kind"] == "产业链", "scope_code"]) <= set(tables["sectors"]["chain"])
     assert set(scoped.loc[scoped["scope_kind"] == "片区", "scope_code"]) <= set(tables["areas"]["area_code"])

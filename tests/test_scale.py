@@ -10,27 +10,47 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from streamlit.testing.v1 import AppTest
-
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 from test_app import PAGES
 
-from cockpit import scale, ui
-from cockpit.db import OPTIONAL_TABLES, SAMPLE_DIR, TABLES, Database, query_names
+from cockpit.app import ui
+from cockpit.data.db import OPTIONAL_TABLES, SAMPLE_DIR, TABLES, Database, query_names
+from cockpit.gen import scale
 
-KEYS = {"sectors": "sector_code", "areas": "area_code", "parcels": "parcel_id", "enterprises": "ent_id",
-        "enterprise_month": "ent_id, year, month", "county_month": "year, month", "projects": "project_id",
-        "project_month": "project_id, year, month", "bond_events": "bond_id, event, event_date",
-        "land_actions": "action_id", "hazards": "hazard_id", "accidents": "accident_id",
-        "trainings": "training_id", "risk_assessments": "park, assess_date",
-        "targets": "year, indicator_id, scope_kind, scope_code", "indicators": "indicator_id"}
-FOREIGN = [("enterprises", "sector_code", "sectors"), ("enterprises", "area_code", "areas"),
-           ("enterprises", "parcel_id", "parcels"), ("parcels", "area_code", "areas"),
-           ("enterprise_month", "ent_id", "enterprises"), ("projects", "sector_code", "sectors"),
-           ("projects", "area_code", "areas"), ("project_month", "project_id", "projects"),
-           ("bond_events", "project_id", "projects"), ("land_actions", "parcel_id", "parcels"),
-           ("hazards", "ent_id", "enterprises"), ("accidents", "ent_id", "enterprises"),
-           ("trainings", "area_code", "areas")]
+KEYS = {
+    "sectors": "sector_code",
+    "areas": "area_code",
+    "parcels": "parcel_id",
+    "enterprises": "ent_id",
+    "enterprise_month": "ent_id, year, month",
+    "county_month": "year, month",
+    "projects": "project_id",
+    "project_month": "project_id, year, month",
+    "bond_events": "bond_id, event, event_date",
+    "land_actions": "action_id",
+    "hazards": "hazard_id",
+    "accidents": "accident_id",
+    "trainings": "training_id",
+    "risk_assessments": "park, assess_date",
+    "targets": "year, indicator_id, scope_kind, scope_code",
+    "indicators": "indicator_id",
+}
+FOREIGN = [
+    ("enterprises", "sector_code", "sectors"),
+    ("enterprises", "area_code", "areas"),
+    ("enterprises", "parcel_id", "parcels"),
+    ("parcels", "area_code", "areas"),
+    ("enterprise_month", "ent_id", "enterprises"),
+    ("projects", "sector_code", "sectors"),
+    ("projects", "area_code", "areas"),
+    ("project_month", "project_id", "projects"),
+    ("bond_events", "project_id", "projects"),
+    ("land_actions", "parcel_id", "parcels"),
+    ("hazards", "ent_id", "enterprises"),
+    ("accidents", "ent_id", "enterprises"),
+    ("trainings", "area_code", "areas"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +72,10 @@ def test_scale_has_the_sample_schema(small_scale):
     """Test that every table has exactly the sample's columns and types, with rows."""
     out, rows = small_scale
     for table in (t for t in TABLES if t not in OPTIONAL_TABLES):
-        assert pq.read_schema(out / f"{table}.parquet").remove_metadata() == \
-            pq.read_schema(SAMPLE_DIR / f"{table}.parquet").remove_metadata(), table
+        assert (
+            pq.read_schema(out / f"{table}.parquet").remove_metadata()
+            == pq.read_schema(SAMPLE_DIR / f"{table}.parquet").remove_metadata()
+        ), table
         assert rows[table] > 0 or table == "price_index", table  # optional table, empty like the sample's
     assert rows["enterprises"] == 1_000
     assert rows["enterprise_month"] > 1_000 * 40  # most enterprises report most of the 60 months
@@ -68,12 +90,14 @@ def test_scale_keys_are_unique_and_foreign_keys_resolve(small_scale):
     for table, key in KEYS.items():
         assert con.execute(f"select count(*) - count(distinct ({key})) from {table}").fetchone()[0] == 0, table
     for table, col, ref in FOREIGN:
-        orphans = con.execute(f"select count(*) from {table} where {col} is not null "
-                              f"and {col} not in (select {col} from {ref})").fetchone()[0]
+        orphans = con.execute(
+            f"select count(*) from {table} where {col} is not null and {col} not in (select {col} from {ref})"
+        ).fetchone()[0]
         assert orphans == 0, (table, col)
     # an enterprise's land is its parcel's, halved where two share it: in-use parcels add up
-    used, parcels = con.execute("select (select sum(land_mu) from enterprises), "
-                                "(select sum(area_mu) from parcels where land_use = '工业')").fetchone()
+    used, parcels = con.execute(
+        "select (select sum(land_mu) from enterprises), (select sum(area_mu) from parcels where land_use = '工业')"
+    ).fetchone()
     assert used == pytest.approx(parcels, abs=1)
 
 
@@ -81,13 +105,12 @@ def test_scale_is_deterministic(small_scale, tmp_path):
     """Test that the same size and seed give the same enterprise_month."""
     out, _ = small_scale
     scale.generate(1_000, tmp_path, log=lambda *_: None)
-    assert pq.read_table(tmp_path / "enterprise_month.parquet").equals(
-        pq.read_table(out / "enterprise_month.parquet"))
+    assert pq.read_table(tmp_path / "enterprise_month.parquet").equals(pq.read_table(out / "enterprise_month.parquet"))
 
 
 def test_a_generated_directory_is_not_refreshed_from_the_sample(small_scale):
     """Test that pointing the app at a generated directory keeps its data (no copy of the sample)."""
-    from cockpit.store import ensure_working_dir
+    from cockpit.data.store import ensure_working_dir
 
     out, rows = small_scale
     ensure_working_dir(out, SAMPLE_DIR)

@@ -2,12 +2,12 @@
 the history is capped; viewers still load saved scenarios."""
 
 import pytest
-from streamlit.testing.v1 import AppTest
-
-from cockpit import scenarios
-from cockpit.auth import ENV, make_hash
 from conftest import ROOT
+from streamlit.testing.v1 import AppTest
 from test_whatif_page import open_page
+
+from cockpit.app.auth import ENV, make_hash
+from cockpit.domain import scenarios
 
 
 @pytest.fixture()
@@ -15,7 +15,7 @@ def work(tmp_path, monkeypatch):
     """A private working data directory and a configured admin password; fresh caches."""
     import streamlit as st
 
-    from cockpit import memo
+    from cockpit.domain import memo
 
     directory = tmp_path / "work"
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(directory))
@@ -67,7 +67,7 @@ def test_saving_over_a_name_asks_first(work):
     at.slider(key="whatif_growth_新材料").set_value(first + 10).run()
     save(at, "甲")
     assert "已有同名情景" in texts(at.warning)
-    assert scenarios.load_custom(work)["甲"]["growth"]["新材料"] == first     # nothing written yet
+    assert scenarios.load_custom(work)["甲"]["growth"]["新材料"] == first  # nothing written yet
     at.button(key="whatif_overwrite_cancel").click().run()
     assert not [b for b in at.button if b.key == "whatif_overwrite"]
     assert scenarios.load_custom(work)["甲"]["version"] == 1
@@ -116,8 +116,10 @@ def test_delete_needs_the_confirmation(work):
 def test_history_is_capped(work, tmp_path, monkeypatch):
     """Test that saving one name four times through the page keeps only the configured number of versions."""
     rules = tmp_path / "rules.toml"
-    rules.write_text((ROOT / "config" / "rules.toml").read_text(encoding="utf-8")
-                     .replace("keep_versions = 20", "keep_versions = 2"), encoding="utf-8")
+    rules.write_text(
+        (ROOT / "config" / "rules.toml").read_text(encoding="utf-8").replace("keep_versions = 20", "keep_versions = 2"),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("COCKPIT_RULES", str(rules))
     at = save(open_page(admin=True), "甲")
     for growth in (5.0, 6.0, 7.0):

@@ -4,9 +4,9 @@ import json
 import sqlite3
 
 import pytest
-
-from cockpit import scenarios, whatif
 from test_whatif import chain_monthly
+
+from cockpit.domain import scenarios, whatif
 
 CHAINS = ["新材料", "食品饮料"]
 
@@ -49,10 +49,11 @@ def test_scenario_saved_reloaded_and_compared(tmp_path):
     assert list(scenarios.load_custom(tmp_path)) == ["持平", "新材料加速"]
 
     base = whatif.chain_base(chain_monthly(), year=2024, month=9)
-    table = scenarios.compare(base, {n: s["growth"] for n, s in scenarios.load_custom(tmp_path).items()},
-                              {"output": 0.2}).set_index("情景")
-    assert table.loc["新材料加速", "全年规上产值（亿元）"] == pytest.approx(0.18)   # 1320 + 480 万元
-    assert table.loc["持平", "全年规上产值（亿元）"] == pytest.approx(0.18)       # 1290 + 510 万元
+    table = scenarios.compare(
+        base, {n: s["growth"] for n, s in scenarios.load_custom(tmp_path).items()}, {"output": 0.2}
+    ).set_index("情景")
+    assert table.loc["新材料加速", "全年规上产值（亿元）"] == pytest.approx(0.18)  # 1320 + 480 万元
+    assert table.loc["持平", "全年规上产值（亿元）"] == pytest.approx(0.18)  # 1290 + 510 万元
     assert table.loc["新材料加速", "高新增加值占比（%）"] == pytest.approx(264 / 360 * 100)
     assert table.loc["持平", "高新增加值占比（%）"] == pytest.approx(258 / 360 * 100)
     assert table.loc["新材料加速", "产值完成率（%）"] == pytest.approx(90.0)
@@ -65,9 +66,9 @@ def test_saving_over_a_name_needs_the_version_it_replaces(tmp_path):
     with pytest.raises(scenarios.Exists) as asked:
         scenarios.save_custom(tmp_path, "甲", {"新材料": 2.0}, 2024)
     assert asked.value.version == 1 and "已有同名情景" in str(asked.value)
-    assert scenarios.load_custom(tmp_path)["甲"]["growth"] == {"新材料": 1.0}   # nothing overwritten
+    assert scenarios.load_custom(tmp_path)["甲"]["growth"] == {"新材料": 1.0}  # nothing overwritten
     assert scenarios.save_custom(tmp_path, "甲", {"新材料": 2.0}, 2024, replace=1) == 2
-    with pytest.raises(scenarios.Exists):   # another admin was shown version 1 too
+    with pytest.raises(scenarios.Exists):  # another admin was shown version 1 too
         scenarios.save_custom(tmp_path, "甲", {"新材料": 3.0}, 2024, replace=1)
     kept = scenarios.load_custom(tmp_path)["甲"]
     assert kept["growth"] == {"新材料": 2.0} and kept["version"] == 2 and kept["versions"] == 2
@@ -120,19 +121,38 @@ def test_scenarios_of_the_old_json_file_are_imported_once(tmp_path):
     come back on the next load."""
     legacy = tmp_path / "scenarios" / "custom.json"
     legacy.parent.mkdir()
-    legacy.write_text(json.dumps({"旧情景": {"growth": {"新材料": 4.0}, "year": 2023, "saved": "20240101-1"},
-                                  "坏/名": {"growth": {}}}, ensure_ascii=False), encoding="utf-8")
+    legacy.write_text(
+        json.dumps(
+            {"旧情景": {"growth": {"新材料": 4.0}, "year": 2023, "saved": "20240101-1"}, "坏/名": {"growth": {}}},
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     assert scenarios.load_custom(tmp_path)["旧情景"]["growth"] == {"新材料": 4.0}
     assert list(scenarios.load_custom(tmp_path)) == ["旧情景"]
     scenarios.delete_custom(tmp_path, "旧情景")
     assert scenarios.load_custom(tmp_path) == {} and legacy.exists()
 
 
-@pytest.mark.parametrize("name, problem", [
-    ("", "请填写"), ("   ", "请填写"), ("基准", "预设"), ("当前假设", "预设"), ("长" * 21, "不超过"),
-    ("a/b", "字符"), ("..\\x", "字符"), ("..", "句点"), ("C:盘", "字符"), ("两行\n名称", "控制字符"),
-    ("t\tab", "控制字符"), ("右\u202e左", "不可见"), ("零\u200b宽", "不可见"), ("nul\x00", "控制字符"),
-])
+@pytest.mark.parametrize(
+    "name, problem",
+    [
+        ("", "请填写"),
+        ("   ", "请填写"),
+        ("基准", "预设"),
+        ("当前假设", "预设"),
+        ("长" * 21, "不超过"),
+        ("a/b", "字符"),
+        ("..\\x", "字符"),
+        ("..", "句点"),
+        ("C:盘", "字符"),
+        ("两行\n名称", "控制字符"),
+        ("t\tab", "控制字符"),
+        ("右\u202e左", "不可见"),
+        ("零\u200b宽", "不可见"),
+        ("nul\x00", "控制字符"),
+    ],
+)
 def test_bad_scenario_names_are_refused(tmp_path, name, problem):
     """Test that empty, reserved, over-long, path-like and control-character names are refused, nothing written."""
     with pytest.raises(ValueError, match=problem):

@@ -1,7 +1,8 @@
-"""`python -m cockpit.serve`: the preload that runs while the server starts, the address switch, the proxies it
+"""`python -m cockpit.app.serve`: the preload that runs while the server starts, the address switch, the proxies it
 trusts and the security headers (the headers on the real server: tests/test_browser_security.py)."""
 
-from cockpit import memo, serve, ui
+from cockpit.app import serve, ui
+from cockpit.domain import memo
 
 
 def test_preload_opens_the_data_and_fills_the_caches(tmp_path, monkeypatch):
@@ -54,8 +55,11 @@ def test_main_installs_the_serving_rules(monkeypatch):
     monkeypatch.setattr(sys, "argv", ["x"])
     monkeypatch.setenv(serve.ADDRESS_ENV, "0.0.0.0")
     serve.main(["--server.port", "9"])
-    assert calls == ["install", "proxies",
-                     ["streamlit", "run", str(serve.APP), "--server.port", "9", "--server.address", "0.0.0.0"]]
+    assert calls == [
+        "install",
+        "proxies",
+        ["streamlit", "run", str(serve.APP), "--server.port", "9", "--server.address", "0.0.0.0"],
+    ]
 
 
 def test_address_switch():
@@ -64,8 +68,9 @@ def test_address_switch():
     assert serve.streamlit_args(["--server.port", "9"], {}) == ["--server.port", "9"]
     assert serve.streamlit_args([], {"COCKPIT_ADDRESS": " "}) == []
     assert serve.streamlit_args([], {"COCKPIT_ADDRESS": "0.0.0.0"}) == ["--server.address", "0.0.0.0"]
-    assert serve.streamlit_args(["--server.address=10.0.0.5"], {"COCKPIT_ADDRESS": "0.0.0.0"}) == \
-        ["--server.address=10.0.0.5"]
+    assert serve.streamlit_args(["--server.address=10.0.0.5"], {"COCKPIT_ADDRESS": "0.0.0.0"}) == [
+        "--server.address=10.0.0.5"
+    ]
     import tomllib
 
     config = tomllib.loads((serve.APP.parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
@@ -114,7 +119,7 @@ def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
     SAMEORIGIN; every other path, another component included, stays unframeable."""
     import asyncio
 
-    from cockpit import serve
+    from cockpit.app import serve
 
     async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -131,11 +136,14 @@ def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
         asyncio.run(hardened({"type": "http", "path": path}, None, send))
         return {k.decode(): v.decode() for k, v in sent[0]["headers"]}
 
-    framed = headers("/cockpit/component/cockpit.clipboard.copy_button/index.html")
+    framed = headers("/cockpit/component/cockpit.app.clipboard.copy_button/index.html")
     assert "frame-ancestors 'self'" in framed["content-security-policy"]
     assert framed["x-frame-options"] == "SAMEORIGIN"
     assert "script-src 'self'" in framed["content-security-policy"]
-    for path in ("/cockpit/", "/cockpit/component/other.thing/index.html",
-                 "/component/cockpit.clipboard.copy_button/index.html"):
+    for path in (
+        "/cockpit/",
+        "/cockpit/component/other.thing/index.html",
+        "/component/cockpit.app.clipboard.copy_button/index.html",
+    ):
         h = headers(path)
         assert "frame-ancestors 'none'" in h["content-security-policy"] and h["x-frame-options"] == "DENY", path

@@ -10,22 +10,27 @@ import re
 import subprocess
 
 import pytest
+from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
-from cockpit import brief, cards, indicators, overview
-from cockpit.config import load_rules
-from cockpit.filters import Filters
-from cockpit.indicators import REGISTRY
-from cockpit.markup import plain
-from conftest import ROOT
+from cockpit.app.filters import Filters
+from cockpit.data.config import load_rules
+from cockpit.domain import cards, indicators, overview
+from cockpit.domain.indicators import REGISTRY
+from cockpit.domain.markup import plain
+from cockpit.report import brief
 
 COMBOS = {
     "2023-新材料": Filters(2023, 12, chains=("新材料",)),
     "2021-first-year": Filters(2021, 12),
     "2024-1—2月": Filters(2024, 2),
 }
-PAGES = {"industry": "pages/economy/industry.py", "invest": "pages/invest/projects.py",
-         "land": "pages/land/land.py", "safety": "pages/safety/safety.py"}
+PAGES = {
+    "industry": "pages/economy/industry.py",
+    "invest": "pages/invest/projects.py",
+    "land": "pages/land/land.py",
+    "safety": "pages/safety/safety.py",
+}
 
 
 def open_app(f: Filters, page: str | None = None) -> AppTest:
@@ -74,8 +79,12 @@ def combo(request, real_db):
     rules = load_rules()
     model = overview.model(real_db.run, f, rules)
     data = brief.collect(real_db.run, f, rules, "测试范围")
-    pdf = subprocess.run(["pdftotext", "-layout", "-", "-"], input=brief.pdf_bytes(data, with_charts=False),
-                         capture_output=True, check=True).stdout.decode()
+    pdf = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"],
+        input=brief.pdf_bytes(data, with_charts=False),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     return f, rules, model, data, pdf
 
 
@@ -107,7 +116,11 @@ def test_each_page_row_matches_the_registry_and_the_overview(combo, page, real_d
         if c.indicator_id in headline:
             h = headline[c.indicator_id]
             assert (c.value_text, c.change_text, c.status, c.target_text) == (
-                h.value_text, h.change_text, h.status, h.target_text), c.indicator_id
+                h.value_text,
+                h.change_text,
+                h.status,
+                h.target_text,
+            ), c.indicator_id
 
 
 def test_pdf_rows_and_text_match_the_cards(combo):
@@ -117,7 +130,7 @@ def test_pdf_rows_and_text_match_the_cards(combo):
     for c in model.cards:
         row = next((ln for ln in lines if re.match(rf"\s*{re.escape(c.label)}\s", ln)), None)
         assert row is not None, c.label
-        cells = squeeze(row)   # pdftotext may close the gap between a number and its unit
+        cells = squeeze(row)  # pdftotext may close the gap between a number and its unit
         assert squeeze(c.value_text) in cells, (c.label, row)
         assert squeeze(cards.short_change(c.evaluation)) in cells, (c.label, row)
         assert squeeze(c.status_text or "—") in cells, (c.label, row)
@@ -139,7 +152,7 @@ def test_draft_states_each_value_and_change(combo):
         if not e.indicator.sentence or e.hidden or e.value is None:
             continue
         if e.value == 0 and e.indicator.sentence.zero:
-            assert e.indicator.sentence.zero.split("{")[0] in text, c.label   # '辖区内未发生生产安全事故'
+            assert e.indicator.sentence.zero.split("{")[0] in text, c.label  # '辖区内未发生生产安全事故'
             continue
         value = c.value_text
         assert value in text or value.replace(" ", "") in text, c.label

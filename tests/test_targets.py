@@ -5,16 +5,15 @@ import threading
 import pandas as pd
 import pytest
 
-from cockpit import targets
-from cockpit.db import DEFAULT_DATA_DIR
+from cockpit.data.db import DEFAULT_DATA_DIR
+from cockpit.domain import targets
 
 CHAINS = ["新材料", "新装备"]
 AREAS = ["A1", "A2"]
 
 
 def row(**kw):
-    base = dict(year=2024, indicator_id="output", scope_kind="全区", scope_code="", target_value=146.0,
-                source="测试")
+    base = dict(year=2024, indicator_id="output", scope_kind="全区", scope_code="", target_value=146.0, source="测试")
     return {**base, **kw}
 
 
@@ -32,20 +31,23 @@ def test_shipped_targets_are_valid():
     assert set(df.loc[df["year"] == 2024, "source"]) == {"2024年工作计划", "示例默认值"}
 
 
-@pytest.mark.parametrize("bad, message", [
-    (row(indicator_id="nope"), "未知指标"),
-    (row(scope_kind="全县"), "范围应为"),
-    (row(scope_code="新材料"), "全区目标的范围代码应为空"),
-    (row(scope_kind="产业链", scope_code="新农业"), "未知产业链"),
-    (row(scope_kind="片区", scope_code="Z9"), "未知片区代码"),
-    (row(target_value=-1.0), "超出范围"),
-    (row(target_value=0.0), "超出范围"),
-    (row(indicator_id="risk_score", target_value=120.0), "超出范围"),
-    (row(indicator_id="high_tech_share", target_value=80.0), "未知指标"),  # a share has no target rule
-    (row(indicator_id="reserve_projects", target_value=8.5), "应为整数"),
-    (row(target_value="很多"), "应为数字"),
-    (row(year=1999), "年份"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (row(indicator_id="nope"), "未知指标"),
+        (row(scope_kind="全县"), "范围应为"),
+        (row(scope_code="新材料"), "全区目标的范围代码应为空"),
+        (row(scope_kind="产业链", scope_code="新农业"), "未知产业链"),
+        (row(scope_kind="片区", scope_code="Z9"), "未知片区代码"),
+        (row(target_value=-1.0), "超出范围"),
+        (row(target_value=0.0), "超出范围"),
+        (row(indicator_id="risk_score", target_value=120.0), "超出范围"),
+        (row(indicator_id="high_tech_share", target_value=80.0), "未知指标"),  # a share has no target rule
+        (row(indicator_id="reserve_projects", target_value=8.5), "应为整数"),
+        (row(target_value="很多"), "应为数字"),
+        (row(year=1999), "年份"),
+    ],
+)
 def test_validation_rejects_bad_rows(bad, message):
     """Test that each kind of bad row is reported in Chinese."""
     errors = targets.validate(table(bad), chains=CHAINS, areas=AREAS)
@@ -54,9 +56,12 @@ def test_validation_rejects_bad_rows(bad, message):
 
 def test_validation_accepts_scoped_and_zero_accident_targets():
     """Test that 产业链 / 片区 targets and a zero target for a lower-is-better indicator are fine."""
-    ok = table(row(), row(scope_kind="产业链", scope_code="新材料", target_value=60.0),
-               row(scope_kind="片区", scope_code="A1", target_value=30.0),
-               row(indicator_id="accidents", target_value=0.0))
+    ok = table(
+        row(),
+        row(scope_kind="产业链", scope_code="新材料", target_value=60.0),
+        row(scope_kind="片区", scope_code="A1", target_value=30.0),
+        row(indicator_id="accidents", target_value=0.0),
+    )
     assert targets.validate(ok, chains=CHAINS, areas=AREAS) == []
 
 
@@ -77,7 +82,7 @@ def test_replace_year_keeps_other_years():
 
 def test_save_replaces_atomically_and_keeps_previous(tmp_path):
     """Test that a save swaps in the new table, keeps the old version and logs who saved it."""
-    from cockpit.store import DataStore
+    from cockpit.data.store import DataStore
 
     targets.save(table(row()), tmp_path)
     assert targets.load(tmp_path)["target_value"].tolist() == [146.0]
@@ -106,7 +111,7 @@ def test_invalid_save_changes_nothing(tmp_path):
 
 def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
     """Test that a crash while writing the temp file keeps the old file and removes the temp file."""
-    from cockpit.store import atomic_write
+    from cockpit.data.store import atomic_write
 
     targets.save(table(row()), tmp_path)
     before = (tmp_path / "targets.parquet").read_bytes()
@@ -124,13 +129,14 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
 def test_concurrent_saves_leave_a_valid_table(tmp_path):
     """Test that saves from several threads serialise: the file is readable and every old version kept."""
     targets.save(table(row()), tmp_path)
-    threads = [threading.Thread(target=targets.save, args=(table(row(target_value=100.0 + i)), tmp_path))
-               for i in range(6)]
+    threads = [
+        threading.Thread(target=targets.save, args=(table(row(target_value=100.0 + i)), tmp_path)) for i in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    from cockpit.store import DataStore
+    from cockpit.data.store import DataStore
 
     assert targets.load(tmp_path)["target_value"].iloc[0] in {100.0 + i for i in range(6)}
     assert len(DataStore(tmp_path).versions("targets")) == 1 + 7  # the first file ("初始") + 7 saves
@@ -139,8 +145,11 @@ def test_concurrent_saves_leave_a_valid_table(tmp_path):
 
 def test_with_names_adds_name_unit_and_catalogue_order():
     """Test that the 目标表 rows get the catalogue's name and unit and follow its order, 全区 first."""
-    df = table(row(indicator_id="land_reclaimed", target_value=150.0),
-               row(scope_kind="产业链", scope_code="新材料", target_value=60.0), row())
+    df = table(
+        row(indicator_id="land_reclaimed", target_value=150.0),
+        row(scope_kind="产业链", scope_code="新材料", target_value=60.0),
+        row(),
+    )
     out = targets.with_names(df)
     assert out["indicator_id"].tolist() == ["output", "land_reclaimed", "output"]
     assert out["scope_kind"].tolist() == ["全区", "全区", "产业链"]

@@ -1,12 +1,12 @@
-"""目标推演 arithmetic (cockpit.whatif) and its queries, on small hand-computed cases."""
+"""目标推演 arithmetic (cockpit.domain.whatif) and its queries, on small hand-computed cases."""
 
 import pandas as pd
 import pytest
 
-from cockpit import whatif
-from cockpit.config import StatusRule
-from cockpit.metrics import Status
-from cockpit.dimensions import EVERYTHING
+from cockpit.data.config import StatusRule
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import whatif
+from cockpit.domain.metrics import Status
 
 RULE = StatusRule(yellow_points=10.0)
 
@@ -20,16 +20,17 @@ def monthly() -> pd.DataFrame:
 
 
 def seek(target, year=2024, month=9, df=None):
-    return whatif.goal_seek(monthly() if df is None else df, indicator_id="output", target=target,
-                            year=year, month=month, rule=RULE)
+    return whatif.goal_seek(
+        monthly() if df is None else df, indicator_id="output", target=target, year=year, month=month, rule=RULE
+    )
 
 
 def test_goal_seek_required_growth_and_run_rate():
     """Test that YTD 95, last year's 10—12月 30 and target 128 need +10 % and 11 亿元 a month."""
     g = seek(128.0)
     assert g.ytd == 95.0 and g.ly_remaining == 30.0 and g.remaining_months == 3
-    assert g.required_growth == pytest.approx(10.0)          # 33 / 30 − 1
-    assert g.monthly_needed == pytest.approx(11.0)           # 33 / 3
+    assert g.required_growth == pytest.approx(10.0)  # 33 / 30 − 1
+    assert g.monthly_needed == pytest.approx(11.0)  # 33 / 3
     assert g.completion == pytest.approx(95 / 128 * 100)
     assert g.progress == 75.0 and g.status == Status.YELLOW  # 74.2 % vs 75 %
     assert g.best_month == 15.0 and g.best_label == "2024年9月"
@@ -66,10 +67,10 @@ def test_goal_seek_mid_year_as_of_month():
     """Test that as of 6月 the YTD, the remaining six months and the best month stop at June."""
     g = seek(128.0, month=6)
     assert g.ytd == 60.0 and g.remaining_months == 6
-    assert g.ly_remaining == 8 * 3 + 9 + 10 + 11                      # 7—12月 of 2023 = 54
-    assert g.required_growth == pytest.approx((68 / 54 - 1) * 100)    # (128 − 60) / 54 − 1
+    assert g.ly_remaining == 8 * 3 + 9 + 10 + 11  # 7—12月 of 2023 = 54
+    assert g.required_growth == pytest.approx((68 / 54 - 1) * 100)  # (128 − 60) / 54 − 1
     assert g.monthly_needed == pytest.approx(68 / 6)
-    assert g.best_month == 11.0 and g.best_label == "2023年12月"       # 2024年9月 (15) not yet on record
+    assert g.best_month == 11.0 and g.best_label == "2023年12月"  # 2024年9月 (15) not yet on record
     assert g.progress == 50.0
     assert "后六个月需同比增长 25.9%" in g.sentence
 
@@ -92,8 +93,16 @@ def chain_monthly() -> pd.DataFrame:
     for chain, ly, cur, hitech in (("新材料", 100.0, 110.0, True), ("食品饮料", 50.0, 40.0, False)):
         for year, value, months in ((2023, ly, range(1, 13)), (2024, cur, range(1, 10))):
             for m in months:
-                rows.append({"chain": chain, "year": year, "month": m, "output_wan": value,
-                             "value_added_wan": value / 5, "high_tech_va_wan": value / 5 if hitech else 0.0})
+                rows.append(
+                    {
+                        "chain": chain,
+                        "year": year,
+                        "month": m,
+                        "output_wan": value,
+                        "value_added_wan": value / 5,
+                        "high_tech_va_wan": value / 5 if hitech else 0.0,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -134,11 +143,12 @@ def test_projected_path_joins_actual_and_projection():
 def test_sensitivity_grid_completion_and_status():
     """Test that the grid's 完成率 and light follow YTD + last year's rest × (1 + g) against the target."""
     targets = pd.DataFrame({"indicator_id": ["output"], "target_value": [128.0]})
-    grid = whatif.sensitivity(monthly(), targets, year=2024, month=9, rule=RULE,
-                              growths=(-50.0, 0.0, 10.0)).set_index("growth_pct")
+    grid = whatif.sensitivity(monthly(), targets, year=2024, month=9, rule=RULE, growths=(-50.0, 0.0, 10.0)).set_index(
+        "growth_pct"
+    )
     assert grid.loc[0.0, "projected"] == 125.0
     assert grid.loc[0.0, "completion"] == pytest.approx(125 / 128 * 100)
-    assert grid["status"].tolist() == ["red", "yellow", "green"]   # 85.9 %, 97.7 %, 100 %
+    assert grid["status"].tolist() == ["red", "yellow", "green"]  # 85.9 %, 97.7 %, 100 %
 
 
 def test_cn_count():
@@ -161,8 +171,8 @@ def test_whatif_monthly_query_on_tiny(tiny_db):
     assert tiny_db.run("whatif_monthly", {"year": 2022, **everything})["year"].max() == 2022
     chain = tiny_db.run("whatif_monthly", {"year": 2023, **everything, "chains": ["新材料"]})
     v = {(r.indicator_id, r.year, r.month): r.value for r in chain.itertuples()}
-    assert v[("output", 2023, 1)] == pytest.approx(120 / 1e4)          # E1 only
-    assert v[("land_reclaimed", 2023, 2)] == 10.0                       # 低效用地 follows 片区 only
+    assert v[("output", 2023, 1)] == pytest.approx(120 / 1e4)  # E1 only
+    assert v[("land_reclaimed", 2023, 2)] == 10.0  # 低效用地 follows 片区 only
 
 
 def test_whatif_chain_monthly_query_on_tiny(tiny_db):

@@ -4,13 +4,13 @@ import functools
 
 import pytest
 import streamlit.testing.v1.local_script_runner as local_runner
+from conftest import ROOT
 from streamlit.runtime.scriptrunner import RerunData
 from streamlit.testing.v1 import AppTest
 
-import cockpit.ui
-from cockpit import scenarios
-from cockpit.db import Database
-from conftest import ROOT
+import cockpit.app.ui
+from cockpit.data.db import Database
+from cockpit.domain import scenarios
 
 PAGE = "pages/whatif/whatif.py"
 
@@ -32,9 +32,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 @pytest.fixture()
 def query_calls(monkeypatch):
-    """Every named-query call (cockpit.ui.q) and every query actually run (Database.run), by name."""
+    """Every named-query call (cockpit.app.ui.q) and every query actually run (Database.run), by name."""
     calls = {"q": [], "run": []}
-    q, run = cockpit.ui.q, Database.run
+    q, run = cockpit.app.ui.q, Database.run
 
     def counted_q(name, params=None, **extra):
         calls["q"].append(name)
@@ -44,7 +44,7 @@ def query_calls(monkeypatch):
         calls["run"].append(name)
         return run(self, name, params)
 
-    monkeypatch.setattr(cockpit.ui, "q", counted_q)
+    monkeypatch.setattr(cockpit.app.ui, "q", counted_q)
     monkeypatch.setattr(Database, "run", counted_run)
     return calls
 
@@ -108,7 +108,7 @@ def test_loading_a_preset_moves_the_sliders():
     at.button(key="whatif_load").click().run()
     high = {s.key: s.value for s in at.slider}
     assert low.keys() == high.keys() and len(low) >= 5
-    assert sum(high[k] > low[k] for k in low) >= len(low) - 1   # a chain may sit at the slider's top
+    assert sum(high[k] > low[k] for k in low) >= len(low) - 1  # a chain may sit at the slider's top
 
 
 def test_targets_table_is_read_only_with_a_note_and_source():
@@ -124,8 +124,8 @@ def test_admin_edits_targets_and_the_save_keeps_history(monkeypatch, tmp_path):
     """Test that for an admin the 目标表 is an editor whose 保存 swaps the file and keeps the old one."""
     import shutil
 
-    from cockpit.auth import ENV, make_hash
-    from cockpit.db import SAMPLE_DIR
+    from cockpit.app.auth import ENV, make_hash
+    from cockpit.data.db import SAMPLE_DIR
 
     data = tmp_path / "data"
     data.mkdir()

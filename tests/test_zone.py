@@ -7,8 +7,8 @@ import fcntl
 import hashlib
 import io
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,21 +16,27 @@ import threading
 import time
 from pathlib import Path
 
+import new_zone as nz
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
-import new_zone as nz
-from cockpit import schema
-from cockpit.db import SAMPLE_DIR, Database
-from cockpit.ingest import CellError, check_file, import_file, parse_cell, validate
-from cockpit.schema import SPECS, Col, arrow_schema
-from cockpit.store import INITIAL, STEPS, SWAP_LOCK, DataStore, ensure_working_dir
-from cockpit.templates import (ONBOARDING_NAME, TEMPLATE_DIR, onboarding_bytes, readme_with_tables, sample_codes,
-                               shipped_files)
-from cockpit.zone import DEFAULT, Zone, identity, init
 from conftest import ROOT
-from cockpit.dimensions import EVERYTHING
+
+from cockpit.data import schema
+from cockpit.data.db import SAMPLE_DIR, Database
+from cockpit.data.dimensions import EVERYTHING
+from cockpit.data.ingest import CellError, check_file, import_file, parse_cell, validate
+from cockpit.data.schema import SPECS, Col, arrow_schema
+from cockpit.data.store import INITIAL, STEPS, SWAP_LOCK, DataStore, ensure_working_dir
+from cockpit.data.templates import (
+    ONBOARDING_NAME,
+    TEMPLATE_DIR,
+    onboarding_bytes,
+    readme_with_tables,
+    sample_codes,
+    shipped_files,
+)
+from cockpit.data.zone import DEFAULT, Zone, identity, init
 
 TODAY = nz.TODAY
 
@@ -73,6 +79,7 @@ def rows(directory: Path, table: str) -> int:
 
 # -- start a zone ---------------------------------------------------------------------------------
 
+
 def test_init_creates_an_empty_zone_recorded_as_its_first_version(empty_zone):
     """Test that init writes every declared table with its schema and no rows (the indicator catalogue
     aside), the zone's identity, and one history version 初始 holding exactly those files."""
@@ -96,8 +103,12 @@ def test_init_refuses_a_directory_with_data(tmp_path):
     before = tree_hash(folder)
     with pytest.raises(FileExistsError):
         init(folder, Zone("甲", "乙"))
-    run = subprocess.run([sys.executable, "-m", "cockpit.zone", "init", str(folder), "--name", "甲经开区",
-                          "--short-name", "甲"], cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.zone", "init", str(folder), "--name", "甲经开区", "--short-name", "甲"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 1 and "未建立" in run.stderr and "已有数据" in run.stderr
     assert tree_hash(folder) == before
     with pytest.raises(ValueError, match="简称不能为空"):
@@ -113,6 +124,7 @@ def test_identity_comes_from_the_data_directory(tmp_path):
 
 
 # -- the working directory ------------------------------------------------------------------------
+
 
 def test_hand_written_files_are_never_replaced_by_the_sample(tmp_path):
     """Test that a directory with files written by hand keeps them byte for byte; missing tables are created
@@ -140,13 +152,13 @@ def test_a_sample_copy_follows_the_sample_only_while_untouched(tmp_path):
     for table in ("targets", "trainings"):
         pd.read_parquet(sample / f"{table}.parquet").head(3).to_parquet(sample / f"{table}.parquet", index=False)
     ensure_working_dir(work, sample)
-    assert rows(work, "targets") == 3                       # untouched copy: follows the sample
+    assert rows(work, "targets") == 3  # untouched copy: follows the sample
     assert (work / "trainings.parquet").read_bytes() == hand  # changed by hand: kept
 
 
 def test_the_former_sample_marker_still_means_untouched(tmp_path):
     """Test that a working copy made by the previous version (.sample_fingerprint) keeps following the sample."""
-    from cockpit.store import LEGACY_MARKER, fingerprint
+    from cockpit.data.store import LEGACY_MARKER, fingerprint
 
     work = tmp_path / "old"
     work.mkdir()
@@ -207,6 +219,7 @@ def test_targets_with_null_scope_are_migrated_to_one_representation(tmp_path):
 
 # -- declarations → templates and documentation ---------------------------------------------------
 
+
 def _cells(data: bytes) -> dict:
     import openpyxl
 
@@ -216,7 +229,7 @@ def _cells(data: bytes) -> dict:
 
 def test_templates_and_data_readme_are_up_to_date():
     """Test that templates/ and data/README.md equal what the declarations produce
-    (regenerate with python -m cockpit.templates)."""
+    (regenerate with python -m cockpit.data.templates)."""
     wanted = shipped_files(sample_codes())
     assert sorted(p.name for p in TEMPLATE_DIR.glob("*.xlsx")) == sorted(wanted)
     for name, data in wanted.items():
@@ -236,10 +249,14 @@ def test_onboarding_workbook_has_a_sheet_per_table_in_dependency_order():
 
 
 def test_cli_writes_the_onboarding_workbook(zone, tmp_path):
-    """Test that `python -m cockpit.zone workbook` writes the workbook with the zone's own codes in 代码表."""
+    """Test that `python -m cockpit.data.zone workbook` writes the workbook with the zone's own codes in 代码表."""
     out = tmp_path / ONBOARDING_NAME
-    run = subprocess.run([sys.executable, "-m", "cockpit.zone", "workbook", str(out), "--data-dir", str(zone)],
-                         cwd=ROOT, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.zone", "workbook", str(out), "--data-dir", str(zone)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     codes = pd.read_excel(out, sheet_name="代码表")
     assert {"QS01", "QS02", "QS03", "13", "36", "39", "40"} <= set(codes["代码"].astype(str))
@@ -247,6 +264,7 @@ def test_cli_writes_the_onboarding_workbook(zone, tmp_path):
 
 
 # -- the onboarding bundle ------------------------------------------------------------------------
+
 
 def test_onboarding_workbook_commits_one_version_and_rolls_back_as_one(zone):
     """Test that the workbook's tables share one version in the history, and rollback to 初始 returns the
@@ -261,8 +279,9 @@ def test_onboarding_workbook_commits_one_version_and_rolls_back_as_one(zone):
     done = store.rollback_to(INITIAL, user="王会计")
     assert len({e.version for e in done}) == 1 and len(done) == len(nz.SHEETS)
     for table in SPECS:
-        assert (zone / f"{table}.parquet").read_bytes() == \
-            (store.history_dir / table / f"{INITIAL}.parquet").read_bytes(), table
+        assert (zone / f"{table}.parquet").read_bytes() == (
+            store.history_dir / table / f"{INITIAL}.parquet"
+        ).read_bytes(), table
     # and forward again to the imported version
     store.rollback_to(imported[0].version, user="王会计")
     assert rows(zone, "enterprise_month") == 96
@@ -275,16 +294,25 @@ def test_a_bad_bundle_lists_every_problem_by_sheet_and_changes_nothing(empty_zon
     ents.loc[1, "片区代码"] = "QS09"
     month = nz.enterprise_month([(2025, 2)]).astype(object)
     month.loc[2, "工业总产值（万元）"] = "12,34"
-    bad = nz.fill_workbook(onboarding_bytes(), {"areas": nz.areas(), "sectors": nz.sectors(),
-                                                "parcels": nz.parcels(), "enterprises": ents,
-                                                "enterprise_month": month})
+    bad = nz.fill_workbook(
+        onboarding_bytes(),
+        {
+            "areas": nz.areas(),
+            "sectors": nz.sectors(),
+            "parcels": nz.parcels(),
+            "enterprises": ents,
+            "enterprise_month": month,
+        },
+    )
     before = tree_hash(empty_zone)
     outcome = import_file(bad, "入驻工作簿.xlsx", empty_zone, user="u", today=TODAY)
     assert not outcome.ok
     assert list(outcome.problems.columns) == ["工作表", "行号", "列", "问题", "原值"]
     found = {(r.工作表, r.行号, r.列): r.问题 for r in outcome.problems.itertuples()}
-    assert "未知的片区代码：请先在「片区」中添加（模板 片区_areas.xlsx，或入驻工作簿的「片区」工作表）" == \
-        found[("企业名录", 3, "片区代码")]
+    assert (
+        "未知的片区代码：请先在「片区」中添加（模板 片区_areas.xlsx，或入驻工作簿的「片区」工作表）"
+        == found[("企业名录", 3, "片区代码")]
+    )
     assert "千分位" in found[("企业月度数据", 4, "工业总产值（万元）")]
     assert tree_hash(empty_zone) == before
 
@@ -293,8 +321,10 @@ def test_codes_introduced_by_the_same_workbook_are_accepted_but_unknown_sheets_a
     """Test that the enterprise sheet may use the 片区 of the same workbook, and a renamed sheet is reported."""
     import openpyxl
 
-    data = nz.fill_workbook(onboarding_bytes(), {"areas": nz.areas(), "sectors": nz.sectors(),
-                                                 "parcels": nz.parcels(), "enterprises": nz.enterprises()})
+    data = nz.fill_workbook(
+        onboarding_bytes(),
+        {"areas": nz.areas(), "sectors": nz.sectors(), "parcels": nz.parcels(), "enterprises": nz.enterprises()},
+    )
     assert check_file(data, "b.xlsx", empty_zone, today=TODAY).ok
     wb = openpyxl.load_workbook(io.BytesIO(data))
     wb["企业名录"].title = "企业"
@@ -305,6 +335,7 @@ def test_codes_introduced_by_the_same_workbook_are_accepted_but_unknown_sheets_a
 
 
 # -- modes ----------------------------------------------------------------------------------------
+
 
 def test_merge_previews_new_changed_and_unchanged(zone):
     """Test merge: the same rows again are unchanged; one edited value is a change."""
@@ -370,10 +401,12 @@ def test_a_deletion_that_leaves_references_dangling_is_refused_unless_the_bundle
     e4 = "91339900MA2QY0004D"
     em = pd.read_parquet(zone / "enterprise_month.parquet")
     sheets = {
-        "areas": area, "parcels": pd.DataFrame({"地块编号": ["P-QS03-01"]}),
+        "areas": area,
+        "parcels": pd.DataFrame({"地块编号": ["P-QS03-01"]}),
         "enterprises": pd.DataFrame({"统一社会信用代码": [e4]}),
         "enterprise_month": em[em.ent_id == e4][["ent_id", "year", "month"]].set_axis(
-            ["统一社会信用代码", "年份", "月份"], axis=1),
+            ["统一社会信用代码", "年份", "月份"], axis=1
+        ),
         "land_actions": pd.DataFrame({"整治编号": ["DX-QS-01"]}),
     }
     data = nz.fill_workbook(onboarding_bytes(), {t: _full_columns(t, df) for t, df in sheets.items()})
@@ -393,21 +426,46 @@ def test_cli_modes_and_history(zone, tmp_path):
     """Test the command line's --mode and the history / rollback commands."""
     path = tmp_path / "删除.csv"
     pd.DataFrame({"隐患编号": ["YH-QS-3"]}).to_csv(path, index=False)
-    run = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(path), "--table", "hazards", "--mode",
-                          "delete", "--data-dir", str(zone), "--user", "李四"], cwd=ROOT, capture_output=True,
-                         text=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cockpit.data.ingest",
+            str(path),
+            "--table",
+            "hazards",
+            "--mode",
+            "delete",
+            "--data-dir",
+            str(zone),
+            "--user",
+            "李四",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stderr
     assert "删除：新增 0 行，修改 0 行，删除 1 行" in run.stdout and "将消失的行" in run.stdout
-    hist = subprocess.run([sys.executable, "-m", "cockpit.zone", "history", "--data-dir", str(zone)], cwd=ROOT,
-                          capture_output=True, text=True)
+    hist = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.zone", "history", "--data-dir", str(zone)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert "李四" in hist.stdout and "删除" in hist.stdout
-    back = subprocess.run([sys.executable, "-m", "cockpit.zone", "rollback", INITIAL, "--data-dir", str(zone)],
-                          cwd=ROOT, capture_output=True, text=True)
+    back = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.zone", "rollback", INITIAL, "--data-dir", str(zone)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert back.returncode == 0 and "已回滚到版本 初始" in back.stdout
     assert rows(zone, "hazards") == 0 and rows(zone, "enterprises") == 0
 
 
 # -- 1—本月累计 -------------------------------------------------------------------------------------
+
 
 def test_cumulative_values_become_monthly_values(zone):
     """Test that 1—4月 and 1—5月 累计 give April and May 当月 from the stored 2—3月 (1—2月 in February)."""
@@ -434,7 +492,7 @@ def test_cumulative_option_reads_plain_headers_as_cumulative(zone):
 def test_a_cumulative_value_that_goes_down_is_reported_not_stored(zone):
     """Test that a 1—4月 累计 below 1—3月 is a revision message with the row and both values; nothing is written."""
     april = nz.cumulative_file([(2025, 4)])
-    april.loc[0, "1—本月累计工业总产值（万元）"] = 3000.0   # 1—3月 was 2,400 (1—2月) + 1,200 = 3,600
+    april.loc[0, "1—本月累计工业总产值（万元）"] = 3000.0  # 1—3月 was 2,400 (1—2月) + 1,200 = 3,600
     before = tree_hash(zone)
     outcome = check_file(csv(april), "累计.csv", zone, today=TODAY)
     problem = outcome.problems.iloc[0]
@@ -454,17 +512,20 @@ def test_a_cumulative_value_after_a_missing_month_is_reported(zone):
 NUM, TEXT, MONTH = Col("x", "产值", "float"), Col("s", "名称", "str"), Col("month", "月份", "int", min=1, max=12)
 
 
-@pytest.mark.parametrize("value, col, message", [
-    ("12,34", NUM, "千分位逗号位置不对"),
-    ("1,2,3,4", NUM, "千分位逗号位置不对"),
-    ("#REF!", NUM, "Excel 错误值「#REF!」"),
-    ("#N/A", TEXT, "Excel 错误值"),
-    ("=HYPERLINK(\"x\")", TEXT, "不能以 = + - @ 开头"),
-    ("@SUM(A1)", TEXT, "不能以 = + - @ 开头"),
-    ("-1 号车间", TEXT, "不能以 = + - @ 开头"),
-    ("名\x00称", TEXT, "控制字符"),
-    ("1—2月", MONTH, "1—2月合并报送时月份填 2"),
-])
+@pytest.mark.parametrize(
+    "value, col, message",
+    [
+        ("12,34", NUM, "千分位逗号位置不对"),
+        ("1,2,3,4", NUM, "千分位逗号位置不对"),
+        ("#REF!", NUM, "Excel 错误值「#REF!」"),
+        ("#N/A", TEXT, "Excel 错误值"),
+        ('=HYPERLINK("x")', TEXT, "不能以 = + - @ 开头"),
+        ("@SUM(A1)", TEXT, "不能以 = + - @ 开头"),
+        ("-1 号车间", TEXT, "不能以 = + - @ 开头"),
+        ("名\x00称", TEXT, "控制字符"),
+        ("1—2月", MONTH, "1—2月合并报送时月份填 2"),
+    ],
+)
 def test_implausible_cells_are_refused(value, col, message):
     """Test that separators in wrong places, Excel error values, formula-like and control-character text,
     and a typed 1—2月 are refused with a Chinese reason."""
@@ -472,19 +533,23 @@ def test_implausible_cells_are_refused(value, col, message):
         parse_cell(value, col)
 
 
-@pytest.mark.parametrize("value, expected", [("1,234.5", 1234.5), ("12,345,678", 12345678.0), ("1234", 1234.0),
-                                             ("1，234", 1234.0)])
+@pytest.mark.parametrize(
+    "value, expected", [("1,234.5", 1234.5), ("12,345,678", 12345678.0), ("1234", 1234.0), ("1，234", 1234.0)]
+)
 def test_thousands_separators_in_groups_of_three_are_read(value, expected):
     """Test that correctly grouped thousands separators are accepted."""
     assert parse_cell(value, NUM) == expected
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("发现日期", "1900-01-01", "日期过早"),
-    ("发现日期", "0001-01-01", "日期过早"),
-    ("整改期限", "9999-12-31", "日期过晚"),
-    ("发现日期", "2026-12-02", "日期在未来"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("发现日期", "1900-01-01", "日期过早"),
+        ("发现日期", "0001-01-01", "日期过早"),
+        ("整改期限", "9999-12-31", "日期过晚"),
+        ("发现日期", "2026-12-02", "日期在未来"),
+    ],
+)
 def test_dates_outside_the_window_are_refused(zone, column, value, message):
     """Test the configured date window: not before 2000-01-01, facts not after today, plans within 3 years."""
     hz = nz.hazards().head(1).copy()
@@ -496,6 +561,7 @@ def test_dates_outside_the_window_are_refused(zone, column, value, message):
 
 def test_an_exception_inside_a_cell_becomes_a_problem_row(zone):
     """Test that any surprise while parsing a cell is reported on its row and column, never raised."""
+
     class Odd:
         def __str__(self):
             raise RuntimeError("boom")
@@ -508,6 +574,7 @@ def test_an_exception_inside_a_cell_becomes_a_problem_row(zone):
 
 
 # -- targets --------------------------------------------------------------------------------------
+
 
 def test_a_reimported_target_replaces_instead_of_duplicating(zone):
     """Test that a blank 范围代码 is the stored '' (an unchanged file is 未变; a corrected value is 修改) and the
@@ -522,25 +589,42 @@ def test_a_reimported_target_replaces_instead_of_duplicating(zone):
     assert list(whole["target_value"]) == [2.8] and list(whole["scope_code"]) == [""]
 
 
-@pytest.mark.parametrize("kind, code, message", [
-    ("片区", "QS99", "未知片区代码 'QS99'"),
-    ("产业链", "新材料", "未知产业链 '新材料'"),
-    ("全区", "QS01", "全区目标的范围代码应为空"),
-])
+@pytest.mark.parametrize(
+    "kind, code, message",
+    [
+        ("片区", "QS99", "未知片区代码 'QS99'"),
+        ("产业链", "新材料", "未知产业链 '新材料'"),
+        ("全区", "QS01", "全区目标的范围代码应为空"),
+    ],
+)
 def test_targets_import_runs_the_editors_checks(zone, kind, code, message):
     """Test that the importer refuses what the 目标推演 editor refuses, with the same message."""
-    from cockpit import targets
+    from cockpit.domain import targets
 
     row = nz.targets().head(1).assign(范围=kind, 范围代码=code)
     outcome = check_file(csv(row), "目标.csv", zone, today=TODAY)
     assert message in " | ".join(outcome.problems["问题"])
-    editor = targets.validate(pd.DataFrame([{"year": 2025, "indicator_id": "output", "scope_kind": kind,
-                                             "scope_code": code, "target_value": 3.0, "source": ""}]),
-                              chains=["绿色食品", "汽车零部件", "智能终端", "精密仪器"], areas=["QS01", "QS02", "QS03"])
+    editor = targets.validate(
+        pd.DataFrame(
+            [
+                {
+                    "year": 2025,
+                    "indicator_id": "output",
+                    "scope_kind": kind,
+                    "scope_code": code,
+                    "target_value": 3.0,
+                    "source": "",
+                }
+            ]
+        ),
+        chains=["绿色食品", "汽车零部件", "智能终端", "精密仪器"],
+        areas=["QS01", "QS02", "QS03"],
+    )
     assert any(message in e for e in editor)
 
 
 # -- crash safety of a bundle commit, and readers -------------------------------------------------
+
 
 @pytest.mark.parametrize("step", STEPS)
 def test_a_bundle_commit_killed_at_each_step_leaves_all_old_or_all_new(step, empty_zone, book, tmp_path):
@@ -549,8 +633,13 @@ def test_a_bundle_commit_killed_at_each_step_leaves_all_old_or_all_new(step, emp
     path = tmp_path / "入驻工作簿.xlsx"
     path.write_bytes(book)
     env = {**os.environ, "COCKPIT_CRASH_AT": step}
-    run = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(path), "--data-dir", str(empty_zone)],
-                         cwd=ROOT, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.ingest", str(path), "--data-dir", str(empty_zone)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 77, run.stderr
     done = STEPS.index(step) >= STEPS.index("committed")
     db = Database(empty_zone)  # a reader first: it must not load a half-committed bundle
@@ -559,16 +648,32 @@ def test_a_bundle_commit_killed_at_each_step_leaves_all_old_or_all_new(step, emp
     with DataStore(empty_zone).lock():
         pass
     counts = {t: rows(empty_zone, t) for t in nz.SHEETS}
-    assert (counts == {"areas": 3, "sectors": 4, "parcels": 4, "enterprises": 4, "enterprise_month": 96,
-                       "county_month": 27, "price_index": 2, "projects": 2, "project_month": 27,
-                       "land_actions": 1, "hazards": 3, "trainings": 2, "targets": 4}) == done
+    assert (
+        counts
+        == {
+            "areas": 3,
+            "sectors": 4,
+            "parcels": 4,
+            "enterprises": 4,
+            "enterprise_month": 96,
+            "county_month": 27,
+            "price_index": 2,
+            "projects": 2,
+            "project_month": 27,
+            "land_actions": 1,
+            "hazards": 3,
+            "trainings": 2,
+            "targets": 4,
+        }
+    ) == done
     if not done:
         assert set(counts.values()) == {0}
     store = DataStore(empty_zone)
     assert len([e for e in store.history() if e.action == "导入"]) == (len(nz.SHEETS) if done else 0)
     for table in nz.SHEETS:
-        assert [v for v in store.versions(table) if v != INITIAL] == \
-            [e.version for e in store.history() if e.table == table and e.version != INITIAL]
+        assert [v for v in store.versions(table) if v != INITIAL] == [
+            e.version for e in store.history() if e.table == table and e.version != INITIAL
+        ]
     assert not (empty_zone / "journal.json").exists() and not list(empty_zone.glob("*.tmp-*"))
 
 
@@ -579,15 +684,28 @@ def test_a_reader_keeps_serving_the_previous_version_while_a_commit_is_pending(z
     version = db.data_version()
     path = tmp_path / "删除.xlsx"
     e1 = "91339900MA2QY0001A"
-    path.write_bytes(nz.fill_workbook(onboarding_bytes(), {
-        "hazards": _full_columns("hazards", pd.DataFrame({"隐患编号": ["YH-QS-1"]})),
-        "trainings": _full_columns("trainings", pd.DataFrame({"编号": ["PX-QS-1"]}))}))
+    path.write_bytes(
+        nz.fill_workbook(
+            onboarding_bytes(),
+            {
+                "hazards": _full_columns("hazards", pd.DataFrame({"隐患编号": ["YH-QS-1"]})),
+                "trainings": _full_columns("trainings", pd.DataFrame({"编号": ["PX-QS-1"]})),
+            },
+        )
+    )
     env = {**os.environ, "COCKPIT_CRASH_AT": "replaced_one"}
-    run = subprocess.run([sys.executable, "-m", "cockpit.ingest", str(path), "--mode", "delete", "--data-dir",
-                          str(zone)], cwd=ROOT, env=env, capture_output=True, text=True)
+    run = subprocess.run(
+        [sys.executable, "-m", "cockpit.data.ingest", str(path), "--mode", "delete", "--data-dir", str(zone)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 77, run.stderr
     assert db.data_version() == version  # the journal defers the reload
-    assert len(db.run("hazard_list", {"year": 2025, "month": 6, "scope": EVERYTHING, "category": "", "ent_id": e1})) == 1
+    assert (
+        len(db.run("hazard_list", {"year": 2025, "month": 6, "scope": EVERYTHING, "category": "", "ent_id": e1})) == 1
+    )
     with DataStore(zone).lock():  # the next writer completes the commit
         pass
     assert db.data_version() != version
@@ -612,7 +730,18 @@ def test_history_lines_stay_readable_for_older_logs(tmp_path):
     """Test that log lines written before the bundle fields existed still load."""
     store = DataStore(tmp_path)
     store.history_dir.mkdir(parents=True)
-    old = {"version": "20240101-000000-01", "table": "targets", "action": "导入", "user": "u", "at": "x",
-           "source_name": "a.csv", "source_sha256": "0", "rows": 1, "rows_new": 1, "rows_changed": 0, "note": ""}
+    old = {
+        "version": "20240101-000000-01",
+        "table": "targets",
+        "action": "导入",
+        "user": "u",
+        "at": "x",
+        "source_name": "a.csv",
+        "source_sha256": "0",
+        "rows": 1,
+        "rows_new": 1,
+        "rows_changed": 0,
+        "note": "",
+    }
     store.log_path.write_text(json.dumps(old, ensure_ascii=False) + "\n", encoding="utf-8")
     assert store.history()[0].tables == 1 and store.history()[0].mode == ""

@@ -33,24 +33,71 @@ from pathlib import Path
 ORDER = ("data", "domain", "report", "app", "gen")
 LAYER = {
     # data
-    "config": "data", "dimensions": "data", "schema": "data", "store": "data", "db": "data", "reader": "data",
-    "rawread": "data", "ingest": "data", "zone": "data", "opstate": "data", "templates": "data", "geo": "data",
+    "config": "data",
+    "dimensions": "data",
+    "schema": "data",
+    "store": "data",
+    "db": "data",
+    "reader": "data",
+    "rawread": "data",
+    "ingest": "data",
+    "zone": "data",
+    "opstate": "data",
+    "templates": "data",
+    "geo": "data",
     # domain
-    "format": "domain", "markup": "domain", "memo": "domain", "metrics": "domain", "indicators": "domain",
-    "attribution": "domain", "cards": "domain", "industry": "domain", "land": "domain",
-    "mujun": "domain", "whatif": "domain", "scenarios": "domain", "overview": "domain", "projects": "domain",
-    "safety": "domain", "enterprise": "domain", "alerts": "domain", "alerts_state": "domain",
-    "alerts_view": "domain", "duty": "domain", "navigation": "domain", "selection": "domain", "targets": "domain",
+    "format": "domain",
+    "markup": "domain",
+    "memo": "domain",
+    "metrics": "domain",
+    "indicators": "domain",
+    "attribution": "domain",
+    "cards": "domain",
+    "industry": "domain",
+    "land": "domain",
+    "mujun": "domain",
+    "whatif": "domain",
+    "scenarios": "domain",
+    "overview": "domain",
+    "projects": "domain",
+    "safety": "domain",
+    "enterprise": "domain",
+    "alerts": "domain",
+    "alerts_state": "domain",
+    "alerts_view": "domain",
+    "duty": "domain",
+    "navigation": "domain",
+    "selection": "domain",
+    "targets": "domain",
     "empty": "domain",
     # report
-    "brief": "report", "narrative": "report", "landmap": "report", "exports": "report", "profile_pdf": "report", "charts": "report",
-    "notify": "report", "notify_senders": "report",
+    "brief": "report",
+    "narrative": "report",
+    "landmap": "report",
+    "exports": "report",
+    "profile_pdf": "report",
+    "charts": "report",
+    "notify": "report",
+    "notify_senders": "report",
     # app (Streamlit glue and the server)
-    "ui": "app", "filters": "app", "present": "app", "gate": "app", "auth": "app", "links": "app",
-    "map_view": "app", "mujun_cache": "app", "alerts_ui": "app", "scenario_panel": "app", "serve": "app",
-    "warmup": "app", "replicas": "app", "fit": "app", "clipboard": "app",
+    "ui": "app",
+    "filters": "app",
+    "present": "app",
+    "gate": "app",
+    "auth": "app",
+    "links": "app",
+    "map_view": "app",
+    "mujun_cache": "app",
+    "alerts_ui": "app",
+    "scenario_panel": "app",
+    "serve": "app",
+    "warmup": "app",
+    "replicas": "app",
+    "fit": "app",
+    "clipboard": "app",
     # generators
-    "sample": "gen", "scale": "gen",
+    "sample": "gen",
+    "scale": "gen",
 }
 # imports across the rule that are known and allowed (module, imported module): reason
 EXCEPTIONS = {
@@ -58,8 +105,23 @@ EXCEPTIONS = {
     ("ingest", "targets"): "an imported 年度目标 table is checked against the indicator registry",
 }
 PY_DIRS = ("cockpit", "pages", "tests", "bench", "tools", "deploy")
-TEXT_SUFFIXES = {".py", ".md", ".toml", ".ini", ".cfg", ".txt", ".sh", ".service", ".timer", ".conf", ".env",
-                 ".yml", ".yaml", ".json", ".sql"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".toml",
+    ".ini",
+    ".cfg",
+    ".txt",
+    ".sh",
+    ".service",
+    ".timer",
+    ".conf",
+    ".env",
+    ".yml",
+    ".yaml",
+    ".json",
+    ".sql",
+}
 
 
 def flat_modules(root: Path) -> list[str]:
@@ -117,14 +179,14 @@ def _rewrite_from_cockpit(source: str, layer: dict[str, str]) -> str:
                 text = a.name + (f" as {a.asname}" if a.asname else "")
                 by_layer.setdefault(where or "", []).append(text)
             indent = re.match(r"\s*", lines[node.lineno - 1]).group(0)
-            comment = lines[node.end_lineno - 1][node.end_col_offset:].rstrip("\n")  # a trailing lint directive
+            comment = lines[node.end_lineno - 1][node.end_col_offset :].rstrip("\n")  # a trailing lint directive
             new = []
             for where in sorted(by_layer, key=lambda w: ORDER.index(w) if w in ORDER else -1):
                 pkg = f"cockpit.{where}" if where else "cockpit"
                 new.append(f"{indent}from {pkg} import {', '.join(by_layer[where])}{comment}\n")
             edits.append((node.lineno, node.end_lineno, "".join(new)))
     for start, end, text in sorted(edits, reverse=True):
-        lines[start - 1:end] = [text]
+        lines[start - 1 : end] = [text]
     return "".join(lines)
 
 
@@ -133,7 +195,9 @@ def _rewrite_text(text: str, layer: dict[str, str]) -> str:
 
     def from_cockpit(m: re.Match) -> str:  # `from cockpit import a, b` in a string (a child's -c code), in docs
         where = {layer.get(n.split(" as ")[0].strip()) for n in m.group(1).split(",")}
-        return f"from cockpit.{where.pop()} import {m.group(1)}" if len(where) == 1 and None not in where else m.group(0)
+        return (
+            f"from cockpit.{where.pop()} import {m.group(1)}" if len(where) == 1 and None not in where else m.group(0)
+        )
 
     text = re.sub(r"\bfrom cockpit import ([a-z_]+(?: as [a-z_]+)?(?:, *[a-z_]+(?: as [a-z_]+)?)*)", from_cockpit, text)
     text = re.sub(rf"\bcockpit\.({names})\b", lambda m: f"cockpit.{layer[m.group(1)]}.{m.group(1)}", text)
@@ -166,8 +230,9 @@ def main(argv=None) -> int:
         pkg.mkdir(exist_ok=True)
         init = pkg / "__init__.py"
         if not init.exists():
-            init.write_text(f'"""cockpit.{where}: see tools/restructure.py for what this layer holds."""\n',
-                            encoding="utf-8")
+            init.write_text(
+                f'"""cockpit.{where}: see tools/restructure.py for what this layer holds."""\n', encoding="utf-8"
+            )
             subprocess.run(["git", "add", str(init)], cwd=root, check=True)
     for m, where in layer.items():
         subprocess.run(["git", "mv", f"cockpit/{m}.py", f"cockpit/{where}/{m}.py"], cwd=root, check=True)
@@ -193,21 +258,27 @@ def main(argv=None) -> int:
     # notes that only hold while the modules are flat
     readme = root / "README.md"
     if readme.exists():
-        kept = [line for line in readme.read_text(encoding="utf-8").splitlines(keepends=True)
-                if "flat-until-restructure" not in line]
+        kept = [
+            line
+            for line in readme.read_text(encoding="utf-8").splitlines(keepends=True)
+            if "flat-until-restructure" not in line
+        ]
         readme.write_text("".join(kept), encoding="utf-8")
 
     # 4. import order switched on, then ruff: sort imports and format
     pyproject = root / "pyproject.toml"
     if pyproject.exists():
         text = pyproject.read_text(encoding="utf-8")
-        pyproject.write_text(text.replace('select = ["E", "F", "W", "B"]', 'select = ["E", "F", "W", "B", "I"]'),
-                             encoding="utf-8")
+        pyproject.write_text(
+            text.replace('select = ["E", "F", "W", "B"]', 'select = ["E", "F", "W", "B", "I"]'), encoding="utf-8"
+        )
     makefile = root / "Makefile"
     if makefile.exists() and not args.no_format:  # formatted from now on: lint keeps it so
         text = makefile.read_text(encoding="utf-8")
         if "ruff format --check" not in text:
-            text = text.replace("\t$(PY) -m ruff check .\n", "\t$(PY) -m ruff check .\n\t$(PY) -m ruff format --check .\n")
+            text = text.replace(
+                "\t$(PY) -m ruff check .\n", "\t$(PY) -m ruff check .\n\t$(PY) -m ruff format --check .\n"
+            )
             makefile.write_text(text, encoding="utf-8")
     if not args.no_format:
         ruff = [sys.executable, "-m", "ruff"]

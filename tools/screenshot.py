@@ -36,8 +36,7 @@ def main() -> int:
     server = nullcontext(args.url) if args.url else streamlit_server()
     with server as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": args.width, "height": args.height},
-                                locale="zh-CN")
+        page = browser.new_page(viewport={"width": args.width, "height": args.height}, locale="zh-CN")
         for path in args.paths:
             page.goto(f"{base}/{path.lstrip('/')}")
             wait_for_app(page)

@@ -3,11 +3,11 @@ Admins only."""
 
 import streamlit as st
 
-from cockpit import gate, ui
-from cockpit.ingest import MODES, check_file, import_file
-from cockpit.schema import SPECS, importable
-from cockpit.store import DataStore, history_frame
-from cockpit.templates import ONBOARDING_NAME, onboarding_bytes, template_bytes, template_name
+from cockpit.app import gate, ui
+from cockpit.data.ingest import MODES, check_file, import_file
+from cockpit.data.schema import SPECS, importable
+from cockpit.data.store import DataStore, history_frame
+from cockpit.data.templates import ONBOARDING_NAME, onboarding_bytes, template_bytes, template_name
 
 gate.require_admin()
 directory = ui.database().directory
@@ -29,15 +29,22 @@ def show_preview(outcome) -> None:
     """Per table: the counts, rows new/changed/unchanged/removed per period, totals, removed rows."""
     for table, p in outcome.previews.items():
         sheet = f"（工作表「{outcome.sheets[table]}」）" if outcome.bundle else ""
-        st.markdown(f"**{SPECS[table].title}**{sheet}：新增 {p.rows_new} 行，修改 {p.rows_changed} 行，"
-                    f"未变 {p.rows_unchanged} 行，删除 {p.rows_deleted} 行")
+        st.markdown(
+            f"**{SPECS[table].title}**{sheet}：新增 {p.rows_new} 行，修改 {p.rows_changed} 行，"
+            f"未变 {p.rows_unchanged} 行，删除 {p.rows_deleted} 行"
+        )
         left, right = ui.columns(2)
         with left:
             ui.table(p.summary, name=f"导入预览_{SPECS[table].title}_行数变化", key=f"summary_{table}")
         with right:
-            ui.table(p.totals, name=f"导入预览_{SPECS[table].title}_主要合计", key=f"totals_{table}",
-                     column_config={c: st.column_config.NumberColumn(c, format="%.2f")
-                                    for c in ("导入前", "导入后", "变化")})
+            ui.table(
+                p.totals,
+                name=f"导入预览_{SPECS[table].title}_主要合计",
+                key=f"totals_{table}",
+                column_config={
+                    c: st.column_config.NumberColumn(c, format="%.2f") for c in ("导入前", "导入后", "变化")
+                },
+            )
         if len(p.removed):
             st.warning(f"{SPECS[table].title}：提交后将消失 {p.rows_deleted} 行（下表列出前 {len(p.removed)} 行）")
             ui.table(p.removed, name=f"将消失的行_{SPECS[table].title}", key=f"removed_{table}")
@@ -49,20 +56,30 @@ def show_preview(outcome) -> None:
 
 
 with tab_import:
-    st.markdown("上传**入驻工作簿**（每张表一个工作表，作为一次导入）或单张表的模板文件 / CSV。"
-                "全部校验通过才可提交；提交后作为一个版本记入“历史与回滚”。")
+    st.markdown(
+        "上传**入驻工作簿**（每张表一个工作表，作为一次导入）或单张表的模板文件 / CSV。"
+        "全部校验通过才可提交；提交后作为一个版本记入“历史与回滚”。"
+    )
     mode = st.radio("导入方式", list(MODES), format_func=MODES.get, horizontal=True, key="import_mode")
     st.caption(MODE_HELP[mode])
     left, right = st.columns([2, 1])
     with left:
-        choice = st.selectbox("数据表（入驻工作簿选“自动识别”）", ["自动识别"] + importable(),
-                              format_func=lambda t: t if t == "自动识别" else f"{SPECS[t].title}（{t}）")
+        choice = st.selectbox(
+            "数据表（入驻工作簿选“自动识别”）",
+            ["自动识别"] + importable(),
+            format_func=lambda t: t if t == "自动识别" else f"{SPECS[t].title}（{t}）",
+        )
     with right:
-        cumulative = st.checkbox("企业月度数据为 1—本月累计值", key="import_cumulative",
-                                 help="统计局报表为累计值时勾选：系统用已导入的上期累计推算当月值"
-                                      "（也可把表头改为「1—本月累计工业总产值（万元）」等，不必勾选）")
-    upload = st.file_uploader("选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码），或地块边界 .geojson 文件",
-                              type=["xlsx", "csv", "geojson"])
+        cumulative = st.checkbox(
+            "企业月度数据为 1—本月累计值",
+            key="import_cumulative",
+            help="统计局报表为累计值时勾选：系统用已导入的上期累计推算当月值"
+            "（也可把表头改为「1—本月累计工业总产值（万元）」等，不必勾选）",
+        )
+    upload = st.file_uploader(
+        "选择 Excel（.xlsx）或 CSV 文件（UTF-8 或 GB18030 编码），或地块边界 .geojson 文件",
+        type=["xlsx", "csv", "geojson"],
+    )
     if upload is not None:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice
@@ -70,8 +87,10 @@ with tab_import:
         for note in outcome.notes:  # plain text: sheet names and titles come from the file
             st.text(f"注意：{note}")
         if not outcome.ok:
-            st.error(f"文件被拒绝（{outcome.title()}）：共 {len(outcome.problems)} 个问题，未写入任何数据。"
-                     "请修改后重新上传。")
+            st.error(
+                f"文件被拒绝（{outcome.title()}）：共 {len(outcome.problems)} 个问题，未写入任何数据。"
+                "请修改后重新上传。"
+            )
             for message in outcome.problems.loc[outcome.problems["行号"] == 0, "问题"]:
                 st.text(message)  # why the file could not be read at all, in full (plain text)
             ui.table(outcome.problems, name="导入问题清单", key="import_problems")
@@ -80,28 +99,48 @@ with tab_import:
             show_preview(outcome)
             user = st.text_input("经办人", key="import_user", max_chars=20)
             if st.button("提交导入", type="primary", disabled=not user.strip()):
-                done = import_file(data, upload.name, directory, user=user.strip(), table=table, mode=mode,
-                                   cumulative=cumulative)
+                done = import_file(
+                    data, upload.name, directory, user=user.strip(), table=table, mode=mode, cumulative=cumulative
+                )
                 if done.ok and done.entries:
-                    st.success(f"已提交：版本 {done.entries[0].version}，"
-                               + "、".join(f"{SPECS[e.table].title} {e.rows} 行" for e in done.entries)
-                               + "。各页面下次刷新即显示新数据。")
+                    st.success(
+                        f"已提交：版本 {done.entries[0].version}，"
+                        + "、".join(f"{SPECS[e.table].title} {e.rows} 行" for e in done.entries)
+                        + "。各页面下次刷新即显示新数据。"
+                    )
                 else:
                     st.error("提交时校验未通过（数据可能已被他人修改），未写入。")
                     ui.table(done.problems, name="提交问题清单", key="commit_problems")
 
 with tab_templates:
-    st.markdown("**入驻工作簿**：每张表一个工作表（片区、行业与产业链、地块、企业名录、企业月度数据……），"
-                "“填写说明”工作表列出顺序和必填列，“代码表”列出本区已有的代码。新开发区填这一个文件即可。")
-    st.download_button("下载入驻工作簿", lambda: onboarding_bytes(store.codes()), file_name=ONBOARDING_NAME,
-                       key="tpl_onboarding", on_click="ignore", mime=XLSX, type="primary",
-                       icon=":material/download:")
-    st.markdown("**单表模板**：中文表头（深蓝为必填）、“填写说明”页（单位、取值范围）、“代码表”页（行业、片区、指标代码）。")
+    st.markdown(
+        "**入驻工作簿**：每张表一个工作表（片区、行业与产业链、地块、企业名录、企业月度数据……），"
+        "“填写说明”工作表列出顺序和必填列，“代码表”列出本区已有的代码。新开发区填这一个文件即可。"
+    )
+    st.download_button(
+        "下载入驻工作簿",
+        lambda: onboarding_bytes(store.codes()),
+        file_name=ONBOARDING_NAME,
+        key="tpl_onboarding",
+        on_click="ignore",
+        mime=XLSX,
+        type="primary",
+        icon=":material/download:",
+    )
+    st.markdown(
+        "**单表模板**：中文表头（深蓝为必填）、“填写说明”页（单位、取值范围）、“代码表”页（行业、片区、指标代码）。"
+    )
     cols = st.columns(3)
     for i, table in enumerate(importable()):  # each file is built when its button is clicked
         with cols[i % 3]:
-            st.download_button(f"{SPECS[table].title}模板", lambda t=table: template_bytes(t, store.codes()),
-                               file_name=template_name(table), key=f"tpl_{table}", on_click="ignore", mime=XLSX)
+            st.download_button(
+                f"{SPECS[table].title}模板",
+                lambda t=table: template_bytes(t, store.codes()),
+                file_name=template_name(table),
+                key=f"tpl_{table}",
+                on_click="ignore",
+                mime=XLSX,
+            )
 
 with tab_history:
     entries = history_frame(store)
@@ -109,14 +148,15 @@ with tab_history:
         st.info("尚无导入记录。")
     else:
         ui.table(entries, name="导入历史", key="import_history")
-    st.markdown("**整体回滚**：把所有数据表恢复到某个版本提交后的状态（“初始”= 第一次导入之前；新建的开发区为空）。"
-                "回滚本身也记入历史，可再次回滚。")
+    st.markdown(
+        "**整体回滚**：把所有数据表恢复到某个版本提交后的状态（“初始”= 第一次导入之前；新建的开发区为空）。"
+        "回滚本身也记入历史，可再次回滚。"
+    )
     points = store.points()
     if not points:
         st.caption("尚无可回滚的版本。")
     else:
-        labels = {p["version"]: f"{p['version']}　{p['action']}　{p['at']}　{p['user']}　{p['source']}"
-                  for p in points}
+        labels = {p["version"]: f"{p['version']}　{p['action']}　{p['at']}　{p['user']}　{p['source']}" for p in points}
         version = st.selectbox("恢复到版本", list(labels), format_func=labels.get, key="rollback_point")
         plan = store.rollback_plan(version)
         if plan.empty:
@@ -126,11 +166,14 @@ with tab_history:
             user = st.text_input("经办人", key="rollback_user", max_chars=20)
             if st.button("回滚", disabled=not user.strip(), key="rollback_all"):
                 done = store.rollback_to(version, user=user.strip())
-                st.success(f"已回滚到版本 {version}：{'、'.join(SPECS[e.table].title for e in done)}"
-                           f"（新版本 {done[0].version}）。")
+                st.success(
+                    f"已回滚到版本 {version}：{'、'.join(SPECS[e.table].title for e in done)}"
+                    f"（新版本 {done[0].version}）。"
+                )
     with st.expander("只回滚一张表"):
-        table = st.selectbox("数据表", importable(), key="rollback_table",
-                             format_func=lambda t: f"{SPECS[t].title}（{t}）")
+        table = st.selectbox(
+            "数据表", importable(), key="rollback_table", format_func=lambda t: f"{SPECS[t].title}（{t}）"
+        )
         versions = store.versions(table)
         if not versions:
             st.caption("该表尚无保留版本（第一次导入时会保留导入前的“初始”版本）。")

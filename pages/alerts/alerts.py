@@ -4,9 +4,10 @@ import datetime as dt
 
 import streamlit as st
 
-from cockpit import alerts, alerts_state, alerts_ui, gate, ui
-from cockpit import alerts_view as view
-from cockpit.indicators import REGISTRY
+from cockpit.app import alerts_ui, gate, ui
+from cockpit.domain import alerts, alerts_state
+from cockpit.domain import alerts_view as view
+from cockpit.domain.indicators import REGISTRY
 
 rules = ui.rules()
 try:
@@ -18,30 +19,45 @@ except alerts.ConfigError as exc:
 today = alerts_ui.today()
 directory = ui.database().directory
 levels = cfg.levels
-LIST_LIMIT = 500   # rows the list shows (the downloads hold all)
-PICK_LIMIT = 200   # warnings the picker offers
+LIST_LIMIT = 500  # rows the list shows (the downloads hold all)
+PICK_LIMIT = 200  # warnings the picker offers
 
 ui.header("预警与督办")
-ui.scope_caption(f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化",
-                 period=False)
+ui.scope_caption(
+    f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化", period=False
+)
 
 live = alerts_state.open_items(frame)
 late = alerts_state.overdue(live, today)
 with st.container(horizontal=True, gap="medium"):  # wraps on a phone instead of stacking
     for level in levels:
-        st.metric(f"{level}（{cfg.colour(level)}色）", f"{int((live['severity'] == level).sum())} 条",
-                  help=f"当前数据仍触发、尚未办结的{level}预警", width="content")
+        st.metric(
+            f"{level}（{cfg.colour(level)}色）",
+            f"{int((live['severity'] == level).sum())} 条",
+            help=f"当前数据仍触发、尚未办结的{level}预警",
+            width="content",
+        )
     st.metric("督办逾期", f"{int(late.sum())} 条", help="已交办、过了办结期限仍未办结的预警", width="content")
-    st.metric("已办结", f"{int((frame['status'] == alerts_state.DONE).sum())} 条",
-              help="办结后如再次触发会自动重新打开", width="content")
+    st.metric(
+        "已办结",
+        f"{int((frame['status'] == alerts_state.DONE).sum())} 条",
+        help="办结后如再次触发会自动重新打开",
+        width="content",
+    )
 
 st.subheader("按科室")
 office_table = view.by_office(live, levels, today)
-ui.table(office_table, name="预警按科室", key="alerts_by_office",
-         column_config={"office": st.column_config.TextColumn("牵头科室"),
-                        **{lv: st.column_config.NumberColumn(f"{lv}（条）") for lv in levels},
-                        "total": st.column_config.NumberColumn("合计（条）"),
-                        "late": st.column_config.NumberColumn("其中督办逾期（条）")})
+ui.table(
+    office_table,
+    name="预警按科室",
+    key="alerts_by_office",
+    column_config={
+        "office": st.column_config.TextColumn("牵头科室"),
+        **{lv: st.column_config.NumberColumn(f"{lv}（条）") for lv in levels},
+        "total": st.column_config.NumberColumn("合计（条）"),
+        "late": st.column_config.NumberColumn("其中督办逾期（条）"),
+    },
+)
 
 st.subheader("预警清单")
 c1, c2, c3 = ui.columns([1, 2, 2])
@@ -53,27 +69,33 @@ chosen_levels = c3.multiselect("严重程度", levels, key="alerts_severity", pl
 chosen = view.choose(frame, chosen_view, chosen_offices, chosen_levels, cfg)
 shown = view.listing(chosen.head(LIST_LIMIT), today)
 colours = {s: alerts_ui.SEVERITY_COLOUR.get(cfg.colour(s), "gray") for s in levels}
-ui.table(shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if s in colours else "",
-                                               subset=["severity"]),
-         name="预警清单", key="alerts_list", height=min(420, 40 + 35 * max(len(shown), 1)),
-         export=lambda: view.listing(chosen, today).drop(columns="key"),
-         column_config={
-             "severity": st.column_config.TextColumn("严重程度"),
-             "subject": st.column_config.TextColumn("对象"),
-             "figure": st.column_config.TextColumn("数据", width="large"),
-             "office": st.column_config.TextColumn("牵头科室"),
-             "status_text": st.column_config.TextColumn("督办状态"),
-             "link": st.column_config.LinkColumn("定位", display_text="打开"),
-             "rule_name": st.column_config.TextColumn("规则"),
-             "category": st.column_config.TextColumn("类别"),
-             "assigned": st.column_config.TextColumn("承办"),
-             "due": st.column_config.TextColumn("办结期限"),
-             "first": st.column_config.TextColumn("首次发现"),
-             "reopened": st.column_config.NumberColumn("重开次数"),
-         })
-st.caption(f"共 {len(chosen):,} 条" + (f"，显示前 {LIST_LIMIT} 条（下载 Excel 可得全部）" if len(chosen) > LIST_LIMIT else "")
-           + "。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
-           "“定位”打开该预警所在的页面、期间和那一行。牵头科室留空的规则按数据中登记的责任单位 / 监管科室。")
+ui.table(
+    shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if s in colours else "", subset=["severity"]),
+    name="预警清单",
+    key="alerts_list",
+    height=min(420, 40 + 35 * max(len(shown), 1)),
+    export=lambda: view.listing(chosen, today).drop(columns="key"),
+    column_config={
+        "severity": st.column_config.TextColumn("严重程度"),
+        "subject": st.column_config.TextColumn("对象"),
+        "figure": st.column_config.TextColumn("数据", width="large"),
+        "office": st.column_config.TextColumn("牵头科室"),
+        "status_text": st.column_config.TextColumn("督办状态"),
+        "link": st.column_config.LinkColumn("定位", display_text="打开"),
+        "rule_name": st.column_config.TextColumn("规则"),
+        "category": st.column_config.TextColumn("类别"),
+        "assigned": st.column_config.TextColumn("承办"),
+        "due": st.column_config.TextColumn("办结期限"),
+        "first": st.column_config.TextColumn("首次发现"),
+        "reopened": st.column_config.NumberColumn("重开次数"),
+    },
+)
+st.caption(
+    f"共 {len(chosen):,} 条"
+    + (f"，显示前 {LIST_LIMIT} 条（下载 Excel 可得全部）" if len(chosen) > LIST_LIMIT else "")
+    + "。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
+    "“定位”打开该预警所在的页面、期间和那一行。牵头科室留空的规则按数据中登记的责任单位 / 监管科室。"
+)
 
 st.subheader("办理")
 if chosen.empty:
@@ -89,9 +111,11 @@ with left:
     st.text(f"{item['subject']}\n{item['figure']}")
     st.text(f"规则：{item['rule_name']}（{item['severity']}）——{item['rule_text']}")
     st.text(f"牵头科室：{item['office']}" + (f"；{item['duty']}" if item["duty"] else ""))
-    st.text(f"首次发现 {item['first_seen'].replace('T', ' ')}（{item['first_asof']} 数据），"
-            f"最近一次 {item['last_seen'].replace('T', ' ')}（{item['last_asof']} 数据）"
-            + ("" if item["active"] else "；最新数据已不再触发"))
+    st.text(
+        f"首次发现 {item['first_seen'].replace('T', ' ')}（{item['first_asof']} 数据），"
+        f"最近一次 {item['last_seen'].replace('T', ' ')}（{item['last_asof']} 数据）"
+        + ("" if item["active"] else "；最新数据已不再触发")
+    )
     page, query = alerts_ui.link_target(item["link"])
     if page and (page != alerts_ui.PAGE_FILES["admin"] or gate.is_admin()):
         st.page_link(page, label="打开相关页面（定位到该行）", icon=":material/open_in_new:", query_params=query)
@@ -100,16 +124,25 @@ with left:
 with right:
     st.metric("督办状态", item["status"])
     if item["assignee_office"]:
-        st.text(f"承办：{item['assignee_office']} {item['assignee']}".strip()
-                + (f"\n办结期限：{item['due_date']}" if item["due_date"] else "")
-                + (f"\n备注：{item['note']}" if item["note"] else ""))
+        st.text(
+            f"承办：{item['assignee_office']} {item['assignee']}".strip()
+            + (f"\n办结期限：{item['due_date']}" if item["due_date"] else "")
+            + (f"\n备注：{item['note']}" if item["note"] else "")
+        )
 
 st.markdown("**办理记录**")
-ui.table(view.history_view(alerts_state.history(directory, key)), name="办理记录", key="alerts_history",
-         column_config={"at": st.column_config.TextColumn("时间"), "actor": st.column_config.TextColumn("经办人"),
-                        "action": st.column_config.TextColumn("事项"),
-                        "change": st.column_config.TextColumn("状态变化"),
-                        "detail": st.column_config.TextColumn("说明", width="large")})
+ui.table(
+    view.history_view(alerts_state.history(directory, key)),
+    name="办理记录",
+    key="alerts_history",
+    column_config={
+        "at": st.column_config.TextColumn("时间"),
+        "actor": st.column_config.TextColumn("经办人"),
+        "action": st.column_config.TextColumn("事项"),
+        "change": st.column_config.TextColumn("状态变化"),
+        "detail": st.column_config.TextColumn("说明", width="large"),
+    },
+)
 
 if not gate.is_admin():
     st.caption("交办、办结等操作需管理员登录（左侧栏“管理员登录”）。")
@@ -133,11 +166,21 @@ if item["status"] in alerts_state.OPEN:
     with st.form("alerts_assign", border=True):
         st.markdown("**交办**（交办后状态为“处理中”）")
         f1, f2, f3 = st.columns(3)
-        office = f1.selectbox("承办科室", office_options, accept_new_options=True, key="alerts_assign_office",
-                              index=office_options.index(item["office"]) if item["office"] in office_options else 0)
+        office = f1.selectbox(
+            "承办科室",
+            office_options,
+            accept_new_options=True,
+            key="alerts_assign_office",
+            index=office_options.index(item["office"]) if item["office"] in office_options else 0,
+        )
         person = f2.text_input("责任人", value=item["assignee"], max_chars=20, key="alerts_assign_person")
-        due = f3.date_input("办结期限", value=today + dt.timedelta(days=7), min_value=today, format="YYYY-MM-DD",
-                            key="alerts_assign_due")
+        due = f3.date_input(
+            "办结期限",
+            value=today + dt.timedelta(days=7),
+            min_value=today,
+            format="YYYY-MM-DD",
+            key="alerts_assign_due",
+        )
         note = st.text_area("备注", value=item["note"], max_chars=300, key="alerts_assign_note")
         if st.form_submit_button("交办", type="primary"):
             act(alerts_state.assign, office=office or "", person=person, due=due, note=note, actor=actor)

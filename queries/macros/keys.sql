@@ -1,11 +1,11 @@
--- purpose: the filter dimensions of cockpit/dimensions.py in SQL: each dimension's key column on the enterprises and
+-- purpose: the filter dimensions of cockpit/data/dimensions.py in SQL: each dimension's key column on the enterprises and
 --          the projects, and the predicates on the $scope STRUCT (loaded before queries/materialized, which group
 --          by the key columns, and before the other macros)
 -- params: none (macros take the filter bar as one $scope STRUCT argument from each query)
 -- grain: enterprise_keys: one row per enterprise with a known sector, its value of every filter dimension;
 --        project_keys: one row per project (chain null for projects without a sector)
 
--- Every filter dimension of cockpit/dimensions.py is a column of these two key macros (named as the
+-- Every filter dimension of cockpit/data/dimensions.py is a column of these two key macros (named as the
 -- dimension's `column`) and a line of in_scope / scope_is_all; the summary tables (queries/materialized)
 -- keep every key column, so a new dimension is a new column of their grain without touching them.
 create macro enterprise_keys() as table

@@ -1,4 +1,4 @@
--- purpose: table macros that apply the shared filter bar (cockpit/dimensions.py) in one place
+-- purpose: table macros that apply the shared filter bar (cockpit/data/dimensions.py) in one place
 -- params: none (macros take the filter bar as one $scope STRUCT argument from each query; keys.sql has the
 --         dimensions' key columns and in_scope)
 -- grain: scoped_enterprises: one row per enterprise; scoped_projects: one row per project;

@@ -1,0 +1,1 @@
+"""cockpit.app: see tools/restructure.py for what this layer holds."""

@@ -1,0 +1,189 @@
+"""Streamlit glue of the 预警 feature: the evaluation kept per data version, rules and day; the 总览 strip; the box
+that a warning's link opens on its page.
+
+The evaluation (`cockpit.domain.alerts.evaluate`) runs once per (data directory, data version, rules files, day) in a
+process, in a background thread, and is recorded in the 督办 state (`cockpit.domain.alerts_state.sync`); every rerun after
+that reads the state only. The 预警 page waits for it; the 总览 strip does not (it shows the last recorded counts
+meanwhile), so a cold start or a new data version never waits for the rules on the first page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+import threading
+from urllib.parse import parse_qsl, urlsplit
+
+import pandas as pd
+import streamlit as st
+
+from cockpit.app import ui
+from cockpit.domain import alerts, alerts_state, navigation
+
+# url path → page script (the pages a warning's link can open inside the app; see app.py)
+PAGE_FILES = {p.key: p.script for p in navigation.PAGES}  # link path → page script
+ROW_KEYS = {"hazard": "隐患", "project": "项目", "accident": "事故", "indicator": "指标", "assessment": "评估"}
+SEVERITY_COLOUR = {"红": "red", "橙": "orange", "黄": "yellow", "蓝": "blue", "绿": "green"}
+
+
+def stamp() -> str:
+    """What an evaluation depends on besides the data: the contents of the rules files."""
+    from cockpit.data.config import rules_path
+    from cockpit.domain import mujun
+
+    h = hashlib.sha1()
+    for path in (alerts.config_path(), rules_path(), mujun.config_path()):
+        h.update(path.read_bytes() if path.exists() else b"-")
+    return h.hexdigest()[:12]
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+class _Refresh:
+    """One evaluation + sync per key (directory, data version, rules, day) and process, in a background thread."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.jobs: dict[tuple, threading.Thread] = {}
+        self.done: dict[tuple, alerts.Period] = {}
+        self.failed: dict[tuple, BaseException] = {}
+
+    def _job(self, key: tuple, run, directory, rules) -> None:
+        try:
+            period = alerts.latest_period(run, dt.date.fromisoformat(key[3]))
+            found = alerts.evaluate(run, period=period, rules=rules)
+            alerts_state.sync(directory, found, period, stamp=f"{key[1]}:{key[2]}")
+        except BaseException as exc:  # noqa: BLE001 - handed to the page that waits for it
+            with self.lock:
+                self.failed[key] = exc
+                self.jobs.pop(key, None)
+            return
+        with self.lock:
+            self.done = {key: period}  # only the latest key is kept
+            self.jobs.pop(key, None)
+
+    def start(self, key: tuple) -> threading.Thread | None:
+        """The running job for `key` (started here when needed); None when it is done."""
+        with self.lock:
+            if key in self.done:
+                return None
+            job = self.jobs.get(key)
+            if job is None:
+                self.failed.pop(key, None)
+                db = ui.database()
+                job = threading.Thread(
+                    target=self._job, args=(key, db.run, db.directory, ui.rules()), daemon=True, name="cockpit-alerts"
+                )
+                self.jobs[key] = job
+                job.start()
+            return job
+
+    def wait(self, key: tuple) -> alerts.Period:
+        job = self.start(key)
+        if job is not None:
+            job.join()
+        with self.lock:
+            if key in self.failed:
+                raise self.failed.pop(key)
+            return self.done[key]
+
+
+@st.cache_resource(show_spinner=False)
+def _refresh() -> _Refresh:
+    return _Refresh()
+
+
+def _key() -> tuple:
+    db = ui.database()
+    return str(db.directory), db.data_version(), stamp(), today().isoformat()
+
+
+def state() -> tuple[alerts.Period, pd.DataFrame]:
+    """(as-of period, the 督办 state) after today's evaluation of the current data and rules is recorded (waits for
+    it the first time in a process)."""
+    period = _refresh().wait(_key())
+    return period, alerts_state.items(ui.database().directory)
+
+
+def config() -> alerts.Config:
+    return alerts.load_config()
+
+
+def strip() -> None:
+    """The 总览's line of open warnings by severity, with 督办逾期, and a link to the 预警 page."""
+    try:
+        cfg = config()
+    except alerts.ConfigError as exc:
+        st.warning(f"预警规则有误，未能计算预警：{exc}")
+        return
+    ready = _refresh().start(_key()) is None
+    directory = ui.database().directory
+    try:
+        last = alerts_state.last_run(directory)
+    except sqlite3.Error as exc:  # the 总览 never fails because of its strip
+        st.caption(f"预警状态暂时无法读取（{type(exc).__name__}），请稍后刷新。")
+        return
+    with st.container(border=True, horizontal=True, vertical_alignment="center", gap="medium"):
+        if last is None:
+            st.caption("预警正在计算，稍后刷新本页即可看到。", width="content")
+        else:
+            live = alerts_state.open_items(alerts_state.items(directory))
+            late = int(alerts_state.overdue(live, today()).sum())
+            parts = [
+                f":{SEVERITY_COLOUR.get(cfg.colour(s), 'gray')}[● {s} {int((live['severity'] == s).sum())}]"
+                for s in cfg.levels
+            ]
+            st.markdown(f"**预警待办** · {' · '.join(parts)} · 督办逾期 {late}", width="content")
+            year, month = (int(x) for x in last["asof"].split("-"))
+            st.caption(
+                f"全区口径，截至{alerts.Period(year, month, today()).label}数据"
+                + ("" if ready else "（正在按最新数据更新）"),
+                width="content",
+            )
+        st.page_link(PAGE_FILES["alerts"], label="查看预警与督办", icon=":material/notifications_active:")
+
+
+def for_enterprise(ent_id: str) -> list[dict]:
+    """The open warnings about one enterprise (its own figures, its hazards and accidents), for the 企业画像:
+    dicts with severity, rule_name, figure, rule_text, office, duty, status."""
+    try:
+        _, frame = state()
+    except alerts.ConfigError:
+        return []
+    mine = alerts_state.open_items(alerts_state.of_enterprise(frame, ent_id))
+    return mine[["severity", "rule_name", "figure", "rule_text", "office", "duty", "status"]].to_dict("records")
+
+
+def linked_row() -> None:
+    """On the page a warning's link opens: a box naming the row (隐患 / 项目 / 事故 / 指标 / 评估) with its warnings
+    and their 督办 status, so the reader sees at once what the link is about."""
+    wanted = {k: st.query_params.get(k) for k in ROW_KEYS if st.query_params.get(k)}
+    if not wanted:
+        return
+    try:
+        _, frame = state()
+    except alerts.ConfigError:
+        return
+    hits = frame[[_matches(link, wanted) for link in frame["link"]]]
+    name, value = next(iter(wanted.items()))
+    with st.container(border=True):  # the value comes from the URL: plain text only
+        if hits.empty:
+            st.text(f"链接定位：{ROW_KEYS[name]} {value} · 当前没有与它有关的预警")
+            return
+        st.text(f"链接定位：{ROW_KEYS[name]} {value} · 相关预警 {len(hits)} 条（督办请到“预警”页）")
+        for r in hits.itertuples():
+            st.text(f"【{r.severity}·{r.status}】{r.subject}：{r.figure}" + (f"（{r.duty}）" if r.duty else ""))
+
+
+def _matches(link: str, wanted: dict) -> bool:
+    query = dict(parse_qsl(urlsplit(link).query))
+    return all(query.get(k) == v for k, v in wanted.items())
+
+
+def link_target(link: str) -> tuple[str | None, dict]:
+    """(page script or None when the page is not part of the app, query parameters) of a warning's link."""
+    parts = urlsplit(link)
+    return PAGE_FILES.get(parts.path.strip("/")), dict(parse_qsl(parts.query))

@@ -1,0 +1,1 @@
+"""cockpit.data: see tools/restructure.py for what this layer holds."""

@@ -1,0 +1,70 @@
+"""Business rules read from `config/rules.toml` (or the file named by COCKPIT_RULES).
+
+Rules only: the zone's name travels with its data (`zone.toml` in the data directory, `cockpit.data.zone`)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DEFAULT_RULES = ROOT / "config" / "rules.toml"
+
+
+@dataclass(frozen=True)
+class StatusRule:
+    """红黄绿灯规则: yellow while 完成率 trails 时序进度 by at most `yellow_points` 个百分点."""
+
+    yellow_points: float = 10.0
+
+
+@dataclass(frozen=True)
+class GradeRule:
+    """化工园区风险等级的得分下限 (A below `b`)."""
+
+    b: float = 60.0
+    c: float = 70.0
+    d: float = 85.0
+    goal: str = "D"
+
+
+@dataclass(frozen=True)
+class Rules:
+    status: StatusRule
+    grade: GradeRule
+    same_enterprises: bool = True  # 规上 growth on the enterprises that reported in both periods (同口径)
+
+
+def rules_path() -> Path:
+    return Path(os.environ.get("COCKPIT_RULES", DEFAULT_RULES))
+
+
+def read_rules(path: Path | None = None) -> dict:
+    """The rules file as a dict ({} when it is missing): the one reader of config/rules.toml (or $COCKPIT_RULES);
+    each module takes its section and applies its own documented defaults."""
+    path = path or rules_path()
+    return tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def rules_section(name: str, path: Path | None = None) -> dict:
+    """One [section] of the rules file as a dict ({} when the file or the section is missing)."""
+    return dict(read_rules(path).get(name, {}))
+
+
+def load_rules(path: Path | None = None) -> Rules:
+    """Read the rules file; a missing file falls back to the documented defaults."""
+    raw = read_rules(path)
+    status = raw.get("status", {})
+    grade = raw.get("risk_grade", {})
+    return Rules(
+        status=StatusRule(yellow_points=float(status.get("yellow_points", 10.0))),
+        grade=GradeRule(
+            b=float(grade.get("B", 60.0)),
+            c=float(grade.get("C", 70.0)),
+            d=float(grade.get("D", 85.0)),
+            goal=str(grade.get("goal", "D")),
+        ),
+        same_enterprises=str(raw.get("growth", {}).get("basis", "同口径")) != "全口径",
+    )

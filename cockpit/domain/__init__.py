@@ -1,0 +1,1 @@
+"""cockpit.domain: see tools/restructure.py for what this layer holds."""

@@ -1,0 +1,1 @@
+"""cockpit.gen: see tools/restructure.py for what this layer holds."""

@@ -1,0 +1,1 @@
+"""cockpit.report: see tools/restructure.py for what this layer holds."""

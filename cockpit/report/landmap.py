@@ -1,0 +1,282 @@
+"""亩均一张图 (pure): the parcels of the query `parcel_map` as map features coloured by 亩均 class, 低效用地整治
+state or vacancy, the 片区 outlines and labels, and the 片区 view drawn instead past `charts.MAX_ROWS` parcels.
+
+Coordinates are longitude / latitude (WGS84); the chart (`charts.parcel_map`) projects them with Mercator fitted
+to the features, with no tile server. Outlines are simplified to about a pixel of the drawn extent
+(`tolerance_m`), so a provincial subset with detailed surveys stays small; 片区 outlines are the convex hulls of
+their parcels (the data have no 片区 boundary).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from cockpit.data import geo
+
+MODES = ("亩均分类", "整治状态", "闲置地块")
+OUT_OF_SCOPE = "筛选范围外"
+NO_ENTERPRISE = "无企业"
+NOT_RATED = "未参评"
+GREY, LIGHT = "#c8ccd2", "#dde1e6"
+STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b39", "闲置": "#c9463d"}
+VACANCY_COLORS = {"闲置": "#c9463d", "整治中（收回、收购等）": "#e07b39", "在用": "#9bbbe0"}
+MAP_PIXELS = 1200  # the map is drawn about this wide: outlines are simplified to one pixel of the extent
+
+
+@dataclass(frozen=True)
+class MapConfig:
+    tile_url: str = ""  # optional XYZ tiles, e.g. 'https://tiles.example.gov.cn/{z}/{x}/{y}.png'
+    tile_attribution: str = ""  # shown under the map when tiles are drawn
+
+
+def load_config(path: Path | None = None) -> MapConfig:
+    """The [map] section of the rules file (config/rules.toml): an optional tile server for deployments."""
+    from cockpit.data.config import rules_section
+
+    raw = rules_section("map", path)
+    url = str(raw.get("tile_url", "")).strip()
+    if url and not (url.startswith(("https://", "http://")) and all(k in url for k in ("{z}", "{x}", "{y}"))):
+        raise ValueError("config/rules.toml [map] tile_url 应为含 {z}、{x}、{y} 的 http(s) 地址，或留空")
+    return MapConfig(tile_url=url, tile_attribution=str(raw.get("tile_attribution", "")))
+
+
+def legend(mode: str, class_order: list[str]) -> dict[str, str]:
+    """Category → colour of a mode, in legend order (the last two: no enterprise, outside the filters)."""
+    from cockpit.report.charts import CLASS_COLORS
+
+    if mode == "亩均分类":
+        classes = [c for c in class_order if c != NOT_RATED]
+        out = dict(zip(classes, CLASS_COLORS[: len(classes)]))
+        out[NOT_RATED] = CLASS_COLORS[4]
+        out[NO_ENTERPRISE] = LIGHT
+    elif mode == "整治状态":
+        out = dict(STATE_COLORS)
+    else:
+        out = dict(VACANCY_COLORS)
+    out[OUT_OF_SCOPE] = GREY
+    return out
+
+
+def _category(mode: str, row, cls: str | None) -> str:
+    if not row.in_scope:
+        return OUT_OF_SCOPE
+    if mode == "亩均分类":
+        if not row.n_enterprises:
+            return NO_ENTERPRISE
+        return cls or NOT_RATED
+    if mode == "整治状态":
+        return row.state
+    if row.state == "闲置" or row.land_use == "闲置":
+        return "闲置"
+    return "整治中（收回、收购等）" if row.state == "整治中" and row.method in ("收回", "收购") else "在用"
+
+
+def extent(shapes: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(lon min, lat min, lon max, lat max) of the `geometry` column (GeoJSON text) of `features` rows."""
+    return _extent([json.loads(t) for t in shapes["geometry"]])
+
+
+def _extent(geoms: list[dict]) -> tuple[float, float, float, float]:
+    lons, lats = [], []
+    for g in geoms:
+        for rings in [g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"]:
+            for p in rings[0]:
+                lons.append(p[0])
+                lats.append(p[1])
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def tolerance_m(bounds: tuple[float, float, float, float], pixels: int = MAP_PIXELS) -> float:
+    """Metres of one pixel when the extent `bounds` (lon/lat) is drawn `pixels` wide."""
+    lon0, lat0, lon1, lat1 = bounds
+    k = math.cos(math.radians((lat0 + lat1) / 2))
+    width = max((lon1 - lon0) * k, lat1 - lat0) * math.pi / 180 * geo.WGS84_A
+    return width / pixels
+
+
+def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFrame:
+    """One row per parcel with an outline: parcel_id, geometry (JSON text, simplified, wound for d3),
+    category (the colour of `mode`), and for the tooltip: ent_names ('无' when none), area_name, area_mu,
+    tax_per_mu, cls_label, state; ent_id = the parcel's largest enterprise (opened by a click), '' when none.
+
+    `parcels`: rows of `parcel_map`; `units`: the 亩均 evaluation's units (unit_id = parcel_id, cls_label,
+    tax_per_mu), or no rows when no year was evaluated."""
+    cols = [
+        "parcel_id",
+        "geometry",
+        "category",
+        "ent_names",
+        "area_name",
+        "area_mu",
+        "tax_per_mu",
+        "cls_label",
+        "state",
+        "ent_id",
+    ]
+    geoms = _parsed(parcels["boundary_geojson"])
+    keep = [g is not None for g in geoms]
+    shaped, geoms = parcels[keep], [g for g in geoms if g is not None]
+    if shaped.empty:
+        return pd.DataFrame(columns=cols)
+    tol = tolerance_m(_extent(geoms))
+    by_unit = units.set_index("unit_id") if len(units) else pd.DataFrame(columns=["cls_label", "tax_per_mu"])
+    rows = []
+    for row, g in zip(shaped.itertuples(index=False), geoms):
+        unit = by_unit.loc[row.parcel_id] if row.parcel_id in by_unit.index else None
+        cls = None if unit is None else str(unit["cls_label"])
+        rows.append(
+            {
+                "parcel_id": row.parcel_id,
+                "geometry": json.dumps(geo.for_map(g, tol), separators=(",", ":")),
+                "category": _category(mode, row, cls),
+                "ent_names": row.ent_names if isinstance(row.ent_names, str) and row.ent_names else "无",
+                "area_name": row.area_name,
+                "area_mu": float(row.area_mu),
+                "tax_per_mu": None if unit is None or pd.isna(unit["tax_per_mu"]) else float(unit["tax_per_mu"]),
+                "cls_label": cls or (NO_ENTERPRISE if not row.n_enterprises else NOT_RATED),
+                "state": row.state,
+                "ent_id": (row.ent_ids or "").split(",")[0] if isinstance(row.ent_ids, str) else "",
+            }
+        )
+    return pd.DataFrame(rows, columns=cols)
+
+
+def _parsed(texts) -> list[dict | None]:
+    """Each outline parsed (None where there is none or it cannot be read: such a parcel is not drawn)."""
+    out = []
+    for t in texts:
+        try:
+            out.append(geo.parse(t) if isinstance(t, str) and t else None)
+        except geo.GeometryError:
+            out.append(None)
+    return out
+
+
+def label(area_name: str) -> str:
+    """A 片区's name on the map: the part after the last '·' ('新材料新装备产业园·化工集聚区' → '化工集聚区')."""
+    return str(area_name).split("·")[-1]
+
+
+def outlines(parcels: pd.DataFrame) -> pd.DataFrame:
+    """Per 片区: the convex hull of its parcels' outlines (geometry, JSON text, wound for d3) and where its
+    label goes (label_lon, label_lat: above the hull's top edge, centred), for `parcel_map`."""
+    out = []
+    shapes = pd.Series(_parsed(parcels["boundary_geojson"]), index=parcels.index)
+    for name, group in shapes.dropna().groupby(parcels["area_name"], sort=True):
+        points = [
+            p
+            for g in group
+            for rings in ([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"])
+            for p in rings[0]
+        ]
+        hull = geo.convex_hull(points)
+        if not hull:
+            continue
+        shape = {"type": "Polygon", "coordinates": [hull]}
+        lon0, lat0, lon1, lat1 = geo.bounds(shape)
+        out.append(
+            {
+                "area_name": label(name),
+                "geometry": json.dumps(geo.rewind(shape), separators=(",", ":")),
+                "label_lon": (lon0 + lon1) / 2,
+                "label_lat": lat1 + (lat1 - lat0) * 0.08,
+            }
+        )
+    return pd.DataFrame(out, columns=["area_name", "geometry", "label_lon", "label_lat"])
+
+
+def area_view(areas: pd.DataFrame, counts: pd.DataFrame | None, mode: str) -> pd.DataFrame:
+    """The map past MAX_ROWS parcels: one rectangle per 片区 (the extent of its outlines) with the share the mode
+    is about: share_pct = D 类 among its rated enterprises (亩均分类; `counts`: area_name, rated, d_class),
+    亩 in 整治 (整治状态) or 闲置 亩 (闲置地块) of its 亩; `areas` from the query `parcel_map_areas`."""
+    rows = []
+    rated = {} if counts is None else dict(zip(counts["area_name"], zip(counts["rated"], counts["d_class"])))
+    for r in areas.itertuples(index=False):
+        if pd.isna(r.lon_min):
+            continue
+        if mode == "亩均分类":
+            n, d = rated.get(r.area_name, (0, 0))
+            share = d / n * 100 if n else None
+        elif mode == "整治状态":
+            share = r.in_action_mu / r.area_mu * 100 if r.area_mu else None
+        else:
+            share = r.vacant_mu / r.area_mu * 100 if r.area_mu else None
+        box = [
+            [r.lon_min, r.lat_min],
+            [r.lon_max, r.lat_min],
+            [r.lon_max, r.lat_max],
+            [r.lon_min, r.lat_max],
+            [r.lon_min, r.lat_min],
+        ]
+        shape = geo.rewind({"type": "Polygon", "coordinates": [box]})
+        rows.append(
+            {
+                "area_code": r.area_code,
+                "area_name": r.area_name,
+                "parcels": int(r.parcels),
+                "area_mu": float(r.area_mu),
+                "share_pct": share,
+                "geometry": json.dumps(shape, separators=(",", ":")),
+                "label_lon": (r.lon_min + r.lon_max) / 2,
+                "label_lat": (r.lat_min + r.lat_max) / 2,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["area_code", "area_name", "parcels", "area_mu", "share_pct", "geometry", "label_lon", "label_lat"],
+    )
+
+
+SHARE_TITLE = {
+    "亩均分类": "D 类企业占比（%）",
+    "整治状态": "整治中地块面积占比（%）",
+    "闲置地块": "闲置地块面积占比（%）",
+}
+
+
+TILE_PX = 256
+TILE_WIDTH_PX = 800  # the map's extent is fitted into this width (the narrowest usual desktop map)
+TILE_COVER_PX = 1600  # tiles are laid out this wide around the centre (a wider map shows white beyond)
+
+
+def _world_px(lon: float, lat: float) -> tuple[float, float]:
+    """Web Mercator pixel at zoom 0 (256 px for the world), y down."""
+    s = math.sin(math.radians(max(-85.05, min(85.05, lat))))
+    return TILE_PX * (lon + 180) / 360, TILE_PX * (0.5 - math.log((1 + s) / (1 - s)) / (4 * math.pi))
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    return x / TILE_PX * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / TILE_PX))))
+
+
+def tiles(bounds: tuple[float, float, float, float], url: str, height: int, max_zoom: int = 19):
+    """A base map of XYZ tiles under the parcels: the Mercator projection (d3 scale so one tile is 256 px, centred
+    on `bounds`, the largest zoom that fits them in TILE_WIDTH_PX × `height`) and the tiles around the centre,
+    each with its url (from the template `url`) and its north-west corner (lon, lat)."""
+    lon0, lat0, lon1, lat1 = bounds
+    (x0, y1), (x1, y0) = _world_px(lon0, lat0), _world_px(lon1, lat1)
+    span_x, span_y = max(x1 - x0, 1e-9), max(y1 - y0, 1e-9)
+    zoom = int(max(0, min(max_zoom, math.floor(math.log2(min(TILE_WIDTH_PX / span_x, (height - 90) / span_y))))))
+    n = 2**zoom
+    cx, cy = (x0 + x1) / 2 * n, (y0 + y1) / 2 * n  # centre in pixels at this zoom
+    first_x, last_x = math.floor((cx - TILE_COVER_PX / 2) / TILE_PX), math.floor((cx + TILE_COVER_PX / 2) / TILE_PX)
+    first_y, last_y = math.floor((cy - height / 2) / TILE_PX), math.floor((cy + height / 2) / TILE_PX)
+    rows = []
+    for ty in range(max(0, first_y), min(n - 1, last_y) + 1):
+        for tx in range(max(0, first_x), min(n - 1, last_x) + 1):
+            lon, lat = _lonlat(tx * TILE_PX / n, ty * TILE_PX / n)
+            rows.append(
+                {
+                    "url": url.replace("{z}", str(zoom)).replace("{x}", str(tx)).replace("{y}", str(ty)),
+                    "lon": lon,
+                    "lat": lat,
+                }
+            )
+    centre = _lonlat(cx / n, cy / n)
+    projection = {"type": "mercator", "scale": TILE_PX * n / (2 * math.pi), "center": list(centre)}
+    return projection, pd.DataFrame(rows, columns=["url", "lon", "lat"])
