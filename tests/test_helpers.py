@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from cockpit.domain import enterprise, indicators, land, metrics, mujun, projects, safety
+from cockpit.domain import enterprise, indicators, land, metrics, projects, safety
 from cockpit.domain import format as fmt
 from cockpit.report import narrative
 
@@ -42,7 +42,6 @@ def test_shown_note_for_a_list_cut_to_its_first_rows():
     assert fmt.shown_note(200, 200) is None and fmt.shown_note(3, 10) is None
     assert projects.list_note(40106, 200, "项") == fmt.shown_note(40106, 200, "项")
     assert safety.list_note(640, 200) == "，显示前 200 条；下载 Excel 可得全部" and safety.list_note(5, 200) == ""
-    assert mujun.shown_note(1_234, 500) == "共 1,234 家，显示前 500 家；下载 Excel 可得全部"
 
 
 def test_one_reader_of_the_rules_file(tmp_path):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from cockpit.data.dimensions import EVERYTHING
+from cockpit.domain import format as fmt
 from cockpit.domain import mujun
 
 FIXED = {
@@ -525,8 +526,8 @@ def test_picker_offers_top_and_d_class_and_finds_names():
 
 def test_shown_note():
     """Test the note under a table that shows only its first rows."""
-    assert mujun.shown_note(500, 500) is None
-    assert mujun.shown_note(175_432, 500) == "共 175,432 家，显示前 500 家；下载 Excel 可得全部"
+    assert fmt.shown_note(500, 500, "家") is None
+    assert fmt.shown_note(175_432, 500, "家") == "共 175,432 家，显示前 500 家；下载 Excel 可得全部"
 
 
 def test_mujun_parcel_actions_on_tiny_data(tiny_db):

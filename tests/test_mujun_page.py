@@ -3,6 +3,7 @@
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from cockpit.app import mujun_cache
 from cockpit.data.dimensions import EVERYTHING
 from cockpit.domain import mujun
 
@@ -95,8 +96,8 @@ def test_what_if_giving_back_land_raises_the_score(real_db):
 def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeypatch, real_db):
     """Test that with 10 rows shown and 20 enterprises in the picker, the ranking shows its top 10 with
     「共 X 家，显示前 10 家」, and the name search offers an enterprise the picker left out."""
-    monkeypatch.setattr(mujun, "SHOW_ROWS", 10)
-    monkeypatch.setattr(mujun, "PICK_LIMIT", 20)
+    monkeypatch.setattr(mujun_cache, "SHOW_ROWS", 10)
+    monkeypatch.setattr(mujun_cache, "PICK_LIMIT", 20)
     at = new_app()
     n = int(metrics(at)["参评企业"].split()[0].replace(",", ""))
     ranking = at.dataframe[0].value
@@ -121,14 +122,14 @@ def test_filters_and_years_reuse_one_evaluation(monkeypatch, real_db):
     from cockpit.app import mujun_cache
 
     calls = []
-    real = mujun.evaluate_each
+    real = mujun_cache.Evaluated._evaluate
 
-    def counted(*args, **kwargs):
-        for ev in real(*args, **kwargs):
+    def counted(self, years):  # the page's evaluations (预警's background job keeps its own)
+        for ev in real(self, years):
             calls.append(ev.year)
             yield ev
 
-    monkeypatch.setattr(mujun, "evaluate_each", counted)
+    monkeypatch.setattr(mujun_cache.Evaluated, "_evaluate", counted)
     mujun_cache._evaluated.clear()
     at = new_app()
     periods = real_db.run("data_periods")

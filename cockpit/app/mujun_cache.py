@@ -24,6 +24,10 @@ from cockpit.domain import memo, mujun
 KEEP_YEARS = 2
 
 
+SHOW_ROWS = 500  # rows a long table of the 亩均 page shows (its download holds them all)
+PICK_LIMIT = 200  # enterprises its picker offers at once (more through the name search)
+
+
 class Evaluated:
     """Every complete year evaluated under one set of rules: class histories, and years prepared to show.
 

@@ -713,15 +713,6 @@ def _d_rows(ents: pd.DataFrame, parcel_actions: pd.DataFrame | None) -> pd.DataF
 
 
 # ------------------------------------------------------------------ one evaluation, many filter scopes
-SHOW_ROWS = 500  # rows a long table shows on the page (its download holds them all)
-PICK_LIMIT = 200  # enterprises the picker offers at once (more through the name search)
-
-
-def shown_note(total: int, shown: int = SHOW_ROWS) -> str | None:
-    """'共 X 家，显示前 N 家；下载 Excel 可得全部' when a table shows fewer rows than it has."""
-    from cockpit.domain import format as fmt
-
-    return fmt.shown_note(total, shown, "家")
 
 
 @dataclass
@@ -786,7 +777,7 @@ class Prepared:
         )
 
 
-def picker_options(ents: pd.DataFrame, search: str = "", limit: int = PICK_LIMIT) -> pd.DataFrame:
+def picker_options(ents: pd.DataFrame, search: str, limit: int) -> pd.DataFrame:
     """Enterprises to offer in the picker (ent_id, ent_name), in the order of `ents` (ranking order).
 
     With a `search` text: the first `limit` whose name contains it. Without: all when there are at most

@@ -379,17 +379,11 @@ def growth_labels(att: pd.DataFrame, *, covered: bool = True) -> list[str]:
 
 
 _LAG_TEXT = {Status.RED: "红 · 严重滞后", Status.YELLOW: "黄 · 滞后"}
-_LAG_STYLE = {"红": "background-color: #f6d5d2; color: #9c1f16", "黄": "background-color: #fbecc6; color: #7a5300"}
 
 
 def lag_texts(late: pd.DataFrame) -> list[str]:
     """The light of each lagging row as text (colour words, no emoji)."""
     return [_LAG_TEXT[s] for s in late["status"]]
-
-
-def lag_cell_style(text: str) -> str:
-    """CSS for a light cell: red or yellow background by the text's first character."""
-    return _LAG_STYLE.get(str(text)[:1], "")
 
 
 def period_labels(monthly: pd.DataFrame) -> list[str]:

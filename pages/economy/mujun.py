@@ -127,17 +127,17 @@ with present.section("排名"):
     }
 
     def long_table(df, shown_columns, **kwargs):
-        """The first mujun.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
+        """The first mujun_cache.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
         event = ui.table(
-            df.head(mujun.SHOW_ROWS)[shown_columns],
+            df.head(mujun_cache.SHOW_ROWS)[shown_columns],
             export=df,
             column_order=shown_columns,
             column_config=columns,
             **kwargs,
             **links.CLICKABLE,
         )
-        links.follow(event, enterprise=df["ent_id"].head(mujun.SHOW_ROWS))
-        note = mujun.shown_note(len(df), mujun.SHOW_ROWS)
+        links.follow(event, enterprise=df["ent_id"].head(mujun_cache.SHOW_ROWS))
+        note = fmt.shown_note(len(df), mujun_cache.SHOW_ROWS, "家")
         if note:
             st.caption(note)
 
@@ -168,18 +168,18 @@ with present.section("企业画像"):
         st.info("筛选范围内没有参评企业。")
         st.stop()
     search = ""
-    if len(ranked) > mujun.PICK_LIMIT:
+    if len(ranked) > mujun_cache.PICK_LIMIT:
         search = st.text_input(
             "按企业名称搜索",
             key="mj_search",
             placeholder="输入企业名称中的字",
             help=f"筛选范围内共 {len(ranked):,} 家参评企业；下拉框列出排名靠前的企业和排名"
-            f"最后的 D 类企业（共 {mujun.PICK_LIMIT} 家），其他企业请在此搜索。",
+            f"最后的 D 类企业（共 {mujun_cache.PICK_LIMIT} 家），其他企业请在此搜索。",
         )
-    options = mujun.picker_options(ranked, search, mujun.PICK_LIMIT)
+    options = mujun.picker_options(ranked, search, mujun_cache.PICK_LIMIT)
     if options.empty:
         st.info(f"筛选范围内没有名称含“{ui.plain(search.strip())}”的参评企业。")
-        options = mujun.picker_options(ranked, "", mujun.PICK_LIMIT)
+        options = mujun.picker_options(ranked, "", mujun_cache.PICK_LIMIT)
     names = dict(zip(options["ent_id"], options["ent_name"]))
     ent_id = st.selectbox(
         "选择企业", list(names), format_func=names.get, key="mj_ent", help="按综合得分排序；可输入企业名称中的字搜索。"

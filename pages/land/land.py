@@ -131,7 +131,7 @@ with candidates:
         "mujun_score",
     ]
     event = ui.table(
-        pool.head(mujun.SHOW_ROWS)[shown],
+        pool.head(mujun_cache.SHOW_ROWS)[shown],
         export=pool,
         column_order=shown,
         **links.CLICKABLE,
@@ -148,8 +148,8 @@ with candidates:
             "mujun_score": st.column_config.NumberColumn("亩均综合得分（分）", format="%.1f"),
         },
     )
-    links.follow(event, enterprise=pool["ent_id"].head(mujun.SHOW_ROWS))
-    if note := mujun.shown_note(len(pool), mujun.SHOW_ROWS):
+    links.follow(event, enterprise=pool["ent_id"].head(mujun_cache.SHOW_ROWS))
+    if note := fmt.shown_note(len(pool), mujun_cache.SHOW_ROWS, "家"):
         st.caption(note + "表中按亩均税收从低到高排列。")
     st.caption(
         f"{eval_note}。亩均税收 = 实缴税金 ÷ 用地面积；D 类按 config/mujun.toml 的亩均效益评价规则，"
