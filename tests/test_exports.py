@@ -267,8 +267,12 @@ def test_file_names_carry_the_filters(monkeypatch, real_db):
     at.switch_page("pages/economy/industry.py").run()
     assert names and not any("新材料" in n for n in names)
     at.multiselect(key="chain").select("新材料").run()
-    areas = real_db.run("areas", {})
-    at.multiselect(key="area").set_value([areas["area_code"].iloc[0]]).run()
+    ents = pd.read_parquet(real_db.directory / "enterprises.parquet")
+    chains = pd.read_parquet(real_db.directory / "sectors.parquet").set_index("sector_code")["chain"]
+    # a 片区 with enterprises of 新材料 (an empty scope shows no table)
+    area = ents.loc[ents["sector_code"].map(chains) == "新材料", "area_code"].mode().iloc[0]
+    area_name = real_db.run("areas", {}).set_index("area_code").loc[area, "area_name"]
+    at.multiselect(key="area").set_value([area]).run()
     assert not at.exception
     names.clear()
     at.run()
@@ -276,7 +280,7 @@ def test_file_names_carry_the_filters(monkeypatch, real_db):
     tables = [n for n in names if n.endswith(".xlsx")]
     assert brief and tables
     for n in brief + tables:
-        assert "新材料" in n and areas["area_name"].iloc[0] in n, n
+        assert "新材料" in n and area_name in n, n
 
 
 def test_invest_movers_export_holds_every_changed_project(monkeypatch, real_db):

@@ -118,6 +118,7 @@ def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
     """Test the middleware: the copy button's files (under the base URL) get frame-ancestors 'self' and
     SAMEORIGIN; every other path, another component included, stays unframeable."""
     import asyncio
+    import threading
 
     from cockpit.app import serve
 
@@ -133,7 +134,10 @@ def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
         async def send(message):
             sent.append(message)
 
-        asyncio.run(hardened({"type": "http", "path": path}, None, send))
+        # in a thread of its own: an earlier test (Playwright's sync API) may leave an event loop running here
+        worker = threading.Thread(target=asyncio.run, args=(hardened({"type": "http", "path": path}, None, send),))
+        worker.start()
+        worker.join()
         return {k.decode(): v.decode() for k, v in sent[0]["headers"]}
 
     framed = headers("/cockpit/component/cockpit.app.clipboard.copy_button/index.html")

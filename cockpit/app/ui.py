@@ -319,6 +319,7 @@ def table(
         fit.dashes(data),
         hide_index=True,
         width="stretch",
+        placeholder=fit.DASH,  # a missing number too (Streamlit would write "None")
         column_config=column_config,
         column_order=column_order,
         key=key,
