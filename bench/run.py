@@ -227,12 +227,15 @@ class Server:
             "false",
         ]
         self.started = time.perf_counter()
+        # the server's log (an app error's traceback): $BENCH_SERVER_LOG, else discarded
+        log = os.environ.get("BENCH_SERVER_LOG")
+        self.log = open(log, "ab") if log else subprocess.DEVNULL
         self.proc = subprocess.Popen(
             cmd,
             cwd=ROOT,
             env={**os.environ, "COCKPIT_DATA_DIR": str(directory)},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_healthy(self, timeout: float = 120) -> None:
@@ -259,6 +262,8 @@ class Server:
             self.proc.wait(10)
         except subprocess.TimeoutExpired:
             self.proc.kill()
+        if self.log is not subprocess.DEVNULL:
+            self.log.close()
 
 
 SETTLE_JS = """
