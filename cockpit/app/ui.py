@@ -124,13 +124,10 @@ def scope_empty_reason() -> str | None:
     f = filters.current()
     if not f.is_filtered:
         return None
-
-    def count(scope) -> int:
-        return int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
-
-    if count(f.scope) > 0:  # the usual case: one query; the parts only to say why a scope is empty
-        return None
-    size = {name: count(scope) for name, scope in empty_mod.parts(f.scope).items()}
+    size = {
+        name: int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
+        for name, scope in empty_mod.parts(f.scope).items()
+    }
     sectors, areas = q("sectors"), q("areas")
     return empty_mod.reason(
         size,
@@ -189,20 +186,6 @@ def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
         return [st.container(border=border) for _ in range(n)]
 
 
-def evaluated(model, f, *args):
-    """`model(q, f, rules, *args)` (the 总览 model, a page's indicator row) computed once per filters, data version
-    and rules: a rerun that comes back to a view (a filter set and cleared) reuses it instead of re-evaluating every
-    indicator in pandas. `cockpit.domain.memo` keys it by content; `clear_caches` drops it."""
-    from cockpit.domain import memo
-
-    db = database()
-    return memo.call(_evaluate, model, str(db.directory), db.data_version(), repr(rules()), f, *args)
-
-
-def _evaluate(model, directory: str, version: str, rules_key: str, f, *args):
-    return model(q, f, rules(), *args)
-
-
 def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:
     """A page's KPI row from the registry, for the current filters (the same evaluation as 总览 and the brief)."""
     from cockpit.app import filters
@@ -211,7 +194,7 @@ def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> l
 
     f = filters.current()
     shown = cards_mod.cards(
-        evaluated(indicators.page, f, page, row), on_page=True, as_of=fmt.period_label(f.year, f.month)
+        indicators.page(q, f, rules(), page, row), on_page=True, as_of=fmt.period_label(f.year, f.month)
     )
     if shown:
         card_grid(shown, per_row=per_row)

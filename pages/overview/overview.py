@@ -15,7 +15,7 @@ ui.scope_caption(filters.current_description())
 with present.section("分产业链"):  # 演示模式: the first screen holds the cards and the main chart
     alerts_ui.strip()
 
-view = ui.evaluated(overview.model, f)
+view = overview.model(ui.q, f, rules)
 with present.section("主要指标"):
     ui.card_grid(view.cards)
 left, right = ui.columns([3, 2])
