@@ -15,7 +15,8 @@ select
     e.sector_code,
     e.area_code,
     e.is_high_tech,
-    e.size_class
+    e.size_class,
+    s.sector_name  -- not a dimension: the 行业's name, carried by the summaries so scoped reads need no join
 from enterprises as e
 join sectors as s using (sector_code);
 
@@ -26,7 +27,8 @@ select
     p.sector_code,
     p.area_code,
     p.is_high_tech,
-    o.size_class  -- the owner's (项目业主), null without a registered owner
+    o.size_class,  -- the owner's (项目业主), null without a registered owner
+    s.sector_name  -- not a dimension (as in enterprise_keys)
 from projects as p
 left join sectors as s using (sector_code)
 left join enterprises as o on o.ent_id = p.ent_id;
@@ -34,11 +36,11 @@ left join enterprises as o on o.ent_id = p.ent_id;
 -- the filter bar as one predicate over a row `k` with the key columns: empty lists mean "all";
 -- a null key (a project without a sector) is outside any choice of that dimension
 create macro in_scope(scope, k) as
-    (len(scope['chains']::varchar[]) = 0 or k['chain'] = any(scope['chains']::varchar[]))
-    and (len(scope['sectors']::varchar[]) = 0 or k['sector_code'] = any(scope['sectors']::varchar[]))
-    and (len(scope['areas']::varchar[]) = 0 or k['area_code'] = any(scope['areas']::varchar[]))
+    (len(scope['chains']::varchar[]) = 0 or list_contains(scope['chains']::varchar[], k['chain']))
+    and (len(scope['sectors']::varchar[]) = 0 or list_contains(scope['sectors']::varchar[], k['sector_code']))
+    and (len(scope['areas']::varchar[]) = 0 or list_contains(scope['areas']::varchar[], k['area_code']))
     and (not scope['high_tech_only'] or k['is_high_tech'])
-    and (len(scope['sizes']::varchar[]) = 0 or k['size_class'] = any(scope['sizes']::varchar[]));
+    and (len(scope['sizes']::varchar[]) = 0 or list_contains(scope['sizes']::varchar[], k['size_class']));
 
 -- nothing chosen in any dimension
 create macro scope_is_all(scope) as
@@ -50,7 +52,7 @@ create macro scope_is_all(scope) as
 
 -- the 片区 dimension alone, for tables that only have a 片区 (parcels, 低效用地整治, 培训演练)
 create macro in_areas(area_code, scope) as
-    len(scope['areas']::varchar[]) = 0 or area_code = any(scope['areas']::varchar[]);
+    len(scope['areas']::varchar[]) = 0 or list_contains(scope['areas']::varchar[], area_code);
 
 -- the scope with its 片区 choice dropped (a parcel's enterprises, whichever 片区 they are registered in)
 create macro all_areas(scope) as struct_update(scope, areas := []::varchar[]);

@@ -26,12 +26,9 @@ where in_scope(scope, k);
 
 -- a summary table built at load time (queries/materialized/) under the same filters as scoped_enterprises;
 -- summary_name comes from the two macros below, never from a user
+-- (the summaries carry sector_name from the key macros: no join here)
 create macro scoped_summary(summary_name, scope) as table
-select
-    c.*,
-    s.sector_name
-from query_table(summary_name) as c
-join sectors as s using (sector_code)
+select * from query_table(summary_name) as c
 where in_scope(scope, c);
 
 -- monthly sums (enterprise_month_cube)
@@ -45,12 +42,7 @@ select * from scoped_summary('enterprise_year_entry', scope);
 -- a project summary built at load time (project_month_cube, project_year_entry) under the filters; projects
 -- without a sector keep a null chain and drop out under any industry filter, as in scoped_projects
 create macro scoped_project_summary(summary_name, scope) as table
-select
-    m.*,
-    s.sector_name
-from query_table(summary_name) as m
-left join sectors as s using (sector_code)
-where in_scope(scope, m);
+select * from scoped_summary(summary_name, scope);
 
 -- projects without a sector (基础设施, 平台提升) drop out as soon as an industry filter is set
 create macro scoped_projects(scope) as table
