@@ -98,7 +98,7 @@ def _refresh() -> _Refresh:
 
 def _key() -> tuple:
     db = ui.database()
-    return str(db.directory), db.data_version(), stamp(), today().isoformat()
+    return str(db.directory), ui.data_version(), stamp(), today().isoformat()
 
 
 def state() -> tuple[alerts.Period, pd.DataFrame]:

@@ -31,20 +31,20 @@ def option_queries() -> list[str]:
 def options(frames: dict, chosen: dict[str, tuple]) -> dict[str, dict[str, str]]:
     """Each multi-select dimension's options (key → name), narrowed by the choices already made in `chosen`
     (param → keys) for a dimension declared `narrowed_by` (the 行业 of the chosen 产业链 only)."""
-    out = {}
-    for d in DIMENSIONS:
-        if d.flag:
-            continue
-        opts = d.options_of(frames)
-        if d.narrowed_by:
-            parent = next(p for p in DIMENSIONS if p.key == d.narrowed_by)
-            picked = chosen.get(parent.param) or ()
-            if picked:
-                df = frames[d.options]
-                keep = set(df.loc[df[parent.column].astype(str).isin(picked), d.code].astype(str))
-                opts = {k: v for k, v in opts.items() if k in keep}
-        out[d.param] = opts
-    return out
+    return {d.param: narrowed(d, d.options_of(frames), frames, chosen) for d in DIMENSIONS if not d.flag}
+
+
+def narrowed(d, opts: dict[str, str], frames: dict, chosen: dict[str, tuple]) -> dict[str, str]:
+    """`d`'s options `opts` narrowed by the choice already made of the dimension it is `narrowed_by`."""
+    if not d.narrowed_by:
+        return opts
+    parent = next(p for p in DIMENSIONS if p.key == d.narrowed_by)
+    picked = chosen.get(parent.param) or ()
+    if not picked:
+        return opts
+    df = frames[d.options]
+    keep = set(df.loc[df[parent.column].astype(str).isin(picked), d.code].astype(str))
+    return {k: v for k, v in opts.items() if k in keep}
 
 
 def resolve(values, options: dict[str, str]) -> tuple[list[str], list[str]]:
@@ -118,7 +118,7 @@ def render_bar(periods, frames: dict) -> Filters:
             if d.flag:
                 chosen[d.param] = bool(st.toggle(d.widget, key=d.url, bind="query-params"))
                 continue
-            opts = options(frames, chosen)[d.param]
+            opts = narrowed(d, names[d.param], frames, chosen)
             picked = st.multiselect(
                 d.widget,
                 list(opts),

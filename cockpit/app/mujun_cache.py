@@ -95,7 +95,7 @@ def _evaluated(directory: str, version: str, rules: str, _cfg: mujun.Config) -> 
 def evaluated(cfg: mujun.Config) -> Evaluated:
     """The evaluation under `cfg` of the current data (cached by directory, data version and rules)."""
     db = ui.database()
-    return _evaluated(str(db.directory), db.data_version(), repr(cfg), cfg)
+    return _evaluated(str(db.directory), ui.data_version(), repr(cfg), cfg)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -110,13 +110,13 @@ def scoped(cfg: mujun.Config, year: int, params: dict) -> mujun.Scoped:
     from cockpit.data.dimensions import scope_from
 
     db = ui.database()
-    return _scoped(str(db.directory), db.data_version(), repr(cfg), int(year), scope_from(params), cfg)
+    return _scoped(str(db.directory), ui.data_version(), repr(cfg), int(year), scope_from(params), cfg)
 
 
 def what_if(cfg: mujun.Config, year: int, ent_id: str, **changes) -> mujun.WhatIf:
     """`mujun.what_if` on `year`'s evaluation, kept for the next rerun (a filter change keeps the enterprise)."""
     db = ui.database()
-    return memo.call(_what_if, str(db.directory), db.data_version(), cfg, int(year), ent_id, copy=_same, **changes)
+    return memo.call(_what_if, str(db.directory), ui.data_version(), cfg, int(year), ent_id, copy=_same, **changes)
 
 
 def _what_if(directory: str, version: str, cfg: mujun.Config, year: int, ent_id: str, **changes):

@@ -5,10 +5,15 @@ Pages stay thin: read filters → call `q(name, …)` → render with the helper
 
 from __future__ import annotations
 
+import functools
+import os
+import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from cockpit.app import prefetch
 from cockpit.data.config import Rules, load_rules
 from cockpit.data.db import SAMPLE_DIR, Database, data_dir
 from cockpit.data.store import ensure_working_dir
@@ -29,7 +34,36 @@ def _database(directory: str) -> Database:
 
 def database() -> Database:
     """The process-wide connection for the configured data directory."""
-    return _database(str(data_dir()))
+    return _pinned_run()[0]
+
+
+_pinned = threading.local()  # per script thread: (the run, $COCKPIT_DATA_DIR, Database, data version)
+_opened: dict[str, Database] = {}  # directory → the Database last handed to a script run (for prefetch workers)
+
+
+def data_version() -> str:
+    """The data version this script run reads: fingerprinted once per run (a shared lock and a stat of every
+    table file), not once per query, and every query of one rerun reads the same version — a commit made
+    meanwhile shows on the next rerun, whole. Outside a script run (background jobs) it is checked every call."""
+    return _pinned_run()[1]
+
+
+def _pinned_run() -> tuple[Database, str]:
+    """(Database, data version) of this script run, looked up once per run (a rerun asks 30–60 times).
+
+    A run is recognised by the dict Streamlit's ScriptRunContext.reset() makes anew for each run, full or
+    fragment (held here, so its identity cannot be reused while pinned)."""
+    run = getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
+    env = os.environ.get("COCKPIT_DATA_DIR")
+    held = getattr(_pinned, "held", None)
+    if run is not None and held is not None and held[0] is run and held[1] == env:
+        return held[2], held[3]
+    db = _database(str(data_dir()))
+    _opened[str(db.directory)] = db
+    version = db.data_version()
+    if run is not None:
+        _pinned.held = (run, env, db, version)
+    return db, version
 
 
 def _freeze(value):
@@ -37,7 +71,8 @@ def _freeze(value):
 
 
 def _run(name: str, params: tuple, directory: str, version: str):
-    return _database(directory).run(name, dict(params))
+    db = _opened.get(directory)
+    return (db if db is not None else _database(directory)).run(name, dict(params))
 
 
 def _copy_frame(df):
@@ -60,8 +95,28 @@ def q(name: str, params: dict | None = None, **extra):
     missing = [p for p in declared if p not in merged]
     if missing:
         raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
-    db = database()
-    return memo.call(_run, name, key, str(db.directory), db.data_version(), copy=_copy_frame)
+    prefetch.record(name, key)
+    return memo.call(_run, name, key, str(database().directory), data_version(), copy=_copy_frame)
+
+
+def prefetch_page(page: str) -> None:
+    """Start the queries `page` asked for in its last run, with this run's filters, on the prefetch workers
+    (cockpit.app.prefetch), and record the ones it asks for now. Call before the page runs."""
+    from cockpit.app import filters
+
+    directory, version = str(database().directory), data_version()
+
+    def start(name: str, key: tuple) -> bool:
+        if memo.cached(_run, name, key, directory, version):
+            return False
+        prefetch.submit(functools.partial(memo.call, _run, name, key, directory, version, copy=_same))
+        return True
+
+    prefetch.begin(page, filters.current().params(), start)
+
+
+def _same(value):
+    return value
 
 
 def clear_caches() -> None:
@@ -219,7 +274,7 @@ def brief_button() -> None:
     f = filters.current()
     scope = filters.current_description()
     params = tuple(sorted((k, _freeze(v)) for k, v in f.params().items()))
-    version = database().data_version()
+    version = data_version()
     name = (
         "_".join(x for x in (f"{zone().short_name}会议简报", fmt.period_label(f.year, f.month), scope_words()) if x)
         + ".pdf"

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+import numpy as np
 import pandas as pd
 
 from cockpit.data import dimensions
@@ -281,14 +282,30 @@ class Context:
         self.params = f.params()
         self.same_enterprises = rules.same_enterprises if same_enterprises is None else same_enterprises
         self._rows: dict[str, pd.DataFrame] = {}
+        self._selected: dict[tuple, pd.DataFrame] = {}
+        self._starts: dict[str, dt.date | None] = {}
+        self._targets: dict[tuple[str, str, str], float] | None = None
 
     def rows(self, query: str) -> pd.DataFrame:
         if query not in self._rows:
             self._rows[query] = self.run(query, self.params)
         return self._rows[query]
 
+    def select(self, src: Source, year: int | None, month: int) -> pd.DataFrame:
+        """`src`'s rows of `year` (None: the query has no year) and `month`: one selection per query, year and
+        row condition, shared by the indicators that read the same rows."""
+        key = (src.query, year, src.where, src.month_row, month)
+        if key not in self._selected:
+            self._selected[key] = _select(self.rows(src.query), src, year, month)
+        return self._selected[key]
+
     # ---- coverage
     def coverage_start(self, table: str) -> dt.date | None:
+        if table not in self._starts:
+            self._starts[table] = self._coverage_start(table)
+        return self._starts[table]
+
+    def _coverage_start(self, table: str) -> dt.date | None:
         cov = self.rows("data_coverage").set_index("table_name")
         if table not in cov.index or _missing(cov.at[table, "first_date"]):
             if table == "enterprise_month" or "enterprise_month" not in cov.index:
@@ -315,11 +332,13 @@ class Context:
         return self.rows("targets_of_year")
 
     def target_row(self, ind: Indicator, scope: tuple[str, str]) -> float | None:
-        t = self.targets()
-        hit = t[
-            (t["indicator_id"] == ind.id) & (t["scope_kind"] == scope[0]) & (t["scope_code"].fillna("") == scope[1])
-        ]
-        return None if hit.empty else float(hit["target_value"].iloc[0])
+        if self._targets is None:  # (indicator, scope kind, scope code) → the first row's value
+            t = self.targets()
+            keys = zip(t["indicator_id"], t["scope_kind"], t["scope_code"].fillna(""))
+            self._targets = {}
+            for key, value in zip(keys, t["target_value"]):
+                self._targets.setdefault(key, float(value))
+        return self._targets.get((ind.id, scope[0], scope[1]))
 
     # ---- names of the scope (for notes)
     def area_name(self, code: str) -> str:
@@ -380,8 +399,15 @@ def _value(rows: pd.DataFrame, src: Source, factor: float, column: str | None = 
         value = metrics.share(_num(num), _num(den))
         return None if value is None else value / 100.0 * factor
     col = column or src.column
-    total = _num(rows[col].astype("Float64").sum(min_count=1)) if len(rows) else None
+    total = _sum(rows[col])
     return None if total is None else total * factor
+
+
+def _sum(column: pd.Series) -> float | None:
+    """The sum of a column's values, None when every value is missing (or there are none)."""
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    present = values[~np.isnan(values)]
+    return float(present.sum()) if len(present) else None
 
 
 def _change(kind: str, value, previous) -> float | None:
@@ -410,7 +436,7 @@ def evaluate_one(ind: Indicator, ctx: Context) -> Evaluation:
 
     df = ctx.rows(src.query)
     has_years = "year" in df.columns
-    cur_rows = _select(df, src, f.year if has_years else None, f.month)
+    cur_rows = ctx.select(src, f.year if has_years else None, f.month)
     value = _value(cur_rows, src, ind.factor)
     if value is None and src.zero_when_empty and ctx.period_covered(ind):
         value = 0.0
@@ -424,7 +450,7 @@ def evaluate_one(ind: Indicator, ctx: Context) -> Evaluation:
         elif has_years:
             comparable = ctx.previous_covered(ind)
             if comparable:
-                previous = _value(_select(df, src, f.year - 1, f.month), src, ind.factor)
+                previous = _value(ctx.select(src, f.year - 1, f.month), src, ind.factor)
     change = _change(ind.change, value, previous) if comparable else None
     same_count = price = change_all = None
     growth = ind.change == "pct" and comparable and value is not None
