@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cockpit.app import alerts_ui, filters, fit, gate, links, present, ui
+from cockpit.app import alerts_ui, filters, fit, gate, links, prefetch, present, ui
 from cockpit.domain import navigation
 
 st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON), layout="wide")
@@ -21,6 +21,7 @@ page = st.navigation(
 )
 if not empty:
     filters.render_bar(ui.q("data_periods"), {name: ui.q(name) for name in filters.option_queries()})
+    ui.prefetch_page(page.url_path or "overview")  # the page's queries start on every core (cockpit.app.prefetch)
     ui.brief_button()
     links.copy_link_button()
 gate.login_box()
@@ -31,10 +32,12 @@ if not empty:
     if navigation.scoped(page.url_path or "overview"):
         why = ui.scope_empty_reason()
 if why:  # the scope holds no enterprise: say so and why, instead of cards of "—" and bare axes
+    prefetch.stop()
     ui.header(page.title, full=True)
     ui.scope_caption(filters.current_description())
     ui.empty(why)
 else:
     page.run()
     if not empty:
+        prefetch.end()
         present.finish()

@@ -115,3 +115,60 @@ def test_chart_validation_runs_in_tests_only(monkeypatch):
         charts.spec(bad, df)
     monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "0")
     assert charts.spec(bad, df)["encoding"]["x"]["axis"]["labelAngle"] == "slanted"
+
+
+def test_one_computation_per_key_at_a_time():
+    """A caller that finds its key being computed (another session, the prefetch) waits for that result."""
+    import threading
+    import time
+
+    calls = []
+    started = threading.Event()
+
+    def slow(x):
+        calls.append(x)
+        started.set()
+        time.sleep(0.3)
+        return pd.DataFrame({"x": [x]})
+
+    out = {}
+    first = threading.Thread(target=lambda: out.setdefault("first", memo.call(slow, 7)))
+    first.start()
+    started.wait(5)
+    assert memo.cached(slow, 7)  # being computed counts: a prefetch does not start it again
+    second = memo.call(slow, 7)  # arrives while the first runs: waits, does not compute
+    first.join(5)
+    assert calls == [7]
+    assert second.equals(out["first"]) and second is not out["first"]
+
+
+def test_a_failed_computation_is_retried_by_the_waiter():
+    import threading
+    import time
+
+    calls = []
+    started = threading.Event()
+
+    def flaky(x):
+        calls.append(x)
+        if len(calls) == 1:
+            started.set()
+            time.sleep(0.2)
+            raise RuntimeError("first try fails")
+        return x * 2
+
+    errors = []
+
+    def first():
+        try:
+            memo.call(flaky, 3)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    t = threading.Thread(target=first)
+    t.start()
+    started.wait(5)
+    assert memo.call(flaky, 3) == 6  # the waiter computes it itself once the first failed
+    t.join(5)
+    assert len(errors) == 1 and calls == [3, 3]
+    assert not memo.cached(flaky, 4)

@@ -22,6 +22,7 @@ import pandas as pd
 MAX_ENTRIES = 512
 _cache: OrderedDict = OrderedDict()
 _lock = threading.Lock()
+_running: dict = {}  # key → Event set when the computation of that key ends
 
 
 def fingerprint(df: pd.DataFrame | pd.Series) -> str:
@@ -72,18 +73,40 @@ def key_of(value) -> object:
 
 
 def call(fn: Callable, *args, copy: Callable = _copy.deepcopy, **kwargs):
-    """`fn(*args, **kwargs)`, memoised by function and argument content (LRU, MAX_ENTRIES)."""
+    """`fn(*args, **kwargs)`, memoised by function and argument content (LRU, MAX_ENTRIES).
+
+    One computation per key at a time: a caller that finds the same key being computed (another session, or the
+    page's prefetch, cockpit.app.prefetch) waits for that result instead of computing it again; if that
+    computation fails, the waiter computes it itself (and sees the error itself)."""
+    key = (key_of(fn), tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
+    while True:
+        with _lock:
+            if key in _cache:
+                _cache.move_to_end(key)
+                return copy(_cache[key])
+            running = _running.get(key)
+            if running is None:
+                running = _running[key] = threading.Event()
+                break
+        running.wait()
+    try:
+        result = fn(*args, **kwargs)
+        with _lock:
+            _cache[key] = result
+            while len(_cache) > MAX_ENTRIES:
+                _cache.popitem(last=False)
+    finally:
+        with _lock:
+            _running.pop(key, None)
+        running.set()
+    return copy(result)
+
+
+def cached(fn: Callable, *args, **kwargs) -> bool:
+    """Whether `call(fn, *args, **kwargs)` would be answered without computing (cached or being computed)."""
     key = (key_of(fn), tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
     with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return copy(_cache[key])
-    result = fn(*args, **kwargs)
-    with _lock:
-        _cache[key] = result
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
-    return copy(result)
+        return key in _cache or key in _running
 
 
 def clear() -> None:

@@ -1,0 +1,77 @@
+"""The page prefetch (cockpit/app/prefetch.py): a page's last trace is replayed with the new filter values."""
+
+from cockpit.app import prefetch
+from cockpit.data.dimensions import Scope
+
+
+def _page_run(page, filters, asks, start=lambda name, key: True):
+    started = []
+    prefetch.begin(page, filters, lambda name, key: started.append((name, key)) or start(name, key))
+    for name, key in asks:
+        prefetch.record(name, key)
+    prefetch.end()
+    return started
+
+
+def test_trace_is_replayed_with_the_new_filters():
+    old = {"year": 2024, "month": 9, "scope": Scope.of(chains=["新材料"])}
+    new = {"year": 2024, "month": 6, "scope": Scope.of(chains=["新装备"], areas=["HB"])}
+    narrowed = Scope.of(areas=["HB"])  # a scope the page derived (not the filter bar's): replayed as it was
+    asks = [
+        ("industry_kpis", (("month", 9), ("scope", old["scope"]), ("year", 2024))),
+        ("industry_kpis", (("month", 9), ("scope", old["scope"]), ("year", 2023))),  # last year: not the filters'
+        ("land_kpis", (("scope", narrowed), ("year", 2024))),
+        ("industry_by_sector", (("by", "chain"), ("month", 9), ("scope", old["scope"]), ("year", 2024))),
+        ("industry_kpis", (("month", 9), ("scope", old["scope"]), ("year", 2024))),  # asked twice: started once
+    ]
+    assert _page_run("t-industry", old, asks) == []  # a first run has no trace to replay
+    started = _page_run("t-industry", new, [])
+    assert started == [
+        ("industry_kpis", (("month", 6), ("scope", new["scope"]), ("year", 2024))),
+        ("industry_kpis", (("month", 6), ("scope", new["scope"]), ("year", 2023))),
+        ("land_kpis", (("scope", narrowed), ("year", 2024))),
+        ("industry_by_sector", (("by", "chain"), ("month", 6), ("scope", new["scope"]), ("year", 2024))),
+    ]
+
+
+def test_a_run_that_stops_early_keeps_the_last_whole_trace():
+    f = {"year": 2024, "month": 9, "scope": Scope.of()}
+    _page_run("t-safety", f, [("safety_kpis", (("month", 9), ("scope", f["scope"]), ("year", 2024)))])
+    prefetch.begin("t-safety", f, lambda name, key: True)
+    prefetch.record("hazard_list", (("scope", f["scope"]),))
+    prefetch.stop()  # e.g. the scope holds no enterprise: the page did not run
+    prefetch.end()
+    assert [name for name, _ in _page_run("t-safety", f, [])] == ["safety_kpis"]
+
+
+def test_nothing_is_recorded_outside_a_page_run():
+    prefetch.stop()
+    prefetch.record("areas", ())  # the entry script's own queries, before the page starts: not part of a trace
+    assert _page_run("t-none", {"year": 2024, "month": 9, "scope": Scope.of()}, []) == []
+
+
+def test_one_data_version_per_script_run(tmp_path, monkeypatch):
+    """ui.data_version(): fingerprinted once per run (every query of a rerun reads one version); a file changed
+    during the run shows from the next run on (a new ScriptRunContext.reset() → a new `cursors` dict)."""
+    import os
+    import shutil
+    import types
+
+    from cockpit.app import ui
+    from cockpit.data.db import SAMPLE_DIR
+
+    directory = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, directory)
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(directory))
+    ctx = types.SimpleNamespace(cursors={})
+    monkeypatch.setattr(ui, "get_script_run_ctx", lambda suppress_warning=False: ctx)
+    before = ui.data_version()
+    target = directory / "areas.parquet"
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))  # "an import"
+    assert ui.data_version() == before  # the same run: the same version
+    assert ui.database().data_version() != before  # (the files did change)
+    ctx.cursors = {}  # the next run
+    assert ui.data_version() != before
+    monkeypatch.setattr(ui, "get_script_run_ctx", lambda suppress_warning=False: None)
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
+    assert ui.data_version() == ui.database().data_version()  # outside a run: checked on every call
