@@ -134,7 +134,7 @@ def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
     data["年份"] = data["year"].astype(str) + "年"
     data["月份"] = data["month"].astype(str) + "月"
     years = sorted(data["年份"].unique(), reverse=True)
-    base = alt.Chart(data, title=title).encode(
+    base = alt.Chart().encode(  # the data on the layer, not on each mark (Altair compares subcharts' data)
         x=alt.X("month:O", title="月份", axis=alt.Axis(labelExpr="datum.value + '月'")),
         y=alt.Y("y:Q", title=unit_title(unit, "累计"), axis=value_axis(unit)),
         color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[: len(years)]), title=None),
@@ -144,7 +144,8 @@ def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
             alt.Tooltip("y:Q", title=f"累计（{unit}）", format=",.2f"),
         ],
     )
-    return (base.mark_line(strokeWidth=3) + base.mark_point(size=50, filled=True)).properties(height=300)
+    line, points = base.mark_line(strokeWidth=3), base.mark_point(size=50, filled=True)
+    return alt.layer(line, points, data=data, title=title).properties(height=300)
 
 
 def ranked_bars(
@@ -572,7 +573,8 @@ def year_lines(
             alt.Tooltip("yoy_pct:Q", title="同比（%）", format="+.1f"),
         ],
     )
-    return (base.mark_line(strokeWidth=3) + base.mark_point(size=50, filled=True)).properties(height=300)
+    line, points = base.mark_line(strokeWidth=3), base.mark_point(size=50, filled=True)
+    return alt.layer(line, points, data=data, title=title).properties(height=300)
 
 
 def pull_bars(
