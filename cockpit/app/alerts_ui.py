@@ -10,9 +10,11 @@ meanwhile), so a cold start or a new data version never waits for the rules on t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import sqlite3
 import threading
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
@@ -109,7 +111,18 @@ def state() -> tuple[alerts.Period, pd.DataFrame]:
 
 
 def config() -> alerts.Config:
-    return alerts.load_config()
+    """The rules file, read again only when it changed (every rerun of 总览 and 预警 asks)."""
+    path = alerts.config_path()
+    try:
+        stat = path.stat()
+    except OSError:
+        return alerts.load_config(path)  # says what is missing
+    return _config(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _config(path: str, mtime_ns: int, size: int) -> alerts.Config:
+    return alerts.load_config(Path(path))
 
 
 def strip() -> None:

@@ -285,6 +285,7 @@ class Context:
         self._selected: dict[tuple, pd.DataFrame] = {}
         self._starts: dict[str, dt.date | None] = {}
         self._targets: dict[tuple[str, str, str], float] | None = None
+        self._coverage: dict | None = None
 
     def rows(self, query: str) -> pd.DataFrame:
         if query not in self._rows:
@@ -306,13 +307,16 @@ class Context:
         return self._starts[table]
 
     def _coverage_start(self, table: str) -> dt.date | None:
-        cov = self.rows("data_coverage").set_index("table_name")
-        if table not in cov.index or _missing(cov.at[table, "first_date"]):
-            if table == "enterprise_month" or "enterprise_month" not in cov.index:
+        if self._coverage is None:  # table → (first date, kind)
+            cov = self.rows("data_coverage")
+            self._coverage = dict(zip(cov["table_name"], zip(cov["first_date"], cov["kind"])))
+        if table not in self._coverage or _missing(self._coverage[table][0]):
+            if table == "enterprise_month" or "enterprise_month" not in self._coverage:
                 return None
             return self.coverage_start("enterprise_month")
-        first = pd.Timestamp(cov.at[table, "first_date"]).date()
-        if cov.at[table, "kind"] == "monthly":
+        first_date, kind = self._coverage[table]
+        first = pd.Timestamp(first_date).date()
+        if kind == "monthly":
             return first.replace(day=1)
         return dt.date(first.year, 1, 1)
 
