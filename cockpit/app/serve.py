@@ -29,6 +29,7 @@ upgrade that moves the factory fails them instead of silently dropping the heade
 from __future__ import annotations
 
 import base64
+import gc
 import hashlib
 import os
 import re
@@ -68,6 +69,11 @@ def preload() -> None:
             ui.q(name)
     except Exception:  # noqa: BLE001 - the first session meets (and shows) any real problem itself
         pass
+    # what is loaded now (the libraries, their schemas) lives as long as the process: out of the collector's
+    # generations, so a full collection walks only what the sessions made (see runner.postScriptGC in
+    # .streamlit/config.toml)
+    gc.collect()
+    gc.freeze()
 
 
 def inline_script_hashes(html: str) -> list[str]:
