@@ -208,3 +208,21 @@ def test_the_shipped_sample_directory_is_never_written():
 
     assert S.state_dir(SAMPLE_DIR) == ROOT / "var" / "sample-state"
     assert S.state_dir(ROOT / "var" / "data") == (ROOT / "var" / "data").resolve()
+
+
+def test_open_summary_counts_as_the_frame_rules(tmp_path):
+    """The strip's counts from SQLite equal open_items / overdue applied to every warning."""
+    many = [alert(key=f"hazard_major_overdue|YH{i}") for i in range(6)]
+    many[4] = Alert(**{**many[4].__dict__, "severity": "一般"})
+    S.sync(tmp_path, many, SEPT)
+    common = dict(office="安全生产科", person="王科长", note="", actor="管理员", expected="待处理")
+    S.assign(tmp_path, "hazard_major_overdue|YH0", due=dt.date(2024, 10, 20), **common)  # overdue on 10-25
+    S.assign(tmp_path, "hazard_major_overdue|YH1", due=dt.date(2024, 10, 25), **common)  # due today: not overdue
+    S.assign(tmp_path, "hazard_major_overdue|YH2", due=None, **common)
+    S.assign(tmp_path, "hazard_major_overdue|YH3", due=dt.date(2024, 10, 1), **common)
+    S.move(tmp_path, "hazard_major_overdue|YH3", "已办结", actor="管理员", expected="处理中")  # closed: not counted
+    S.sync(tmp_path, many[:5], SEPT)  # YH5 no longer raised: inactive
+    counts, late = S.open_summary(tmp_path, SEPT.today)
+    live = S.open_items(S.items(tmp_path))
+    assert counts == live["severity"].value_counts().to_dict() == {"严重": 3, "一般": 1}
+    assert late == int(S.overdue(live, SEPT.today).sum()) == 1

@@ -143,12 +143,8 @@ def strip() -> None:
         if last is None:
             st.caption("预警正在计算，稍后刷新本页即可看到。", width="content")
         else:
-            live = alerts_state.open_items(alerts_state.items(directory))
-            late = int(alerts_state.overdue(live, today()).sum())
-            parts = [
-                f":{SEVERITY_COLOUR.get(cfg.colour(s), 'gray')}[● {s} {int((live['severity'] == s).sum())}]"
-                for s in cfg.levels
-            ]
+            counts, late = alerts_state.open_summary(directory, today())
+            parts = [f":{SEVERITY_COLOUR.get(cfg.colour(s), 'gray')}[● {s} {counts.get(s, 0)}]" for s in cfg.levels]
             st.markdown(f"**预警待办** · {' · '.join(parts)} · 督办逾期 {late}", width="content")
             year, month = (int(x) for x in last["asof"].split("-"))
             st.caption(

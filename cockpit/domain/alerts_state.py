@@ -206,9 +206,31 @@ def sync(directory: Path, alerts: list[Alert], period: Period, *, stamp: str = "
     return counts
 
 
+_made: set[str] = set()  # state directories whose tables this process has made (or found) already
+
+
+@contextmanager
+def reading(directory: Path):
+    """A connection for reads: no write lock (in WAL mode readers block neither writers nor each other; `connect`
+    takes the write lock up front), the tables made once per process. Every rerun of 总览 and 预警 reads."""
+    import sqlite3
+
+    where = state_dir(directory)
+    if str(where) not in _made or not opstate.path(where).exists():
+        with connect(directory):
+            pass
+        _made.add(str(where))
+    con = sqlite3.connect(opstate.path(where), timeout=opstate.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.row_factory = sqlite3.Row
+        yield con
+    finally:
+        con.close()
+
+
 def last_run(directory: Path) -> dict | None:
     """The latest recorded evaluation: at, asof, stamp, raised (None before the first)."""
-    with connect(directory) as con:
+    with reading(directory) as con:
         row = con.execute("select at, asof, stamp, raised from alert_runs order by id desc limit 1").fetchone()
     return dict(row) if row else None
 
@@ -286,14 +308,14 @@ ITEM_COLUMNS = list(ITEM_SCHEMA)
 
 def items(directory: Path) -> pd.DataFrame:
     """Every warning ever raised (ITEM_COLUMNS), newest first seen first."""
-    with connect(directory) as con:
+    with reading(directory) as con:
         rows = con.execute(f"select {', '.join(ITEM_COLUMNS)} from alert_items order by first_seen desc, key")
         return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
 
 
 def history(directory: Path, key: str) -> pd.DataFrame:
     """One warning's changes, oldest first: at, actor, action, from_status, to_status, detail."""
-    with connect(directory) as con:
+    with reading(directory) as con:
         rows = con.execute(
             "select at, actor, action, from_status, to_status, detail from alert_history where key = ? order by id",
             (key,),
@@ -306,6 +328,26 @@ def history(directory: Path, key: str) -> pd.DataFrame:
 def of_enterprise(frame: pd.DataFrame, ent_id: str) -> pd.DataFrame:
     """One enterprise's warnings (its own figures, its hazards and accidents), for the 企业画像."""
     return frame[frame["ent_id"] == ent_id]
+
+
+def open_summary(directory: Path, today: dt.date) -> tuple[dict[str, int], int]:
+    """({severity: open warnings}, 督办逾期) — what the 总览's strip shows, counted in SQLite (the same rules as
+    `open_items` and `overdue`, without reading every warning ever raised on every rerun)."""
+    marks = ", ".join("?" for _ in OPEN)
+    with reading(directory) as con:
+        by_severity = dict(
+            con.execute(
+                f"select severity, count(*) from alert_items where active = 1 and status in ({marks}) "
+                "group by severity",
+                OPEN,
+            ).fetchall()
+        )
+        (late,) = con.execute(
+            f"select count(*) from alert_items where active = 1 and status in ({marks}) "
+            "and due_date is not null and due_date < ?",
+            (*OPEN, today.isoformat()),
+        ).fetchone()
+    return {str(k): int(v) for k, v in by_severity.items()}, int(late)
 
 
 def open_items(frame: pd.DataFrame) -> pd.DataFrame:
