@@ -172,3 +172,34 @@ def test_a_failed_computation_is_retried_by_the_waiter():
     t.join(5)
     assert len(errors) == 1 and calls == [3, 3]
     assert not memo.cached(flaky, 4)
+
+
+def test_inline_data_of_specs_built_at_once_on_several_threads():
+    """Sessions building charts with the same inline data at once (the 亩均 map under a meeting's load) each get a
+    whole spec: the inline values were kept in one shared dict and a build could find its entry taken (KeyError)."""
+    import threading
+
+    import altair as alt
+
+    barrier = threading.Barrier(4)
+
+    def builder(df, *, k):
+        data = charts._inline([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])  # the same records on every thread
+        barrier.wait(5)  # every thread has registered them before any fills its spec
+        return alt.Chart(data).mark_point().encode(x="a:Q", y="b:N").properties(title=f"#{k}")
+
+    out, errors = {}, []
+
+    def build(k):
+        try:
+            out[k] = charts._vega_lite(builder, pd.DataFrame({"z": [k]}), k=k)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=build, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert errors == []
+    assert all(out[k]["data"] == {"values": [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]} for k in range(4))

@@ -97,9 +97,17 @@ _transformer_lock = threading.Lock()  # Altair's data transformer is global to t
 
 
 def _vega_lite(builder, data: pd.DataFrame, **options) -> dict:
+    _late.values = {}  # this build's inline data (see _inline), filled in after to_dict
+    try:
+        chart = builder(data, **options)
+        return _to_spec(chart)
+    finally:
+        _late.values = {}
+
+
+def _to_spec(chart) -> dict:
     from streamlit import dataframe_util
 
-    chart = builder(data, **options)
     datasets: dict[str, bytes] = {}
 
     def to_arrow(df) -> dict:  # the data travel as Arrow IPC, named by content, as st.altair_chart does
@@ -711,7 +719,9 @@ def score_histogram(
 
 
 # ---- 亩均一张图 (issue 17)
-_late_values: dict[str, list] = {}  # inline data put into a spec after Altair built it (see _inline)
+# inline data put into a spec after Altair built it (see _inline): per thread, one build at a time — sessions
+# building the same map at once each fill their own spec (a shared dict lost entries under load: KeyError)
+_late = threading.local()
 
 
 def _inline(records: list[dict]) -> alt.Data:
@@ -720,7 +730,9 @@ def _inline(records: list[dict]) -> alt.Data:
     import json
 
     name = "inline_" + hashlib.sha1(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
-    _late_values[name] = records
+    if not hasattr(_late, "values"):  # a builder called outside _vega_lite (its placeholder stays unfilled)
+        _late.values = {}
+    _late.values[name] = records
     return alt.Data(name=name)
 
 
@@ -734,7 +746,7 @@ def _fill_inline(node) -> None:
         return
     data = node.get("data")
     if isinstance(data, dict) and str(data.get("name", "")).startswith("inline_"):
-        node["data"] = {"values": _late_values.pop(data["name"])}
+        node["data"] = {"values": _late.values[data["name"]]}
     for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
         if key in node:
             _fill_inline(node[key])
