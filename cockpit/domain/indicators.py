@@ -283,7 +283,6 @@ class Context:
         self.same_enterprises = rules.same_enterprises if same_enterprises is None else same_enterprises
         self._rows: dict[str, pd.DataFrame] = {}
         self._selected: dict[tuple, pd.DataFrame] = {}
-        self._starts: dict[str, dt.date | None] = {}
         self._targets: dict[tuple[str, str, str], float] | None = None
         self._coverage: dict | None = None
 
@@ -302,11 +301,6 @@ class Context:
 
     # ---- coverage
     def coverage_start(self, table: str) -> dt.date | None:
-        if table not in self._starts:
-            self._starts[table] = self._coverage_start(table)
-        return self._starts[table]
-
-    def _coverage_start(self, table: str) -> dt.date | None:
         if self._coverage is None:  # table → (first date, kind)
             cov = self.rows("data_coverage")
             self._coverage = dict(zip(cov["table_name"], zip(cov["first_date"], cov["kind"])))

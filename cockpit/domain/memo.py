@@ -72,13 +72,17 @@ def key_of(value) -> object:
     return repr(value)
 
 
+def _key(fn: Callable, args: tuple, kwargs: dict) -> tuple:
+    return (key_of(fn), tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
+
+
 def call(fn: Callable, *args, copy: Callable = _copy.deepcopy, **kwargs):
     """`fn(*args, **kwargs)`, memoised by function and argument content (LRU, MAX_ENTRIES).
 
     One computation per key at a time: a caller that finds the same key being computed (another session, or the
     page's prefetch, cockpit.app.prefetch) waits for that result instead of computing it again; if that
     computation fails, the waiter computes it itself (and sees the error itself)."""
-    key = (key_of(fn), tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
+    key = _key(fn, args, kwargs)
     while True:
         with _lock:
             if key in _cache:
@@ -104,7 +108,7 @@ def call(fn: Callable, *args, copy: Callable = _copy.deepcopy, **kwargs):
 
 def cached(fn: Callable, *args, **kwargs) -> bool:
     """Whether `call(fn, *args, **kwargs)` would be answered without computing (cached or being computed)."""
-    key = (key_of(fn), tuple(key_of(a) for a in args), tuple(sorted((k, key_of(v)) for k, v in kwargs.items())))
+    key = _key(fn, args, kwargs)
     with _lock:
         return key in _cache or key in _running
 
