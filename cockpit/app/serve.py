@@ -263,6 +263,27 @@ def trust_proxies(environ) -> None:
     environ["FORWARDED_ALLOW_IPS"] = environ.get(TRUSTED_PROXIES_ENV, environ.get("FORWARDED_ALLOW_IPS", ""))
 
 
+def warm_itself(args: list[str]) -> None:
+    """Run the app once in a throwaway session as soon as this server answers (cockpit.app.warmup): without it the
+    first visitor of a new server who opens a deep link (`/industry?…`) gets Streamlit's English "Page not found"
+    dialog over the right page, because the pages are known only after a first run. `make run` and the systemd
+    unit warm up too; twice does no harm. A server bound to one interface only (not loopback) is not reached."""
+    from cockpit.app import warmup
+
+    port = os.environ.get("STREAMLIT_SERVER_PORT", "8501")
+    for i, arg in enumerate(args):
+        if arg == "--server.port" and i + 1 < len(args):
+            port = args[i + 1]
+        elif arg.startswith("--server.port="):
+            port = arg.split("=", 1)[1]
+    base = f"http://127.0.0.1:{port}"
+    try:
+        warmup.wait_healthy(base, timeout=120)
+        warmup.warm_up(base)
+    except Exception:  # noqa: BLE001 - the first visitor's run does the same, only later
+        pass
+
+
 def main(argv: list[str] | None = None) -> None:
     threading.Thread(target=preload, name="cockpit-preload", daemon=True).start()
     from streamlit.web import cli
@@ -270,6 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     install()
     trust_proxies(os.environ)
     args = streamlit_args(list(sys.argv[1:] if argv is None else argv), os.environ)
+    threading.Thread(target=warm_itself, args=(args,), name="cockpit-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(APP), *args]
     cli.main()
 
