@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -142,23 +143,37 @@ def pick_chain_and_wait(page, chain: str, label_part: str, before: str) -> None:
 
 def nav_to(page, title: str, timeout: float = 20_000) -> None:
     """Open a page from the navigation as a user does: its link (the top bar, or the sidebar on a phone), or the
-    item in the top bar's section drop-down that holds it (cockpit.domain.navigation: 专题, 管理)."""
+    item in the top bar's section drop-down that holds it (cockpit.domain.navigation: 专题, 管理).
+
+    Tries again until `timeout`: a rerun still under way (管理 is added by the rerun after a login; the bar
+    re-measures what fits) can detach or hide the button just found, or open a menu without the item yet."""
+    from playwright.sync_api import Error as PlaywrightError
+
     from cockpit.domain import navigation
 
     link = page.get_by_role("link", name=title, exact=True)
     section = next((p.section for p in navigation.PAGES if p.title == title), navigation.MAIN)
-    if link.first.is_visible():
-        link.first.click(timeout=timeout)
-    else:
-        # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
-        shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
-        own = shown.filter(has_text=section)
-        rest = page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]")
-        if section != navigation.MAIN and (own.count() or not rest.count()):
-            own.first.click(timeout=timeout)  # waits for a section a rerun is still adding (管理 after login)
-        else:
-            rest.first.click(timeout=timeout)
-        page.get_by_role("menuitem", name=title).first.click(timeout=timeout)
+    # the top bar's buttons that show (a narrow bar moves the rest behind an overflow button, 更多)
+    shown = page.locator(".rc-overflow-item:not([aria-hidden=true]) [data-testid=stTopNavSection]")
+    own = shown.filter(has_text=section)
+    rest = page.locator(".rc-overflow-item-rest [data-testid=stTopNavSection]")
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if link.first.is_visible():
+                link.first.click(timeout=5_000)
+            else:
+                opener = own if section != navigation.MAIN and own.first.is_visible() else rest
+                if not opener.first.is_visible():
+                    raise PlaywrightError(f"no button that leads to {title} is visible yet")
+                opener.first.click(timeout=5_000)
+                page.get_by_role("menuitem", name=title).first.click(timeout=5_000)
+            break
+        except PlaywrightError:
+            if time.monotonic() > deadline:
+                raise
+            page.keyboard.press("Escape")  # a menu opened without the item
+            page.wait_for_timeout(250)
     key = next((p.key for p in navigation.PAGES if p.title == title), None)
     if key:  # the click returns before the app moves: wait for the page's path (总览: the root)
         page.wait_for_function(
