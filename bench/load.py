@@ -6,7 +6,8 @@
     python -m bench.load --steps 5,10,20,30,40,60 --step-seconds 60 --replicas 1 --seconds 0   # search only
 
 Every configuration runs behind nginx started from deploy/ by `cockpit.app.replicas.Cluster` (1 replica = one
-process, the single-process case; N = one per core), on a working copy of the bundled data. Each viewer is one
+process, the single-process case; N = one per core), on a working copy of the bundled data, after every page was opened once on each replica (`warm_every_page`: a
+server that has been up before the meeting). Each viewer is one
 websocket session (bench/wsclient.py `viewer`); an action's latency runs from sending the change to the end of the
 script run (click → rerun finished, server side; the browser's drawing is not included). An error is an exception
 on the page, a run that did not finish (60 s), or a dropped connection. Also recorded: CPU seconds used by the
@@ -109,6 +110,19 @@ def meeting(
     return {"actions": actions}
 
 
+def warm_every_page(bases: list[str]) -> float:
+    """Open every page of the app once on each replica (directly, not through nginx), as a server that has been
+    up before the meeting has: the stepped search then measures the viewers, not first page loads of cold
+    replicas. Seconds it took."""
+    t0 = time.perf_counter()
+    for base in bases:
+        with wsclient.Session(base) as s:
+            s.rerun()
+            for page in list(s.pages):
+                s.rerun(page=page)
+    return time.perf_counter() - t0
+
+
 def run_config(
     replicas: int, viewers: int, seconds: float, seed: int = 20, think: tuple[float, float] = (5, 15)
 ) -> dict:
@@ -123,6 +137,7 @@ def run_config(
         )
         cluster.start()
         try:
+            warm_s = warm_every_page([r.base for r in cluster.replicas])
             pids = {r.name: r.proc.pid for r in cluster.replicas}
             cpu0 = {name: cpu_seconds(pid) for name, pid in pids.items()}
             nginx0, me0, busy0 = cpu_seconds(cluster.nginx.pid), time.process_time(), machine_busy()
@@ -144,6 +159,7 @@ def run_config(
         "seconds": seconds,
         "think_s": list(think),
         "wall_s": round(wall, 1),
+        "warm_up_s": round(warm_s, 1),
         "started": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t0)),
         "load_average_before": [round(x, 2) for x in load0],
         "load_average_after": [round(x, 2) for x in load1],

@@ -164,7 +164,7 @@ def load_markdown(result: dict) -> str:
         f"Streamlit {m['streamlit']}. Each viewer is a websocket session that changes the 产业链 filter or "
         f"opens another page after a random {result['think_s'][0]}–{result['think_s'][1]} s think time; "
         "latency = sending the change → script run finished (server side, the browser's drawing excluded); "
-        "replicas behind nginx from deploy/ (1 replica = one process). Budget: p95 ≤ "
+        "replicas behind nginx from deploy/ (1 replica = one process), every page opened once on each replica before each run (a server that was up before the meeting). Budget: p95 ≤ "
         f"{budget} ms, 0 errors. Load average and machine CPU busy include every other job on the machine; "
         "\"cores obtained\" = the replicas' CPU seconds ÷ the run's seconds: how much of the machine the "
         f"cockpit actually got.{_load(m)}",
