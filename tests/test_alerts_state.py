@@ -49,8 +49,7 @@ def test_a_new_warning_starts_pending_with_history(tmp_path):
     )
     hist = S.history(tmp_path, row["key"])
     assert list(hist["action"]) == ["触发"] and hist["detail"].iloc[0] == "逾期 10 天"
-    frame = S.items(tmp_path)
-    assert list(S.of_enterprise(frame, "E1")["key"]) == [row["key"]] and S.of_enterprise(frame, "E2").empty
+    assert list(S.of_enterprise(tmp_path, "E1")["key"]) == [row["key"]] and S.of_enterprise(tmp_path, "E2").empty
 
 
 def test_assign_then_close_then_recurrence_reopens(tmp_path):

@@ -15,9 +15,8 @@ import hashlib
 import sqlite3
 import threading
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
-import pandas as pd
 import streamlit as st
 
 from cockpit.app import ui
@@ -103,11 +102,10 @@ def _key() -> tuple:
     return str(db.directory), ui.data_version(), stamp(), today().isoformat()
 
 
-def state() -> tuple[alerts.Period, pd.DataFrame]:
-    """(as-of period, the 督办 state) after today's evaluation of the current data and rules is recorded (waits for
-    it the first time in a process)."""
-    period = _refresh().wait(_key())
-    return period, alerts_state.items(ui.database().directory)
+def evaluated() -> alerts.Period:
+    """The as-of period, once today's evaluation of the current data and rules is recorded in the 督办 state
+    (waits for it the first time in a process); read the state with `alerts_state` after it."""
+    return _refresh().wait(_key())
 
 
 def config() -> alerts.Config:
@@ -159,10 +157,10 @@ def for_enterprise(ent_id: str) -> list[dict]:
     """The open warnings about one enterprise (its own figures, its hazards and accidents), for the 企业画像:
     dicts with severity, rule_name, figure, rule_text, office, duty, status."""
     try:
-        _, frame = state()
+        evaluated()
     except alerts.ConfigError:
         return []
-    mine = alerts_state.open_items(alerts_state.of_enterprise(frame, ent_id))
+    mine = alerts_state.of_enterprise(ui.database().directory, ent_id)
     return mine[["severity", "rule_name", "figure", "rule_text", "office", "duty", "status"]].to_dict("records")
 
 
@@ -173,11 +171,12 @@ def linked_row() -> None:
     if not wanted:
         return
     try:
-        _, frame = state()
+        evaluated()
     except alerts.ConfigError:
         return
-    hits = frame[[_matches(link, wanted) for link in frame["link"]]]
     name, value = next(iter(wanted.items()))
+    near = alerts_state.linking(ui.database().directory, urlencode({name: value}, quote_via=quote))
+    hits = near[[_matches(link, wanted) for link in near["link"]]]
     with st.container(border=True):  # the value comes from the URL: plain text only
         if hits.empty:
             st.text(f"链接定位：{ROW_KEYS[name]} {value} · 当前没有与它有关的预警")

@@ -12,6 +12,7 @@ status it expects and fails with `Conflict` when another session changed it firs
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -115,6 +116,7 @@ def connect(directory: Path, *more_ddl: str):
         for column, decl in ITEM_SCHEMA.items():  # identifiers from the declaration above, never from input
             if column not in have:
                 con.execute(f"alter table alert_items add column {column} {decl}")
+        con.execute("create index if not exists alert_items_ent on alert_items (ent_id)")  # after ent_id is there
         yield con
 
 
@@ -325,29 +327,120 @@ def history(directory: Path, key: str) -> pd.DataFrame:
         )
 
 
-def of_enterprise(frame: pd.DataFrame, ent_id: str) -> pd.DataFrame:
-    """One enterprise's warnings (its own figures, its hazards and accidents), for the 企业画像."""
-    return frame[frame["ent_id"] == ent_id]
+def version(directory: Path) -> tuple:
+    """What changes whenever a warning does: every `sync` records a run, every `move` / `assign` a history row (the
+    only writers of alert_items). Two indexed reads; the caches below are keyed on it."""
+    with reading(directory) as con:
+        row = con.execute("select (select max(id) from alert_runs), (select max(id) from alert_history)").fetchone()
+    where = state_dir(directory)
+    return str(where), opstate.path(where).stat().st_ino, row[0], row[1]  # the inode: a state file replaced
+
+
+TALLY_COLUMNS = ["severity", "office", "assignee_office", "status", "active", "due_date", "n"]
+
+
+def tally(directory: Path) -> pd.DataFrame:
+    """The warnings counted by severity, office, assignee office, status, active and due date (`n`): every figure of
+    the 预警 page and the 总览 strip comes from it (`open_counts`, `alerts_view`), without reading each warning — a
+    province holds hundreds of thousands. Read again only when `version` changes."""
+    return _tally(version(directory))
+
+
+@functools.lru_cache(maxsize=8)
+def _tally(ver: tuple) -> pd.DataFrame:
+    cols = ", ".join(TALLY_COLUMNS[:-1])
+    with reading(Path(ver[0])) as con:
+        rows = con.execute(f"select {cols}, count(*) from alert_items group by {cols}").fetchall()
+    return pd.DataFrame([tuple(r) for r in rows], columns=TALLY_COLUMNS)
+
+
+def open_counts(counted: pd.DataFrame, today: dt.date) -> tuple[dict[str, int], int]:
+    """({severity: open warnings}, 督办逾期) of a `tally`: the rules of `open_items` and `overdue`, weighted by n."""
+    live = open_items(counted)
+    by_severity = live.groupby("severity")["n"].sum()
+    late = int(live["n"][overdue(live, today)].sum())
+    return {str(k): int(v) for k, v in by_severity.items() if v}, late
 
 
 def open_summary(directory: Path, today: dt.date) -> tuple[dict[str, int], int]:
-    """({severity: open warnings}, 督办逾期) — what the 总览's strip shows, counted in SQLite (the same rules as
-    `open_items` and `overdue`, without reading every warning ever raised on every rerun)."""
-    marks = ", ".join("?" for _ in OPEN)
+    """({severity: open warnings}, 督办逾期) — what the 总览's strip shows."""
+    return open_counts(tally(directory), today)
+
+
+def _where(active: int | None, **values: tuple | None) -> tuple[str, list]:
+    """A where clause (bound values) for: active (None = either) and column in values (None = any)."""
+    terms, params = [], []
+    if active is not None:
+        terms.append("active = ?")
+        params.append(int(active))
+    for column, allowed in values.items():
+        if allowed is not None:
+            assert column in ITEM_SCHEMA  # identifiers from this module's callers, never from input
+            terms.append(f"{column} in ({', '.join('?' for _ in allowed)})" if allowed else "0")
+            params.extend(allowed)
+    return (" where " + " and ".join(terms)) if terms else "", params
+
+
+def _rank(column: str, order: tuple[str, ...]) -> tuple[str, list]:
+    """An order-by term: the position of the column's value in `order`, values not in it last."""
+    if not order:
+        return "''", []  # a constant (a bare integer would name a column)
+    whens = " ".join(f"when ? then {i}" for i in range(len(order)))
+    return f"case {column} {whens} else {len(order)} end", list(order)
+
+
+def select(
+    directory: Path,
+    *,
+    active: int | None = None,
+    statuses: tuple[str, ...] | None = None,
+    offices: tuple[str, ...] | None = None,
+    severities: tuple[str, ...] | None = None,
+    severity_order: tuple[str, ...] = (),
+    rule_order: tuple[str, ...] = (),
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The warnings (ITEM_COLUMNS) that match, worst severity first (`severity_order`), then the rules in
+    `rule_order`, then each rule's own `weight`, then the key — the order of `alerts_view.ordered` — the first
+    `limit` of them. Read again only when `version` changes or the choice does."""
+    read = _select if limit is not None else _select.__wrapped__  # every row (a download): not kept
+    return read(version(directory), active, statuses, offices, severities, severity_order, rule_order, limit)
+
+
+@functools.lru_cache(maxsize=32)
+def _select(ver, active, statuses, offices, severities, severity_order, rule_order, limit) -> pd.DataFrame:
+    where, params = _where(active, status=statuses, office=offices, severity=severities)
+    by_severity, p1 = _rank("severity", severity_order)
+    by_rule, p2 = _rank("rule_id", rule_order)
+    sql = (
+        f"select {', '.join(ITEM_COLUMNS)} from alert_items{where} "
+        f"order by {by_severity}, {by_rule}, weight, key limit ?"
+    )
+    with reading(Path(ver[0])) as con:
+        rows = con.execute(sql, (*params, *p1, *p2, -1 if limit is None else int(limit))).fetchall()
+    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+
+
+def of_enterprise(directory: Path, ent_id: str) -> pd.DataFrame:
+    """One enterprise's open warnings (its own figures, its hazards and accidents), for the 企业画像."""
+    where, params = _where(1, status=OPEN)
     with reading(directory) as con:
-        by_severity = dict(
-            con.execute(
-                f"select severity, count(*) from alert_items where active = 1 and status in ({marks}) "
-                "group by severity",
-                OPEN,
-            ).fetchall()
-        )
-        (late,) = con.execute(
-            f"select count(*) from alert_items where active = 1 and status in ({marks}) "
-            "and due_date is not null and due_date < ?",
-            (*OPEN, today.isoformat()),
-        ).fetchone()
-    return {str(k): int(v) for k, v in by_severity.items()}, int(late)
+        rows = con.execute(
+            f"select {', '.join(ITEM_COLUMNS)} from alert_items{where} and ent_id = ? order by first_seen desc, key",
+            (*params, ent_id),
+        ).fetchall()
+    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+
+
+def linking(directory: Path, needle: str) -> pd.DataFrame:
+    """The warnings whose link contains `needle` (e.g. 'hazard=YH1' as `alerts.page_link` encodes it; the caller
+    checks the exact parameter)."""
+    with reading(directory) as con:
+        rows = con.execute(
+            f"select {', '.join(ITEM_COLUMNS)} from alert_items where instr(link, ?) > 0 order by first_seen desc, key",
+            (needle,),
+        ).fetchall()
+    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
 
 
 def open_items(frame: pd.DataFrame) -> pd.DataFrame:

@@ -9,13 +9,14 @@ import pandas as pd
 from cockpit.domain import alerts_state as S
 from cockpit.domain.format import is_blank
 
-# which warnings a list shows
-VIEWS = {
-    "未办结": lambda f: (f["active"] == 1) & f["status"].isin(S.OPEN),
-    "已办结": lambda f: f["status"] == S.DONE,
-    "误报": lambda f: f["status"] == S.FALSE_ALARM,
-    "已不再触发（未办结）": lambda f: (f["active"] == 0) & f["status"].isin(S.OPEN),
-    "全部": lambda f: pd.Series(True, index=f.index),
+# which warnings a list shows: (active: 1 raised by the latest evaluation / 0 no longer / None either,
+# statuses: None = any) — counted on a tally (`count`) and read from SQLite (`alerts_state.select`, `choice`)
+VIEWS: dict[str, tuple[int | None, tuple[str, ...] | None]] = {
+    "未办结": (1, S.OPEN),
+    "已办结": (None, (S.DONE,)),
+    "误报": (None, (S.FALSE_ALARM,)),
+    "已不再触发（未办结）": (0, S.OPEN),
+    "全部": (None, None),
 }
 MOVE_LABELS = {S.WORKING: "开始处理", S.DONE: "办结", S.FALSE_ALARM: "标为误报", S.PENDING: "退回待处理"}
 REOPEN_LABELS = {(S.DONE, S.WORKING): "重新打开", (S.FALSE_ALARM, S.PENDING): "撤销误报"}
@@ -41,24 +42,44 @@ def ordered(frame: pd.DataFrame, config) -> pd.DataFrame:
     return frame.loc[keys.sort_values(["s", "r", "w", "k"]).index]
 
 
-def choose(frame: pd.DataFrame, view: str, offices: list[str], severities: list[str], config) -> pd.DataFrame:
-    """The warnings of one view, office and severity selection (empty selections = all), in `ordered` order."""
-    out = frame[VIEWS[view](frame)]
-    if offices:
-        out = out[out["office"].isin(offices)]
-    if severities:
-        out = out[out["severity"].isin(severities)]
-    return ordered(out, config)
+def choice(view: str, offices: list[str], severities: list[str], config) -> dict:
+    """The arguments of `alerts_state.select` for one view, office and severity selection (empty = all), in
+    `ordered` order."""
+    active, statuses = VIEWS[view]
+    return {
+        "active": active,
+        "statuses": statuses,
+        "offices": tuple(offices) or None,
+        "severities": tuple(severities) or None,
+        "severity_order": tuple(config.levels),
+        "rule_order": tuple(r.id for r in config.rules),
+    }
 
 
-def by_office(live: pd.DataFrame, levels: list[str], today: dt.date) -> pd.DataFrame:
-    """Open warnings counted by office (rows) and severity (columns), with 合计 and 督办逾期; most severe first."""
+def count(counted: pd.DataFrame, view: str, offices: list[str] = (), severities: list[str] = ()) -> int:
+    """How many warnings of a tally (`alerts_state.tally`) a `choice` selects."""
+    active, statuses = VIEWS[view]
+    keep = pd.Series(True, index=counted.index)
+    if active is not None:
+        keep &= counted["active"] == active
+    for column, allowed in (("status", statuses), ("office", offices), ("severity", severities)):
+        if allowed:
+            keep &= counted[column].isin(allowed)
+    return int(counted["n"][keep].sum())
+
+
+def by_office(counted: pd.DataFrame, levels: list[str], today: dt.date) -> pd.DataFrame:
+    """Open warnings of a tally (`alerts_state.tally`) by office (rows) and severity (columns), with 合计 and
+    督办逾期; most severe first."""
     cols = ["office", *levels, "total", "late"]
+    live = S.open_items(counted)
     if live.empty:
         return pd.DataFrame(columns=cols)
-    counts = pd.crosstab(live["office"], live["severity"]).reindex(columns=levels, fill_value=0)
+    counts = live.pivot_table(index="office", columns="severity", values="n", aggfunc="sum", fill_value=0)
+    counts = counts.reindex(columns=levels, fill_value=0).astype(int)
     counts["total"] = counts.sum(axis=1)
-    counts["late"] = S.overdue(live, today).groupby(live["office"]).sum().reindex(counts.index).fillna(0).astype(int)
+    late = live["n"].where(S.overdue(live, today), 0).groupby(live["office"]).sum()
+    counts["late"] = late.reindex(counts.index).fillna(0).astype(int)
     counts = counts.sort_values(levels + ["total"], ascending=False)
     return counts.reset_index().rename(columns={"index": "office"})[cols]
 
@@ -113,6 +134,7 @@ def history_view(hist: pd.DataFrame) -> pd.DataFrame:
 
 
 def offices(frame: pd.DataFrame, known: tuple[str, ...]) -> list[str]:
-    """Offices to pick from: those of the known list, then any other in the warnings, in that order."""
+    """Offices to pick from: those of the known list, then any other in the warnings (or their tally), in that
+    order."""
     seen = [*known, *sorted(set(frame["office"]) | set(frame["assignee_office"]))]
     return [o for o in dict.fromkeys(seen) if o and o != "未指定科室"]

@@ -12,7 +12,7 @@ from cockpit.domain.indicators import REGISTRY
 rules = ui.rules()
 try:
     cfg = alerts_ui.config()
-    period, frame = alerts_ui.state()
+    period = alerts_ui.evaluated()
 except alerts.ConfigError as exc:
     st.error(f"预警规则文件有误，请修改 config/alerts.toml：{exc}")
     st.stop()
@@ -21,32 +21,32 @@ directory = ui.database().directory
 levels = cfg.levels
 LIST_LIMIT = 500  # rows the list shows (the downloads hold all)
 PICK_LIMIT = 200  # warnings the picker offers
+counted = alerts_state.tally(directory)  # counts only: a province holds hundreds of thousands of warnings
 
 ui.header("预警与督办")
 ui.scope_caption(
     f"全区 · 截至{period.label}数据（最新数据月份）· 今天 {today:%Y-%m-%d} · 预警不随筛选栏变化", period=False
 )
 
-live = alerts_state.open_items(frame)
-late = alerts_state.overdue(live, today)
+open_by_severity, late = alerts_state.open_counts(counted, today)
 with st.container(horizontal=True, gap="medium"):  # wraps on a phone instead of stacking
     for level in levels:
         st.metric(
             f"{level}（{cfg.colour(level)}色）",
-            f"{int((live['severity'] == level).sum())} 条",
+            f"{open_by_severity.get(level, 0)} 条",
             help=f"当前数据仍触发、尚未办结的{level}预警",
             width="content",
         )
-    st.metric("督办逾期", f"{int(late.sum())} 条", help="已交办、过了办结期限仍未办结的预警", width="content")
+    st.metric("督办逾期", f"{late} 条", help="已交办、过了办结期限仍未办结的预警", width="content")
     st.metric(
         "已办结",
-        f"{int((frame['status'] == alerts_state.DONE).sum())} 条",
+        f"{view.count(counted, '已办结')} 条",
         help="办结后如再次触发会自动重新打开",
         width="content",
     )
 
 st.subheader("按科室")
-office_table = view.by_office(live, levels, today)
+office_table = view.by_office(counted, levels, today)
 ui.table(
     office_table,
     name="预警按科室",
@@ -63,18 +63,20 @@ st.subheader("预警清单")
 c1, c2, c3 = ui.columns([1, 2, 2])
 chosen_view = c1.selectbox("范围", list(view.VIEWS), key="alerts_view")
 known = tuple(dict.fromkeys([r.office for r in cfg.rules if r.office] + [i.office for i in REGISTRY]))
-office_options = view.offices(frame, known)
+office_options = view.offices(counted, known)
 chosen_offices = c2.multiselect("牵头科室", office_options, key="alerts_office", placeholder="全部科室")
 chosen_levels = c3.multiselect("严重程度", levels, key="alerts_severity", placeholder="全部")
-chosen = view.choose(frame, chosen_view, chosen_offices, chosen_levels, cfg)
-shown = view.listing(chosen.head(LIST_LIMIT), today)
+choice = view.choice(chosen_view, chosen_offices, chosen_levels, cfg)
+total = view.count(counted, chosen_view, chosen_offices, chosen_levels)
+first = alerts_state.select(directory, **choice, limit=LIST_LIMIT)
+shown = view.listing(first, today)
 colours = {s: alerts_ui.SEVERITY_COLOUR.get(cfg.colour(s), "gray") for s in levels}
 ui.table(
     shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if s in colours else "", subset=["severity"]),
     name="预警清单",
     key="alerts_list",
     height=min(420, 40 + 35 * max(len(shown), 1)),
-    export=lambda: view.listing(chosen, today).drop(columns="key"),
+    export=lambda: view.listing(alerts_state.select(directory, **choice), today).drop(columns="key"),
     column_config={
         "severity": st.column_config.TextColumn("严重程度"),
         "subject": st.column_config.TextColumn("对象"),
@@ -91,21 +93,21 @@ ui.table(
     },
 )
 st.caption(
-    f"共 {len(chosen):,} 条"
-    + (f"，显示前 {LIST_LIMIT} 条（下载 Excel 可得全部）" if len(chosen) > LIST_LIMIT else "")
+    f"共 {total:,} 条"
+    + (f"，显示前 {LIST_LIMIT} 条（下载 Excel 可得全部）" if total > LIST_LIMIT else "")
     + "。规则、阈值、严重程度和牵头科室在 config/alerts.toml 中设置；"
     "“定位”打开该预警所在的页面、期间和那一行。牵头科室留空的规则按数据中登记的责任单位 / 监管科室。"
 )
 
 st.subheader("办理")
-if chosen.empty:
+if first.empty:
     st.info("当前范围内没有预警。")
     st.stop()
-labels = {r["key"]: view.label(r) for _, r in chosen.head(PICK_LIMIT).iterrows()}
+labels = {r["key"]: view.label(r) for _, r in first.head(PICK_LIMIT).iterrows()}
 key = st.selectbox("选择一条预警", list(labels), format_func=labels.get, key="alerts_pick")
-if len(chosen) > PICK_LIMIT:
+if total > PICK_LIMIT:
     st.caption(f"列出上表的前 {PICK_LIMIT} 条；用“牵头科室”“严重程度”缩小范围可找到其他预警。")
-item = chosen[chosen["key"] == key].iloc[0]
+item = first[first["key"] == key].iloc[0]
 left, right = ui.columns([3, 2])
 with left:
     st.text(f"{item['subject']}\n{item['figure']}")
