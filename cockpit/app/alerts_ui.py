@@ -9,6 +9,7 @@ meanwhile), so a cold start or a new data version never waits for the rules on t
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import hashlib
@@ -51,8 +52,14 @@ class _Refresh:
         self.jobs: dict[tuple, threading.Thread] = {}
         self.done: dict[tuple, alerts.Period] = {}
         self.failed: dict[tuple, BaseException] = {}
+        self.stopping = threading.Event()
 
-    def _job(self, key: tuple, run, directory, rules) -> None:
+    def _job(self, key: tuple, query, directory, rules) -> None:
+        def run(*args, **kwargs):
+            if self.stopping.is_set():
+                raise RuntimeError("进程正在退出，预警计算已停止")
+            return query(*args, **kwargs)
+
         try:
             period = alerts.latest_period(run, dt.date.fromisoformat(key[3]))
             found = alerts.evaluate(run, period=period, rules=rules)
@@ -91,10 +98,21 @@ class _Refresh:
                 raise self.failed.pop(key)
             return self.done[key]
 
+    def stop(self, timeout: float = 30.0) -> None:
+        """At process exit: let a running evaluation end at its next query and wait for it (a daemon thread still
+        inside DuckDB when the interpreter finalises aborts the process)."""
+        self.stopping.set()
+        with self.lock:
+            jobs = list(self.jobs.values())
+        for job in jobs:
+            job.join(timeout)
+
 
 @st.cache_resource(show_spinner=False)
 def _refresh() -> _Refresh:
-    return _Refresh()
+    refresh = _Refresh()
+    atexit.register(refresh.stop)
+    return refresh
 
 
 def _key() -> tuple:
