@@ -50,3 +50,25 @@ def test_concurrent_writers_in_two_processes_lose_no_update(tmp_path):
     assert [p.wait(120) for p in procs] == [0, 0]
     with opstate.connect(tmp_path) as con:
         assert con.execute("select n from counter").fetchone()["n"] == 100
+
+
+def test_reads_do_not_wait_for_a_writer(tmp_path):
+    """Test that the 推演 scenarios and the 预警 tally are read while another connection holds the write lock (a
+    save or a 交办 under way): WAL readers wait for nobody. Reads through `connect` (the write lock) waited the
+    busy timeout, then failed."""
+    import datetime as dt
+    import time
+
+    from cockpit.domain import alerts_state, scenarios
+    from cockpit.domain.alerts import Period
+
+    scenarios.save_custom(tmp_path, "甲", {"新材料": 5.0}, 2024)
+    alerts_state.sync(tmp_path, [], Period(2024, 9, dt.date(2024, 10, 25)))
+    scenarios.load_custom(tmp_path), alerts_state.tally(tmp_path)  # this process has read them before (tables made)
+    with opstate.connect(tmp_path) as con:
+        con.execute("create table if not exists held (x)")  # the write lock is held until the block ends
+        t0 = time.perf_counter()
+        assert list(scenarios.load_custom(tmp_path)) == ["甲"]
+        assert [h["version"] for h in scenarios.history(tmp_path, "甲")] == [1]
+        assert alerts_state.tally(tmp_path).empty and alerts_state.last_run(tmp_path)["raised"] == 0
+        assert time.perf_counter() - t0 < opstate.BUSY_TIMEOUT_MS / 1000 / 2

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 FILE_NAME = "state.sqlite"
 BUSY_TIMEOUT_MS = 10_000
@@ -43,6 +44,27 @@ def connect(directory: Path):
             con.execute("rollback")
             raise
         con.execute("commit")
+    finally:
+        con.close()
+
+
+_prepared: set[tuple[str, str]] = set()  # (state file, feature) whose tables this process has made (or found)
+
+
+@contextmanager
+def reading(directory: Path, feature: str, prepare: Callable[[], None]):
+    """A connection for reads only: no write lock (in WAL mode readers wait for no writer and no other reader;
+    `connect` takes the write lock up front, so every rerun that read through it queued behind the others).
+    `prepare()` — making the feature's tables, through `connect` — runs once per process and state file."""
+    where = path(directory)
+    if (str(where), feature) not in _prepared or not where.exists():
+        prepare()
+        _prepared.add((str(where), feature))
+    con = sqlite3.connect(where, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        con.execute("pragma query_only=1")
+        con.row_factory = sqlite3.Row
+        yield con
     finally:
         con.close()
 

@@ -208,26 +208,17 @@ def sync(directory: Path, alerts: list[Alert], period: Period, *, stamp: str = "
     return counts
 
 
-_made: set[str] = set()  # state directories whose tables this process has made (or found) already
-
-
 @contextmanager
 def reading(directory: Path):
-    """A connection for reads: no write lock (in WAL mode readers block neither writers nor each other; `connect`
-    takes the write lock up front), the tables made once per process. Every rerun of 总览 and 预警 reads."""
-    import sqlite3
+    """A connection for reads (`opstate.reading`: no write lock), the tables made once per process. Every rerun
+    of 总览 and 预警 reads."""
 
-    where = state_dir(directory)
-    if str(where) not in _made or not opstate.path(where).exists():
+    def prepare() -> None:
         with connect(directory):
             pass
-        _made.add(str(where))
-    con = sqlite3.connect(opstate.path(where), timeout=opstate.BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-    try:
-        con.row_factory = sqlite3.Row
+
+    with opstate.reading(state_dir(directory), "alerts", prepare) as con:
         yield con
-    finally:
-        con.close()
 
 
 def last_run(directory: Path) -> dict | None:

@@ -157,11 +157,20 @@ def _latest(con, name: str):
     ).fetchone()
 
 
+def _reading(directory: Path):
+    """A read connection (no write lock: every rerun of 推演 reads), the tables made once per process."""
+
+    def prepare() -> None:
+        with opstate.connect(directory) as con:
+            _open(con, directory)
+
+    return opstate.reading(directory, "scenarios", prepare)
+
+
 def load_custom(directory: Path) -> dict[str, dict]:
     """Saved custom scenarios by name (sorted): {"growth": {产业链: %}, "year", "saved", "version",
     "versions" (how many are kept)}."""
-    with opstate.connect(directory) as con:
-        _open(con, directory)
+    with _reading(directory) as con:
         rows = con.execute(
             "select name, version, growth, year, saved_at, n from ("
             "  select *, row_number() over (partition by name order by version desc) as rn,"
@@ -182,8 +191,7 @@ def load_custom(directory: Path) -> dict[str, dict]:
 
 def history(directory: Path, name: str) -> list[dict]:
     """The kept versions of one scenario, newest first."""
-    with opstate.connect(directory) as con:
-        _open(con, directory)
+    with _reading(directory) as con:
         rows = con.execute(
             "select version, growth, year, saved_at, saved_by from scenario_versions "
             "where name = ? order by version desc",
