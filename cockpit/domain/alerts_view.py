@@ -75,8 +75,9 @@ def by_office(counted: pd.DataFrame, levels: list[str], today: dt.date) -> pd.Da
     live = S.open_items(counted)
     if live.empty:
         return pd.DataFrame(columns=cols)
-    counts = live.pivot_table(index="office", columns="severity", values="n", aggfunc="sum", fill_value=0)
+    counts = live.groupby(["office", "severity"])["n"].sum().unstack(fill_value=0)
     counts = counts.reindex(columns=levels, fill_value=0).astype(int)
+    counts.columns.name = None
     counts["total"] = counts.sum(axis=1)
     late = live["n"].where(S.overdue(live, today), 0).groupby(live["office"]).sum()
     counts["late"] = late.reindex(counts.index).fillna(0).astype(int)
