@@ -106,7 +106,8 @@ def markdown(result: dict) -> str:
             for key, st in b.items():
                 if key.startswith("click_"):
                     lines.append(
-                        f"- click → charts settled, {key[6:]}: {_s(st)} ms"
+                        f"- click → charts settled, {key[6:]}: {_s(st)} ms (from the click on the option or on 'Clear "
+                        f"all'; from the automation opening the list: {_s(b.get('from_opening_' + key[6:]) or st)} ms)"
                         + (
                             f" ({len(st['timeouts'])} clicks not settled in 30 s: {st['timeouts']})"
                             if st.get("timeouts")
