@@ -58,7 +58,7 @@ bench: setup
 	$(PY) -m bench.run --scales county --repeat 7 --out bench/results/county
 	$(PY) -m bench.run --scales province --repeat 3 --skip views,concurrency --out bench/results/province
 
-# The meeting load (about 15 minutes of both cores; not part of `make bench`): 30 viewers changing a filter or the
+# The meeting load (about 25 minutes of both cores; not part of `make bench`): 30 viewers changing a filter or the
 # page every 5–15 s for 3 minutes, with one process and with one replica per core behind nginx (deploy/), then a
 # stepped search (60 s per step) for the viewer count at which p95 passes 1 s. bench/results/county-load.md/.json.
 bench-load: setup system-deps
