@@ -9,7 +9,7 @@ st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page
 st.html(fit.css())  # card grids that fit the width (cockpit.app.fit)
 
 # a new zone before its first monthly statistics gets one page saying what to do
-empty = ui.q("data_periods").empty
+empty = not ui.has_monthly_statistics()  # from the file's footer: the navigation before the database opens
 page = st.navigation(
     {
         section: [

@@ -745,3 +745,25 @@ def test_history_lines_stay_readable_for_older_logs(tmp_path):
     }
     store.log_path.write_text(json.dumps(old, ensure_ascii=False) + "\n", encoding="utf-8")
     assert store.history()[0].tables == 1 and store.history()[0].mode == ""
+
+
+def test_the_navigation_knows_a_zone_without_statistics_before_the_database_opens(tmp_path, monkeypatch):
+    """Test `ui.has_monthly_statistics` (read from the parquet footer, so the entry script registers its pages before
+    the database opens — ~20 s for a province): False for a freshly made zone (its enterprise_month has no row),
+    True for a copy of the sample; `ui.zone()` names the zone without opening the database."""
+    import shutil
+
+    import new_zone as nz
+
+    from cockpit.app import ui
+    from cockpit.data.zone import Zone, init
+
+    empty = init(tmp_path / "empty", Zone(nz.NAME, nz.SHORT, nz.COUNTY))
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(empty))
+    assert ui.has_monthly_statistics() is False and ui.zone().name == nz.NAME
+    full = tmp_path / "full"
+    shutil.copytree(ROOT / "data", full)
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(full))
+    assert ui.has_monthly_statistics() is True
+    (full / "enterprise_month.parquet").unlink()
+    assert ui.has_monthly_statistics() is False

@@ -27,9 +27,40 @@ FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"  # l
 
 
 @st.cache_resource(show_spinner=False)
-def _database(directory: str) -> Database:
+def _ready(directory: str) -> Path:
     ensure_working_dir(Path(directory), SAMPLE_DIR)
+    return Path(directory).resolve()
+
+
+def directory() -> Path:
+    """The data directory, made ready (`ensure_working_dir`) without opening the database: what the entry script
+    needs before `st.navigation` (a province's database takes ~20 s to open, and until the first run has called
+    `st.navigation` Streamlit answers a deep link with its English "Page not found")."""
+    return _ready(str(data_dir()))
+
+
+@st.cache_resource(show_spinner=False)
+def _database(directory: str) -> Database:
+    _ready(directory)
     return Database(directory)
+
+
+def has_monthly_statistics() -> bool:
+    """Whether the zone has any enterprise-month row, from the parquet footer (no database open). A zone without
+    gets the one page that says what to do first (`navigation.sections(empty=True)`)."""
+    path = directory() / "enterprise_month.parquet"
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return False
+    return _rows(str(path), stat.st_mtime_ns, stat.st_size) > 0
+
+
+@functools.lru_cache(maxsize=8)
+def _rows(path: str, mtime_ns: int, size: int) -> int:
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path).metadata.num_rows
 
 
 def database() -> Database:
@@ -133,7 +164,7 @@ def zone():
     """The zone whose data the app shows (name, short name, county): `zone.toml` in the data directory."""
     from cockpit.data.zone import identity
 
-    return identity(database().directory)
+    return identity(directory())
 
 
 def header(title: str, full: bool = False) -> None:
