@@ -7,6 +7,7 @@ import streamlit as st
 from cockpit.app import alerts_ui, gate, ui
 from cockpit.domain import alerts, alerts_state
 from cockpit.domain import alerts_view as view
+from cockpit.domain import format as fmt
 from cockpit.domain.indicators import REGISTRY
 
 rules = ui.rules()
@@ -33,14 +34,14 @@ with st.container(horizontal=True, gap="medium"):  # wraps on a phone instead of
     for level in levels:
         st.metric(
             f"{level}（{cfg.colour(level)}色）",
-            f"{open_by_severity.get(level, 0)} 条",
+            fmt.count(open_by_severity.get(level, 0), "条"),
             help=f"当前数据仍触发、尚未办结的{level}预警",
             width="content",
         )
-    st.metric("督办逾期", f"{late} 条", help="已交办、过了办结期限仍未办结的预警", width="content")
+    st.metric("督办逾期", fmt.count(late, "条"), help="已交办、过了办结期限仍未办结的预警", width="content")
     st.metric(
         "已办结",
-        f"{view.count(counted, '已办结')} 条",
+        fmt.count(view.count(counted, "已办结"), "条"),
         help="办结后如再次触发会自动重新打开",
         width="content",
     )
@@ -53,9 +54,9 @@ ui.table(
     key="alerts_by_office",
     column_config={
         "office": st.column_config.TextColumn("牵头科室"),
-        **{lv: st.column_config.NumberColumn(f"{lv}（条）") for lv in levels},
-        "total": st.column_config.NumberColumn("合计（条）"),
-        "late": st.column_config.NumberColumn("其中督办逾期（条）"),
+        **{lv: st.column_config.NumberColumn(f"{lv}（条）", format="localized") for lv in levels},
+        "total": st.column_config.NumberColumn("合计（条）", format="localized"),
+        "late": st.column_config.NumberColumn("其中督办逾期（条）", format="localized"),
     },
 )
 
