@@ -5,6 +5,7 @@ a restart."""
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from contextlib import contextmanager
@@ -174,6 +175,9 @@ def test_plain_text_is_literal_in_the_frontend(chromium):
         context.close()
 
 
+FRAMES: dict = {}  # page → websocket messages received (see open_session)
+
+
 @pytest.fixture()
 def open_session(chromium):
     """Open a new browser (own cookies and session) on the app's start page, sending `headers` with every
@@ -186,6 +190,8 @@ def open_session(chromium):
         )
         contexts.append(context)
         page = context.new_page()
+        FRAMES[page] = 0  # websocket messages from the server: a rerun always sends some
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda _: FRAMES.__setitem__(page, FRAMES[page] + 1)))
         page.goto(base + "/")
         wait_for_app(page, 60_000)
         return page
@@ -202,19 +208,18 @@ def log_in(page, password: str) -> str:
     if not field.is_visible():
         box.locator("summary").click()
     field.fill(password)
-    # the submit's rerun, seen start and end (a fixed wait for "running" missed a slow start under the full suite
-    # and read the page before the rerun: '' instead of the 暂停 alert)
-    page.evaluate(
-        "() => { const app = document.querySelector('[data-testid=stApp]'); window.__ran = false;"
-        " window.__observer && window.__observer.disconnect();"
-        " window.__observer = new MutationObserver(records => { for (const r of records) {"
-        "   if (r.oldValue === 'running' || app.getAttribute('data-test-script-state') === 'running')"
-        "     window.__ran = true; } });"
-        " window.__observer.observe(app, {attributes: true, attributeFilter: ['data-test-script-state'],"
-        " attributeOldValue: true}); }"
-    )
+    # wait for the submit's own rerun: messages from the server, then quiet (a fixed 3 s wait for "running" read
+    # the page before a late rerun under the full suite, and React may never show "running" for a fast one)
+    before = FRAMES[page]
     box.get_by_role("button", name="登录").click()
-    page.wait_for_function("() => window.__ran", timeout=30_000)
+    deadline = time.monotonic() + 30
+    while FRAMES[page] == before:
+        assert time.monotonic() < deadline, "the login's rerun sent nothing in 30 s"
+        page.wait_for_timeout(50)
+    last, quiet = FRAMES[page], 0
+    while quiet < 4:
+        page.wait_for_timeout(100)
+        quiet, last = (quiet + 1, last) if FRAMES[page] == last else (0, FRAMES[page])
     wait_for_app(page)
     alert = page.locator("[data-testid=stSidebar] [data-testid=stAlert]")
     return alert.inner_text() if alert.count() else ""
