@@ -299,11 +299,19 @@ def assign(
 ITEM_COLUMNS = list(ITEM_SCHEMA)
 
 
+def _read_items(
+    directory: Path, where: str = "", params: tuple | list = (), order: str = "first_seen desc, key", limit: int = -1
+) -> pd.DataFrame:
+    """Warnings (ITEM_COLUMNS) `where` (a clause built here, values bound), in `order`, at most `limit` (-1: all)."""
+    sql = f"select {', '.join(ITEM_COLUMNS)} from alert_items{where} order by {order} limit ?"
+    with reading(directory) as con:
+        rows = con.execute(sql, (*params, limit)).fetchall()
+    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+
+
 def items(directory: Path) -> pd.DataFrame:
     """Every warning ever raised (ITEM_COLUMNS), newest first seen first."""
-    with reading(directory) as con:
-        rows = con.execute(f"select {', '.join(ITEM_COLUMNS)} from alert_items order by first_seen desc, key")
-        return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+    return _read_items(directory)
 
 
 def history(directory: Path, key: str) -> pd.DataFrame:
@@ -403,35 +411,25 @@ def _select(ver, active, statuses, offices, severities, severity_order, rule_ord
     where, params = _where(active, status=statuses, office=offices, severity=severities)
     by_severity, p1 = _rank("severity", severity_order)
     by_rule, p2 = _rank("rule_id", rule_order)
-    sql = (
-        f"select {', '.join(ITEM_COLUMNS)} from alert_items{where} "
-        f"order by {by_severity}, {by_rule}, weight, key limit ?"
+    return _read_items(
+        Path(ver[0]),
+        where,
+        (*params, *p1, *p2),
+        f"{by_severity}, {by_rule}, weight, key",
+        -1 if limit is None else limit,
     )
-    with reading(Path(ver[0])) as con:
-        rows = con.execute(sql, (*params, *p1, *p2, -1 if limit is None else int(limit))).fetchall()
-    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
 
 
 def of_enterprise(directory: Path, ent_id: str) -> pd.DataFrame:
     """One enterprise's open warnings (its own figures, its hazards and accidents), for the 企业画像."""
     where, params = _where(1, status=OPEN)
-    with reading(directory) as con:
-        rows = con.execute(
-            f"select {', '.join(ITEM_COLUMNS)} from alert_items{where} and ent_id = ? order by first_seen desc, key",
-            (*params, ent_id),
-        ).fetchall()
-    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+    return _read_items(directory, f"{where} and ent_id = ?", (*params, ent_id))
 
 
 def linking(directory: Path, needle: str) -> pd.DataFrame:
     """The warnings whose link contains `needle` (e.g. 'hazard=YH1' as `alerts.page_link` encodes it; the caller
     checks the exact parameter)."""
-    with reading(directory) as con:
-        rows = con.execute(
-            f"select {', '.join(ITEM_COLUMNS)} from alert_items where instr(link, ?) > 0 order by first_seen desc, key",
-            (needle,),
-        ).fetchall()
-    return pd.DataFrame([dict(r) for r in rows], columns=ITEM_COLUMNS)
+    return _read_items(directory, " where instr(link, ?) > 0", (needle,))
 
 
 def open_items(frame: pd.DataFrame) -> pd.DataFrame:
