@@ -33,7 +33,7 @@ def test_count_axes_are_integers_and_titled_as_units():
         title="t",
         unit="个",
         measure="隐患数",
-    ).to_dict()
+    )
     y = axis_of(spec, "y")
     assert y["axis"]["tickMinStep"] == 1 and y["axis"]["format"] == ",d"
     assert y["title"] == "隐患数（个）"
@@ -44,7 +44,7 @@ def test_small_amounts_get_ticks_that_differ():
     """Test that 亿元 bars of 0.2–1.4 (the 投资 growth sources) are not formatted to whole numbers ("0 0 1 1")."""
     df = pd.DataFrame({"part": ["甲", "乙", "丙"], "invest_wan": [2000.0, 9000.0, 14000.0]})
     x = axis_of(
-        charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元", scale=1e4).to_dict(), "x"
+        charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元", scale=1e4), "x"
     )
     fmt = x["axis"]["format"]
     assert "~" in fmt and ".0f" not in fmt  # 0.2 → "0.2", 1 → "1"
@@ -56,7 +56,7 @@ def test_a_share_axis_starts_at_zero():
     df = pd.DataFrame({"year": [2023, 2024], "high_tech_va_wan": [1e5, 1.1e5], "share_pct": [96.6, 96.8]})
     spec = charts.bars_with_share(
         df, x="year", bar="high_tech_va_wan", share="share_pct", title="t", bar_title="亿元", share_title="占比（%）"
-    ).to_dict()
+    )
     shares = [
         enc
         for layer in spec["layer"]

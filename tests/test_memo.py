@@ -81,9 +81,9 @@ def test_lru_bound(monkeypatch):
     assert calls == [1, 2, 3, 4, 2]
 
 
-def test_chart_spec_is_reused_and_matches_altair():
-    """Test that a chart spec is built once per data and options, carries its data as Arrow datasets,
-    and callers cannot damage the cached copy."""
+def test_chart_spec_is_reused_and_carries_arrow_datasets():
+    """Test that a chart spec is built once per data and options, carries its data as Arrow datasets (the
+    builder's frames replaced by their names), and callers cannot damage the cached copy."""
     df = pd.DataFrame({"chain": ["新材料", "新装备"], "output_wan": [10000.0, 20000.0], "label": ["+1.0%", "+2.0%"]})
     opts = dict(category="chain", value="output_wan", scale=1e4, title="t", unit="亿元", label="label")
     spec = charts.spec(charts.ranked_bars, df, **opts)
@@ -91,8 +91,11 @@ def test_chart_spec_is_reused_and_matches_altair():
     del spec["datasets"]
     again = charts.spec(charts.ranked_bars, df, **opts)
     assert "datasets" in again
-    plain = charts.ranked_bars(df, **opts).to_dict()
+    plain = charts.ranked_bars(df, **opts)
     assert [layer["mark"] for layer in again["layer"]] == [layer["mark"] for layer in plain["layer"]]
+    assert isinstance(plain["data"], pd.DataFrame) and again["data"] == {"name": next(iter(again["datasets"]))}
+    assert again["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+    assert again["config"]["font"] == charts.FONT
     other = charts.spec(charts.ranked_bars, df.assign(output_wan=[1.0, 2.0]), **opts)
     assert other["datasets"].keys() != again["datasets"].keys()
 
@@ -100,18 +103,14 @@ def test_chart_spec_is_reused_and_matches_altair():
 def test_chart_validation_runs_in_tests_only(monkeypatch):
     """Test that an invalid spec is rejected when COCKPIT_VALIDATE_CHARTS=1 (as in the tests) and passes
     unvalidated otherwise (production: the builders were validated here)."""
-    import altair as alt
-    from altair.utils.schemapi import SchemaValidationError
+    import jsonschema
 
     def bad(df, **_):
-        # a plain dict escapes Altair's checks at construction; only the schema validation sees it
-        return (
-            alt.Chart(df).mark_bar().encode(x={"field": "v", "type": "quantitative", "axis": {"labelAngle": "slanted"}})
-        )
+        return charts.view(charts.mark("bar"), {"x": charts.field("v:Q", axis={"labelAngle": "slanted"})}, data=df)
 
-    df = pd.DataFrame({"v": [1.0]})
+    df = pd.DataFrame({"v": [2.0]})
     monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "1")
-    with pytest.raises(SchemaValidationError):
+    with pytest.raises(jsonschema.ValidationError, match="slanted"):
         charts.spec(bad, df)
     monkeypatch.setenv("COCKPIT_VALIDATE_CHARTS", "0")
     assert charts.spec(bad, df)["encoding"]["x"]["axis"]["labelAngle"] == "slanted"
@@ -174,25 +173,28 @@ def test_a_failed_computation_is_retried_by_the_waiter():
     assert not memo.cached(flaky, 4)
 
 
-def test_inline_data_of_specs_built_at_once_on_several_threads():
-    """Sessions building charts with the same inline data at once (the 亩均 map under a meeting's load) each get a
-    whole spec: the inline values were kept in one shared dict and a build could find its entry taken (KeyError)."""
+def test_map_specs_built_at_once_on_several_threads_are_whole():
+    """Sessions building the 亩均 map at once (a meeting's load) each get a whole spec with its inline GeoJSON:
+    under Altair the inline values went through a shared registry and a build could find its entry taken."""
     import threading
 
-    import altair as alt
-
+    square = '{"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}'
+    parcels = pd.DataFrame({"parcel_id": ["P1", "P2"], "category": ["在用", "闲置"], "geometry": [square, square]})
     barrier = threading.Barrier(4)
-
-    def builder(df, *, k):
-        data = charts._inline([{"a": 1, "b": "x"}, {"a": 2, "b": "y"}])  # the same records on every thread
-        barrier.wait(5)  # every thread has registered them before any fills its spec
-        return alt.Chart(data).mark_point().encode(x="a:Q", y="b:N").properties(title=f"#{k}")
-
     out, errors = {}, []
 
     def build(k):
         try:
-            out[k] = charts._vega_lite(builder, pd.DataFrame({"z": [k]}), k=k)
+            barrier.wait(5)
+            out[k] = charts._vega_lite(
+                charts.parcel_map,
+                parcels,
+                category="category",
+                colors={"在用": "#111", "闲置": "#222"},
+                title=f"#{k}",
+                tooltip={"parcel_id": "地块"},
+                highlight="P2" if k % 2 else None,
+            )
         except Exception as exc:  # noqa: BLE001 - collected for the assertion
             errors.append(exc)
 
@@ -202,4 +204,7 @@ def test_inline_data_of_specs_built_at_once_on_several_threads():
     for t in threads:
         t.join(10)
     assert errors == []
-    assert all(out[k]["data"] == {"values": [{"a": 1, "b": "x"}, {"a": 2, "b": "y"}]} for k in range(4))
+    for k in range(4):
+        shapes = out[k]["layer"][0]
+        assert [f["parcel_id"] for f in shapes["data"]["values"]] == ["P1", "P2"] and out[k]["title"] == f"#{k}"
+        assert ("condition" in shapes["encoding"]["stroke"]) == bool(k % 2)

@@ -146,13 +146,12 @@ def collect(
     )
 
 
-def chart_png(chart, width: int = 520) -> bytes:
-    """Render an Altair chart to PNG on the server (Chinese fonts from the system)."""
+def chart_png(chart: dict, width: int = 520) -> bytes:
+    """Render a chart (a `charts` builder's spec) to PNG on the server (Chinese fonts from the system)."""
     import vl_convert as vlc
 
     _register_fonts(vlc)
-    spec = chart.properties(width=width).to_dict()
-    return vlc.vegalite_to_png(spec, scale=2)
+    return vlc.vegalite_to_png(charts.vega_lite_values(chart, width=width), scale=2)
 
 
 _FONTS_REGISTERED = False

@@ -1,19 +1,24 @@
-"""Altair chart builders with one house style: Chinese fonts, horizontal labels, units in titles.
+"""Chart builders with one house style: Chinese fonts, horizontal labels, units in titles.
 
-Builders take already-aggregated DataFrames from the named queries (a few dozen rows), never raw facts.
+Builders take already-aggregated DataFrames from the named queries (a few dozen rows), never raw facts, and
+return Vega-Lite specs as plain dicts whose `data` are those DataFrames; `spec` turns one into what the browser
+gets (data as Arrow datasets, the house theme), `vega_lite_values` into a spec with inline values (the PDF).
+They write Vega-Lite directly: Altair took 20–60 ms to build each chart (it copies the whole chart on every
+method call), more than the query behind it. Only the maps (`parcel_map`, `area_map`: geoshapes, projections,
+inline GeoJSON) are still Altair charts; `spec` takes both.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import os
-import threading
 
-import altair as alt
 import pandas as pd
 
 from cockpit.domain import memo
 
+SCHEMA_URL = "https://vega.github.io/schema/vega-lite/v6.4.1.json"  # the schema of the pinned Altair (tests check)
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 PALETTE = ["#1f5fa8", "#9bbbe0", "#e07b39", "#3a9e6f", "#c9463d", "#7a5ea8", "#8c8c8c"]
 STATUS_COLORS = {"green": "#2e9e5b", "yellow": "#e3a21a", "red": "#d2453b"}
@@ -37,12 +42,55 @@ def unit_title(unit: str, measure: str | None = None) -> str:
     return f"数量（{unit}）" if is_count(unit) else f"单位：{unit}"
 
 
-def value_axis(unit: str, **kwargs) -> alt.Axis:
+def value_axis(unit: str, **kwargs) -> dict:
     """The axis of a quantity in `unit`: whole ticks formatted as integers for counts (no 0.5 个), otherwise
     at most two decimals with trailing zeros dropped, so no two ticks print the same text."""
     if is_count(unit):
-        return alt.Axis(format=",d", tickMinStep=1, **kwargs)
-    return alt.Axis(format=AMOUNT_FORMAT, **kwargs)
+        return {"format": ",d", "tickMinStep": 1, **kwargs}
+    return {"format": AMOUNT_FORMAT, **kwargs}
+
+
+# ---- Vega-Lite, written directly
+TYPES = {"Q": "quantitative", "N": "nominal", "O": "ordinal", "T": "temporal"}
+
+
+def field(shorthand: str, **props) -> dict:
+    """A field's encoding from Altair's shorthand: 'v:Q' → {"field": "v", "type": "quantitative"}, 'sum(n):Q'
+    → an aggregate; keyword arguments are the channel's properties (None is kept: `title=None` hides a title)."""
+    name, kind = shorthand.rsplit(":", 1)
+    if name.endswith(")") and "(" in name:
+        aggregate, name = name[:-1].split("(", 1)
+        return {"aggregate": aggregate, "field": name, "type": TYPES[kind], **props}
+    return {"field": name, "type": TYPES[kind], **props}
+
+
+def tip(shorthand: str, title: str | None = None, fmt: str | None = None) -> dict:
+    """A tooltip field with an optional title and number/date format."""
+    props = {"title": title} if title is not None else {}
+    return field(shorthand, **props, **({"format": fmt} if fmt else {}))
+
+
+def mark(kind: str, **props) -> dict:
+    return {"type": kind, **props}
+
+
+def view(mark_: dict, encoding: dict, *, data: pd.DataFrame | None = None, **props) -> dict:
+    """One mark with its encoding; `data` (a DataFrame) when the view does not take its layer's."""
+    return {**({"data": data} if data is not None else {}), "mark": mark_, "encoding": encoding, **props}
+
+
+def layer(*views: dict, data: pd.DataFrame | None = None, **props) -> dict:
+    """Views drawn over each other; `data` shared by those that have none."""
+    return {"layer": list(views), **({"data": data} if data is not None else {}), **props}
+
+
+def picked(selection: str, yes, no) -> dict:
+    """A value that depends on whether the datum is in the point selection `selection`."""
+    return {"condition": {"param": selection, "value": yes}, "value": no}
+
+
+def point_selection(name: str, *fields: str) -> dict:
+    return {"name": name, "select": {"type": "point", "fields": list(fields)}}
 
 
 SHARE_DOMAIN = [0, 100]  # shares (%) on an axis from 0: a 0.2-point change is not drawn as a cliff
@@ -76,54 +124,74 @@ def theme() -> dict:
     }
 
 
-@alt.theme.register("cockpit", enable=True)
-def _cockpit_theme() -> alt.theme.ThemeConfig:
-    return theme()
-
-
 def spec(builder, data: pd.DataFrame, **options) -> dict:
-    """`builder(data, **options)` as a Vega-Lite dict whose data are Arrow datasets (as Streamlit sends
-    them), built once per (builder, data content, options): building an Altair chart costs 20–60 ms, more
-    than the query behind it. Callers get a shallow copy.
+    """`builder(data, **options)` as the Vega-Lite dict the browser gets: its data as Arrow datasets (as
+    Streamlit sends them, named by content), the house theme as its config; built once per (builder, data
+    content, options). Callers get a shallow copy.
 
-    Altair's schema validation (another ~50 ms per chart) runs only when COCKPIT_VALIDATE_CHARTS=1, as in
-    the tests, which build every chart of every page: the builders are ours, so a spec that validates in
-    the tests is valid in production.
+    The spec is checked against Vega-Lite's schema only when COCKPIT_VALIDATE_CHARTS=1, as in the tests, which
+    build every chart of every page: the builders are ours, so a spec that validates in the tests is valid in
+    production.
     """
     return memo.call(_vega_lite, builder, data, copy=dict, **options)
 
 
-_transformer_lock = threading.Lock()  # Altair's data transformer is global to the process
+def _validate() -> bool:
+    return os.environ.get("COCKPIT_VALIDATE_CHARTS") == "1"
 
 
 def _vega_lite(builder, data: pd.DataFrame, **options) -> dict:
-    _late.values = {}  # this build's inline data (see _inline), filled in after to_dict
-    try:
-        chart = builder(data, **options)
-        return _to_spec(chart)
-    finally:
-        _late.values = {}
+    return _to_spec(builder(data, **options))
 
 
-def _to_spec(chart) -> dict:
+def _arrow(df: pd.DataFrame) -> tuple[str, bytes]:
+    """A frame as Arrow IPC (what st.vega_lite_chart sends) and its name: a hash of those bytes."""
     from streamlit import dataframe_util
 
+    payload = dataframe_util.convert_anything_to_arrow_bytes(df)
+    return hashlib.sha1(payload).hexdigest()[:20], payload
+
+
+def _to_spec(chart: dict) -> dict:
     datasets: dict[str, bytes] = {}
 
-    def to_arrow(df) -> dict:  # the data travel as Arrow IPC, named by content, as st.altair_chart does
-        payload = dataframe_util.convert_anything_to_arrow_bytes(df)
-        name = hashlib.sha1(payload).hexdigest()[:20]
-        datasets[name] = payload
+    def named(df: pd.DataFrame) -> dict:
+        name, datasets[name] = _arrow(df)
         return {"name": name}
 
-    validate = os.environ.get("COCKPIT_VALIDATE_CHARTS") == "1"
-    with _transformer_lock:
-        alt.data_transformers.register("cockpit_arrow", lambda df: to_arrow(df))
-        with alt.data_transformers.enable("cockpit_arrow"):
-            out = chart.to_dict(validate=validate)
-        _fill_inline(out)
-    out["datasets"] = {**out.get("datasets", {}), **datasets}
+    out = _top_level(chart, named)
+    if _validate():
+        from altair.vegalite.v6.schema import core
+
+        core.Root.validate(out)
+    out["datasets"] = datasets
     return out
+
+
+def _top_level(chart: dict, data) -> dict:
+    """A builder's spec as a top-level Vega-Lite spec: each DataFrame replaced by `data(frame)`, with the
+    schema and the house theme."""
+    return {**_with_data(chart, data), "$schema": SCHEMA_URL, **copy.deepcopy(theme())}
+
+
+def _with_data(node: dict, data) -> dict:
+    out = dict(node)
+    if isinstance(node.get("data"), pd.DataFrame):
+        out["data"] = data(node["data"])
+    if "layer" in node:
+        out["layer"] = [_with_data(part, data) for part in node["layer"]]
+    return out
+
+
+def vega_lite_values(chart: dict, **props) -> dict:
+    """A builder's spec with its data inline (JSON values: dates as ISO text, NaN as null) and `props` (e.g.
+    width) set: for rendering on the server (vl-convert), where no Arrow datasets travel."""
+    import json
+
+    def values(df: pd.DataFrame) -> dict:
+        return {"values": json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))}
+
+    return {**_top_level(chart, values), **props}
 
 
 def _check(df: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +200,7 @@ def _check(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元", scale: float = 1e4) -> alt.Chart:
+def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元", scale: float = 1e4) -> dict:
     """1—m月累计 by month, one line per year (this year solid, last year light).
 
     `df`: year, month, <value> (in 万元, divided by `scale` for display).
@@ -141,19 +209,16 @@ def ytd_trend(df: pd.DataFrame, *, value: str, title: str, unit: str = "亿元",
     data["y"] = data[value] / scale
     data["年份"] = data["year"].astype(str) + "年"
     data["月份"] = data["month"].astype(str) + "月"
-    years = sorted(data["年份"].unique(), reverse=True)
-    base = alt.Chart().encode(  # the data on the layer, not on each mark (Altair compares subcharts' data)
-        x=alt.X("month:O", title="月份", axis=alt.Axis(labelExpr="datum.value + '月'")),
-        y=alt.Y("y:Q", title=unit_title(unit, "累计"), axis=value_axis(unit)),
-        color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[: len(years)]), title=None),
-        tooltip=[
-            alt.Tooltip("年份:N"),
-            alt.Tooltip("月份:N"),
-            alt.Tooltip("y:Q", title=f"累计（{unit}）", format=",.2f"),
-        ],
-    )
-    line, points = base.mark_line(strokeWidth=3), base.mark_point(size=50, filled=True)
-    return alt.layer(line, points, data=data, title=title).properties(height=300)
+    years = sorted(data["年份"].unique().tolist(), reverse=True)
+    encoding = {
+        "x": field("month:O", title="月份", axis={"labelExpr": "datum.value + '月'"}),
+        "y": field("y:Q", title=unit_title(unit, "累计"), axis=value_axis(unit)),
+        "color": field("年份:N", scale={"domain": years, "range": PALETTE[: len(years)]}, title=None),
+        "tooltip": [tip("年份:N"), tip("月份:N"), tip("y:Q", f"累计（{unit}）", ",.2f")],
+    }
+    line = view(mark("line", strokeWidth=3), encoding)
+    points = view(mark("point", size=50, filled=True), encoding)
+    return layer(line, points, data=data, title=title, height=300)
 
 
 def ranked_bars(
@@ -166,25 +231,22 @@ def ranked_bars(
     label: str | None = None,
     scale: float = 1.0,
     color: str = PALETTE[0],
-) -> alt.Chart:
+) -> dict:
     """Horizontal bars sorted by value, with an optional text label (e.g. 同比) at the bar end."""
     data = _check(df.copy())
     data["v"] = data[value] / scale
-    y = alt.Y(f"{category}:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220))
-    bars = (
-        alt.Chart(data, title=title)
-        .mark_bar(color=color, cornerRadiusEnd=3)
-        .encode(
-            x=alt.X("v:Q", title=unit_title(unit), axis=value_axis(unit)),
-            y=y,
-            tooltip=[alt.Tooltip(f"{category}:N", title="类别"), alt.Tooltip("v:Q", title=unit, format=",.2f")]
-            + ([alt.Tooltip(f"{label}:N", title="同比")] if label else []),
-        )
-    )
+    y = field(f"{category}:N", sort="-x", title=None, axis={"labelLimit": 220})
+    tooltip = [tip(f"{category}:N", "类别"), tip("v:Q", unit, ",.2f")] + ([tip(f"{label}:N", "同比")] if label else [])
+    x = field("v:Q", title=unit_title(unit), axis=value_axis(unit))
+    bars = view(mark("bar", color=color, cornerRadiusEnd=3), {"x": x, "y": y, "tooltip": tooltip}, title=title)
+    height = max(120, 34 * len(data))
     if not label:
-        return bars.properties(height=max(120, 34 * len(data)))
-    text = alt.Chart(data).mark_text(align="left", dx=6, fontSize=13, font=FONT).encode(x="v:Q", y=y, text=f"{label}:N")
-    return (bars + text).properties(height=max(120, 34 * len(data)))
+        return {**bars, "data": data, "height": height}
+    text = view(
+        mark("text", align="left", dx=6, fontSize=13, font=FONT),
+        {"x": field("v:Q"), "y": y, "text": field(f"{label}:N")},
+    )
+    return layer(bars, text, data=data, height=height)
 
 
 def flows_and_stock(
@@ -198,7 +260,7 @@ def flows_and_stock(
     x_title: str = "月份",
     x_suffix: str = "月",
     measure: str | None = None,
-) -> alt.Chart:
+) -> dict:
     """Side-by-side bars for flows (e.g. 发现 / 整改 per month) and a line for a stock (期末未整改).
 
     `bars`: column → legend label; `line`: (column, legend label). Values are counts in `unit`.
@@ -207,39 +269,31 @@ def flows_and_stock(
     long = data.melt(id_vars=[x], value_vars=list(bars), var_name="series", value_name="v")
     long["系列"] = long["series"].map(bars)
     labels = list(bars.values()) + [line[1]]
-    color = alt.Scale(domain=labels, range=PALETTE[: len(labels)])
-    x_enc = alt.X(f"{x}:O", title=x_title, axis=alt.Axis(labelExpr=f"datum.value + '{x_suffix}'"))
-    bar = (
-        alt.Chart(long)
-        .mark_bar()
-        .encode(
-            x=x_enc,
-            xOffset=alt.XOffset("系列:N", sort=list(bars.values())),
-            y=alt.Y("v:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
-            color=alt.Color("系列:N", scale=color, title=None),
-            tooltip=[
-                alt.Tooltip(f"{x}:O", title=x_title),
-                alt.Tooltip("系列:N"),
-                alt.Tooltip("v:Q", title=unit, format=",.0f"),
-            ],
-        )
+    color = field("系列:N", scale={"domain": labels, "range": PALETTE[: len(labels)]}, title=None)
+    x_enc = field(f"{x}:O", title=x_title, axis={"labelExpr": f"datum.value + '{x_suffix}'"})
+    bar = view(
+        mark("bar"),
+        {
+            "x": x_enc,
+            "xOffset": field("系列:N", sort=list(bars.values())),
+            "y": field("v:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
+            "color": color,
+            "tooltip": [tip(f"{x}:O", x_title), tip("系列:N"), tip("v:Q", unit, ",.0f")],
+        },
+        data=long,
     )
     data["系列"] = line[1]
-    stock = (
-        alt.Chart(data)
-        .mark_line(point=True, strokeWidth=3)
-        .encode(
-            x=x_enc,
-            y=alt.Y(f"{line[0]}:Q"),
-            color=alt.Color("系列:N", scale=color, title=None),
-            tooltip=[
-                alt.Tooltip(f"{x}:O", title=x_title),
-                alt.Tooltip("系列:N"),
-                alt.Tooltip(f"{line[0]}:Q", title=unit, format=",.0f"),
-            ],
-        )
+    stock = view(
+        mark("line", point=True, strokeWidth=3),
+        {
+            "x": x_enc,
+            "y": field(f"{line[0]}:Q"),
+            "color": color,
+            "tooltip": [tip(f"{x}:O", x_title), tip("系列:N"), tip(f"{line[0]}:Q", unit, ",.0f")],
+        },
+        data=data,
     )
-    return alt.layer(bar, stock, title=title).properties(height=300)
+    return layer(bar, stock, title=title, height=300)
 
 
 def selectable_stacked_bars(
@@ -251,9 +305,9 @@ def selectable_stacked_bars(
     unit: str,
     selection: str,
     top: int | None = None,
-) -> alt.Chart:
+) -> dict:
     """Horizontal stacked bars (parts of each category's total), clickable: a point selection named
-    `selection` on `category` (use with `st.altair_chart(on_select="rerun")`).
+    `selection` on `category` (use with `st.vega_lite_chart(on_select="rerun")`).
 
     `parts`: column → legend label, stacked in that order; sorted by total, largest on top.
     """
@@ -262,38 +316,31 @@ def selectable_stacked_bars(
     data = data.sort_values("_total", ascending=False)
     if top:
         data = data.head(top)
-    order = list(data[category])
+    order = data[category].tolist()
     long = data.melt(id_vars=[category, "_total"], value_vars=list(parts), var_name="part", value_name="v")
     long["构成"] = long["part"].map(parts)
     long["_order"] = long["part"].map({p: i for i, p in enumerate(parts)})
-    pick = alt.selection_point(name=selection, fields=[category])
     labels = list(parts.values())
-    chart = (
-        alt.Chart(long, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("v:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
-            y=alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
-            color=alt.Color(
-                "构成:N", scale=alt.Scale(domain=labels, range=PALETTE[: len(labels)]), sort=labels, title=None
-            ),
-            order=alt.Order("_order:Q"),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title="类别"),
-                alt.Tooltip("构成:N"),
-                alt.Tooltip("v:Q", title=unit, format=",.0f"),
-                alt.Tooltip("_total:Q", title=f"合计（{unit}）", format=",.0f"),
-            ],
-        )
-        .add_params(pick)
-    )
-    return chart.properties(height=max(200, 46 * len(order)))
+    encoding = {
+        "x": field("v:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
+        "y": field(f"{category}:N", sort=order, title=None, axis={"labelLimit": 220}),
+        "color": field("构成:N", scale={"domain": labels, "range": PALETTE[: len(labels)]}, sort=labels, title=None),
+        "order": field("_order:Q"),
+        "opacity": picked(selection, 1.0, 0.35),
+        "tooltip": [
+            tip(f"{category}:N", "类别"),
+            tip("构成:N"),
+            tip("v:Q", unit, ",.0f"),
+            tip("_total:Q", f"合计（{unit}）", ",.0f"),
+        ],
+    }
+    params = [point_selection(selection, category)]
+    return view(mark("bar"), encoding, data=long, title=title, params=params, height=max(200, 46 * len(order)))
 
 
 def score_history(
     df: pd.DataFrame, *, date: str, score: str, bands: dict[str, float], title: str, label: str | None = None
-) -> alt.Chart:
+) -> dict:
     """Assessment scores over time (分) with a dashed rule at each grade's lower bound.
 
     `bands`: grade → lower bound (分), e.g. {"B": 60, "C": 70, "D": 85}; `label` a text column by the points.
@@ -301,69 +348,58 @@ def score_history(
     data = _check(df.copy())
     data["_date"] = pd.to_datetime(data[date])
     low = min([*bands.values(), float(data[score].min()) if len(data) else 100.0]) - 5
-    y_scale = alt.Scale(domain=[max(low, 0), 100])
-    y = alt.Y(f"{score}:Q", title="得分（分）", scale=y_scale)
-    x = alt.X("_date:T", title="评估日期", axis=alt.Axis(format="%Y年", tickCount="year"))
-    line = (
-        alt.Chart(data)
-        .mark_line(point=alt.OverlayMarkDef(size=70, filled=True), strokeWidth=3, color=PALETTE[0])
-        .encode(
-            x=x,
-            y=y,
-            tooltip=[
-                alt.Tooltip("_date:T", title="评估日期", format="%Y-%m-%d"),
-                alt.Tooltip(f"{score}:Q", title="得分（分）", format=".1f"),
-            ]
-            + ([alt.Tooltip(f"{label}:N", title="说明")] if label else []),
-        )
+    y_scale = {"domain": [max(low, 0), 100]}
+    y = field(f"{score}:Q", title="得分（分）", scale=y_scale)
+    x = field("_date:T", title="评估日期", axis={"format": "%Y年", "tickCount": "year"})
+    tooltip = [tip("_date:T", "评估日期", "%Y-%m-%d"), tip(f"{score}:Q", "得分（分）", ".1f")]
+    line = view(
+        mark("line", point={"size": 70, "filled": True}, strokeWidth=3, color=PALETTE[0]),
+        {"x": x, "y": y, "tooltip": tooltip + ([tip(f"{label}:N", "说明")] if label else [])},
+        data=data,
     )
     rules = pd.DataFrame({"grade": list(bands), "bound": list(bands.values())})
     rules["text"] = rules["grade"] + " 类 ≥ " + rules["bound"].map("{:g}".format) + " 分"
     rules["_date"] = data["_date"].max() if len(data) else pd.NaT
-    bound = alt.Y("bound:Q", scale=y_scale)
-    rule = alt.Chart(rules).mark_rule(strokeDash=[5, 4], color=PALETTE[6]).encode(y=bound)
-    rule_text = (
-        alt.Chart(rules)
-        .mark_text(align="left", dx=10, fontSize=12, font=FONT, color=PALETTE[6])
-        .encode(y=bound, x="_date:T", text="text:N")
+    bound = field("bound:Q", scale=y_scale)
+    rule = view(mark("rule", strokeDash=[5, 4], color=PALETTE[6]), {"y": bound}, data=rules)
+    rule_text = view(
+        mark("text", align="left", dx=10, fontSize=12, font=FONT, color=PALETTE[6]),
+        {"y": bound, "x": field("_date:T"), "text": field("text:N")},
+        data=rules,
     )
     layers = [rule, rule_text, line]
     if label:
-        layers.append(alt.Chart(data).mark_text(dy=-14, fontSize=12, font=FONT).encode(x=x, y=y, text=f"{label}:N"))
-    return alt.layer(*layers, title=title).properties(height=300)
+        text = {"x": x, "y": y, "text": field(f"{label}:N")}
+        layers.append(view(mark("text", dy=-14, fontSize=12, font=FONT), text, data=data))
+    return layer(*layers, title=title, height=300)
 
 
-def funnel_bars(
-    df: pd.DataFrame, *, stage: str, value: str, title: str, unit: str, label: str | None = None
-) -> alt.Chart:
+def funnel_bars(df: pd.DataFrame, *, stage: str, value: str, title: str, unit: str, label: str | None = None) -> dict:
     """A pipeline funnel: one centred horizontal bar per stage, in the rows' order (first on top).
 
     `label`: a text column written on the right of each bar (e.g. '42 个 · 31.20 亿元').
     """
     data = _check(df.copy())
-    order = list(data[stage])
+    order = data[stage].tolist()
     data["_lo"] = -data[value] / 2.0
     data["_hi"] = data[value] / 2.0
-    y = alt.Y(f"{stage}:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14))
-    bars = (
-        alt.Chart(data, title=title)
-        .mark_bar(color=PALETTE[0], cornerRadius=3)
-        .encode(
-            x=alt.X("_lo:Q", axis=None),
-            x2="_hi:Q",
-            y=y,
-            tooltip=[alt.Tooltip(f"{stage}:N", title="阶段"), alt.Tooltip(f"{value}:Q", title=unit, format=",.0f")]
-            + ([alt.Tooltip(f"{label}:N", title="说明")] if label else []),
-        )
+    y = field(f"{stage}:N", sort=order, title=None, axis={"labelFontSize": 14})
+    tooltip = [tip(f"{stage}:N", "阶段"), tip(f"{value}:Q", unit, ",.0f")]
+    bars = view(
+        mark("bar", color=PALETTE[0], cornerRadius=3),
+        {
+            "x": field("_lo:Q", axis=None),
+            "x2": {"field": "_hi"},
+            "y": y,
+            "tooltip": tooltip + ([tip(f"{label}:N", "说明")] if label else []),
+        },
+        title=title,
     )
     layers = [bars]
     if label:
-        layers.append(
-            alt.Chart(data)
-            .mark_text(align="left", dx=8, fontSize=13, font=FONT)
-            .encode(x="_hi:Q", y=y, text=f"{label}:N")
-        )
-    return alt.layer(*layers).properties(height=max(140, 44 * len(data)))
+        text = {"x": field("_hi:Q"), "y": y, "text": field(f"{label}:N")}
+        layers.append(view(mark("text", align="left", dx=8, fontSize=13, font=FONT), text))
+    return layer(*layers, data=data, height=max(140, 44 * len(data)))
 
 
 def actual_vs_plan(
@@ -376,35 +412,33 @@ def actual_vs_plan(
     unit: str,
     actual_label: str = "完成",
     plan_label: str = "计划",
-) -> alt.Chart:
+) -> dict:
     """Bars for the actual value of each period and a dashed line with points for the plan.
 
     `x`: an ordinal period label column (e.g. '2024-03'); values already in `unit`.
     """
     data = _check(df.copy())
-    color = alt.Scale(domain=[actual_label, plan_label], range=[PALETTE[0], PALETTE[2]])
-    x_enc = alt.X(f"{x}:O", title=None, sort=None)
+    color = {"domain": [actual_label, plan_label], "range": [PALETTE[0], PALETTE[2]]}
+    x_enc = field(f"{x}:O", title=None, sort=None)
     data["_a"], data["_p"] = actual_label, plan_label
-    bars = (
-        alt.Chart(data)
-        .mark_bar(opacity=0.9)
-        .encode(
-            x=x_enc,
-            y=alt.Y(f"{actual}:Q", title=unit_title(unit), axis=value_axis(unit)),
-            color=alt.Color("_a:N", scale=color, title=None),
-            tooltip=[
-                alt.Tooltip(f"{x}:O", title="月份"),
-                alt.Tooltip(f"{actual}:Q", title=f"{actual_label}（{unit}）", format=",.0f"),
-                alt.Tooltip(f"{plan}:Q", title=f"{plan_label}（{unit}）", format=",.0f"),
+    bars = view(
+        mark("bar", opacity=0.9),
+        {
+            "x": x_enc,
+            "y": field(f"{actual}:Q", title=unit_title(unit), axis=value_axis(unit)),
+            "color": field("_a:N", scale=color, title=None),
+            "tooltip": [
+                tip(f"{x}:O", "月份"),
+                tip(f"{actual}:Q", f"{actual_label}（{unit}）", ",.0f"),
+                tip(f"{plan}:Q", f"{plan_label}（{unit}）", ",.0f"),
             ],
-        )
+        },
     )
-    line = (
-        alt.Chart(data)
-        .mark_line(strokeDash=[6, 3], strokeWidth=2, point=True)
-        .encode(x=x_enc, y=alt.Y(f"{plan}:Q"), color=alt.Color("_p:N", scale=color, title=None))
+    line = view(
+        mark("line", strokeDash=[6, 3], strokeWidth=2, point=True),
+        {"x": x_enc, "y": field(f"{plan}:Q"), "color": field("_p:N", scale=color, title=None)},
     )
-    return alt.layer(bars, line, title=title).properties(height=280)
+    return layer(bars, line, data=data, title=title, height=280)
 
 
 def stacked_parts(
@@ -417,79 +451,63 @@ def stacked_parts(
     unit: str,
     category_order: list[str],
     part_order: list[str],
-) -> alt.Chart:
+) -> dict:
     """Horizontal bars per category, stacked by part in a fixed order (e.g. 整治方式 × 状态, 亩).
 
     `df` is long: one row per category and part.
     """
     data = _check(df.copy())
     data["_order"] = data[part].map({p: i for i, p in enumerate(part_order)})
-    return (
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{value}:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
-            y=alt.Y(f"{category}:N", sort=category_order, title=None, axis=alt.Axis(labelLimit=220)),
-            color=alt.Color(
-                f"{part}:N",
-                scale=alt.Scale(domain=part_order, range=PALETTE[: len(part_order)]),
-                sort=part_order,
-                title=None,
-            ),
-            order=alt.Order("_order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title="类别"),
-                alt.Tooltip(f"{part}:N", title="构成"),
-                alt.Tooltip(f"{value}:Q", title=unit, format=",.2f"),
-            ],
-        )
-        .properties(height=110 + 40 * len(category_order))
-    )  # title, legend and axis included
+    encoding = {
+        "x": field(f"{value}:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
+        "y": field(f"{category}:N", sort=list(category_order), title=None, axis={"labelLimit": 220}),
+        "color": field(
+            f"{part}:N",
+            scale={"domain": list(part_order), "range": PALETTE[: len(part_order)]},
+            sort=list(part_order),
+            title=None,
+        ),
+        "order": field("_order:Q"),
+        "tooltip": [tip(f"{category}:N", "类别"), tip(f"{part}:N", "构成"), tip(f"{value}:Q", unit, ",.2f")],
+    }
+    # the height includes the title, the legend and the axis
+    return view(mark("bar"), encoding, data=data, title=title, height=110 + 40 * len(category_order))
 
 
-def projection_path(df: pd.DataFrame, *, target: float | None, title: str, unit: str = "亿元") -> alt.Chart:
+def projection_path(df: pd.DataFrame, *, target: float | None, title: str, unit: str = "亿元") -> dict:
     """1—m月累计 actual (solid) and projected (dashed) through 12月, with the annual target as a rule.
 
     `df`: month, kind (实际 / 推演), ytd (already in `unit`).
     """
     data = _check(df.copy())
-    x = alt.X(
-        "month:Q",
-        title="月份",
-        scale=alt.Scale(domain=[1, 12]),
-        axis=alt.Axis(values=list(range(1, 13)), labelExpr="datum.value + '月'"),
-    )
-    y = alt.Y("ytd:Q", title=f"累计（{unit}）", axis=alt.Axis(format=",.0f"))
-    color = alt.Color("kind:N", title=None, scale=alt.Scale(domain=["实际", "推演"], range=[PALETTE[0], PALETTE[2]]))
-    line = (
-        alt.Chart(data)
-        .mark_line(strokeWidth=3, point=True)
-        .encode(
-            x=x,
-            y=y,
-            color=color,
-            strokeDash=alt.StrokeDash(
-                "kind:N", legend=None, scale=alt.Scale(domain=["实际", "推演"], range=[[1, 0], [6, 4]])
-            ),
-            tooltip=[
-                alt.Tooltip("kind:N", title="类型"),
-                alt.Tooltip("month:Q", title="月份"),
-                alt.Tooltip("ytd:Q", title=f"累计（{unit}）", format=",.2f"),
-            ],
-        )
-    )
-    layers = [line]
+    kinds = ["实际", "推演"]
+    encoding = {
+        "x": field(
+            "month:Q",
+            title="月份",
+            scale={"domain": [1, 12]},
+            axis={"values": list(range(1, 13)), "labelExpr": "datum.value + '月'"},
+        ),
+        "y": field("ytd:Q", title=f"累计（{unit}）", axis={"format": ",.0f"}),
+        "color": field("kind:N", title=None, scale={"domain": kinds, "range": [PALETTE[0], PALETTE[2]]}),
+        "strokeDash": field("kind:N", legend=None, scale={"domain": kinds, "range": [[1, 0], [6, 4]]}),
+        "tooltip": [tip("kind:N", "类型"), tip("month:Q", "月份"), tip("ytd:Q", f"累计（{unit}）", ",.2f")],
+    }
+    layers = [view(mark("line", strokeWidth=3, point=True), encoding, data=data)]
     if target is not None:
         goal = pd.DataFrame({"target": [target], "label": [f"年度目标 {target:,.2f} {unit}"]})
+        red = STATUS_COLORS["red"]
         layers.append(
-            alt.Chart(goal).mark_rule(color=STATUS_COLORS["red"], strokeDash=[4, 3], strokeWidth=2).encode(y="target:Q")
+            view(mark("rule", color=red, strokeDash=[4, 3], strokeWidth=2), {"y": field("target:Q")}, data=goal)
         )
         layers.append(
-            alt.Chart(goal)
-            .mark_text(align="left", dx=4, dy=-8, fontSize=13, font=FONT, color=STATUS_COLORS["red"])
-            .encode(x=alt.datum(1), y="target:Q", text="label:N")
+            view(
+                mark("text", align="left", dx=4, dy=-8, fontSize=13, font=FONT, color=red),
+                {"x": {"datum": 1}, "y": field("target:Q"), "text": field("label:N")},
+                data=goal,
+            )
         )
-    return alt.layer(*layers, title=title).properties(height=320)
+    return layer(*layers, title=title, height=320)
 
 
 def status_grid(
@@ -503,7 +521,7 @@ def status_grid(
     column_title: str,
     value_format: str = ".1f",
     suffix: str = "%",
-) -> alt.Chart:
+) -> dict:
     """A heatmap of cells coloured by status (green/yellow/red) with the value printed in each cell.
 
     `df`: one row per cell; `column` is numeric (e.g. assumed growth %), `status` holds green/yellow/red.
@@ -512,41 +530,32 @@ def status_grid(
     data["col_label"] = [f"{c:+g}%" for c in data[column]]
     data["text"] = [("—" if pd.isna(v) else f"{v:{value_format}}{suffix}") for v in data[value]]
     order = [f"{c:+g}%" for c in sorted(data[column].unique())]
-    x = alt.X("col_label:N", title=None, sort=order, axis=alt.Axis(orient="top", labelPadding=6))
-    y = alt.Y(f"{row}:N", title=None, sort=list(dict.fromkeys(data[row])), axis=alt.Axis(labelLimit=220))
-    cells = (
-        alt.Chart(data)
-        .mark_rect(stroke="white", strokeWidth=2)
-        .encode(
-            x=x,
-            y=y,
-            color=alt.Color(
-                f"{status}:N",
-                legend=None,
-                scale=alt.Scale(domain=list(STATUS_COLORS), range=list(STATUS_COLORS.values())),
-            ),
-            tooltip=[
-                alt.Tooltip(f"{row}:N", title="指标"),
-                alt.Tooltip("col_label:N", title=column_title),
-                alt.Tooltip("text:N", title="完成率"),
-            ],
-        )
+    x = field("col_label:N", title=None, sort=order, axis={"orient": "top", "labelPadding": 6})
+    y = field(f"{row}:N", title=None, sort=list(dict.fromkeys(data[row].tolist())), axis={"labelLimit": 220})
+    status_scale = {"domain": list(STATUS_COLORS), "range": list(STATUS_COLORS.values())}
+    cells = view(
+        mark("rect", stroke="white", strokeWidth=2),
+        {
+            "x": x,
+            "y": y,
+            "color": field(f"{status}:N", legend=None, scale=status_scale),
+            "tooltip": [tip(f"{row}:N", "指标"), tip("col_label:N", column_title), tip("text:N", "完成率")],
+        },
     )
-    text = (
-        alt.Chart(data)
-        .mark_text(fontSize=14, font=FONT, color="white", fontWeight="bold")
-        .encode(x=x, y=y, text="text:N")
+    text = view(
+        mark("text", fontSize=14, font=FONT, color="white", fontWeight="bold"),
+        {"x": x, "y": y, "text": field("text:N")},
     )
-    return alt.layer(cells, text, title=title).properties(height=max(120, 40 * data[row].nunique()))
+    return layer(cells, text, data=data, title=title, height=max(120, 40 * data[row].nunique()))
 
 
 # ---- 工业经济 and 亩均效益 (issue 3)
 CLASS_COLORS = ["#2e9e5b", "#1f5fa8", "#e3a21a", "#d2453b", "#8c8c8c"]  # A, B, C, D, 未参评
 
 
-def _period_axis(merged_first: bool) -> alt.Axis:
+def _period_axis(merged_first: bool) -> dict:
     expr = "datum.value == 2 ? '1—2月' : datum.value + '月'" if merged_first else "datum.value + '月'"
-    return alt.Axis(labelExpr=expr)
+    return {"labelExpr": expr}
 
 
 def year_lines(
@@ -558,7 +567,7 @@ def year_lines(
     scale: float = 1e4,
     measure: str = "当月",
     merged_first: bool = True,
-) -> alt.Chart:
+) -> dict:
     """One line per year over the reporting periods (this year dark, last year light), 同比 in the tooltip.
 
     `df`: year, month, <value> (万元 ÷ `scale`), optional yoy_pct; month 2 is 1—2月 when `merged_first`.
@@ -569,130 +578,117 @@ def year_lines(
     data["期间"] = [("1—2月" if merged_first and m == 2 else f"{m}月") for m in data["month"]]
     if "yoy_pct" not in data:
         data["yoy_pct"] = None
-    years = sorted(data["年份"].unique(), reverse=True)
-    base = alt.Chart(data, title=title).encode(
-        x=alt.X("month:O", title=None, axis=_period_axis(merged_first)),
-        y=alt.Y("y:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
-        color=alt.Color("年份:N", scale=alt.Scale(domain=years, range=PALETTE[: len(years)]), title=None),
-        tooltip=[
-            alt.Tooltip("年份:N"),
-            alt.Tooltip("期间:N"),
-            alt.Tooltip("y:Q", title=f"{measure}（{unit}）", format=",.2f"),
-            alt.Tooltip("yoy_pct:Q", title="同比（%）", format="+.1f"),
+    years = sorted(data["年份"].unique().tolist(), reverse=True)
+    encoding = {
+        "x": field("month:O", title=None, axis=_period_axis(merged_first)),
+        "y": field("y:Q", title=unit_title(unit, measure), axis=value_axis(unit)),
+        "color": field("年份:N", scale={"domain": years, "range": PALETTE[: len(years)]}, title=None),
+        "tooltip": [
+            tip("年份:N"),
+            tip("期间:N"),
+            tip("y:Q", f"{measure}（{unit}）", ",.2f"),
+            tip("yoy_pct:Q", "同比（%）", "+.1f"),
         ],
-    )
-    line, points = base.mark_line(strokeWidth=3), base.mark_point(size=50, filled=True)
-    return alt.layer(line, points, data=data, title=title).properties(height=300)
+    }
+    line = view(mark("line", strokeWidth=3), encoding, title=title)
+    points = view(mark("point", size=50, filled=True), encoding, title=title)
+    return layer(line, points, data=data, title=title, height=300)
 
 
-def pull_bars(
-    df: pd.DataFrame, *, category: str, value: str, label: str, title: str, unit: str = "个百分点"
-) -> alt.Chart:
+def pull_bars(df: pd.DataFrame, *, category: str, value: str, label: str, title: str, unit: str = "个百分点") -> dict:
     """Diverging horizontal bars (e.g. 拉动, 个百分点) in the rows' order: green up, red down, a label each."""
     data = _check(df.copy())
     data["sign"] = ["正" if (v or 0) >= 0 else "负" for v in data[value].fillna(0)]
     data["text_x"] = data[value].fillna(0).clip(lower=0)  # labels right of the bar end or of 0
     low, high = min(0.0, float(data[value].min())), max(0.0, float(data[value].max()))
     room = (high - low) or 1.0
-    domain = [low - 0.05 * room, high + 0.9 * room]  # space on the right for the labels
-    order = list(data[category])
-    y = alt.Y(f"{category}:N", sort=order, title=None, axis=alt.Axis(labelLimit=240))
-    bars = (
-        alt.Chart(data, title=title)
-        .mark_bar(cornerRadiusEnd=3)
-        .encode(
-            x=alt.X(
-                f"{value}:Q",
-                title=unit_title(unit, "拉动"),
-                axis=alt.Axis(format="+.1~f", tickCount=6),
-                scale=alt.Scale(domain=domain, nice=False),
+    x_scale = {"domain": [low - 0.05 * room, high + 0.9 * room], "nice": False}  # room on the right for labels
+    y = field(f"{category}:N", sort=data[category].tolist(), title=None, axis={"labelLimit": 240})
+    signs = {"domain": ["正", "负"], "range": [STATUS_COLORS["green"], STATUS_COLORS["red"]]}
+    bars = view(
+        mark("bar", cornerRadiusEnd=3),
+        {
+            "x": field(
+                f"{value}:Q", title=unit_title(unit, "拉动"), axis={"format": "+.1~f", "tickCount": 6}, scale=x_scale
             ),
-            y=y,
-            color=alt.Color(
-                "sign:N",
-                scale=alt.Scale(domain=["正", "负"], range=[STATUS_COLORS["green"], STATUS_COLORS["red"]]),
-                legend=None,
-            ),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title="类别"),
-                alt.Tooltip(f"{value}:Q", title=unit, format="+.2f"),
-                alt.Tooltip(f"{label}:N", title="说明"),
-            ],
-        )
+            "y": y,
+            "color": field("sign:N", scale=signs, legend=None),
+            "tooltip": [tip(f"{category}:N", "类别"), tip(f"{value}:Q", unit, "+.2f"), tip(f"{label}:N", "说明")],
+        },
+        data=data,
+        title=title,
     )
-    text = (
-        alt.Chart(data)
-        .mark_text(align="left", dx=6, fontSize=13, font=FONT)
-        .encode(x=alt.X("text_x:Q", scale=alt.Scale(domain=domain, nice=False)), y=y, text=f"{label}:N")
+    text = view(
+        mark("text", align="left", dx=6, fontSize=13, font=FONT),
+        {"x": field("text_x:Q", scale=x_scale), "y": y, "text": field(f"{label}:N")},
+        data=data,
     )
-    rule = alt.Chart(pd.DataFrame({"x": [0]})).mark_rule(color="#555").encode(x="x:Q")
-    return alt.layer(bars, rule, text).properties(height=max(160, 36 * len(data)))
+    rule = view(mark("rule", color="#555"), {"x": field("x:Q")}, data=pd.DataFrame({"x": [0]}))
+    return layer(bars, rule, text, height=max(160, 36 * len(data)))
 
 
 def bars_with_share(
     df: pd.DataFrame, *, x: str, bar: str, share: str, title: str, bar_title: str, share_title: str, scale: float = 1e4
-) -> alt.Chart:
+) -> dict:
     """Bars for an amount (万元 ÷ `scale`, e.g. 亿元) and a line with labels for its share (%), two axes."""
     data = _check(df.copy())
     data["v"] = data[bar] / scale
     data["share_text"] = [f"{s:.1f}%" if pd.notna(s) else "" for s in data[share]]
-    base = alt.Chart(data, title=title).encode(x=alt.X(f"{x}:O", title=None))
-    bars = base.mark_bar(color=PALETTE[0], opacity=0.85).encode(
-        y=alt.Y(
-            "v:Q",
-            title=bar_title,
-            axis=alt.Axis(format=AMOUNT_FORMAT),
-            # headroom: the bars end below the share line (0–100 %), its labels stay off the bars
-            scale=alt.Scale(domain=[0, float(data["v"].max() or 0) * 1.45 or 1]),
-        ),
-        tooltip=[
-            alt.Tooltip(f"{x}:O", title="年份"),
-            alt.Tooltip("v:Q", title=bar_title, format=",.2f"),
-            alt.Tooltip(f"{share}:Q", title=share_title, format=".1f"),
-        ],
+    x_enc = field(f"{x}:O", title=None)
+    # headroom: the bars end below the share line (0–100 %), its labels stay off the bars
+    headroom = {"domain": [0, float(data["v"].max() or 0) * 1.45 or 1]}
+    bars = view(
+        mark("bar", color=PALETTE[0], opacity=0.85),
+        {
+            "x": x_enc,
+            "y": field("v:Q", title=bar_title, axis={"format": AMOUNT_FORMAT}, scale=headroom),
+            "tooltip": [tip(f"{x}:O", "年份"), tip("v:Q", bar_title, ",.2f"), tip(f"{share}:Q", share_title, ".1f")],
+        },
+        title=title,
     )
-    line = base.mark_line(color=PALETTE[2], strokeWidth=3, point=True).encode(
-        y=alt.Y(f"{share}:Q", title=share_title, scale=alt.Scale(domain=SHARE_DOMAIN))
+    shares = {"domain": SHARE_DOMAIN}
+    line = view(
+        mark("line", color=PALETTE[2], strokeWidth=3, point=True),
+        {"x": x_enc, "y": field(f"{share}:Q", title=share_title, scale=shares)},
+        title=title,
     )
-    text = base.mark_text(color=PALETTE[2], dy=-12, fontSize=13, font=FONT).encode(
-        y=alt.Y(f"{share}:Q", scale=alt.Scale(domain=SHARE_DOMAIN)), text="share_text:N"
+    text = view(
+        mark("text", color=PALETTE[2], dy=-12, fontSize=13, font=FONT),
+        {"x": x_enc, "y": field(f"{share}:Q", scale=shares), "text": field("share_text:N")},
+        title=title,
     )
-    return alt.layer(bars, alt.layer(line, text)).resolve_scale(y="independent").properties(height=300)
+    return layer(bars, layer(line, text), data=data, resolve={"scale": {"y": "independent"}}, height=300)
 
 
 def class_shares(
     df: pd.DataFrame, *, category: str, cls: str, count: str, share: str, order: list[str], title: str
-) -> alt.Chart:
+) -> dict:
     """Horizontal 100 % stacked bars: each category's enterprises by class (A … D, 未参评) in `order`."""
     data = _check(df.copy())
     data["cls_order"] = data[cls].map({c: i for i, c in enumerate(order)})
-    bars = (
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X(f"{count}:Q", stack="normalize", title="企业占比（%）", axis=alt.Axis(format=".0%")),
-            y=alt.Y(f"{category}:N", title=None, axis=alt.Axis(labelLimit=240)),
-            color=alt.Color(
-                f"{cls}:N",
-                scale=alt.Scale(domain=order, range=CLASS_COLORS[: len(order)]),
-                title=None,
-                legend=alt.Legend(orient="bottom", columns=3),
-            ),
-            order=alt.Order("cls_order:Q"),
-            tooltip=[
-                alt.Tooltip(f"{category}:N", title="类别"),
-                alt.Tooltip(f"{cls}:N", title="分类"),
-                alt.Tooltip(f"{count}:Q", title="企业数（家）"),
-                alt.Tooltip(f"{share}:Q", title="占比（%）", format=".1f"),
-            ],
-        )
-    )
-    return bars.properties(height=alt.Step(30))
+    encoding = {
+        "x": field(f"{count}:Q", stack="normalize", title="企业占比（%）", axis={"format": ".0%"}),
+        "y": field(f"{category}:N", title=None, axis={"labelLimit": 240}),
+        "color": field(
+            f"{cls}:N",
+            scale={"domain": list(order), "range": CLASS_COLORS[: len(order)]},
+            title=None,
+            legend={"orient": "bottom", "columns": 3},
+        ),
+        "order": field("cls_order:Q"),
+        "tooltip": [
+            tip(f"{category}:N", "类别"),
+            tip(f"{cls}:N", "分类"),
+            tip(f"{count}:Q", "企业数（家）"),
+            tip(f"{share}:Q", "占比（%）", ".1f"),
+        ],
+    }
+    return view(mark("bar"), encoding, data=data, title=title, height={"step": 30})
 
 
 def score_histogram(
     df: pd.DataFrame, *, score: str, cls: str, order: list[str], title: str, step: float = 25.0
-) -> alt.Chart:
+) -> dict:
     """Distribution of scores (分) in bins of `step`, stacked by class (binned here: one row per bin and
     class reaches the browser, however many units there are)."""
     scores = df[[score, cls]].dropna(subset=[score])
@@ -703,55 +699,18 @@ def score_histogram(
         .size()
         .rename(columns={"size": "n"})
     )
-    return (
-        alt.Chart(data, title=title)
-        .mark_bar()
-        .encode(
-            x=alt.X("bin_start:Q", bin="binned", title="综合得分（分）"),
-            x2="bin_end:Q",
-            y=alt.Y("sum(n):Q", title="评价单元（个）", axis=value_axis("个")),
-            color=alt.Color(f"{cls}:N", scale=alt.Scale(domain=order, range=CLASS_COLORS[: len(order)]), title=None),
-            order=alt.Order(f"{cls}:N"),
-            tooltip=[alt.Tooltip(f"{cls}:N", title="分类"), alt.Tooltip("sum(n):Q", title="单元数（个）")],
-        )
-        .properties(height=300)
-    )
+    encoding = {
+        "x": field("bin_start:Q", bin="binned", title="综合得分（分）"),
+        "x2": {"field": "bin_end"},
+        "y": field("sum(n):Q", title="评价单元（个）", axis=value_axis("个")),
+        "color": field(f"{cls}:N", scale={"domain": list(order), "range": CLASS_COLORS[: len(order)]}, title=None),
+        "order": field(f"{cls}:N"),
+        "tooltip": [tip(f"{cls}:N", "分类"), tip("sum(n):Q", "单元数（个）")],
+    }
+    return view(mark("bar"), encoding, data=data, title=title, height=300)
 
 
 # ---- 亩均一张图 (issue 17)
-# inline data put into a spec after Altair built it (see _inline): per thread, one build at a time — sessions
-# building the same map at once each fill their own spec (a shared dict lost entries under load: KeyError)
-_late = threading.local()
-
-
-def _inline(records: list[dict]) -> alt.Data:
-    """Inline data that Altair does not walk through (thousands of GeoJSON features cost it seconds): a named
-    placeholder, filled with `records` by `_vega_lite` after `to_dict`."""
-    import json
-
-    name = "inline_" + hashlib.sha1(json.dumps(records, sort_keys=True).encode()).hexdigest()[:16]
-    if not hasattr(_late, "values"):  # a builder called outside _vega_lite (its placeholder stays unfilled)
-        _late.values = {}
-    _late.values[name] = records
-    return alt.Data(name=name)
-
-
-def _fill_inline(node) -> None:
-    """Replace each placeholder `{"data": {"name": inline_…}}` of a spec by its values (see `_inline`)."""
-    if isinstance(node, list):
-        for item in node:
-            _fill_inline(item)
-        return
-    if not isinstance(node, dict):
-        return
-    data = node.get("data")
-    if isinstance(data, dict) and str(data.get("name", "")).startswith("inline_"):
-        node["data"] = {"values": _late.values[data["name"]]}
-    for key in ("layer", "hconcat", "vconcat", "concat", "spec"):
-        if key in node:
-            _fill_inline(node[key])
-
-
 def _geo_records(df: pd.DataFrame, fields: list[str]) -> list[dict]:
     """Rows as GeoJSON Features for inline Vega-Lite data: the GeoJSON text of `geometry` as the geometry, the
     `fields` as top-level members (so encodings and selections name them directly)."""
@@ -777,7 +736,7 @@ def parcel_map(
     height: int = 520,
     projection: dict | None = None,
     tiles: pd.DataFrame | None = None,
-) -> alt.Chart:
+) -> dict:
     """Parcels as shapes on a Mercator map fitted to them (no tiles), coloured by `category` (`colors`:
     category → colour, in legend order), a click selects a parcel (point selection `selection` on parcel_id);
     `outlines` (area_name, geometry, label_lon, label_lat) draws each 片区's outline and name; `highlight`
@@ -789,98 +748,107 @@ def parcel_map(
     fixed-scale Mercator, centred in the chart, over those base-map tiles."""
     data = _check(df)
     fields = list(dict.fromkeys(["parcel_id", category, *tooltip]))
-    pick = alt.selection_point(name=selection, fields=["parcel_id"])
     number = {"area_mu": ",.2f", "tax_per_mu": ",.2f"}
-    tips = [
-        alt.Tooltip(f"{c}:{'Q' if c in number else 'N'}", title=t, **({"format": number[c]} if c in number else {}))
-        for c, t in tooltip.items()
-    ]
-    width = (
-        alt.condition(alt.datum.parcel_id == highlight, alt.value(2.5), alt.value(0.4)) if highlight else alt.value(0.4)
-    )
-    stroke = (
-        alt.condition(alt.datum.parcel_id == highlight, alt.value("#111111"), alt.value("#ffffff"))
-        if highlight
-        else alt.value("#ffffff")
-    )
-    shapes = (
-        alt.Chart(_inline(_geo_records(data, fields)), name="parcels")
-        .mark_geoshape()
-        .encode(
-            color=alt.Color(
+    tips = [tip(f"{c}:{'Q' if c in number else 'N'}", t, number.get(c)) for c, t in tooltip.items()]
+    if highlight:
+        test = f"(datum.parcel_id === {_quoted(highlight)})"
+        stroke = {"condition": {"test": test, "value": "#111111"}, "value": "#ffffff"}
+        width = {"condition": {"test": test, "value": 2.5}, "value": 0.4}
+    else:
+        stroke, width = {"value": "#ffffff"}, {"value": 0.4}
+    legend = {"title": None, "orient": "top", "columns": 3, "symbolType": "square"}
+    shapes = {
+        "data": {"values": _geo_records(data, fields)},
+        "mark": mark("geoshape"),
+        "encoding": {
+            "color": field(
                 f"{category}:N",
-                scale=alt.Scale(domain=list(colors), range=list(colors.values())),
+                scale={"domain": list(colors), "range": list(colors.values())},
                 title="着色",
-                legend=alt.Legend(title=None, orient="top", columns=3, symbolType="square"),
+                legend=legend,
             ),
-            stroke=stroke,
-            strokeWidth=width,
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85)),
-            tooltip=tips,
-        )
-        .add_params(pick)
-    )
+            "stroke": stroke,
+            "strokeWidth": width,
+            "opacity": picked(selection, 1.0, 0.85),
+            "tooltip": tips,
+        },
+        "name": "parcels",
+    }
     layers = [shapes]
     if outlines is not None and len(outlines):
-        lines = alt.Chart(_inline(_geo_records(outlines, ["area_name"]))).mark_geoshape(
-            filled=False, stroke="#5b6573", strokeWidth=1.2, strokeDash=[5, 3]
-        )
-        labels = (
-            alt.Chart(outlines[["area_name", "label_lon", "label_lat"]])
-            .mark_text(font=FONT, fontSize=13, fontWeight="bold", color="#333333", baseline="bottom")
-            .encode(longitude="label_lon:Q", latitude="label_lat:Q", text="area_name:N")
+        lines = {
+            "data": {"values": _geo_records(outlines, ["area_name"])},
+            "mark": mark("geoshape", filled=False, stroke="#5b6573", strokeWidth=1.2, strokeDash=[5, 3]),
+        }
+        labels = view(
+            mark("text", font=FONT, fontSize=13, fontWeight="bold", color="#333333", baseline="bottom"),
+            _lon_lat_text(),
+            data=outlines[["area_name", "label_lon", "label_lat"]],
         )
         layers = [lines, shapes, labels]
     if tiles is not None and len(tiles):
-        base = (
-            alt.Chart(tiles)
-            .mark_image(width=256, height=256, align="left", baseline="top", clip=True, aria=False)
-            .encode(longitude="lon:Q", latitude="lat:Q", url="url:N")
-        )
-        layers = [base, *layers]
+        tile = mark("image", width=256, height=256, align="left", baseline="top", clip=True, aria=False)
+        encoding = {"longitude": field("lon:Q"), "latitude": field("lat:Q"), "url": field("url:N")}
+        layers = [view(tile, encoding, data=tiles), *layers]
     project = (
-        {"type": "mercator"}
-        if projection is None
-        else {**projection, "translate": alt.ExprRef(expr="[width / 2, height / 2]")}
+        {"type": "mercator"} if projection is None else {**projection, "translate": {"expr": "[width / 2, height / 2]"}}
     )
     # SVG (one path per parcel, named by its aria description) up to MAX_ROWS shapes: crisp when zoomed
-    return (
-        alt.layer(*layers, title=title, usermeta={"embedOptions": {"renderer": "svg"}})
-        .project(**project)
-        .properties(height=height)
+    return layer(
+        *layers,
+        title=title,
+        usermeta={"embedOptions": {"renderer": "svg"}},
+        params=[{**point_selection(selection, "parcel_id"), "views": ["parcels"]}],
+        projection=project,
+        height=height,
     )
+
+
+def _quoted(text: str) -> str:
+    """`text` as a single-quoted Vega expression string."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def _lon_lat_text() -> dict:
+    return {"longitude": field("label_lon:Q"), "latitude": field("label_lat:Q"), "text": field("area_name:N")}
 
 
 def area_map(
     df: pd.DataFrame, *, title: str, share_title: str, selection: str = "area_pick", height: int = 520
-) -> alt.Chart:
+) -> dict:
     """片区 as rectangles (the extent of their parcels) shaded by `share_pct`, labelled with their name and
     parcel count; a click selects a 片区 (point selection `selection` on area_code)."""
     data = _check(df)
-    pick = alt.selection_point(name=selection, fields=["area_code"])
     records = _geo_records(data, ["area_code", "area_name", "parcels", "area_mu", "share_pct"])
-    shapes = (
-        alt.Chart(_inline(records))
-        .mark_geoshape(stroke="#ffffff", strokeWidth=0.6)
-        .encode(
-            color=alt.Color(
+    shapes = {
+        "data": {"values": records},
+        "mark": mark("geoshape", stroke="#ffffff", strokeWidth=0.6),
+        "encoding": {
+            "color": field(
                 "share_pct:Q",
                 title=share_title,
-                scale=alt.Scale(scheme="orangered"),
-                legend=alt.Legend(orient="top", format=".0f"),
+                scale={"scheme": "orangered"},
+                legend={"orient": "top", "format": ".0f"},
             ),
-            tooltip=[
-                alt.Tooltip("area_name:N", title="片区"),
-                alt.Tooltip("parcels:Q", title="地块（个）", format=","),
-                alt.Tooltip("area_mu:Q", title="面积（亩）", format=",.0f"),
-                alt.Tooltip("share_pct:Q", title=share_title, format=".1f"),
+            "tooltip": [
+                tip("area_name:N", "片区"),
+                tip("parcels:Q", "地块（个）", ","),
+                tip("area_mu:Q", "面积（亩）", ",.0f"),
+                tip("share_pct:Q", share_title, ".1f"),
             ],
-        )
-        .add_params(pick)
+        },
+        "name": "areas",
+    }
+    labels = view(
+        mark("text", font=FONT, fontSize=11, color="#222222"),
+        _lon_lat_text(),
+        data=data[["area_name", "label_lon", "label_lat"]],
     )
-    labels = (
-        alt.Chart(data[["area_name", "label_lon", "label_lat"]])
-        .mark_text(font=FONT, fontSize=11, color="#222222")
-        .encode(longitude="label_lon:Q", latitude="label_lat:Q", text="area_name:N")
+    return layer(
+        shapes,
+        labels,
+        title=title,
+        params=[{**point_selection(selection, "area_code"), "views": ["areas"]}],
+        projection={"type": "mercator"},
+        height=height,
     )
-    return alt.layer(shapes, labels, title=title).project(type="mercator").properties(height=height)
