@@ -14,6 +14,7 @@ import copy
 import hashlib
 import os
 
+import numpy as np
 import pandas as pd
 
 from cockpit.domain import memo
@@ -194,6 +195,16 @@ def vega_lite_values(chart: dict, **props) -> dict:
     return {**_top_level(chart, values), **props}
 
 
+def _melt(data: pd.DataFrame, keep: list[str], columns: list[str], name: str) -> pd.DataFrame:
+    """`data.melt(id_vars=keep, value_vars=columns, var_name=name, value_name="v")` built directly: the same
+    rows (column by column), ~0.3 ms where pandas' melt takes ~13 ms on a chart's few dozen rows."""
+    n = len(data)
+    out = {c: np.tile(data[c].to_numpy(), len(columns)) for c in keep}
+    out[name] = np.repeat(np.array(columns, dtype=object), n)
+    out["v"] = np.concatenate([data[c].to_numpy() for c in columns]) if columns else np.array([])
+    return pd.DataFrame(out)
+
+
 def _check(df: pd.DataFrame) -> pd.DataFrame:
     if len(df) > MAX_ROWS:
         raise ValueError(f"图表数据 {len(df)} 行，超过 {MAX_ROWS} 行上限：请在查询中先汇总")
@@ -266,7 +277,7 @@ def flows_and_stock(
     `bars`: column → legend label; `line`: (column, legend label). Values are counts in `unit`.
     """
     data = _check(df.copy())
-    long = data.melt(id_vars=[x], value_vars=list(bars), var_name="series", value_name="v")
+    long = _melt(data, [x], list(bars), "series")
     long["系列"] = long["series"].map(bars)
     labels = list(bars.values()) + [line[1]]
     color = field("系列:N", scale={"domain": labels, "range": PALETTE[: len(labels)]}, title=None)
@@ -317,7 +328,7 @@ def selectable_stacked_bars(
     if top:
         data = data.head(top)
     order = data[category].tolist()
-    long = data.melt(id_vars=[category, "_total"], value_vars=list(parts), var_name="part", value_name="v")
+    long = _melt(data, [category, "_total"], list(parts), "part")
     long["构成"] = long["part"].map(parts)
     long["_order"] = long["part"].map({p: i for i, p in enumerate(parts)})
     labels = list(parts.values())
