@@ -9,6 +9,7 @@ their parcels (the data have no 片区 boundary).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ NOT_RATED = "未参评"
 GREY, LIGHT = "#c8ccd2", "#dde1e6"
 STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b39", "闲置": "#c9463d"}
 VACANCY_COLORS = {"闲置": "#c9463d", "整治中（收回、收购等）": "#e07b39", "在用": "#9bbbe0"}
+MAX_PARSED = 10_000  # parsed outlines kept (two maps' worth of parcels; a few KB each)
 MAP_PIXELS = 1200  # the map is drawn about this wide: outlines are simplified to one pixel of the extent
 
 
@@ -124,11 +126,17 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
     if shaped.empty:
         return pd.DataFrame(columns=cols)
     tol = tolerance_m(_extent(geoms))
-    by_unit = units.set_index("unit_id") if len(units) else pd.DataFrame(columns=["cls_label", "tax_per_mu"])
+    # the first row of each drawn parcel's unit (as .loc on unit_id gave), as a dict: the units are every
+    # evaluated parcel of the zone (~120,000 at a province), the map's parcels a few thousand
+    if len(units):
+        first = units[units["unit_id"].isin(shaped["parcel_id"])].drop_duplicates("unit_id")
+        by_unit = dict(zip(first["unit_id"].tolist(), zip(first["cls_label"].tolist(), first["tax_per_mu"].tolist())))
+    else:
+        by_unit = {}
     rows = []
     for row, g in zip(shaped.itertuples(index=False), geoms):
-        unit = by_unit.loc[row.parcel_id] if row.parcel_id in by_unit.index else None
-        cls = None if unit is None else str(unit["cls_label"])
+        unit = by_unit.get(row.parcel_id)
+        cls = None if unit is None else str(unit[0])
         rows.append(
             {
                 "parcel_id": row.parcel_id,
@@ -137,7 +145,7 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
                 "ent_names": row.ent_names if isinstance(row.ent_names, str) and row.ent_names else "无",
                 "area_name": row.area_name,
                 "area_mu": float(row.area_mu),
-                "tax_per_mu": None if unit is None or pd.isna(unit["tax_per_mu"]) else float(unit["tax_per_mu"]),
+                "tax_per_mu": None if unit is None or pd.isna(unit[1]) else float(unit[1]),
                 "cls_label": cls or (NO_ENTERPRISE if not row.n_enterprises else NOT_RATED),
                 "state": row.state,
                 "ent_id": (row.ent_ids or "").split(",")[0] if isinstance(row.ent_ids, str) else "",
@@ -147,14 +155,19 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
 
 
 def _parsed(texts) -> list[dict | None]:
-    """Each outline parsed (None where there is none or it cannot be read: such a parcel is not drawn)."""
-    out = []
-    for t in texts:
-        try:
-            out.append(geo.parse(t) if isinstance(t, str) and t else None)
-        except geo.GeometryError:
-            out.append(None)
-    return out
+    """Each outline parsed (None where there is none or it cannot be read: such a parcel is not drawn). The
+    result is shared with other callers: read it, do not change it."""
+    return [_parse(t) if isinstance(t, str) and t else None for t in texts]
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
+def _parse(text: str) -> dict | None:
+    """One outline's GeoJSON text parsed, kept for the next map of an overlapping scope and for `outlines`,
+    which reads the same parcels (the map parsed each outline twice per new scope: ~1 s at 5,000 parcels)."""
+    try:
+        return geo.parse(text)
+    except geo.GeometryError:
+        return None
 
 
 def label(area_name: str) -> str:
