@@ -374,14 +374,21 @@ def scope_note(ind: Indicator, f) -> str | None:
 
 
 def _select(df: pd.DataFrame, src: Source, year: int | None, month: int) -> pd.DataFrame:
-    rows = df
-    if year is not None and "year" in rows.columns:
-        rows = rows[rows["year"] == year]
+    """The rows of `year` (None: any), `src.where` and (for a month row) `month`: one mask, one take (each
+    filter in turn copied every column of the frame, up to three times an indicator)."""
+    mask = np.ones(len(df), dtype=bool)
+    if year is not None and "year" in df.columns:
+        mask &= _equal(df["year"], year)
     for col, val in src.where:
-        rows = rows[rows[col] == val]
-    if src.month_row and "month" in rows.columns:
-        rows = rows[rows["month"] == month]
-    return rows
+        mask &= _equal(df[col], val)
+    if src.month_row and "month" in df.columns:
+        mask &= _equal(df["month"], month)
+    return df if mask.all() else df[mask]
+
+
+def _equal(column: pd.Series, value) -> np.ndarray:
+    """`column == value` as a plain boolean array, a missing value counting as not equal."""
+    return (column == value).to_numpy(dtype=bool, na_value=False)
 
 
 def _value(rows: pd.DataFrame, src: Source, factor: float, column: str | None = None) -> float | None:
