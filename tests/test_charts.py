@@ -49,3 +49,11 @@ def test_spec_for_the_browser_and_for_the_pdf_carry_the_same_rows():
     assert line[0]["_date"].startswith("2023-06-30")
     assert pdf["width"] == 500 and pdf["config"]["font"] == charts.FONT == browser["config"]["font"]
     assert pdf["layer"][0]["encoding"]["y"]["scale"]["domain"] == [55.0, 100]  # min(60, 72.5) − 5
+
+
+def test_specs_name_the_schema_of_the_installed_altair():
+    """Test that the specs' $schema is the Vega-Lite version whose schema validates them in the tests (Altair's):
+    an Altair upgrade that moves Vega-Lite on shows here."""
+    import altair as alt
+
+    assert charts.SCHEMA_URL == alt.SCHEMA_URL

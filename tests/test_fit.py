@@ -43,9 +43,7 @@ def test_count_axes_are_integers_and_titled_as_units():
 def test_small_amounts_get_ticks_that_differ():
     """Test that 亿元 bars of 0.2–1.4 (the 投资 growth sources) are not formatted to whole numbers ("0 0 1 1")."""
     df = pd.DataFrame({"part": ["甲", "乙", "丙"], "invest_wan": [2000.0, 9000.0, 14000.0]})
-    x = axis_of(
-        charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元", scale=1e4), "x"
-    )
+    x = axis_of(charts.ranked_bars(df, category="part", value="invest_wan", title="t", unit="亿元", scale=1e4), "x")
     fmt = x["axis"]["format"]
     assert "~" in fmt and ".0f" not in fmt  # 0.2 → "0.2", 1 → "1"
     assert x["title"] == "单位：亿元"

@@ -1,9 +1,8 @@
 """Start the app: `python -m cockpit.app.serve [streamlit options]` is `streamlit run app.py [options]` plus a preload
 and the serving rules below.
 
-Preload: a fresh process spends ~2 s importing pandas, pyarrow, DuckDB and Altair and ~0.5 s more opening the data
-and loading the Vega-Lite schema — on the first visitor's clock, because Streamlit runs nothing before a session
-connects. Here a background thread does that work while the server itself starts, so the first page is drawn
+Preload: a fresh process spends ~2 s importing pandas, pyarrow, DuckDB and Streamlit's Arrow conversion and ~0.5 s
+more opening the data — on the first visitor's clock, because Streamlit runs nothing before a session connects. Here a background thread does that work while the server itself starts, so the first page is drawn
 sooner (cold start is measured by `make bench`). Nothing the preload does is required: if it fails or has not
 finished, the first session does the same work itself.
 
@@ -45,7 +44,7 @@ HIDDEN_PATHS = ("_stcore/metrics",)
 
 
 def preload() -> None:
-    """Import the heavy libraries, open the database and build one chart spec (loads the schema validator)."""
+    """Import the heavy libraries, open the database and build one chart spec (Arrow conversion of its data)."""
     import logging
 
     logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").setLevel(logging.ERROR)

@@ -457,8 +457,8 @@ def chart(builder, data, *, key: str | None = None, on_select="ignore", **option
     theme of `present.chart_spec` on top).
 
     The Vega-Lite spec comes from `charts.spec` (built once per data and options), so a rerun that
-    shows the same data does not rebuild or re-validate the Altair chart. Returns the selection
-    state when `on_select` is set, like `st.altair_chart`.
+    shows the same data does not rebuild it. Returns the selection state when `on_select` is set, like
+    `st.altair_chart`.
     """
     from cockpit.app import present
     from cockpit.report import charts

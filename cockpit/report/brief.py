@@ -44,7 +44,7 @@ class Brief:
     cards: list[Card]
     paragraphs: dict[str, str]
     attention: list[tuple[str, str]]  # (类别, 事项)
-    charts: dict[str, object] = field(default_factory=dict)  # title → Altair chart
+    charts: dict[str, object] = field(default_factory=dict)  # title → `charts` spec (Vega-Lite dict)
     month: int = 12  # the as-of month (the 口径 line says 1—9月累计, 时序进度 = 9 ÷ 12)
 
 

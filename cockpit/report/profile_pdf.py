@@ -34,7 +34,7 @@ class Profile:
     open_hazards: pd.DataFrame | None = None  # register rows still open
     accidents: int = 0
     alerts: pd.DataFrame | None = None  # enterprise.alert_rows
-    chart: object | None = None  # an Altair chart (monthly 产值), or None
+    chart: object | None = None  # a `charts` spec (monthly 产值), or None
 
 
 def collect(
