@@ -2,8 +2,9 @@
 and the serving rules below.
 
 Preload: a fresh process spends ~2 s importing pandas, pyarrow, DuckDB and Streamlit's Arrow conversion and ~0.5 s
-more opening the data — on the first visitor's clock, because Streamlit runs nothing before a session connects. Here a background thread does that work while the server itself starts, so the first page is drawn
-sooner (cold start is measured by `make bench`). Nothing the preload does is required: if it fails or has not
+more opening the data — on the first visitor's clock, because Streamlit runs nothing before a session connects.
+Here a background thread does that work while the server itself starts, so the first page is drawn sooner (cold
+start is measured by `make bench`). Nothing the preload does is required: if it fails or has not
 finished, the first session does the same work itself.
 
 Serving rules (every HTTP response of the server, static files included; the WebSocket is untouched):
