@@ -109,3 +109,19 @@ def test_map_config(tmp_path):
     bad.write_text('[map]\ntile_url = "file:///etc/passwd"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="tile_url"):
         landmap.load_config(bad)
+
+
+def test_outline_text_is_read_back_without_parsing_while_remembered():
+    """Test that the chart gets back the very outline object the map wrote as text, and parses other text."""
+    from cockpit.data import geo
+
+    shape = {"type": "Polygon", "coordinates": [[[0.0, 0.0], [0.0, 1.0], [1.0, 1.0], [0.0, 0.0]]]}
+    text = geo.to_text(shape)
+    assert text == '{"type":"Polygon","coordinates":[[[0.0,0.0],[0.0,1.0],[1.0,1.0],[0.0,0.0]]]}'
+    assert geo.from_text(text) is shape
+    other = '{"type":"Polygon","coordinates":[[[2,2],[2,3],[3,3],[2,2]]]}'
+    assert geo.from_text(other) == {"type": "Polygon", "coordinates": [[[2, 2], [2, 3], [3, 3], [2, 2]]]}
+    for k in range(geo.TEXTS_KEPT):  # the oldest are forgotten past TEXTS_KEPT: parsed again, equal
+        geo.to_text({"type": "Point", "coordinates": [k, 0]})
+    again = geo.from_text(text)
+    assert again == shape and again is not shape

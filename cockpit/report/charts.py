@@ -725,12 +725,12 @@ def score_histogram(
 def _geo_records(df: pd.DataFrame, fields: list[str]) -> list[dict]:
     """Rows as GeoJSON Features for inline Vega-Lite data: the GeoJSON text of `geometry` as the geometry, the
     `fields` as top-level members (so encodings and selections name them directly)."""
-    import json
+    from cockpit.data import geo
 
     out = []
     for row in df[fields + ["geometry"]].itertuples(index=False):
         rec = {f: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v)) for f, v in zip(fields, row[:-1])}
-        out.append({"type": "Feature", "geometry": json.loads(row[-1]), **rec})
+        out.append({"type": "Feature", "geometry": geo.from_text(row[-1]), **rec})
     return out
 
 

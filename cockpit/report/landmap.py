@@ -80,7 +80,7 @@ def _category(mode: str, row, cls: str | None) -> str:
 
 def extent(shapes: pd.DataFrame) -> tuple[float, float, float, float]:
     """(lon min, lat min, lon max, lat max) of the `geometry` column (GeoJSON text) of `features` rows."""
-    return _extent([json.loads(t) for t in shapes["geometry"]])
+    return _extent([geo.from_text(t) for t in shapes["geometry"]])
 
 
 def _extent(geoms: list[dict]) -> tuple[float, float, float, float]:
@@ -140,7 +140,7 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
         rows.append(
             {
                 "parcel_id": row.parcel_id,
-                "geometry": json.dumps(geo.for_map(g, tol), separators=(",", ":")),
+                "geometry": geo.to_text(geo.for_map(g, tol)),
                 "category": _category(mode, row, cls),
                 "ent_names": row.ent_names if isinstance(row.ent_names, str) and row.ent_names else "无",
                 "area_name": row.area_name,
