@@ -210,10 +210,14 @@ def scope_empty_reason() -> str | None:
     f = filters.current()
     if not f.is_filtered:
         return None
-    size = {
-        name: int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
-        for name, scope in empty_mod.parts(f.scope).items()
-    }
+
+    def count(scope) -> int:
+        return int(q("scope_size", {"scope": scope})["in_scope"].iloc[0])
+
+    parts = empty_mod.parts(f.scope)
+    if count(parts["in_scope"]) > 0:  # the usual case: the parts only explain an empty scope
+        return None
+    size = {name: count(scope) for name, scope in parts.items()}
     sectors, areas = q("sectors"), q("areas")
     return empty_mod.reason(
         size,
