@@ -10,7 +10,6 @@ inline GeoJSON) are still Altair charts; `spec` takes both.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import os
 
@@ -172,7 +171,7 @@ def _to_spec(chart: dict) -> dict:
 def _top_level(chart: dict, data) -> dict:
     """A builder's spec as a top-level Vega-Lite spec: each DataFrame replaced by `data(frame)`, with the
     schema and the house theme."""
-    return {**_with_data(chart, data), "$schema": SCHEMA_URL, **copy.deepcopy(theme())}
+    return {**_with_data(chart, data), "$schema": SCHEMA_URL, **theme()}  # theme() builds a new dict each call
 
 
 def _with_data(node: dict, data) -> dict:
