@@ -9,6 +9,7 @@ import pytest
 import tiny
 
 from cockpit.data import geo
+from cockpit.data.config import map_config
 from cockpit.data.dimensions import EVERYTHING
 from cockpit.report import landmap
 
@@ -101,14 +102,14 @@ def test_tiles_fit_the_extent_at_native_size():
 
 def test_map_config(tmp_path):
     """Test the [map] section: empty by default, an XYZ https URL accepted, anything else refused in Chinese."""
-    assert landmap.load_config(tmp_path / "none.toml").tile_url == ""
+    assert map_config(tmp_path / "none.toml").tile_url == ""
     good = tmp_path / "good.toml"
     good.write_text('[map]\ntile_url = "https://t.example/{z}/{x}/{y}.png"\n', encoding="utf-8")
-    assert landmap.load_config(good).tile_url.endswith("{y}.png")
+    assert map_config(good).tile_url.endswith("{y}.png")
     bad = tmp_path / "bad.toml"
     bad.write_text('[map]\ntile_url = "file:///etc/passwd"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="tile_url"):
-        landmap.load_config(bad)
+        map_config(bad)
 
 
 def test_outline_text_is_read_back_without_parsing_while_remembered():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cockpit.app import filters, links, mujun_cache, ui
+from cockpit.data import config
 from cockpit.data.dimensions import Scope
 from cockpit.domain import memo, mujun
 from cockpit.domain.markup import plain
@@ -94,7 +95,7 @@ def show(
         "整治状态": f"{end}整治状态",
         "闲置地块": f"{end}闲置地块",
     }[mode]
-    base = landmap.load_config()
+    base = config.map_config()
     projection, tiles = (
         (None, None) if not base.tile_url else landmap.tiles(memo.call(landmap.extent, shown), base.tile_url, height)
     )

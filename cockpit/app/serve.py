@@ -97,10 +97,10 @@ def tile_origins() -> list[str]:
     images are loaded from; none when no tile server is configured (the default: the map works offline)."""
     from urllib.parse import urlsplit
 
-    from cockpit.report.landmap import load_config
+    from cockpit.data.config import map_config
 
     try:
-        url = load_config().tile_url
+        url = map_config().tile_url
     except ValueError:  # a malformed tile_url: the map page says so; the policy allows nothing extra
         return []
     parts = urlsplit(url)

@@ -68,3 +68,20 @@ def load_rules(path: Path | None = None) -> Rules:
         ),
         same_enterprises=str(raw.get("growth", {}).get("basis", "同口径")) != "全口径",
     )
+
+
+@dataclass(frozen=True)
+class MapConfig:
+    tile_url: str = ""  # optional XYZ tiles, e.g. 'https://tiles.example.gov.cn/{z}/{x}/{y}.png'
+    tile_attribution: str = ""  # shown under the map when tiles are drawn
+
+
+def map_config(path: Path | None = None) -> MapConfig:
+    """The [map] section of the rules file (config/rules.toml): an optional tile server for deployments. Here,
+    not in the map module, because the server reads it while it starts (its content security policy) and must
+    not wait for pandas to import then."""
+    raw = rules_section("map", path)
+    url = str(raw.get("tile_url", "")).strip()
+    if url and not (url.startswith(("https://", "http://")) and all(k in url for k in ("{z}", "{x}", "{y}"))):
+        raise ValueError("config/rules.toml [map] tile_url 应为含 {z}、{x}、{y} 的 http(s) 地址，或留空")
+    return MapConfig(tile_url=url, tile_attribution=str(raw.get("tile_attribution", "")))

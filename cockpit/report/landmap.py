@@ -12,8 +12,6 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -28,23 +26,6 @@ STATE_COLORS = {"在用": "#9bbbe0", "已整治": "#3a9e6f", "整治中": "#e07b
 VACANCY_COLORS = {"闲置": "#c9463d", "整治中（收回、收购等）": "#e07b39", "在用": "#9bbbe0"}
 MAX_PARSED = 10_000  # parsed outlines kept (two maps' worth of parcels; a few KB each)
 MAP_PIXELS = 1200  # the map is drawn about this wide: outlines are simplified to one pixel of the extent
-
-
-@dataclass(frozen=True)
-class MapConfig:
-    tile_url: str = ""  # optional XYZ tiles, e.g. 'https://tiles.example.gov.cn/{z}/{x}/{y}.png'
-    tile_attribution: str = ""  # shown under the map when tiles are drawn
-
-
-def load_config(path: Path | None = None) -> MapConfig:
-    """The [map] section of the rules file (config/rules.toml): an optional tile server for deployments."""
-    from cockpit.data.config import rules_section
-
-    raw = rules_section("map", path)
-    url = str(raw.get("tile_url", "")).strip()
-    if url and not (url.startswith(("https://", "http://")) and all(k in url for k in ("{z}", "{x}", "{y}"))):
-        raise ValueError("config/rules.toml [map] tile_url 应为含 {z}、{x}、{y} 的 http(s) 地址，或留空")
-    return MapConfig(tile_url=url, tile_attribution=str(raw.get("tile_attribution", "")))
 
 
 def legend(mode: str, class_order: list[str]) -> dict[str, str]:
