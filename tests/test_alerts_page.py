@@ -129,3 +129,36 @@ def test_a_row_key_from_the_url_is_shown_as_plain_text(work):
     assert not at.exception, at.exception
     assert any("链接定位：隐患 [点我](javascript:alert(1))**粗** · 当前没有与它有关的预警" == t.value for t in at.text)
     assert not any("javascript" in str(m.value) for m in at.markdown)
+
+
+def test_a_cold_start_evaluation_waits_its_grace_unless_a_page_needs_it(monkeypatch, tmp_path):
+    """Test that the first evaluation of a process, started by the 总览 strip, waits for the grace period (the first
+    visitor's page is drawn meanwhile), that a page waiting for the result starts it at once, and that without a
+    grace it starts at once."""
+    from types import SimpleNamespace
+
+    from cockpit.app import alerts_ui, ui
+
+    queried: list[float] = []
+
+    def query(*args, **kwargs):
+        queried.append(time.monotonic())
+        raise LookupError("查询到此为止")
+
+    monkeypatch.setattr(ui, "database", lambda: SimpleNamespace(run=query, directory=tmp_path))
+    monkeypatch.setattr(ui, "rules", lambda: None)
+    key = (str(tmp_path), "v1", "rules", "2026-12-01")
+
+    refresh = alerts_ui._Refresh(grace=60)
+    job = refresh.start(key)
+    job.join(0.5)
+    assert job.is_alive() and queried == []  # the strip's start: still waiting
+    began = time.monotonic()
+    with pytest.raises(LookupError, match="查询到此为止"):
+        refresh.wait(key)  # the 预警 page: starts it now, and is handed its failure
+    assert queried and queried[0] - began < 5
+
+    queried.clear()
+    at_once = alerts_ui._Refresh(grace=0)
+    at_once.start(key).join(5)
+    assert queried

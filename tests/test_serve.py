@@ -151,3 +151,56 @@ def test_only_the_apps_own_component_may_be_framed_by_the_same_origin():
     ):
         h = headers(path)
         assert "frame-ancestors 'none'" in h["content-security-policy"] and h["x-frame-options"] == "DENY", path
+
+
+def test_the_server_starts_listening_before_pandas_is_imported():
+    """Test that what the server runs before it listens (its serving rules, the content security policy with the
+    map's tile origin, Streamlit's start-up modules) imports neither pandas, pyarrow nor DuckDB: those ~1 s of
+    imports belong to the preload, after the server answers (cold start)."""
+    import subprocess
+    import sys
+
+    code = (
+        "from cockpit.app import serve\n"
+        "serve.install(); serve.skip_component_scan(); serve.security_headers(serve.streamlit_index_html())\n"
+        "import streamlit.web.cli, streamlit.web.bootstrap, sys\n"
+        "print(sorted(m for m in ('pandas', 'pyarrow', 'duckdb') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=serve.APP.parent, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_the_component_scan_it_skips_would_find_nothing():
+    """Test that the skipped scan is Streamlit's method of that name (an upgrade that renames it fails here) and
+    that no installed package declares a v2 component, so skipping it loses nothing."""
+    from streamlit.components.v2 import component_manager, manifest_scanner
+
+    assert callable(component_manager.BidiComponentManager.discover_and_register_components)
+    assert manifest_scanner.scan_component_manifests() == []
+    manager = component_manager.BidiComponentManager()
+    serve.skip_component_scan()
+    manager.discover_and_register_components()  # a no-op now
+    assert component_manager.BidiComponentManager.discover_and_register_components.__module__ == serve.__name__
+
+
+def test_warm_itself_preloads_once_the_server_answers(monkeypatch):
+    """Test the start-up order: the preload runs after the server answers, then the warm-up run; when the server
+    is not reached the preload still runs (after PRELOAD_AFTER)."""
+    from cockpit.app import warmup
+
+    calls = []
+    monkeypatch.setattr(warmup, "wait_healthy", lambda base, timeout: calls.append(("healthy", base)))
+    monkeypatch.setattr(warmup, "warm_up", lambda base: calls.append(("warm", base)))
+    serve.warm_itself(["--server.port", "8123"], preload=lambda: calls.append(("preload", "")))
+    base = "http://127.0.0.1:8123"
+    assert calls == [("healthy", base), ("preload", ""), ("healthy", base), ("warm", base)]
+
+    calls.clear()
+
+    def unreachable(base, timeout):
+        calls.append(("healthy", timeout))
+        raise TimeoutError(base)
+
+    monkeypatch.setattr(warmup, "wait_healthy", unreachable)
+    serve.warm_itself([], preload=lambda: calls.append(("preload", "")))
+    assert calls == [("healthy", serve.PRELOAD_AFTER), ("preload", ""), ("healthy", 120)]

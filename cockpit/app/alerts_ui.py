@@ -15,6 +15,7 @@ import functools
 import hashlib
 import sqlite3
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
@@ -26,6 +27,7 @@ from cockpit.domain import alerts, alerts_state, navigation
 # url path → page script (the pages a warning's link can open inside the app; see app.py)
 PAGE_FILES = {p.key: p.script for p in navigation.PAGES}  # link path → page script
 ROW_KEYS = {"hazard": "隐患", "project": "项目", "accident": "事故", "indicator": "指标", "assessment": "评估"}
+COLD_START_GRACE = 5.0  # s after a process's first run before the strip's first evaluation starts (see _Refresh)
 SEVERITY_COLOUR = {"红": "red", "橙": "orange", "黄": "yellow", "蓝": "blue", "绿": "green"}
 
 
@@ -45,16 +47,25 @@ def today() -> dt.date:
 
 
 class _Refresh:
-    """One evaluation + sync per key (directory, data version, rules, day) and process, in a background thread."""
+    """One evaluation + sync per key (directory, data version, rules, day) and process, in a background thread.
 
-    def __init__(self):
+    A process's first evaluation is started by the warm-up's 总览 strip, while the first visitor's page is being
+    drawn: it then waits until `grace` seconds after this object was made (the process's first run), so the two do
+    not share the interpreter. A page that needs the result (`wait`: 预警, 企业画像, a warning's link) starts it at
+    once; later evaluations (new data, a new day) start at once too."""
+
+    def __init__(self, grace: float = 0.0):
         self.lock = threading.Lock()
         self.jobs: dict[tuple, threading.Thread] = {}
         self.done: dict[tuple, alerts.Period] = {}
         self.failed: dict[tuple, BaseException] = {}
         self.stopping = threading.Event()
+        self.needed = threading.Event()  # set: no more waiting (a page waits for the result, or the process ends)
+        self.start_after = time.monotonic() + grace
 
     def _job(self, key: tuple, query, directory, rules) -> None:
+        self.needed.wait(max(0.0, self.start_after - time.monotonic()))
+
         def run(*args, **kwargs):
             if self.stopping.is_set():
                 raise RuntimeError("进程正在退出，预警计算已停止")
@@ -90,6 +101,7 @@ class _Refresh:
             return job
 
     def wait(self, key: tuple) -> alerts.Period:
+        self.needed.set()
         job = self.start(key)
         if job is not None:
             job.join()
@@ -102,6 +114,7 @@ class _Refresh:
         """At process exit: let a running evaluation end at its next query and wait for it (a daemon thread still
         inside DuckDB when the interpreter finalises aborts the process)."""
         self.stopping.set()
+        self.needed.set()
         with self.lock:
             jobs = list(self.jobs.values())
         for job in jobs:
@@ -110,7 +123,7 @@ class _Refresh:
 
 @st.cache_resource(show_spinner=False)
 def _refresh() -> _Refresh:
-    refresh = _Refresh()
+    refresh = _Refresh(grace=COLD_START_GRACE)
     atexit.register(refresh.stop)
     return refresh
 
