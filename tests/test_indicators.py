@@ -260,3 +260,28 @@ def test_headline_returns_every_overview_indicator(real_db):
     land = next(e for e in out if e.id == "land_reclaimed")
     assert land.scope_note and land.completion == pytest.approx(72.5, abs=0.01) and land.progress == 75.0
     assert next(e for e in out if e.id == "output").target == 62.0  # the shipped 新材料 target
+
+
+def test_selected_rows_are_read_column_by_column():
+    """Test the selection an indicator reads (hand-checked): a mask over the frame, values as floats with missing as
+    NaN, the first row's value, 'first' aggregation, and the empty and every-row cases."""
+    import numpy as np
+
+    df = pd.DataFrame(
+        {
+            "year": [2023, 2024, 2024, 2024],
+            "name": pd.array(["甲", "乙", "丙", None], dtype="string"),
+            "v": pd.array([1, 2, None, 4], dtype="Int64"),
+        }
+    )
+    sel = indicators.Selected(df, (df["year"] == 2024).to_numpy())
+    assert not sel.empty and list(sel.positions) == [1, 2, 3]
+    got = sel.values("v")
+    assert got[0] == 2.0 and np.isnan(got[1]) and got[2] == 4.0
+    assert list(sel.values("v", first=True)) == [2.0]
+    assert sel.first("name") == "乙" and sel.first("nope") is None
+    assert indicators._sum(sel.values("v")) == 6.0 and indicators._sum(np.array([np.nan])) is None
+    every = indicators.Selected(df, np.ones(4, dtype=bool))
+    assert every.positions is None and every.first("v") == 1 and indicators._sum(every.values("v")) == 7.0
+    none = indicators.Selected(df, np.zeros(4, dtype=bool))
+    assert none.empty
