@@ -59,6 +59,13 @@ def test_one_reader_of_the_rules_file(tmp_path):
     assert land.load_floor(path) == 7.5 and land.load_floor(tmp_path / "none.toml") == land.DEFAULT_FLOOR_WAN
     assert projects.load_lag_rule(path).yellow_months == 2
     assert ingest.load_window(path).future_years == 5 and ingest.load_window(tmp_path / "none.toml").future_years == 3
+    # parsed once per content, read on every call: a change (even of the same size, at once) is seen, and a
+    # caller that changes what it got changes nothing for the next
+    got = config.read_rules(path)
+    got["land"]["mujun_tax_floor_wan"] = 99
+    assert config.read_rules(path)["land"] == {"mujun_tax_floor_wan": 7.5}
+    path.write_text(path.read_text(encoding="utf-8").replace("7.5", "8.5"), encoding="utf-8")
+    assert config.read_rules(path)["land"] == {"mujun_tax_floor_wan": 8.5}
 
 
 def test_targets_by_indicator():
