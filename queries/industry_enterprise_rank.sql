@@ -18,6 +18,7 @@ years as (
     from enterprise_year_months
     where year in ($year, $year - 1)
       and first_month <= $month
+      and ent_id in (select ent_id from scope)
 ),
 
 sums as (
