@@ -13,6 +13,8 @@ tax as (
         count(*) as months_reported
     from enterprise_month as m, eval
     where m.year = eval.year
+      -- only the scope's enterprises with land are summed (the same rows the final filter keeps)
+      and m.ent_id in (select ent_id from enterprises where land_mu > 0 and in_areas(area_code, $scope))
     group by m.ent_id
 ),
 
