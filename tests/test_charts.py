@@ -194,3 +194,28 @@ def test_every_builder_draws_in_vega():
         spec = charts.vega_lite_values(getattr(charts, name)(df, **options), width=400)
         svg = vlc.vegalite_to_svg(spec)
         assert "<svg" in svg and text in svg, name
+
+
+def test_map_features_carry_plain_values_with_none_for_missing():
+    """Test the GeoJSON Features of the map (hand-checked): the geometry object from its text, each field a plain
+    Python value (int, float, str), a missing value None in every column type, rows in order."""
+    import json
+
+    import numpy as np
+
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [0, 1], [1, 1], [1, 0], [0, 0]]]}
+    df = pd.DataFrame(
+        {
+            "parcel_id": pd.array(["P1", "P2"], dtype="string"),
+            "area_mu": [12.5, np.nan],
+            "units": pd.array([3, None], dtype="Int64"),
+            "geometry": [json.dumps(square), json.dumps(square)],
+        }
+    )
+    got = charts._geo_records(df, ["parcel_id", "area_mu", "units"])
+    assert got == [
+        {"type": "Feature", "geometry": square, "parcel_id": "P1", "area_mu": 12.5, "units": 3},
+        {"type": "Feature", "geometry": square, "parcel_id": "P2", "area_mu": None, "units": None},
+    ]
+    assert [type(v) for v in got[0].values()] == [str, dict, str, float, int]
+    json.dumps(got, allow_nan=False)  # JSON-ready: no NaN, no numpy scalars

@@ -723,14 +723,23 @@ def score_histogram(
 # ---- 亩均一张图 (issue 17)
 def _geo_records(df: pd.DataFrame, fields: list[str]) -> list[dict]:
     """Rows as GeoJSON Features for inline Vega-Lite data: the GeoJSON text of `geometry` as the geometry, the
-    `fields` as top-level members (so encodings and selections name them directly)."""
+    `fields` as top-level members (so encodings and selections name them directly), missing values as None."""
     from cockpit.data import geo
 
-    out = []
-    for row in df[fields + ["geometry"]].itertuples(index=False):
-        rec = {f: (None if pd.isna(v) else (v.item() if hasattr(v, "item") else v)) for f, v in zip(fields, row[:-1])}
-        out.append({"type": "Feature", "geometry": geo.from_text(row[-1]), **rec})
-    return out
+    columns = [_plain_values(df[f]) for f in fields]
+    geometries = [geo.from_text(text) for text in df["geometry"].tolist()]
+    return [
+        {"type": "Feature", "geometry": geometry, **dict(zip(fields, values))}
+        for geometry, *values in zip(geometries, *columns)
+    ]
+
+
+def _plain_values(column: pd.Series) -> list:
+    """A column as plain Python values (JSON-ready), None where missing: read as one array, not value by value
+    (per value, a province's ~2,000 parcels cost ~50 ms a map)."""
+    missing = column.isna().to_numpy()
+    values = column.to_numpy(dtype=object)
+    return [None if gone else (v.item() if isinstance(v, np.generic) else v) for v, gone in zip(values, missing)]
 
 
 def parcel_map(
