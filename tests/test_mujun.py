@@ -548,3 +548,24 @@ def test_zone_mujun_value_added_2023_equals_the_report(real_db):
     assert ev.benchmarks["va_per_mu"] == pytest.approx(
         mujun.zone_averages(mujun.group_units(inputs[inputs["year"] == 2022]))["va_per_mu"]
     )
+
+
+def test_rated_by_area_counts_rated_and_d_class_per_area():
+    """Test the 片区 view's counts (hand-checked): enterprises without a class are not counted, D 类 among the
+    rated, one row per 片区 in name order, the same as grouping each 片区 by hand."""
+    ents = pd.DataFrame(
+        {
+            "ent_id": ["e1", "e2", "e3", "e4", "e5"],
+            "area_name": ["乙区", "甲区", "乙区", "乙区", "甲区"],
+            "cls": ["D", "A", None, "D", "D"],
+        }
+    )
+    got = mujun.rated_by_area(ents)
+    assert got.to_dict("records") == [
+        {"area_name": "乙区", "rated": 2, "d_class": 2},
+        {"area_name": "甲区", "rated": 2, "d_class": 1},
+    ]
+    rated = ents[ents["cls"].notna()]
+    by_hand = rated.groupby("area_name").agg(rated=("ent_id", "size"), d_class=("cls", lambda s: (s == "D").sum()))
+    pd.testing.assert_frame_equal(got, by_hand.reset_index(), check_dtype=False)
+    assert mujun.rated_by_area(ents.iloc[:0]).empty

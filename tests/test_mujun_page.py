@@ -1,5 +1,7 @@
 """亩均效益 page under AppTest (shipped data): report value, class counts, filters, rules file, what-if."""
 
+import pandas as pd
+import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
@@ -144,3 +146,38 @@ def test_filters_and_years_reuse_one_evaluation(monkeypatch, real_db):
     at.switch_page("pages/land/land.py").run()
     assert not at.exception
     assert calls == complete + [2022]
+
+
+def test_more_parcels_than_a_chart_draws_shows_the_areas_with_their_counts(monkeypatch, real_db):
+    """Test the map's 片区 view (more parcels in scope than a chart may draw): no error, the title says so, and
+    the view's rated / D 类 counts per 片区 are the zone's evaluation (mujun.rated_by_area)."""
+    from cockpit.app import ui
+    from cockpit.report import charts
+
+    q = ui.q
+
+    def over_the_limit(name, params=None, **extra):  # the query returns no rows when the scope has more parcels
+        rows = q(name, params, **extra)
+        return rows.iloc[:0] if name == "parcel_map" else rows
+
+    monkeypatch.setattr(ui, "q", over_the_limit)
+    seen = {}
+    area_map = charts.area_map
+
+    def spy(view, **options):
+        seen["view"] = view
+        return area_map(view, **options)
+
+    monkeypatch.setattr(charts, "area_map", spy)
+    at = new_app()
+    assert not at.exception, at.exception
+    ents = mujun.evaluate(mujun.read_inputs(real_db.run), 2023, mujun.load_config()).enterprises
+    rated = ents[ents["cls"].notna()]
+    by_hand = {name: (g["cls"] == "D").sum() / len(g) * 100 for name, g in rated.groupby("area_name")}
+    view = seen["view"]
+    assert len(view) >= 2 and len(by_hand) >= 2
+    for row in view.itertuples():
+        if row.area_name in by_hand:
+            assert row.share_pct == pytest.approx(by_hand[row.area_name]), row.area_name
+        else:
+            assert row.share_pct is None or pd.isna(row.share_pct), row.area_name

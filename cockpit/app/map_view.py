@@ -28,14 +28,15 @@ TOOLTIP = {
 
 
 def _evaluation(year: int | None):
-    """(units of the 亩均 evaluation of `year`, class order, enterprises) — empty when no year is evaluated."""
+    """(units of the 亩均 evaluation of `year`, class order, rated enterprises per 片区) — empty when no year is
+    evaluated."""
     import pandas as pd
 
     cfg = mujun.load_config()
     if year is None:
         return pd.DataFrame(columns=["unit_id", "cls_label", "tax_per_mu"]), [cfg.label(c) for c in mujun.CLASSES], None
     prepared = mujun_cache.evaluated(cfg).year(year)
-    return prepared.ev.units[["unit_id", "cls_label", "tax_per_mu"]], prepared.class_order, prepared.ev.enterprises
+    return prepared.ev.units[["unit_id", "cls_label", "tax_per_mu"]], prepared.class_order, prepared.rated_by_area
 
 
 def evaluation_year() -> tuple[int | None, str]:
@@ -72,9 +73,9 @@ def show(
     if modes:
         mode = st.segmented_control("着色", list(landmap.MODES), default=mode, key=f"{key}_mode") or mode
     parcels = ui.q("parcel_map", p, limit=charts.MAX_ROWS)
-    units, order, ents = _evaluation(year)
+    units, order, rated = _evaluation(year)
     if parcels.empty:
-        _area_view(key, p, mode, ents, height)
+        _area_view(key, p, mode, rated, height)
         return
     shown = memo.call(landmap.features, parcels, units, mode)
     total, with_shape = int(parcels["parcels_in_scope"].iloc[0]), int(parcels["with_boundary"].iloc[0])
@@ -147,17 +148,11 @@ def _open_clicked(event, shown) -> None:
         st.toast(f"地块 {plain(parcel)} 上没有企业（闲置或整治中）。", icon=":material/info:")
 
 
-def _area_view(key: str, p: dict, mode: str, ents, height: int) -> None:
-    """More parcels than a chart may draw: the 片区 as rectangles; a click narrows the filter to one."""
+def _area_view(key: str, p: dict, mode: str, rated, height: int) -> None:
+    """More parcels than a chart may draw: the 片区 as rectangles; a click narrows the filter to one. `rated`:
+    rated enterprises and D 类 per 片区 (zone-wide, mujun.rated_by_area), shown in the 亩均分类 mode."""
     areas = ui.q("parcel_map_areas", p)
-    counts = None
-    if ents is not None and mode == "亩均分类":
-        rated = ents[ents["cls"].notna()]
-        counts = (
-            rated.groupby("area_name")
-            .agg(rated=("ent_id", "size"), d_class=("cls", lambda s: (s == "D").sum()))
-            .reset_index()
-        )
+    counts = rated if mode == "亩均分类" else None
     view = memo.call(landmap.area_view, areas, counts, mode)
     n = int(areas["parcels"].sum()) if len(areas) else 0
     if view.empty:

@@ -728,6 +728,14 @@ class Scoped:
     d_list: pd.DataFrame  # the in-scope rows of the D 类 list, with parcel actions
 
 
+def rated_by_area(ents: pd.DataFrame) -> pd.DataFrame:
+    """Rated enterprises (a class given) and D 类 among them per 片区: area_name, rated, d_class (the map's 片区
+    view; zone-wide, so computed once per evaluation)."""
+    rated = ents[ents["cls"].notna()]
+    flags = pd.DataFrame({"area_name": rated["area_name"].to_numpy(), "d": (rated["cls"] == "D").to_numpy(dtype=bool)})
+    return flags.groupby("area_name").agg(rated=("d", "size"), d_class=("d", "sum")).reset_index()
+
+
 class Prepared:
     """An evaluation made ready to be shown for many filter scopes (built once per data version and rules).
 
@@ -747,6 +755,7 @@ class Prepared:
             self.ev.enterprise_position(ents["ent_id"].iloc[0])  # builds the lookup now, not in a rerun
         self.class_order = class_order(ents, ev.config)
         self.d_list = _d_rows(ents, parcel_actions)
+        self.rated_by_area = rated_by_area(ents)
 
     def in_scope(self, scope_nos) -> np.ndarray:
         """A boolean per enterprise row: is its ent_no among `scope_nos` (None = no filter, all)."""
