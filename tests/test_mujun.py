@@ -506,6 +506,18 @@ def test_prepared_shares_a_unit_between_scopes():
         prep.ev.enterprise("nobody")
 
 
+def test_units_of_parcels_are_looked_up_in_the_units():
+    """Test the map's unit lookup: the units of the given parcels (those that have one; repeats once), with their
+    class and 亩均税收, equal to selecting them from every unit by hand."""
+    a, b, c = ent("A", parcel="P", tax=50.0), ent("B", parcel="P", tax=150.0), ent("C", parcel="Q", tax=20.0)
+    prep = mujun.Prepared(mujun.evaluate(numbered(frame(a, b, c)), 2023, cfg()))
+    got = prep.units_of(pd.Series(["Q", "none", "P", "Q"], dtype="string"))
+    units = prep.ev.units
+    by_hand = units[units["unit_id"].isin(["P", "Q"])][["unit_id", "cls_label", "tax_per_mu"]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, by_hand)
+    assert sorted(got["unit_id"]) == ["P", "Q"] and prep.units_of([]).empty
+
+
 def test_picker_offers_top_and_d_class_and_finds_names():
     """Test that 250 enterprises give a picker of the top 100 and the last 100 D 类; search finds any name."""
     rows = [ent(f"N{k:03d}", tax=float(k)) for k in range(1, 251)]

@@ -28,15 +28,16 @@ TOOLTIP = {
 
 
 def _evaluation(year: int | None):
-    """(units of the 亩均 evaluation of `year`, class order, rated enterprises per 片区) — empty when no year is
-    evaluated."""
+    """(parcel ids → their units of the 亩均 evaluation of `year`, class order, rated enterprises per 片区) — no
+    units when no year is evaluated."""
     import pandas as pd
 
     cfg = mujun.load_config()
     if year is None:
-        return pd.DataFrame(columns=["unit_id", "cls_label", "tax_per_mu"]), [cfg.label(c) for c in mujun.CLASSES], None
+        none = pd.DataFrame(columns=["unit_id", "cls_label", "tax_per_mu"])
+        return (lambda parcel_ids: none), [cfg.label(c) for c in mujun.CLASSES], None
     prepared = mujun_cache.evaluated(cfg).year(year)
-    return prepared.ev.units[["unit_id", "cls_label", "tax_per_mu"]], prepared.class_order, prepared.rated_by_area
+    return prepared.units_of, prepared.class_order, prepared.rated_by_area
 
 
 def evaluation_year() -> tuple[int | None, str]:
@@ -73,11 +74,11 @@ def show(
     if modes:
         mode = st.segmented_control("着色", list(landmap.MODES), default=mode, key=f"{key}_mode") or mode
     parcels = ui.q("parcel_map", p, limit=charts.MAX_ROWS)
-    units, order, rated = _evaluation(year)
+    units_of, order, rated = _evaluation(year)
     if parcels.empty:
         _area_view(key, p, mode, rated, height)
         return
-    shown = memo.call(landmap.features, parcels, units, mode)
+    shown = memo.call(landmap.features, parcels, units_of(parcels["parcel_id"]), mode)
     total, with_shape = int(parcels["parcels_in_scope"].iloc[0]), int(parcels["with_boundary"].iloc[0])
     if shown.empty:
         st.info(
