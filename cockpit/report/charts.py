@@ -4,8 +4,8 @@ Builders take already-aggregated DataFrames from the named queries (a few dozen 
 return Vega-Lite specs as plain dicts whose `data` are those DataFrames; `spec` turns one into what the browser
 gets (data as Arrow datasets, the house theme), `vega_lite_values` into a spec with inline values (the PDF).
 They write Vega-Lite directly: Altair took 20–60 ms to build each chart (it copies the whole chart on every
-method call), more than the query behind it. Only the maps (`parcel_map`, `area_map`: geoshapes, projections,
-inline GeoJSON) are still Altair charts; `spec` takes both.
+method call), more than the query behind it. The maps (`parcel_map`, `area_map`) are dicts too; their geoshapes
+carry inline GeoJSON values (Vega-Lite needs the geometry as objects), not Arrow datasets.
 """
 
 from __future__ import annotations
