@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import streamlit as st
 
-from cockpit.app import ui
+from cockpit.app import admission, ui
 from cockpit.domain import alerts, alerts_state, navigation
 
 # url path → page script (the pages a warning's link can open inside the app; see app.py)
@@ -104,7 +104,8 @@ class _Refresh:
         self.needed.set()
         job = self.start(key)
         if job is not None:
-            job.join()
+            with admission.aside():  # the evaluation runs in its own thread: other runs go on meanwhile
+                job.join()
         with self.lock:
             if key in self.failed:
                 raise self.failed.pop(key)

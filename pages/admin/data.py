@@ -3,7 +3,7 @@ Admins only."""
 
 import streamlit as st
 
-from cockpit.app import gate, ui
+from cockpit.app import admission, gate, ui
 from cockpit.data.ingest import MODES, check_file, import_file
 from cockpit.data.schema import SPECS, importable
 from cockpit.data.store import DataStore, history_frame
@@ -83,7 +83,8 @@ with tab_import:
     if upload is not None:
         data = upload.getvalue()
         table = None if choice == "自动识别" else choice
-        outcome = check_file(data, upload.name, directory, table, mode=mode, cumulative=cumulative)
+        with admission.aside():  # seconds for a large workbook: the other sessions' runs go on meanwhile
+            outcome = check_file(data, upload.name, directory, table, mode=mode, cumulative=cumulative)
         for note in outcome.notes:  # plain text: sheet names and titles come from the file
             st.text(f"注意：{note}")
         if not outcome.ok:
@@ -99,9 +100,10 @@ with tab_import:
             show_preview(outcome)
             user = st.text_input("经办人", key="import_user", max_chars=20)
             if st.button("提交导入", type="primary", disabled=not user.strip()):
-                done = import_file(
-                    data, upload.name, directory, user=user.strip(), table=table, mode=mode, cumulative=cumulative
-                )
+                with admission.aside():
+                    done = import_file(
+                        data, upload.name, directory, user=user.strip(), table=table, mode=mode, cumulative=cumulative
+                    )
                 if done.ok and done.entries:
                     st.success(
                         f"已提交：版本 {done.entries[0].version}，"
