@@ -103,11 +103,14 @@ with present.section("高新技术产业"):
         x="year",
         bar="high_tech_va_wan",
         share="share_pct",
-        title=f"高新技术产业增加值及占规上增加值比重（各年1—{max(f.month, 2)}月）",
+        title=f"高新技术产业增加值及占比（各年1—{max(f.month, 2)}月）",  # fits a phone's width
         bar_title="高新技术产业增加值（亿元）",
-        share_title="占比（%）",
+        share_title="占规上增加值比重（%）",
     )
-    st.caption("高新技术产业增加值：高新技术企业（产品）实现的规上工业增加值；各年取相同月份，便于比较。")
+    st.caption(
+        "高新技术产业增加值：高新技术企业（产品）实现的规上工业增加值；"
+        "占比 = 高新技术产业增加值 ÷ 规上工业增加值 × 100%；各年取相同月份，便于比较。"
+    )
 
 with present.section("企业"):
     st.subheader("企业")
