@@ -89,6 +89,21 @@ def test_sector_filter_changes_the_numbers():
     assert not at.exception
 
 
+def test_a_filter_change_sends_the_trend_chart_the_same_spec_text_with_other_data():
+    """Test that the 总览 trend chart's spec text is the same for the zone and for one 产业链, while its data
+    differ: the browser then swaps the data in the drawn view instead of building it again (tests/
+    test_browser_industry.py checks the swapped charts look as drawn afresh)."""
+    at = new_app()
+    at.run()
+    zone = at.get("vega_lite_chart")[0].proto
+    apply(at, {"chain": ["新材料"]})
+    chain = at.get("vega_lite_chart")[0].proto
+    assert zone.spec == chain.spec
+    assert [d.name for d in zone.datasets] == [d.name for d in chain.datasets]
+    assert [d.data.data for d in zone.datasets] != [d.data.data for d in chain.datasets]
+    assert not at.exception
+
+
 def test_injected_url_value_is_ignored():
     """Test that a quote-laden sector value in the URL selects nothing and raises nothing."""
     at = new_app()

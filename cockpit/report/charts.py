@@ -126,8 +126,8 @@ def theme() -> dict:
 
 def spec(builder, data: pd.DataFrame, **options) -> dict:
     """`builder(data, **options)` as the Vega-Lite dict the browser gets: its data as Arrow datasets (as
-    Streamlit sends them, named by content), the house theme as its config; built once per (builder, data
-    content, options). Callers get a shallow copy.
+    Streamlit sends them, named by their place: see `_to_spec`), the house theme as its config; built once per
+    (builder, data content, options). Callers get a shallow copy.
 
     The spec is checked against Vega-Lite's schema only when COCKPIT_VALIDATE_CHARTS=1, as in the tests, which
     build every chart of every page: the builders are ours, so a spec that validates in the tests is valid in
@@ -144,20 +144,27 @@ def _vega_lite(builder, data: pd.DataFrame, **options) -> dict:
     return _to_spec(builder(data, **options))
 
 
-def _arrow(df: pd.DataFrame) -> tuple[str, bytes]:
-    """A frame as Arrow IPC (what st.vega_lite_chart sends) and its name: a hash of those bytes."""
+def _arrow(df: pd.DataFrame) -> bytes:
+    """A frame as Arrow IPC (what st.vega_lite_chart sends)."""
     from streamlit import dataframe_util
 
-    payload = dataframe_util.convert_anything_to_arrow_bytes(df)
-    return hashlib.sha1(payload).hexdigest()[:20], payload
+    return dataframe_util.convert_anything_to_arrow_bytes(df)
 
 
 def _to_spec(chart: dict) -> dict:
+    """Datasets are named by their place in the chart ("data0", "data1", … with one name per distinct content),
+    not by their content: a filter change that changes only the data then sends the browser the same spec text,
+    and Streamlit swaps the chart's data in the drawn view instead of building the view again."""
     datasets: dict[str, bytes] = {}
+    names: dict[str, str] = {}  # content hash → name: layers that draw the same frame share one dataset
 
     def named(df: pd.DataFrame) -> dict:
-        name, datasets[name] = _arrow(df)
-        return {"name": name}
+        payload = _arrow(df)
+        digest = hashlib.sha1(payload).hexdigest()
+        if digest not in names:
+            names[digest] = f"data{len(names)}"
+            datasets[names[digest]] = payload
+        return {"name": names[digest]}
 
     out = _top_level(chart, named)
     if _validate():
