@@ -32,7 +32,11 @@ SEVERITY_COLOUR = {"红": "red", "橙": "orange", "黄": "yellow", "蓝": "blue"
 
 
 def stamp() -> str:
-    """What an evaluation depends on besides the data: the contents of the rules files."""
+    """What an evaluation depends on besides the data: the contents of the rules files (read once per run)."""
+    return ui.once_per_run("alerts_stamp", _stamp)
+
+
+def _stamp() -> str:
     from cockpit.data.config import rules_path
     from cockpit.domain import mujun
 

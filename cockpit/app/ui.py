@@ -36,7 +36,27 @@ def directory() -> Path:
     """The data directory, made ready (`ensure_working_dir`) without opening the database: what the entry script
     needs before `st.navigation` (a province's database takes ~20 s to open, and until the first run has called
     `st.navigation` Streamlit answers a deep link with its English "Page not found")."""
-    return _ready(str(data_dir()))
+    return once_per_run(("directory", os.environ.get("COCKPIT_DATA_DIR")), lambda: _ready(str(data_dir())))
+
+
+_per_run = threading.local()  # per script thread: (the run, {key: value})
+
+
+def once_per_run(key, compute):
+    """`compute()` once per script run (full or fragment), the same value for the rest of the run: for what a
+    rerun asks for many times and reads from files (the rules, the zone's name, the data directory). A change
+    of those files shows on the next rerun, as new data does (`data_version`). Outside a script run (the prefetch
+    pool, background jobs) it is computed on every call."""
+    run = getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
+    if run is None:
+        return compute()
+    held = getattr(_per_run, "held", None)
+    if held is None or held[0] is not run:
+        held = _per_run.held = (run, {})
+    values = held[1]
+    if key not in values:
+        values[key] = compute()
+    return values[key]
 
 
 @st.cache_resource(show_spinner=False)
@@ -157,14 +177,15 @@ def clear_caches() -> None:
 
 
 def rules() -> Rules:
-    return load_rules()
+    """The business rules (config/rules.toml), read once per script run."""
+    return once_per_run("rules", load_rules)
 
 
 def zone():
     """The zone whose data the app shows (name, short name, county): `zone.toml` in the data directory."""
     from cockpit.data.zone import identity
 
-    return identity(directory())
+    return once_per_run(("zone", os.environ.get("COCKPIT_DATA_DIR")), lambda: identity(directory()))
 
 
 def header(title: str, full: bool = False) -> None:

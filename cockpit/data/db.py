@@ -49,7 +49,17 @@ def data_dir() -> Path:
 
     Imports write here; the shipped sample in `data/` is never modified by the app.
     """
-    return Path(os.environ.get("COCKPIT_DATA_DIR", WORKING_DIR)).resolve()
+    raw = os.environ.get("COCKPIT_DATA_DIR", str(WORKING_DIR))
+    return _resolved(raw, "" if os.path.isabs(raw) else os.getcwd())
+
+
+@lru_cache(maxsize=16)
+def _resolved(raw: str, cwd: str) -> Path:
+    """`raw` (relative to `cwd` when it is not absolute) made absolute with its links resolved, once per value: a
+    rerun asks for the directory several times, and resolving costs a system call per path component, each of
+    which lets the other sessions' threads take the interpreter first. A directory's links are not expected to
+    change while the server runs."""
+    return (Path(cwd) / raw).resolve() if cwd else Path(raw).resolve()
 
 
 @dataclass(frozen=True)
