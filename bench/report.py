@@ -45,6 +45,8 @@ def markdown(result: dict) -> str:
                 "| --- | --- | --- | --- | --- | --- | --- |" + (" --- | --- |" if budget else ""),
             ]
             for page, p in r["pages"].items():
+                if page.startswith("_"):
+                    continue
                 if "error" in p:
                     lines.append(f"| {page} | failed: `{p['error']}` | | | | | |" + (" | |" if budget else ""))
                     continue
@@ -63,7 +65,13 @@ def markdown(result: dict) -> str:
                 "CPU = process CPU time (all threads: the script's, DuckDB's and the prefetch workers') around the "
                 "AppTest rerun: what a rerun costs the server, less disturbed than wall time by other jobs. AppTest "
                 "also compiles the page's script on every rerun (a server keeps the bytecode): the server's own "
-                "figures are in the next table.",
+                "figures are in the next table."
+                + (
+                    f" Timed after the process had settled ({r['pages']['_settle_s']:.0f} s: in-memory tables "
+                    "loaded, the day's 预警 evaluation recorded), as a server up before the meeting."
+                    if "_settle_s" in r["pages"]
+                    else ""
+                ),
                 "",
             ]
         if "server_cpu" in r:

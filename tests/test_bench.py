@@ -58,9 +58,11 @@ def test_benchmark_smoke_run(tmp_path, monkeypatch):
     assert set(r["queries"]) == set(query_names()) == set(r["queries_views"])
     assert all(q["n"] == 2 and q["median_ms"] > 0 for q in r["queries"].values())
     assert r["pages"]["overview"]["uncached"]["n"] == 2
+    assert r["pages"]["_settle_s"] >= 0  # timed after the process settled (tables loaded, 预警 evaluated)
     assert r["baseline_overview"]["ratio"] > 0
     text = report.markdown(result)
     assert "| overview |" in text and "pandas" in text and "| industry_kpis |" in text
+    assert "| _settle_s |" not in text and "Timed after the process had settled" in text
 
 
 def test_websocket_sessions_change_filters_without_errors():
