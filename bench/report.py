@@ -117,7 +117,7 @@ def markdown(result: dict) -> str:
                         f"- click → charts settled, {key[6:]}: {_s(st)} ms (from the click on the option or on 'Clear "
                         f"all'; from the automation opening the list: {_s(b.get('from_opening_' + key[6:]) or st)} ms)"
                         + (
-                            f" ({len(st['timeouts'])} clicks not settled in 30 s: {st['timeouts']})"
+                            f" ({len(st['timeouts'])} clicks not counted: {'; '.join(st['timeouts'])})"
                             if st.get("timeouts")
                             else ""
                         )

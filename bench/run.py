@@ -381,12 +381,23 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
                 samples, from_opening, timeouts = [], [], []
                 for i in range(repeat + 1):
                     for select in (True, False):
+                        what = f"{CHAINS[i % len(CHAINS)]} {'select' if select else 'clear'}"
                         t0 = page.evaluate(SETTLE_JS)
-                        toggle_chain(page, CHAINS[i % len(CHAINS)], select)
+                        try:
+                            toggle_chain(page, CHAINS[i % len(CHAINS)], select)
+                        except Exception:  # noqa: BLE001 - the automation's miss, reported; the run goes on
+                            timeouts.append(f"{what}: the automation could not click")
+                            page.keyboard.press("Escape")
+                            wait_for_app(page, timeout=120_000)
+                            continue
                         try:
                             t1 = _settle(page)
                         except Exception:  # noqa: BLE001 - counted and reported, the run goes on
-                            timeouts.append(f"{CHAINS[i % len(CHAINS)]} {'select' if select else 'clear'}")
+                            started = page.evaluate("() => window.__seen")
+                            timeouts.append(
+                                f"{what}: "
+                                + ("the rerun did not finish in 30 s" if started else "no rerun started (click lost)")
+                            )
                             wait_for_app(page, timeout=120_000)
                             continue
                         clicked = page.evaluate("() => window.__click")
