@@ -140,19 +140,18 @@ def test_a_nested_turn_is_part_of_the_run_and_an_error_gives_the_turn_back():
 
 
 def test_no_line_with_zero_slots():
-    line = Line(0)
-    entered = []
+    line = Line(0, max_wait=30)
+    inside = threading.Barrier(3, timeout=10)  # all three inside at once, or this breaks
 
     def run():
         with line.turn():
-            entered.append(1)
-            time.sleep(0.3)
+            inside.wait()
 
-    threads = [in_thread(run) for _ in range(3)]
-    time.sleep(0.1)
-    assert len(entered) == 3
+    threads = [in_thread(run) for _ in range(2)]
+    run()
     for t in threads:
         t.join(5)
+    assert not inside.broken and line.waited_out == 0
 
 
 @pytest.mark.parametrize(("value", "slots"), [(None, 1), ("2", 2), ("0", 0), ("-3", 0), ("两个", 1)])
