@@ -25,12 +25,19 @@ def test_industry_page_charts_and_sector_filter(page, app_url):
 
 
 def chart_images(page) -> list[bytes]:
-    """Each chart of the page as a PNG (scrolled into view: charts are drawn when shown)."""
+    """Each chart of the page as a PNG once drawn: scrolled into view (charts are drawn when shown), then taken
+    until two shots 300 ms apart are the same (a loaded machine may still be drawing)."""
     out = []
     for chart in page.locator(".vega-embed").all():
         chart.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
-        out.append(chart.screenshot())
+        chart.locator("svg, canvas").first.wait_for()
+        shot = chart.screenshot()
+        for _ in range(20):
+            page.wait_for_timeout(300)
+            shot, previous = chart.screenshot(), shot
+            if shot == previous:
+                break
+        out.append(shot)
     return out
 
 
@@ -50,5 +57,6 @@ def test_charts_whose_data_changed_in_place_look_as_drawn_afresh(page, chromium,
     fresh_page.goto(page.url)
     wait_for_app(fresh_page)
     fresh = chart_images(fresh_page)
+    fresh_page.context.close()
     assert len(swapped) == len(fresh) >= 3
     assert [i for i, (a, b) in enumerate(zip(swapped, fresh)) if a != b] == []
