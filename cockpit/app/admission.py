@@ -88,10 +88,6 @@ class Line:
 _line = Line(slots_from())
 
 
-def line() -> Line:
-    return _line
-
-
 def turn():
     """The script run's turn (the entry script runs the page inside it)."""
     return _line.turn()

@@ -44,9 +44,12 @@ _per_run = threading.local()  # per script thread: (the run, {key: value})
 
 def once_per_run(key, compute):
     """`compute()` once per script run (full or fragment), the same value for the rest of the run: for what a
-    rerun asks for many times and reads from files (the rules, the zone's name, the data directory). A change
-    of those files shows on the next rerun, as new data does (`data_version`). Outside a script run (the prefetch
-    pool, background jobs) it is computed on every call."""
+    rerun asks for many times (the database and its data version, the rules, the zone's name, the data
+    directory). A change shows on the next rerun, whole. Outside a script run (the prefetch pool, background jobs)
+    it is computed on every call.
+
+    A run is recognised by the dict Streamlit's ScriptRunContext.reset() makes anew for each run, full or fragment
+    (held here, so its identity cannot be reused while held)."""
     run = getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
     if run is None:
         return compute()
@@ -88,7 +91,6 @@ def database() -> Database:
     return _pinned_run()[0]
 
 
-_pinned = threading.local()  # per script thread: (the run, $COCKPIT_DATA_DIR, Database, data version)
 _opened: dict[str, Database] = {}  # directory → the Database last handed to a script run (for prefetch workers)
 
 
@@ -100,21 +102,14 @@ def data_version() -> str:
 
 
 def _pinned_run() -> tuple[Database, str]:
-    """(Database, data version) of this script run, looked up once per run (a rerun asks 30–60 times).
+    """(Database, data version) of this script run, looked up once per run (a rerun asks 30–60 times)."""
+    return once_per_run(("database", os.environ.get("COCKPIT_DATA_DIR")), _open_current)
 
-    A run is recognised by the dict Streamlit's ScriptRunContext.reset() makes anew for each run, full or
-    fragment (held here, so its identity cannot be reused while pinned)."""
-    run = getattr(get_script_run_ctx(suppress_warning=True), "cursors", None)
-    env = os.environ.get("COCKPIT_DATA_DIR")
-    held = getattr(_pinned, "held", None)
-    if run is not None and held is not None and held[0] is run and held[1] == env:
-        return held[2], held[3]
+
+def _open_current() -> tuple[Database, str]:
     db = _database(str(data_dir()))
     _opened[str(db.directory)] = db
-    version = db.data_version()
-    if run is not None:
-        _pinned.held = (run, env, db, version)
-    return db, version
+    return db, db.data_version()
 
 
 def _freeze(value):
