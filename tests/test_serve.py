@@ -204,3 +204,31 @@ def test_warm_itself_preloads_once_the_server_answers(monkeypatch):
     monkeypatch.setattr(warmup, "wait_healthy", unreachable)
     serve.warm_itself([], preload=lambda: calls.append(("preload", "")))
     assert calls == [("healthy", serve.PRELOAD_AFTER), ("preload", ""), ("healthy", 120)]
+
+
+def test_no_script_relies_on_streamlit_magic():
+    """Test that Streamlit's "magic" is off (.streamlit/config.toml) and that no script needs it: app.py and no page
+    has an expression statement magic would have written to the page (a bare name, literal or f-string; calls
+    and docstrings it leaves alone), so turning it off hides nothing. A bare `total` in a page fails this."""
+    import ast
+    import tomllib
+
+    root = serve.APP.parent
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["runner"]["magicEnabled"] is False
+    scripts = [serve.APP, *sorted((root / "pages").rglob("*.py"))]
+    assert len(scripts) >= 10
+    shown = []
+    for script in scripts:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            body = getattr(node, "body", None)
+            for i, statement in enumerate(body if isinstance(body, list) else []):
+                if not isinstance(statement, ast.Expr):
+                    continue
+                value = statement.value
+                if isinstance(value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+                    continue
+                if i == 0 and isinstance(value, ast.Constant) and isinstance(value.value, str):
+                    continue  # a docstring
+                shown.append(f"{script.relative_to(root)}:{statement.lineno}: {ast.unparse(statement)[:60]}")
+    assert not shown, shown
