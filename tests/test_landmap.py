@@ -126,3 +126,28 @@ def test_outline_text_is_read_back_without_parsing_while_remembered():
         geo.to_text({"type": "Point", "coordinates": [k, 0]})
     again = geo.from_text(text)
     assert again == shape and again is not shape
+
+
+def test_tolerance_steps_are_never_coarser_than_asked():
+    """Test that the simplification tolerance is rounded down to a step of √2: never above the pixel asked for,
+    never below it by more than √2, one value for close extents, 0 for an extent of nothing."""
+    for tol in (0.07, 0.5, 1.0, 1.3, 2.0, 3.7, 40.0, 1234.5):
+        step = landmap.tolerance_step(tol)
+        assert tol / math.sqrt(2) - 1e-12 <= step <= tol
+    assert landmap.tolerance_step(2.1) == landmap.tolerance_step(2.6) == 2.0
+    assert landmap.tolerance_step(2.9) == pytest.approx(2 * math.sqrt(2))
+    assert landmap.tolerance_step(0.0) == landmap.tolerance_step(float("nan")) == landmap.tolerance_step(-1) == 0.0
+
+
+def test_a_filter_change_reuses_the_drawn_outlines(tiny_db):
+    """Test that a second map of the same parcels (a 产业链 change greys other parcels, the extent stays) draws
+    each outline from the kept text, identical to the first; and that the 片区 outlines read only the 片区 and the
+    outlines (the page keys them by those two columns)."""
+    rows = tiny_db.run("parcel_map", P)
+    landmap._drawn.cache_clear()
+    first = landmap.features(rows, UNITS, "亩均分类")
+    hits = landmap._drawn.cache_info().hits
+    food = landmap.features(tiny_db.run("parcel_map", {**P, "chains": ["食品饮料"]}), UNITS, "亩均分类")
+    assert landmap._drawn.cache_info().hits == hits + len(first) and len(first) == 1
+    assert list(food["geometry"]) == list(first["geometry"]) and list(food["category"]) != list(first["category"])
+    pd.testing.assert_frame_equal(landmap.outlines(rows), landmap.outlines(rows[["area_name", "boundary_geojson"]]))

@@ -107,7 +107,7 @@ def show(
         category="category",
         colors=colors,
         tooltip=TOOLTIP,
-        outlines=memo.call(landmap.outlines, parcels),
+        outlines=memo.call(landmap.outlines, parcels[["area_name", "boundary_geojson"]]),  # keyed by what it reads
         projection=projection,
         tiles=tiles,
         highlight=highlight,

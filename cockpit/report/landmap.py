@@ -9,6 +9,7 @@ their parcels (the data have no 片区 boundary).
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import math
@@ -43,6 +44,30 @@ def legend(mode: str, class_order: list[str]) -> dict[str, str]:
         out = dict(VACANCY_COLORS)
     out[OUT_OF_SCOPE] = GREY
     return out
+
+
+# the columns of `parcel_map` that `features` reads per parcel
+ROW_FIELDS = (
+    "parcel_id",
+    "boundary_geojson",
+    "ent_names",
+    "ent_ids",
+    "area_name",
+    "area_mu",
+    "n_enterprises",
+    "in_scope",
+    "state",
+    "land_use",
+    "method",
+)
+
+
+def _rows(frame: pd.DataFrame, fields: tuple[str, ...]) -> list:
+    """The rows of `frame`'s `fields` as named tuples, as `itertuples` gives them, built from each column's list:
+    itertuples steps through pandas' Arrow-backed string columns one value at a time (~4× slower at a few
+    thousand parcels)."""
+    row = collections.namedtuple("Row", fields)  # type: ignore[misc]
+    return [row._make(values) for values in zip(*(frame[f].tolist() for f in fields))]
 
 
 def _category(mode: str, row, cls: str | None) -> str:
@@ -106,7 +131,7 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
     shaped, geoms = parcels[keep], [g for g in geoms if g is not None]
     if shaped.empty:
         return pd.DataFrame(columns=cols)
-    tol = tolerance_m(_extent(geoms))
+    tol = tolerance_step(tolerance_m(_extent(geoms)))
     # the first row of each drawn parcel's unit (as .loc on unit_id gave), as a dict: the units are every
     # evaluated parcel of the zone (~120,000 at a province), the map's parcels a few thousand
     if len(units):
@@ -115,13 +140,13 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
     else:
         by_unit = {}
     rows = []
-    for row, g in zip(shaped.itertuples(index=False), geoms):
+    for row in _rows(shaped, ROW_FIELDS):
         unit = by_unit.get(row.parcel_id)
         cls = None if unit is None else str(unit[0])
         rows.append(
             {
                 "parcel_id": row.parcel_id,
-                "geometry": geo.to_text(geo.for_map(g, tol)),
+                "geometry": _drawn(row.boundary_geojson, tol),
                 "category": _category(mode, row, cls),
                 "ent_names": row.ent_names if isinstance(row.ent_names, str) and row.ent_names else "无",
                 "area_name": row.area_name,
@@ -133,6 +158,24 @@ def features(parcels: pd.DataFrame, units: pd.DataFrame, mode: str) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows, columns=cols)
+
+
+def tolerance_step(tolerance: float) -> float:
+    """`tolerance` rounded down to a step of a factor √2 (…, 1, 1.41, 2, 2.83 m, …): never coarser than asked (one
+    pixel), and the same for maps of about the same extent, so their parcels' drawn outlines are reused
+    (`_drawn`). A 产业链 change keeps the 片区's parcels and their extent: every outline is then reused."""
+    if not tolerance > 0 or not math.isfinite(tolerance):
+        return 0.0
+    return 2 ** (math.floor(math.log2(tolerance) * 2) / 2)
+
+
+@functools.lru_cache(maxsize=MAX_PARSED)
+def _drawn(text: str, tolerance: float) -> str:
+    """One parcel's outline as drawn at `tolerance` (simplified, wound for d3, as JSON text): `geo.for_map` and
+    `geo.to_text` were ~0.1 ms a parcel on every map of a new scope (~0.3 s for a 片区 of a province)."""
+    geom = _parse(text)
+    assert geom is not None  # only outlines that parsed are drawn
+    return geo.to_text(geo.for_map(geom, tolerance))
 
 
 def _parsed(texts) -> list[dict | None]:
