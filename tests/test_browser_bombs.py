@@ -103,6 +103,26 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_app, tm
         viewer.context.close()
 
 
+def log_in_on(page, attempts: int = 2) -> None:
+    """Log in through the sidebar form (already open or not). Set-up, not what these tests check: a second
+    attempt when the first shows no result in 30 s (once, in a full `make test` on a loaded machine, the
+    submitted form showed nothing; the same test passed alone). A wrong password fails at once."""
+    for attempt in range(attempts):
+        if not page.get_by_label("密码").is_visible():
+            page.get_by_text("管理员登录").click()
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        done = page.get_by_text("已以管理员身份登录").or_(page.get_by_text("密码不正确"))
+        try:
+            done.first.wait_for(timeout=30_000)
+        except Exception:  # noqa: BLE001 - retried once, then raised
+            if attempt == attempts - 1:
+                raise
+            continue
+        assert page.get_by_text("已以管理员身份登录").is_visible(), "the login was refused"
+        return
+
+
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_path, viewport):
     """Test that the admin sees the title-row and hidden-sheet notes (plain text) with the preview, and the
@@ -122,10 +142,7 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_p
         wait_for_app(admin)
         if width < 600:  # on a phone the sidebar (with the login) starts collapsed
             admin.locator("[data-testid=stExpandSidebarButton]").click()
-        admin.get_by_text("管理员登录").click()
-        admin.get_by_label("密码").fill(PASSWORD)
-        admin.get_by_role("button", name="登录").click()
-        admin.get_by_text("已以管理员身份登录").wait_for(timeout=30_000)
+        log_in_on(admin)
         wait_for_app(admin)
         nav_to(admin, "数据管理")  # on a phone: in the open sidebar
         if width < 600:
