@@ -42,12 +42,30 @@ def october_file(tmp_path) -> Path:
     return path
 
 
+def submit_login(page, password: str, attempts: int = 2) -> None:
+    """Submit the sidebar login form (open or not) and wait for its answer: logged in, or 密码不正确. A second
+    attempt when the submitted form shows neither in 30 s: in this stop's two full `make test` runs an admin login
+    on a fresh test server showed nothing once each (test_upload…, test_reading_notes…), and both passed alone and in
+    the first 250 tests run again; cause not found. The tests check what follows the login, not the login."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(attempts):
+        if not page.get_by_label("密码").is_visible():
+            page.get_by_text("管理员登录").click()
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        try:
+            page.get_by_text("已以管理员身份登录").or_(page.get_by_text("密码不正确")).first.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+
+
 def login(page, url, password):
     page.goto(url)
     wait_for_app(page)
-    page.get_by_text("管理员登录").click()
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    submit_login(page, password)
 
 
 def test_admin_page_hidden_without_login(page, admin_app):

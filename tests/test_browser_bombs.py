@@ -8,7 +8,7 @@ from pathlib import Path
 import make_bad_files as mb
 import pytest
 from browser import metric_values, nav_to, pick_chain_and_wait, wait_for_app
-from test_browser_admin import PASSWORD, admin_app, login  # noqa: F401 - admin_app: the fixture
+from test_browser_admin import PASSWORD, admin_app, login, submit_login  # noqa: F401 - admin_app: the fixture
 
 SHOTS = os.environ.get("COCKPIT_SHOTS")
 CHAINS = ["新材料", "健康医药", "新装备", "食品饮料", "文化创意", "新能源及电子信息", "其他"]
@@ -103,26 +103,6 @@ def test_bombs_are_rejected_while_a_viewer_keeps_working(chromium, admin_app, tm
         viewer.context.close()
 
 
-def log_in_on(page, attempts: int = 2) -> None:
-    """Log in through the sidebar form (already open or not). Set-up, not what these tests check: a second
-    attempt when the first shows no result in 30 s (once, in a full `make test` on a loaded machine, the
-    submitted form showed nothing; the same test passed alone). A wrong password fails at once."""
-    for attempt in range(attempts):
-        if not page.get_by_label("密码").is_visible():
-            page.get_by_text("管理员登录").click()
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        done = page.get_by_text("已以管理员身份登录").or_(page.get_by_text("密码不正确"))
-        try:
-            done.first.wait_for(timeout=30_000)
-        except Exception:  # noqa: BLE001 - retried once, then raised
-            if attempt == attempts - 1:
-                raise
-            continue
-        assert page.get_by_text("已以管理员身份登录").is_visible(), "the login was refused"
-        return
-
-
 @pytest.mark.parametrize("viewport", [(1366, 768), (390, 844)])
 def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_path, viewport):
     """Test that the admin sees the title-row and hidden-sheet notes (plain text) with the preview, and the
@@ -142,7 +122,8 @@ def test_reading_notes_and_the_big5_message_are_shown(chromium, admin_app, tmp_p
         wait_for_app(admin)
         if width < 600:  # on a phone the sidebar (with the login) starts collapsed
             admin.locator("[data-testid=stExpandSidebarButton]").click()
-        log_in_on(admin)
+        submit_login(admin, PASSWORD)
+        assert admin.get_by_text("已以管理员身份登录").is_visible()
         wait_for_app(admin)
         nav_to(admin, "数据管理")  # on a phone: in the open sidebar
         if width < 600:
