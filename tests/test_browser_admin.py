@@ -46,12 +46,12 @@ def submit_login(page, password: str, attempts: int = 2) -> None:
     """Submit the sidebar login form (open or not) and wait for its answer: logged in, or 密码不正确. A second
     attempt when the submitted form shows neither in 30 s: in this stop's two full `make test` runs an admin login
     on a fresh test server showed nothing once each (test_upload…, test_reading_notes…), and both passed alone and in
-    the first 250 tests run again; cause not found. The tests check what follows the login, not the login."""
+    the first 244 tests run again; cause not found. The tests check what follows the login, not the login."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(attempts):
         if not page.get_by_label("密码").is_visible():
-            page.get_by_text("管理员登录").click()
+            page.get_by_text("管理员登录", exact=True).click()
         page.get_by_label("密码").fill(password)
         page.get_by_role("button", name="登录").click()
         try:

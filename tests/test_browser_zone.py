@@ -8,6 +8,7 @@ from pathlib import Path
 import new_zone as nz
 import pytest
 from browser import metric_values, nav_to, streamlit_server, wait_for_app
+from test_browser_admin import login as login_with
 
 from cockpit.app.auth import make_hash
 from cockpit.data.templates import onboarding_bytes
@@ -32,11 +33,7 @@ def zone_app():
 
 
 def login(page, url):
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_text("管理员登录", exact=True).click()
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    login_with(page, url, PASSWORD)
     nav_to(page, "数据管理")
 
 
