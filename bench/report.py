@@ -32,7 +32,16 @@ def markdown(result: dict) -> str:
         lines += [f"## {label}", "", f"Data `{r['directory']}`: {rows}.", ""]
         if "open_database_ms" in r:
             o = r["open_database_ms"]
-            lines += [f"Open the database: views {o['views']:.0f} ms, tables in memory {o['in_memory']:.0f} ms.", ""]
+            lines += [
+                f"Open the database: views {o['views']:.0f} ms, tables in this process's memory {o['in_memory']:.0f} ms"
+                + (
+                    f"; snapshot built {o['snapshot_build']:.0f} ms (first process after an import), snapshot opened"
+                    f" {o['snapshot_open']:.0f} ms (every other process and restart)."
+                    if "snapshot_open" in o
+                    else "."
+                ),
+                "",
+            ]
         if "pages" in r:
             budget = BUDGET_RERUN_MS.get(label)
             lines += [

@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +34,12 @@ WORKING_DIR = ROOT / "var" / "data"  # default working data directory, made from
 # COCKPIT_IN_MEMORY_MAX_MB; 0 = always views); larger data stays on disk behind views.
 IN_MEMORY_MAX_MB = 2048
 SYNC_LOAD_MB = 32  # up to this size the tables load before the first query; larger ones in the background
+# Snapshots: the first process to open a data version writes its tables, summaries and macros to one DuckDB file,
+# cache/<version>-<code>.duckdb in the data directory; every other process (replicas, restarts) opens that file
+# read-only instead of loading the parquet files and building the summaries again. Env COCKPIT_DB_SNAPSHOT=0: none.
+SNAPSHOT_DIR = "cache"
+SNAPSHOT_ENV = "COCKPIT_DB_SNAPSHOT"
+SNAPSHOT_TMP_AGE_S = 3600  # a temporary snapshot file younger than this may be another process's build
 
 # Whitelist of tables: a view is made for each parquet file of these names, and for nothing else.
 TABLES = tuple(SPECS)
@@ -176,8 +183,9 @@ class Database:
             self._open()
 
     def _open(self) -> None:
-        """Serve the files as they are now: in memory when small (loaded here), else views at once and, when
-        the data fits in memory, the tables loaded by a background thread that swaps them in when done.
+        """Serve the files as they are now: from this data version's snapshot file when one exists (opened at
+        once); else, when the data fits in memory, the tables loaded (into a new snapshot, or this process's memory)
+        here when small, or by a background thread that swaps them in when done, views serving meanwhile; else views.
 
         Fingerprint and load happen under the readers' lock (cockpit.data.store.reading), so a commit of several
         tables is seen whole or not at all; while an interrupted commit is pending, the previous connection
@@ -200,25 +208,29 @@ class Database:
         # The version is recorded only once its connection is in place: a reader that sees the new
         # version must never be handed the previous connection.
         self._loaded.clear()
-        if not self.in_memory:
+        snapshot = self._snapshot_path(version) if self.in_memory else None
+        if snapshot is not None and (con := _open_snapshot(snapshot, self.directory)) is not None:
+            self.con = con
+            self._loaded.set()
+        elif not self.in_memory:
             self.con = self._connect(in_memory=False)
             self._loaded.set()
         elif _size_mb(self.directory) <= SYNC_LOAD_MB:
-            self.con = self._connect(in_memory=True)
+            self.con = self._loaded_tables(snapshot)
             self._loaded.set()
         else:
             self.con = self._connect(in_memory=False)
-            threading.Thread(target=self._load, args=(version,), daemon=True, name="cockpit-load").start()
+            threading.Thread(target=self._load, args=(version, snapshot), daemon=True, name="cockpit-load").start()
         self._version = version
 
-    def _load(self, version: str) -> None:
+    def _load(self, version: str, snapshot: Path | None) -> None:
         from cockpit.data.store import reading
 
         try:
             with reading(self.directory) as pending:
                 if pending or self._fingerprint() != version:
                     return  # the files changed meanwhile: the next query reloads
-                con = self._connect(in_memory=True)
+                con = self._loaded_tables(snapshot)
         except Exception:  # noqa: BLE001 - e.g. files replaced meanwhile: the views keep serving
             return
         with self._lock:
@@ -230,10 +242,36 @@ class Database:
         """Block until the in-memory tables (if any) serve the queries; True when they do."""
         return self._loaded.wait(timeout)
 
+    def _snapshot_path(self, version: str) -> Path | None:
+        """Where this data version's snapshot file is (or would be); None when snapshots are off or the directory
+        is the shipped sample (read-only for the app)."""
+        if os.environ.get(SNAPSHOT_ENV, "1") == "0" or self.directory == SAMPLE_DIR.resolve():
+            return None
+        return self.directory / SNAPSHOT_DIR / f"{version}-{_code_digest()}.duckdb"
+
+    def _loaded_tables(self, snapshot: Path | None) -> duckdb.DuckDBPyConnection:
+        """The tables loaded: into this version's snapshot file, which is then served (and every other process
+        and restart opens at once), or, without snapshots or when it cannot be written, into this process's
+        memory."""
+        if snapshot is not None:
+            try:
+                _build_snapshot(snapshot, self._fill)
+            except (OSError, duckdb.Error):
+                pass  # e.g. a full or read-only disk: this process loads its own copy, as without snapshots
+            else:
+                if (con := _open_snapshot(snapshot, self.directory)) is not None:
+                    return con
+        return self._connect(in_memory=True)
+
     def _connect(self, in_memory: bool) -> duckdb.DuckDBPyConnection:
         """A new locked-down connection: a table (in memory) or a view (read at every query) per file."""
         con = duckdb.connect(":memory:")
-        kind = "table" if in_memory else "view"
+        self._fill(con, "table" if in_memory else "view")
+        _lock_down(con, self.directory)
+        return con
+
+    def _fill(self, con: duckdb.DuckDBPyConnection, kind: str) -> None:
+        """Create in `con` a `kind` (table or view) per table file, the summaries and the macros."""
         for table in TABLES:
             path = self.directory / f"{table}.parquet"
             if path.exists():
@@ -251,11 +289,6 @@ class Database:
         for macro in sorted(MACRO_DIR.glob("*.sql")):
             if macro != KEY_MACROS:
                 con.execute(macro.read_text(encoding="utf-8"))
-        # Lock down: only the data directory is readable; nothing can turn access back on.
-        con.execute(f"set allowed_directories=[{_sql_literal(self.directory)}]")
-        con.execute("set enable_external_access=false")
-        con.execute("set lock_configuration=true")
-        return con
 
     def _current(self) -> duckdb.DuckDBPyConnection:
         """The connection for the files as they are now: in-memory tables are reloaded (once, whichever
@@ -309,6 +342,68 @@ class Database:
             return cur.execute(spec.sql, bound).df()
         finally:
             cur.close()
+
+
+def _lock_down(con: duckdb.DuckDBPyConnection, directory: Path) -> None:
+    """Only the data directory is readable; nothing can turn access back on."""
+    con.execute(f"set allowed_directories=[{_sql_literal(directory)}]")
+    con.execute("set enable_external_access=false")
+    con.execute("set lock_configuration=true")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """What a snapshot holds besides the data files' rows: DuckDB's version (its file format), the declared columns,
+    the summaries and the macros. Part of the snapshot's name, so a program update never serves an old snapshot."""
+    h = hashlib.sha1(duckdb.__version__.encode())
+    for table in TABLES:
+        h.update(f"{table}:{arrow_schema(table)};".encode())
+    for path in sorted(MATERIALIZED_DIR.glob("*.sql")) + sorted(MACRO_DIR.glob("*.sql")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def _build_snapshot(path: Path, fill) -> None:
+    """Write a data version's snapshot: a DuckDB file with every table, summary and macro, written under a
+    temporary name and renamed into place (two processes building the same version at once write the same content;
+    the last rename wins). Then the snapshots of other versions are removed: a process still serving one keeps its
+    open file until it moves to the new version."""
+    path.parent.mkdir(exist_ok=True)
+    tmp = path.with_name(f"{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        fill(con, "table")
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.wal").unlink(missing_ok=True)
+    now = time.time()
+    for other in path.parent.iterdir():
+        building = ".tmp-" in other.name and now - other.stat().st_mtime < SNAPSHOT_TMP_AGE_S
+        if other.name != path.name and not building:
+            other.unlink(missing_ok=True)
+
+
+def _open_snapshot(path: Path, directory: Path) -> duckdb.DuckDBPyConnection | None:
+    """The snapshot file opened read-only and locked down; None when it is missing or unreadable (it is then built
+    again). A second Database of this process on the same file shares DuckDB's instance, already locked down."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        if not con.execute("select current_setting('lock_configuration')").fetchone()[0]:
+            _lock_down(con, directory)
+    except (OSError, duckdb.Error):
+        return None
+    return con
 
 
 def _size_mb(directory: Path) -> float:
