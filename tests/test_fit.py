@@ -152,3 +152,35 @@ def test_scope_size_counts_the_sample(real_db):
         "in_industry_areas": int((chain & area).sum()),
     }
     assert (got["in_industry"], got["in_areas"], got["in_industry_areas"]) == (35, 3, 0)
+
+
+def test_a_long_title_breaks_after_its_colon_only_when_the_chart_is_narrower():
+    """Test that a 'what：of which' title becomes an expression on the chart's width: two lines (split after '：')
+    below the title's estimated one-line width (15 px a CJK character in the house theme, 26 in 演示模式), one line
+    above; the spec stays valid Vega-Lite; titles without '：' are left alone."""
+    import json
+
+    from altair.vegalite.v6.schema import core
+
+    df = pd.DataFrame({"year": [2024, 2024], "month": [1, 2], "accepted_ytd_mu": [1.0, 2.0]})
+    spec = charts.spec(
+        charts.ytd_trend,
+        df,
+        value="accepted_ytd_mu",
+        scale=1.0,
+        unit="亩",
+        title="整治验收面积 逐月累计：2024年与2023年（亩）",
+    )
+    fitted = charts.fit_title(spec)
+    core.Root.validate({k: v for k, v in fitted.items() if k != "datasets"})
+    expr = fitted["title"]["text"]["expr"]
+    # 17 CJK characters (15 px) and 9 others (a space, 8 digits: 0.6 × 15 px): 255 + 81 = 336 px
+    assert expr == (
+        'width < 336 ? ["整治验收面积 逐月累计：", "2024年与2023年（亩）"] : "整治验收面积 逐月累计：2024年与2023年（亩）"'
+    )
+    assert spec["title"] == "整治验收面积 逐月累计：2024年与2023年（亩）", "the cached spec must not change"
+    bigger = charts.fit_title({**spec, "config": {**spec["config"], "title": {"fontSize": 26}}})
+    assert bigger["title"]["text"]["expr"].startswith("width < 582 ?")  # 17 × 26 + 9 × 15.6
+    plain = {**spec, "title": "隐患数量"}
+    assert charts.fit_title(plain) is plain
+    assert json.dumps(fitted, default=str)

@@ -486,6 +486,7 @@ def chart(builder, data, *, key: str | None = None, on_select="ignore", **option
     spec = charts.spec(builder, data, **options)
     if present.active():
         spec = present.chart_spec(spec)
+    spec = charts.fit_title(spec)
     return st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key, on_select=on_select)
 
 

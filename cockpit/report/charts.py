@@ -11,6 +11,7 @@ carry inline GeoJSON values (Vega-Lite needs the geometry as objects), not Arrow
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 
 import numpy as np
@@ -136,6 +137,23 @@ def spec(builder, data: pd.DataFrame, **options) -> dict:
     return memo.call(_vega_lite, builder, data, copy=dict, **options)
 
 
+def fit_title(spec: dict) -> dict:
+    """`spec` with a title of the form 'what：of which' that breaks after its '：' when the chart is narrower than
+    the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
+    fit. The width is estimated from the title's font size in the spec's config (CJK characters one em, others 0.6).
+    Other titles, and specs without one, are returned as they are."""
+    title = spec.get("title")
+    if not isinstance(title, str):
+        return spec
+    head, sep, tail = title.partition("：")
+    if not sep or not tail:
+        return spec
+    px = spec.get("config", {}).get("title", {}).get("fontSize", 15)
+    need = round(px * sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in title))
+    lines, whole = (json.dumps(x, ensure_ascii=False) for x in ([head + sep, tail], title))
+    return {**spec, "title": {"text": {"expr": f"width < {need} ? {lines} : {whole}"}}}
+
+
 def _validate() -> bool:
     return os.environ.get("COCKPIT_VALIDATE_CHARTS") == "1"
 
@@ -193,7 +211,6 @@ def _with_data(node: dict, data) -> dict:
 def vega_lite_values(chart: dict, **props) -> dict:
     """A builder's spec with its data inline (JSON values: dates as ISO text, NaN as null) and `props` (e.g.
     width) set: for rendering on the server (vl-convert), where no Arrow datasets travel."""
-    import json
 
     def values(df: pd.DataFrame) -> dict:
         return {"values": json.loads(df.to_json(orient="records", date_format="iso", force_ascii=False))}
