@@ -123,3 +123,23 @@ def test_large_data_is_served_by_views_until_the_snapshot_is_built(zone_dir, mon
     assert snapshots(zone_dir)
     assert db.con.execute("select current_setting('access_mode')").fetchone()[0] == "read_only"
     pd.testing.assert_frame_equal(db.run("data_periods"), expected)
+
+
+def test_two_processes_opening_a_new_version_at_once_leave_one_snapshot(zone_dir):
+    """Test that two replicas starting together on a new data version both answer, and leave one snapshot file and
+    no temporary file."""
+    import subprocess
+    import sys
+
+    script = "import sys; from cockpit.data.db import Database; print(len(Database(sys.argv[1]).run('data_periods')))"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(zone_dir)], stdout=subprocess.PIPE, text=True, cwd=dbmod.ROOT
+        )
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120)[0].strip() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0]
+    assert outs[0] == outs[1] and int(outs[0]) > 0
+    assert len(snapshots(zone_dir)) == 1
+    assert not [p.name for p in (zone_dir / SNAPSHOT_DIR).iterdir() if ".tmp-" in p.name]
