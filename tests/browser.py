@@ -101,6 +101,23 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stSkeleton]').length === 0", timeout=timeout)
 
 
+def wait_for_expanders_still(page, timeout: float = 10_000) -> None:
+    """Wait until no expander is opening or closing.
+
+    Streamlit 1.67 animates an expander's height (500 ms, Web Animations API) over an inline height fixed at the
+    start value — the collapsed one when it opens — which only the animation's `finish` handler removes. A click
+    whose press and release straddle the end of that animation can be released on another element (seen in a traced
+    run: pressed on 登录, released on the expander's title, the sidebar being scrolled to the form): the browser then
+    sends no click to the button and the form is never submitted. Most likely the opened expander is laid out at the
+    collapsed height for a moment, the sidebar's scroll range shrinks and its scroll position clamps, so its
+    contents jump under the pointer. A person cannot type a password within those 500 ms; a test can."""
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('[data-testid=stExpander] details')]"
+        ".every(d => !d.style.height && d.getAnimations().length === 0)",
+        timeout=timeout,
+    )
+
+
 def metric_values(page) -> dict[str, str]:
     """Card label → displayed value, read from the rendered stMetric elements."""
     out = {}

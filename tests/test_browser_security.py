@@ -13,7 +13,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser import ROOT, csp_problems, free_port, streamlit_server, wait_for_app, watched_page
+from browser import (
+    ROOT,
+    csp_problems,
+    free_port,
+    streamlit_server,
+    wait_for_app,
+    wait_for_expanders_still,
+    watched_page,
+)
 
 from cockpit.app.auth import ENV, make_hash
 from cockpit.domain import navigation
@@ -207,6 +215,7 @@ def log_in(page, password: str) -> str:
     field = box.locator("input[type=password]")
     if not field.is_visible():
         box.locator("summary").click()
+    wait_for_expanders_still(page)  # a click at the end of the expander's opening is lost (tests/browser.py)
     field.fill(password)
     # wait for the submit's own rerun: messages from the server, then quiet (a fixed 3 s wait for "running" read
     # the page before a late rerun under the full suite, and React may never show "running" for a fast one)
