@@ -107,6 +107,7 @@ def bench_load(directory: Path) -> dict:
     restart)."""
     import gc
     import shutil
+    from unittest.mock import patch
 
     from cockpit.data import db as dbmod
 
@@ -120,15 +121,8 @@ def bench_load(directory: Path) -> dict:
         return ms
 
     out = {"views": opened(False)}
-    previous = os.environ.get(dbmod.SNAPSHOT_ENV)
-    os.environ[dbmod.SNAPSHOT_ENV] = "0"
-    try:
+    with patch.dict(os.environ, {dbmod.SNAPSHOT_ENV: "0"}):
         out["in_memory"] = opened(True)
-    finally:
-        if previous is None:
-            del os.environ[dbmod.SNAPSHOT_ENV]
-        else:
-            os.environ[dbmod.SNAPSHOT_ENV] = previous
     shutil.rmtree(directory / dbmod.SNAPSHOT_DIR, ignore_errors=True)
     out["snapshot_build"] = opened(True)
     out["snapshot_open"] = opened(True)

@@ -140,8 +140,11 @@ def spec(builder, data: pd.DataFrame, **options) -> dict:
 def fit_title(spec: dict) -> dict:
     """`spec` with a title of the form 'what：of which' that breaks after its '：' when the chart is narrower than
     the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
-    fit. The width is estimated from the title's font size in the spec's config (CJK characters one em, others 0.6).
-    Other titles, and specs without one, are returned as they are."""
+    fit. The width is estimated from the title's font size in the spec's config: a wide character (CJK, full-width
+    punctuation: `exports.text_width` counts it 2) one em, others 0.6. Other titles, and specs without one, are
+    returned as they are."""
+    from cockpit.report.exports import text_width
+
     title = spec.get("title")
     if not isinstance(title, str):
         return spec
@@ -149,7 +152,8 @@ def fit_title(spec: dict) -> dict:
     if not sep or not tail:
         return spec
     px = spec.get("config", {}).get("title", {}).get("fontSize", 15)
-    need = round(px * sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in title))
+    wide = text_width(title) - len(title)
+    need = round(px * (0.6 * len(title) + 0.4 * wide))
     lines, whole = (json.dumps(x, ensure_ascii=False) for x in ([head + sep, tail], title))
     return {**spec, "title": {"text": {"expr": f"width < {need} ? {lines} : {whole}"}}}
 
