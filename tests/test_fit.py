@@ -183,4 +183,9 @@ def test_a_long_title_breaks_after_its_colon_only_when_the_chart_is_narrower():
     assert bigger["title"]["text"]["expr"].startswith("width < 582 ?")  # 17 × 26 + 9 × 15.6
     plain = {**spec, "title": "隐患数量"}
     assert charts.fit_title(plain) is plain
+    unit = charts.fit_title({**spec, "title": "2024年隐患逐月发现、整改与月末未整改（个）"})
+    # 19 wide characters, 4 digits: 19 × 15 + 4 × 9 = 321 px; the break goes before the unit
+    assert unit["title"]["text"]["expr"] == (
+        'width < 321 ? ["2024年隐患逐月发现、整改与月末未整改", "（个）"] : "2024年隐患逐月发现、整改与月末未整改（个）"'
+    )
     assert json.dumps(fitted, default=str)

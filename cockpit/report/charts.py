@@ -138,8 +138,8 @@ def spec(builder, data: pd.DataFrame, **options) -> dict:
 
 
 def fit_title(spec: dict) -> dict:
-    """`spec` with a title of the form 'what：of which' that breaks after its '：' when the chart is narrower than
-    the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
+    """`spec` with a title of the form 'what：of which' that breaks after its '：' (without one, 'what（unit）' before
+    its closing unit) when the chart is narrower than the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
     fit. The width is estimated from the title's font size in the spec's config: a wide character (CJK, full-width
     punctuation: `exports.text_width` counts it 2) one em, others 0.6. Other titles, and specs without one, are
     returned as they are."""
@@ -149,8 +149,11 @@ def fit_title(spec: dict) -> dict:
     if not isinstance(title, str):
         return spec
     head, sep, tail = title.partition("：")
-    if not sep or not tail:
-        return spec
+    if not sep or not tail:  # no '：': the break goes before a closing unit, '…（个）'
+        cut = title.rfind("（")
+        if cut <= 0 or not title.endswith("）"):
+            return spec
+        head, sep, tail = title[:cut], "", title[cut:]
     px = spec.get("config", {}).get("title", {}).get("fontSize", 15)
     wide = text_width(title) - len(title)
     need = round(px * (0.6 * len(title) + 0.4 * wide))
