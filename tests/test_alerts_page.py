@@ -2,12 +2,14 @@
 recurrence after 办结 reopens it on the page; and the 总览 strip."""
 
 import datetime as dt
+import json
 import time
 
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
 
+from cockpit.app import fit
 from cockpit.app.auth import ENV, make_hash
 from cockpit.domain import alerts_state
 from cockpit.domain.alerts import Alert, Period
@@ -47,7 +49,12 @@ def test_page_counts_by_severity_and_a_viewer_cannot_change(work):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["严重（红色）"] == f"{(live['severity'] == '严重').sum()} 条"
     assert (live["severity"] == "严重").sum() >= 3  # the sample's overdue 重大 hazards at least
-    assert len(table_with(at, "subject")) == len(live)
+    listed = table_with(at, "subject")
+    assert len(listed) == len(live)
+    assert sorted(w for cell in listed["severity"] for w in cell) == sorted(live["severity"])  # one word a cell
+    grid = next(d for d in at.dataframe if "subject" in d.value.columns)
+    tints = {o["value"]: o["color"] for o in json.loads(grid.proto.columns)["severity"]["type_config"]["options"]}
+    assert tints == {"严重": fit.LIGHT_BG["red"], "较重": fit.LIGHT_BG["orange"], "一般": fit.LIGHT_BG["blue"]}
     assert not [b for b in at.button if b.label in ("交办", "开始处理", "办结", "标为误报")]
     assert any("需管理员登录" in c.value for c in at.caption)
 

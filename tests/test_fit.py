@@ -189,3 +189,23 @@ def test_a_long_title_breaks_after_its_colon_only_when_the_chart_is_narrower():
         'width < 321 ? ["2024年隐患逐月发现、整改与月末未整改", "（个）"] : "2024年隐患逐月发现、整改与月末未整改（个）"'
     )
     assert json.dumps(fitted, default=str)
+
+
+def test_light_cells_make_one_word_lists_and_keep_the_frame():
+    """Test that a status column becomes one-word lists (no word: an empty list) for a label column, that the frame
+    passed in is not changed, and that the column config tints each word with its colour (unknown: gray) and keeps
+    the given label."""
+    frame = pd.DataFrame({"light": ["红 · 严重滞后", None, fit.DASH, "黄 · 滞后"], "n": [1, 2, 3, 4]})
+    shown = fit.light_cells(frame, ["light"])
+    assert shown["light"].tolist() == [["红 · 严重滞后"], [], [], ["黄 · 滞后"]]
+    assert frame["light"].tolist()[0] == "红 · 严重滞后" and shown["n"].tolist() == [1, 2, 3, 4]
+    config = fit.light_columns(
+        {"light": {"红 · 严重滞后": "red", "黄 · 滞后": "yellow", "其他": "purple"}},
+        {"light": {"label": "预警", "help": "逾期月数"}},
+    )["light"]
+    assert config["label"] == "预警" and config["help"] == "逾期月数" and config["disabled"] is True
+    assert config["type_config"]["options"] == [
+        {"value": "红 · 严重滞后", "color": fit.LIGHT_BG["red"]},
+        {"value": "黄 · 滞后", "color": fit.LIGHT_BG["yellow"]},
+        {"value": "其他", "color": fit.LIGHT_BG["gray"]},
+    ]

@@ -1,5 +1,7 @@
 """AppTest of the 投资与项目 page on the shipped data."""
 
+import json
+
 import invest_fixture
 
 from cockpit.data.dimensions import EVERYTHING
@@ -37,7 +39,14 @@ def test_invest_page_2024_plan_cards_and_lagging_projects():
     frames = [df.value for df in at.dataframe]
     lag = next(f for f in frames if "months_late" in f.columns)
     assert "胡涂硅有机硅新材料项目" in set(lag["project_name"])
-    assert lag["light"].iloc[0].startswith("红")
+    assert list(lag["light"].iloc[0]) == ["红 · 严重滞后"]  # one word a cell, drawn as a tinted label
+    table = next(df for df in at.dataframe if "months_late" in df.value.columns)
+    light = json.loads(table.proto.columns)["light"]
+    assert light["type_config"]["type"] == "multiselect"
+    assert light["type_config"]["options"] == [
+        {"value": "红 · 严重滞后", "color": "#f6d5d2"},
+        {"value": "黄 · 滞后", "color": "#fbecc6"},
+    ]
 
 
 def test_project_search_shows_stage_and_dates():

@@ -47,6 +47,45 @@ def dashes(data):
     return out
 
 
+# the tint behind a status word in a table (`light_columns`), by colour name: light enough for dark text
+LIGHT_BG = {
+    "red": "#f6d5d2",
+    "orange": "#fde0c2",
+    "yellow": "#fbecc6",
+    "blue": "#d6e4f5",
+    "green": "#d5ecd9",
+    "gray": "#e6e6e6",
+}
+
+
+def light_cells(frame, columns: list[str]):
+    """`frame` with each cell of `columns` as a one-word list (no word: an empty list), the form a label column
+    (`light_columns`) draws; the frame itself is not changed."""
+    out = frame.copy()
+    for c in columns:
+        out[c] = [[] if v is None or v != v or v == DASH else [str(v)] for v in out[c]]
+    return out
+
+
+def light_columns(lights: dict[str, dict[str, str]], column_config: dict) -> dict:
+    """The column configs that draw `lights` ({column: {word: colour name}}): each word on a label tinted with its
+    colour (`LIGHT_BG`; an unknown name: gray), read-only, keeping the label and help of `column_config`'s entry."""
+    import streamlit as st
+
+    out = {}
+    for column, words in lights.items():
+        given = column_config.get(column) or {}
+        out[column] = st.column_config.MultiselectColumn(
+            given.get("label", column),
+            help=given.get("help"),
+            width=given.get("width"),
+            options=list(words),
+            color=[LIGHT_BG.get(colour, LIGHT_BG["gray"]) for colour in words.values()],
+            disabled=True,
+        )
+    return out
+
+
 def grid_key(name: str, per_row: int, *, present: bool = False) -> str:
     """The key of a card grid's container: its class `st-key-cards-<n|p><per_row>-<hash of name>` selects
     the CSS below (unique on a page as long as no two grids have the same name: the card ids, or a page's

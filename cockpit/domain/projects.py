@@ -379,6 +379,7 @@ def growth_labels(att: pd.DataFrame, *, covered: bool = True) -> list[str]:
 
 
 _LAG_TEXT = {Status.RED: "红 · 严重滞后", Status.YELLOW: "黄 · 滞后"}
+LAG_LIGHTS = {_LAG_TEXT[Status.RED]: "red", _LAG_TEXT[Status.YELLOW]: "yellow"}  # the light's word → its colour
 
 
 def lag_texts(late: pd.DataFrame) -> list[str]:

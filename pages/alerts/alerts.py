@@ -73,8 +73,9 @@ first = alerts_state.select(directory, **choice, limit=LIST_LIMIT)
 shown = view.listing(first, today)
 colours = {s: alerts_ui.SEVERITY_COLOUR.get(cfg.colour(s), "gray") for s in levels}
 ui.table(
-    shown.drop(columns="key").style.map(lambda s: f"color: {colours[s]}" if s in colours else "", subset=["severity"]),
+    shown.drop(columns="key"),
     name="预警清单",
+    lights={"severity": colours},
     key="alerts_list",
     height=min(420, 40 + 35 * max(len(shown), 1)),
     export=lambda: view.listing(alerts_state.select(directory, **choice), today).drop(columns="key"),

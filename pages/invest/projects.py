@@ -26,7 +26,6 @@ ui.indicator_cards("invest", 1)
 
 DATE = st.column_config.DateColumn
 WAN = {"format": "%.0f"}
-LAG_STYLE = {"红": "background-color: #f6d5d2; color: #9c1f16", "黄": "background-color: #fbecc6; color: #7a5300"}
 LIST_LIMIT = 200  # rows of the lagging and 专项债 tables (the Excel / CSV downloads hold all)
 PICK_LIMIT = 200  # projects offered by the picker at a time
 
@@ -198,10 +197,11 @@ with lag:
     )
     note(n_late, len(late), "项")
     event = ui.table(
-        late[LAG_COLS].style.map(lambda text: LAG_STYLE.get(str(text)[:1], ""), subset=["light"]),
+        late[LAG_COLS],
         name="滞后项目",
         key="invest_lagging",
         export=lambda: lagging(None)[LAG_COLS],
+        lights={"light": pr.LAG_LIGHTS},
         **links.CLICKABLE,
         column_config={
             "light": st.column_config.TextColumn("预警"),
