@@ -75,3 +75,60 @@ def test_one_data_version_per_script_run(tmp_path, monkeypatch):
     monkeypatch.setattr(ui, "get_script_run_ctx", lambda suppress_warning=False: None)
     os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))
     assert ui.data_version() == ui.database().data_version()  # outside a run: checked on every call
+
+
+def test_a_memoised_computation_records_its_queries_on_a_hit_too(tmp_path, monkeypatch):
+    """ui.derived: a computation over named queries runs once per (arguments, data version); a later page run that
+    finds it cached records the queries it asked for all the same, so the page's trace (what the prefetch starts on
+    the next filter change) does not lose them; a new data version computes again."""
+    import os
+    import shutil
+    import types
+
+    from cockpit.app import ui
+    from cockpit.data.db import SAMPLE_DIR
+
+    directory = tmp_path / "data"
+    shutil.copytree(SAMPLE_DIR, directory)
+    monkeypatch.setenv("COCKPIT_DATA_DIR", str(directory))
+    ctx = types.SimpleNamespace(cursors={})
+    monkeypatch.setattr(ui, "get_script_run_ctx", lambda suppress_warning=False: ctx)
+    calls = []
+
+    def count_areas(run, year):
+        calls.append(year)
+        return [len(run("areas")), year]
+
+    f = {"year": 2024, "month": 9, "scope": Scope.of()}
+    traces = []
+    for _ in range(2):
+        ctx.cursors = {}  # a new run
+        prefetch.begin("t-derived", f, lambda name, key: False)
+        with prefetch.capture() as asked:
+            assert ui.derived(count_areas, ui.q, 2024) == [5, 2024]
+        prefetch.end()
+        traces.append(asked)
+    assert calls == [2024]  # the second run was a hit
+    assert traces[0] == traces[1] == [("areas", ())]  # …and recorded the query as the first did
+    target = directory / "areas.parquet"
+    os.utime(target, ns=(target.stat().st_atime_ns, target.stat().st_mtime_ns + 10**9))  # "an import"
+    ctx.cursors = {}
+    ui.derived(count_areas, ui.q, 2024)
+    assert calls == [2024, 2024]
+
+
+def test_captures_nest():
+    """prefetch.capture: the innermost open capture of the thread gets the queries asked inside it, and nothing
+    reaches an outer capture or the trace unless recorded again (as ui.derived does)."""
+    f = {"year": 2024, "month": 9, "scope": Scope.of()}
+    prefetch.begin("t-nest", f, lambda name, key: False)
+    with prefetch.capture() as outer:
+        prefetch.record("a", ())
+        with prefetch.capture() as inner:
+            prefetch.record("b", (("year", 2024),))
+        prefetch.record("c", ())
+    prefetch.record("d", ())
+    prefetch.end()
+    assert outer == [("a", ()), ("c", ())]
+    assert inner == [("b", (("year", 2024),))]
+    assert [name for name, _ in _page_run("t-nest", f, [])] == ["d"]

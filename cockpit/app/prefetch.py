@@ -15,6 +15,7 @@ were: usually cached already, so they cost nothing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -48,7 +49,12 @@ def begin(page: str, filters: dict, start: Callable[[str, tuple], bool]) -> int:
 
 
 def record(name: str, key: tuple) -> None:
-    """The running page asked for query `name` with `key` ((parameter, value) pairs): part of its trace."""
+    """The running page asked for query `name` with `key` ((parameter, value) pairs): part of its trace, or of this
+    thread's innermost open `capture`, whose owner records it in turn."""
+    captures = getattr(_run, "captures", ())
+    if captures:
+        captures[-1].append((name, key))
+        return
     trace = getattr(_run, "trace", None)
     if trace is None:
         return
@@ -56,6 +62,20 @@ def record(name: str, key: tuple) -> None:
     trace.append(
         (name, tuple((k, FROM_FILTERS if k in filters and v == filters[k] else v) for k, v in key)),
     )
+
+
+@contextlib.contextmanager
+def capture():
+    """The queries this thread asks for inside the block, as a list of (name, key), kept out of the page's trace:
+    a memoised computation keeps them with its result and records them itself, whether it ran or was a hit
+    (cockpit.app.ui.derived)."""
+    asked: list[tuple[str, tuple]] = []
+    outer = getattr(_run, "captures", ())
+    _run.captures = (*outer, asked)
+    try:
+        yield asked
+    finally:
+        _run.captures = outer
 
 
 def end() -> None:

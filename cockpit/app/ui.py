@@ -145,6 +145,25 @@ def q(name: str, params: dict | None = None, **extra):
     return memo.call(_run, name, key, str(database().directory), data_version(), copy=_copy_frame)
 
 
+def derived(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)` for a pure computation that reads named queries through `q` (passed among its
+    arguments), memoised by its arguments' content and the data version: a rerun that changes nothing it reads
+    (a filter it ignores, a click elsewhere, a scope seen before) does not compute it again. The queries it asked
+    for are recorded for the page's prefetch on a hit too, as if it had run. The result is shared: callers must not
+    change it (a list is copied)."""
+    result, asked = memo.call(_traced, fn, str(database().directory), data_version(), *args, copy=_same, **kwargs)
+    for name, key in asked:
+        prefetch.record(name, key)
+    return list(result) if isinstance(result, list) else result
+
+
+def _traced(fn, directory: str, version: str, *args, **kwargs):
+    """`fn`'s result and the queries it asked for (`directory` and `version` only key the memo)."""
+    with prefetch.capture() as asked:
+        result = fn(*args, **kwargs)
+    return result, tuple(asked)
+
+
 def prefetch_page(page: str) -> None:
     """Start the queries `page` asked for in its last run, with this run's filters, on the prefetch workers
     (cockpit.app.prefetch), and record the ones it asks for now. Call before the page runs."""
@@ -295,16 +314,21 @@ def cells(n: int, *, name: str, per_row: int = 4, border: bool = False) -> list:
 def indicator_cards(page: str, row: int | None = None, *, per_row: int = 4) -> list[Card]:
     """A page's KPI row from the registry, for the current filters (the same evaluation as 总览 and the brief)."""
     from cockpit.app import filters
-    from cockpit.domain import cards as cards_mod
-    from cockpit.domain import indicators
 
     f = filters.current()
-    shown = cards_mod.cards(
-        indicators.page(q, f, rules(), page, row), on_page=True, as_of=fmt.period_label(f.year, f.month)
-    )
+    shown = derived(_page_cards, q, f, rules(), page, row)
     if shown:
         card_grid(shown, per_row=per_row)
     return shown
+
+
+def _page_cards(run, f, rules: Rules, page: str, row: int | None) -> list[Card]:
+    from cockpit.domain import cards as cards_mod
+    from cockpit.domain import indicators
+
+    return cards_mod.cards(
+        indicators.page(run, f, rules, page, row), on_page=True, as_of=fmt.period_label(f.year, f.month)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -7,7 +7,7 @@ LIST_LIMIT rows (the downloads run the full query on click); the project picker 
 import streamlit as st
 
 from cockpit.app import filters, links, ui
-from cockpit.domain import duty, indicators, metrics
+from cockpit.domain import duty, indicators, memo, metrics
 from cockpit.domain import format as fmt
 from cockpit.domain import projects as pr
 from cockpit.domain.attribution import attribute
@@ -56,7 +56,7 @@ with growth:
             title=f"{name} 逐月累计：{f.year}年与{f.year - 1}年（亿元）",
         )
     with right:
-        table = pr.ytd_yoy(trend, f.year)
+        table = memo.call(pr.ytd_yoy, trend, f.year)
         ui.table(
             table[["month", f"{measure}_ytd_wan", f"{measure}_yoy_pct"]],
             name=f"{name}累计与同比",
