@@ -209,3 +209,29 @@ def test_light_cells_make_one_word_lists_and_keep_the_frame():
         {"value": "黄 · 滞后", "color": fit.LIGHT_BG["yellow"]},
         {"value": "其他", "color": fit.LIGHT_BG["gray"]},
     ]
+
+
+def test_stacked_bars_give_long_category_labels_two_lines_on_a_narrow_chart():
+    """Test that the 按片区 stacked bars keep a 40 px row per category (room for two label lines) and label the
+    categories with the two-line expression: on a container narrower than 560 px a label longer than 7 characters
+    breaks after its '·' (else in the middle); the spec stays valid Vega-Lite."""
+    from altair.vegalite.v6.schema import core
+
+    df = pd.DataFrame(
+        {"area": ["新材料新装备产业园·化工集聚区", "华埠片区"], "done": [350, 130], "doing": [10, 5], "late": [3, 0]}
+    )
+    spec = charts.spec(
+        charts.selectable_stacked_bars,
+        df,
+        category="area",
+        parts={"done": "已整改", "doing": "整改中", "late": "到期未整改"},
+        title="按片区：本期隐患构成（个）",
+        unit="个",
+        selection="pick",
+    )
+    core.Root.validate({k: v for k, v in spec.items() if k != "datasets"})
+    assert spec["height"] == {"step": charts.ROW_PX} == {"step": 40}
+    expr = spec["encoding"]["y"]["axis"]["labelExpr"]
+    assert expr == charts.TWO_LINE_LABEL
+    assert "containerSize()[0] > 0 && containerSize()[0] < 560 && length(datum.label) > 7" in expr
+    assert "indexof(datum.label, '·')" in expr

@@ -137,6 +137,20 @@ def spec(builder, data: pd.DataFrame, **options) -> dict:
     return memo.call(_vega_lite, builder, data, copy=dict, **options)
 
 
+# A category label in two lines on a narrow chart (a phone: the container under NARROW_PX), broken after a '·'
+# when it has one ('新材料新装备产业园·化工集聚区'), else in the middle: a long 片区 name on one line takes the bars'
+# width and pushes the legend above them out of the frame. Wide charts, and renderers without a container (0), keep
+# one line. ROW_PX: the height of a category's row, room for two lines of 13 px labels.
+NARROW_PX = 560
+ROW_PX = 40
+_LABEL, _DOT = "datum.label", "indexof(datum.label, '·')"
+_CUT = f"({_DOT} > 0 ? {_DOT} + 1 : ceil(length({_LABEL}) / 2))"
+TWO_LINE_LABEL = (
+    f"containerSize()[0] > 0 && containerSize()[0] < {NARROW_PX} && length({_LABEL}) > 7"
+    f" ? [slice({_LABEL}, 0, {_CUT}), slice({_LABEL}, {_CUT})] : {_LABEL}"
+)
+
+
 def fit_title(spec: dict) -> dict:
     """`spec` with a title of the form 'what：of which' that breaks after its '：' (without one, 'what（unit）' before
     its closing unit) when the chart is narrower than the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
@@ -364,7 +378,7 @@ def selectable_stacked_bars(
     labels = list(parts.values())
     encoding = {
         "x": field("v:Q", title=unit_title(unit), stack="zero", axis=value_axis(unit)),
-        "y": field(f"{category}:N", sort=order, title=None, axis={"labelLimit": 220}),
+        "y": field(f"{category}:N", sort=order, title=None, axis={"labelLimit": 220, "labelExpr": TWO_LINE_LABEL}),
         "color": field("构成:N", scale={"domain": labels, "range": PALETTE[: len(labels)]}, sort=labels, title=None),
         "order": field("_order:Q"),
         "opacity": picked(selection, 1.0, 0.35),
@@ -376,7 +390,8 @@ def selectable_stacked_bars(
         ],
     }
     params = [point_selection(selection, category)]
-    return view(mark("bar"), encoding, data=long, title=title, params=params, height=max(200, 46 * len(order)))
+    # a row per category tall enough for a label in two lines (TWO_LINE_LABEL)
+    return view(mark("bar"), encoding, data=long, title=title, params=params, height={"step": ROW_PX})
 
 
 def score_history(
