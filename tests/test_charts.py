@@ -219,3 +219,37 @@ def test_map_features_carry_plain_values_with_none_for_missing():
     ]
     assert [type(v) for v in got[0].values()] == [str, dict, str, float, int]
     json.dumps(got, allow_nan=False)  # JSON-ready: no NaN, no numpy scalars
+
+
+def test_parcel_map_joins_colour_and_tooltip_by_parcel_and_writes_a_dash_for_no_figure():
+    """Test that the map's inline GeoJSON holds only each parcel's geometry and id, that its colour and tooltip
+    columns come from a table joined by parcel_id (the drawn SVG has each parcel's category colour and its tooltip
+    text), and that a parcel without 亩均税收 reads '—' (not "null")."""
+    import vl_convert as vlc
+
+    from cockpit.report import brief
+
+    other = SQUARE.replace("118.41", "118.42").replace("118.40", "118.415")
+    df = pd.DataFrame(
+        {
+            "parcel_id": ["P1", "P2"],
+            "category": ["A 类", "未参评"],
+            "tax_per_mu": [12.345, None],
+            "geometry": [SQUARE, other],
+        }
+    )
+    chart = charts.parcel_map(
+        df,
+        category="category",
+        colors={"A 类": "#2e9e5b", "未参评": "#8c8c8c"},
+        title="地块",
+        tooltip={"tax_per_mu": "亩均税收（万元/亩）"},
+    )
+    shapes = chart["layer"][0] if "layer" in chart else chart
+    assert [set(f) for f in shapes["data"]["values"]] == [{"type", "geometry", "parcel_id"}] * 2
+    joined = shapes["transform"][0]["from"]["data"]
+    assert joined["tax_per_mu"].tolist() == ["12.35", "—"] and joined["category"].tolist() == ["A 类", "未参评"]
+    brief._register_fonts(vlc)
+    svg = vlc.vegalite_to_svg(charts.vega_lite_values(chart, width=400))
+    assert 'fill="#2e9e5b"' in svg and 'fill="#8c8c8c"' in svg
+    assert "亩均税收（万元/亩）: 12.35" in svg and "亩均税收（万元/亩）: —" in svg

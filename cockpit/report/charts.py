@@ -226,7 +226,16 @@ def _with_data(node: dict, data) -> dict:
         out["data"] = data(node["data"])
     if "layer" in node:
         out["layer"] = [_with_data(part, data) for part in node["layer"]]
+    if "transform" in node:
+        out["transform"] = [_looked_up(step, data) for step in node["transform"]]
     return out
+
+
+def _looked_up(step: dict, data) -> dict:
+    """A lookup transform whose secondary data is a DataFrame, with it replaced by `data(frame)`."""
+    if not (step.get("lookup") and isinstance(step["from"]["data"], pd.DataFrame)):
+        return step
+    return {**step, "from": {**step["from"], "data": data(step["from"]["data"])}}
 
 
 def vega_lite_values(chart: dict, **props) -> dict:
@@ -808,13 +817,19 @@ def parcel_map(
     outlines one parcel in black.
 
     `df`: parcel_id, geometry (GeoJSON text, wound for d3: outer rings clockwise), `category` and the
-    `tooltip` columns (column → label; tax_per_mu and area_mu as numbers). With `projection` (type, scale,
+    `tooltip` columns (column → label; tax_per_mu and area_mu as numbers, shown with two decimals, '—' when
+    missing). With `projection` (type, scale,
     center: `landmap.tiles`) and `tiles` (url, lon, lat of each 256 px tile's north-west corner) the map is a
     fixed-scale Mercator, centred in the chart, over those base-map tiles."""
+    from cockpit.domain.format import num
+
     data = _check(df)
     fields = list(dict.fromkeys(["parcel_id", category, *tooltip]))
-    number = {"area_mu": ",.2f", "tax_per_mu": ",.2f"}
-    tips = [tip(f"{c}:{'Q' if c in number else 'N'}", t, number.get(c)) for c, t in tooltip.items()]
+    props = data[fields].reset_index(drop=True)
+    for c in ("area_mu", "tax_per_mu"):  # as text: a parcel without a figure reads '—' (Vega writes "null")
+        if c in props:
+            props[c] = [num(v, 2) for v in props[c].tolist()]
+    tips = [tip(f"{c}:N", t) for c, t in tooltip.items()]
     if highlight:
         test = f"(datum.parcel_id === {_quoted(highlight)})"
         stroke = {"condition": {"test": test, "value": "#111111"}, "value": "#ffffff"}
@@ -822,8 +837,17 @@ def parcel_map(
     else:
         stroke, width = {"value": "#ffffff"}, {"value": 0.4}
     legend = {"title": None, "orient": "top", "columns": 3, "symbolType": "square"}
+    # inline GeoJSON (Vega-Lite reads shapes only from JSON) holds each parcel's geometry and id; its colour and
+    # tooltip columns travel as an Arrow table joined by a lookup: inline, their text (as \u escapes) was more than
+    # half of a province map's ~1 MB of JSON, which the server encodes and parses several times a rerun
     shapes = {
-        "data": {"values": _geo_records(data, fields)},
+        "data": {"values": _geo_records(data, ["parcel_id"])},
+        "transform": [
+            {
+                "lookup": "parcel_id",
+                "from": {"data": props, "key": "parcel_id", "fields": fields[1:]},
+            }
+        ],
         "mark": mark("geoshape"),
         "encoding": {
             "color": field(
