@@ -198,6 +198,8 @@ def test_light_cells_make_one_word_lists_and_keep_the_frame():
     frame = pd.DataFrame({"light": ["红 · 严重滞后", None, fit.DASH, "黄 · 滞后"], "n": [1, 2, 3, 4]})
     shown = fit.light_cells(frame, ["light"])
     assert shown["light"].tolist() == [["红 · 严重滞后"], [], [], ["黄 · 滞后"]]
+    typed = pd.DataFrame({"light": pd.array(["红 · 严重滞后", pd.NA], dtype="string")})  # pandas' own missing text
+    assert fit.light_cells(typed, ["light"])["light"].tolist() == [["红 · 严重滞后"], []]
     assert frame["light"].tolist()[0] == "红 · 严重滞后" and shown["n"].tolist() == [1, 2, 3, 4]
     config = fit.light_columns(
         {"light": {"红 · 严重滞后": "red", "黄 · 滞后": "yellow", "其他": "purple"}},

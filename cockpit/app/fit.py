@@ -61,9 +61,11 @@ LIGHT_BG = {
 def light_cells(frame, columns: list[str]):
     """`frame` with each cell of `columns` as a one-word list (no word: an empty list), the form a label column
     (`light_columns`) draws; the frame itself is not changed."""
+    from cockpit.domain.format import is_blank
+
     out = frame.copy()
     for c in columns:
-        out[c] = [[] if v is None or v != v or v == DASH else [str(v)] for v in out[c]]
+        out[c] = [[] if is_blank(v) or v == DASH else [str(v)] for v in out[c]]
     return out
 
 

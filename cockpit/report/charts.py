@@ -818,9 +818,8 @@ def parcel_map(
 
     `df`: parcel_id, geometry (GeoJSON text, wound for d3: outer rings clockwise), `category` and the
     `tooltip` columns (column → label; tax_per_mu and area_mu as numbers, shown with two decimals, '—' when
-    missing). With `projection` (type, scale,
-    center: `landmap.tiles`) and `tiles` (url, lon, lat of each 256 px tile's north-west corner) the map is a
-    fixed-scale Mercator, centred in the chart, over those base-map tiles."""
+    missing). With `projection` (type, scale, center: `landmap.tiles`) and `tiles` (url, lon, lat of each 256 px
+    tile's north-west corner) the map is a fixed-scale Mercator, centred in the chart, over those base-map tiles."""
     from cockpit.domain.format import num
 
     data = _check(df)
