@@ -62,11 +62,11 @@ bench: setup
 	$(PY) -m bench.run --scales county --repeat 7 --out bench/results/county
 	$(PY) -m bench.run --scales province --repeat 3 --skip views,concurrency --out bench/results/province
 
-# The meeting load (about 25 minutes of both cores; not part of `make bench`): 30 viewers changing a filter or the
+# The meeting load (25–35 minutes of both cores; not part of `make bench`): 30 viewers changing a filter or the
 # page every 5–15 s for 3 minutes, with one process and with one replica per core behind nginx (deploy/), then a
 # stepped search (60 s per step) for the viewer count at which p95 passes 1 s. bench/results/county-load.md/.json.
 bench-load: setup system-deps
-	$(PY) -m bench.load --viewers 30 --seconds 180 --steps 5,10,20,30,40,60,80 --step-seconds 60 \
+	$(PY) -m bench.load --viewers 30 --seconds 180 --steps 5,10,20,30,40,60,80,120,160,200,240 --step-seconds 60 \
 	  --out bench/results/county-load
 
 clean:
