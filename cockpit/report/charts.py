@@ -153,10 +153,10 @@ TWO_LINE_LABEL = (
 
 def fit_title(spec: dict) -> dict:
     """`spec` with a title of the form 'what：of which' that breaks after its '：' (without one, 'what（unit）' before
-    its closing unit) when the chart is narrower than the title's one line (a phone): Vega-Lite draws a title on one line and the chart's frame cuts what does not
-    fit. The width is estimated from the title's font size in the spec's config: a wide character (CJK, full-width
-    punctuation: `exports.text_width` counts it 2) one em, others 0.6. Other titles, and specs without one, are
-    returned as they are."""
+    its closing unit) when the chart is narrower than the title's one line (a phone): Vega-Lite draws a title on one
+    line and the chart's frame cuts what does not fit. The width is estimated from the title's font size in the
+    spec's config: a wide character (CJK, full-width punctuation: `exports.text_width` counts it 2) one em, others
+    0.6. Other titles, and specs without one, are returned as they are."""
     from cockpit.report.exports import text_width
 
     title = spec.get("title")
