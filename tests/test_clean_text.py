@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from tabs import each_tab
 
 from cockpit.domain import empty, navigation
 
@@ -52,16 +53,17 @@ def test_no_page_shows_none_nan_empty_or_english(page):
     at.run()
     if page != PAGES[0]:
         at.switch_page(page).run()
-    assert not at.exception, at.exception
-    bad = [t for t in texts(at) if BAD.search(t) or english(t)]
-    assert bad == []
-    for i, frame in enumerate(frames(at)):
-        assert len(frame) > 0, f"table {i} has no rows (drawn as 'empty')"
-        text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-        holes = {c: int(frame[c].isna().sum()) for c in text if frame[c].isna().any()}
-        assert holes == {}, f"table {i}: missing text drawn as None"
-    for element in at.dataframe:  # a missing number: the grid writes its placeholder, "None" without one
-        assert element.proto.placeholder == "—"
+    for tab in each_tab(at):  # every tab of a tabbed page (only the open one is drawn)
+        assert not at.exception, (tab, at.exception)
+        bad = [t for t in texts(at) if BAD.search(t) or english(t)]
+        assert bad == [], tab
+        for i, frame in enumerate(frames(at)):
+            assert len(frame) > 0, f"{tab} table {i} has no rows (drawn as 'empty')"
+            text = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+            holes = {c: int(frame[c].isna().sum()) for c in text if frame[c].isna().any()}
+            assert holes == {}, f"{tab} table {i}: missing text drawn as None"
+        for element in at.dataframe:  # a missing number: the grid writes its placeholder, "None" without one
+            assert element.proto.placeholder == "—"
 
 
 def test_english_detector_can_fail():

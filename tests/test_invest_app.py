@@ -3,6 +3,7 @@
 import json
 
 import invest_fixture
+from tabs import open_tab
 
 from cockpit.data.dimensions import EVERYTHING
 
@@ -16,7 +17,8 @@ def open_page(year: int, month: int):
 def test_invest_page_2023_shows_the_report_figures():
     """Test that the page's cards show 20.47 / 15.09 / 9.06 亿元 with +35.6 / +14.4 / +58.8 % and 3.43 亿元 approved bonds."""
     at = open_page(2023, 12)
-    m = {x.label: x for x in at.metric}
+    m = {x.label: x for x in at.metric}  # the cards above the tabs, then each tab's figures
+    m |= {x.label: x for x in open_tab(at, "专项债").metric} | {x.label: x for x in open_tab(at, "项目推进").metric}
     assert (m["固定资产投资"].value, m["工业投资"].value, m["高新技术产业投资"].value) == (
         "20.47 亿元",
         "15.09 亿元",
@@ -34,9 +36,9 @@ def test_invest_page_2023_shows_the_report_figures():
 def test_invest_page_2024_plan_cards_and_lagging_projects():
     """Test that 2024 shows the plan items against targets and lists 胡涂硅 among the lagging projects."""
     at = open_page(2024, 9)
-    m = {x.label: x.value for x in at.metric}
+    m = {x.label: x.value for x in open_tab(at, "专项债").metric}
     assert m["储备项目数"] == "8 个" and m["拟争取专项债资金"] == "2.50 亿元"
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for df in open_tab(at, "滞后项目").dataframe]
     lag = next(f for f in frames if "months_late" in f.columns)
     assert "胡涂硅有机硅新材料项目" in set(lag["project_name"])
     assert list(lag["light"].iloc[0]) == ["红 · 严重滞后"]  # one word a cell, drawn as a tinted label
@@ -51,7 +53,7 @@ def test_invest_page_2024_plan_cards_and_lagging_projects():
 
 def test_project_search_shows_stage_and_dates():
     """Test that picking 迈图新材料项目 shows its stage 签约 and the dates of its stages."""
-    at = open_page(2024, 9)
+    at = open_tab(open_page(2024, 9), "项目查询")
     at.selectbox(key="project_pick").select("XM0120").run()
     assert not at.exception
     m = {x.label: x.value for x in at.metric}
@@ -84,6 +86,7 @@ def test_lists_are_limited_on_many_projects_and_downloads_hold_all(tmp_path, mon
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
         at.run()
         at.switch_page(PAGE).run()
+        open_tab(at, "滞后项目")
         assert not at.exception, at.exception
         lag = next(df.value for df in at.dataframe if "months_late" in df.value.columns)
         assert list(lag["project_name"]) == list(every_late["project_name"].head(200))
@@ -93,7 +96,7 @@ def test_lists_are_limited_on_many_projects_and_downloads_hold_all(tmp_path, mon
         assert len(full) == len(every_late)
         assert list(full["逾期（月）"]) == list(every_late["months_late"])
 
-        pick = at.selectbox(key="project_pick")
+        pick = open_tab(at, "项目查询").selectbox(key="project_pick")
         assert len(pick.options) == 200
         small = db.run("project_find", {"search": "", "limit": None}).nsmallest(1, "total_invest_wan").iloc[0]
         at.text_input(key="project_search").input(small["project_id"].lower()).run()

@@ -1,6 +1,7 @@
 """AppTest of the 低效用地 page on the shipped data."""
 
 import invest_fixture
+from tabs import each_tab
 
 PAGE = "pages/land/land.py"
 
@@ -20,7 +21,7 @@ def test_land_page_2024_against_the_target():
 def test_land_page_tables_parcels_candidates_vacant():
     """Test that the parcel, candidate and vacant-plot tables are filled (13 vacant plots, 9 available)."""
     at = open_page(2024, 9)
-    frames = [df.value for df in at.dataframe]
+    frames = [df.value for tab in each_tab(at) for df in at.dataframe]  # one table a tab
     cols = [set(f.columns) for f in frames]
     parcels = frames[next(i for i, c in enumerate(cols) if "mujun_tax_before_wan" in c)]
     assert len(parcels) == 35

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from tabs import open_tab
 
 from cockpit.data.db import SAMPLE_DIR
 from cockpit.data.store import ensure_working_dir
@@ -95,7 +96,7 @@ def test_hostile_names_are_literal_on_safety(app, hostile):
     at = app.switch_page("pages/safety/safety.py").run()
     at.selectbox(key="safety_ent").select(hostile["ent_id"]).run()
     assert not at.exception, at.exception
-    bodies = markdown_bodies(at)
+    bodies = markdown_bodies(at) + markdown_bodies(open_tab(at, "化工集聚区"))  # the assessor: in its tab
     assert any(f"企业：{plain(NAME)}" in b for b in bodies)  # the drill-down's scope caption
     assert any(f"，{plain(NAME)}）" in b for b in bodies)  # 最近一次（日期，评估方）
     assert any(b.startswith(f"{plain(ZONE)} · 安全生产") for b in bodies)  # the page header
@@ -106,7 +107,7 @@ def test_hostile_names_are_literal_on_safety(app, hostile):
 def test_hostile_project_name_is_literal_on_the_project_detail(app, hostile):
     """Test that the 投资与项目 project detail shows a hostile project name as plain text (st.text), the picker's
     note echoes the search escaped, and no Markdown element carries the raw name."""
-    at = app.switch_page("pages/invest/projects.py").run()
+    at = open_tab(app.switch_page("pages/invest/projects.py").run(), "项目查询")
     at.text_input(key="project_search").input("**粗体**").run()
     at.selectbox(key="project_pick").select(hostile["project_id"]).run()
     assert not at.exception, at.exception

@@ -7,6 +7,7 @@ import pytest
 from browser import csp_problems, metric_values, wait_for_app, watched_page
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from tabs import each_tab
 
 from cockpit.app import present
 from cockpit.domain import navigation
@@ -93,7 +94,11 @@ def test_step_from_url(value, title, step):
 def test_every_declared_step_is_marked_in_its_page():
     """Test that each page script marks exactly the steps its registry entry declares (present.section names)."""
     for p in navigation.presentation():
-        used = set(re.findall(r'present\.section\("([^"]+)"\)', (ROOT / p.script).read_text(encoding="utf-8")))
+        script = (ROOT / p.script).read_text(encoding="utf-8")
+        used = set(re.findall(r'present\.section\("([^"]+)"\)', script))
+        for call in re.findall(r"ui\.tabs\((.*?)\n\)", script, flags=re.S):  # tabs that are steps by their label
+            if "steps=True" in call:
+                used |= set(re.findall(r'"([^"]+)": \w+', call))
         assert used == set(p.steps), p.title
 
 
@@ -141,7 +146,8 @@ def test_apptest_present_mode_has_no_download_chrome_and_three_cards_a_row():
     assert [b.proto.label for b in at.get("download_button")] == ["下载会议简报（PDF）"]
     assert len(at.dataframe) > 0
     normal = run(None, "pages/safety/safety.py")
-    assert len(at.metric) == len(normal.metric)
+    normal_cards = {m.label for _ in each_tab(normal) for m in normal.metric}  # the cards above and in every tab
+    assert len(at.metric) == len(normal_cards) and {m.label for m in at.metric} == normal_cards  # all, stacked
     assert len(at.columns) < len(normal.columns)  # charts and tables stacked, not side by side
     at.button(key="present_leave").click().run()
     assert at.toggle(key="present_mode").value is False

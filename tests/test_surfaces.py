@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from tabs import each_tab
 
 from cockpit.app.filters import Filters
 from cockpit.data.config import load_rules
@@ -47,10 +48,12 @@ def open_app(f: Filters, page: str | None = None) -> AppTest:
 
 
 def shown(at: AppTest) -> tuple[dict, str]:
-    """label → (value, delta) of the metrics, and every caption's text."""
-    metrics = {m.label: (m.value, m.delta or None) for m in at.metric}
-    captions = "\n".join(c.value for c in at.caption)
-    return metrics, captions
+    """label → (value, delta) of the metrics, and every caption's text, of every tab of a tabbed page."""
+    metrics, captions = {}, []
+    for _ in each_tab(at):
+        metrics |= {m.label: (m.value, m.delta or None) for m in at.metric}
+        captions += [c.value for c in at.caption]
+    return metrics, "\n".join(captions)
 
 
 def unescape(text: str) -> str:

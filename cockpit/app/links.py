@@ -127,15 +127,18 @@ def follow_chart(event, selection: str, field: str) -> None:
         open_profile(value)
 
 
-def requested_project() -> str | None:
+def requested_project(tab: tuple[str, str] | None = None) -> str | None:
     """The project a link asked 投资与项目 to show (`?project=`; it stays in the URL while the page is open).
-    Pre-selects the project search and picker when the link was just followed or the picker is new (a deep
-    link), not on later reruns, so a project the user picks afterwards stays picked. Call before drawing them."""
+    Pre-selects the project search and picker, and opens `tab` ((tabs key, label) of the tab that shows them), when
+    the link was just followed or the picker is new (a deep link), not on later reruns, so a project or tab the user
+    picks afterwards stays picked. Call before drawing them."""
     wanted = st.query_params.get("project")
     pending = st.session_state.pop(_PROJECT_PENDING, None)
     if wanted and (pending == wanted or "project_pick" not in st.session_state):
         st.session_state["project_search"] = wanted
         st.session_state["project_pick"] = wanted
+        if tab is not None:
+            st.session_state[tab[0]] = tab[1]
     return wanted
 
 

@@ -72,7 +72,9 @@ def show(
     if year is None:
         year, _ = evaluation_year()
     if modes:
-        mode = st.segmented_control("着色", list(landmap.MODES), default=mode, key=f"{key}_mode") or mode
+        # the default only for a new control: a choice kept while its tab was closed (ui.tabs) is in Session State
+        default = None if f"{key}_mode" in st.session_state else mode
+        mode = st.segmented_control("着色", list(landmap.MODES), default=default, key=f"{key}_mode") or mode
     parcels = ui.q("parcel_map", p, limit=charts.MAX_ROWS)
     units_of, order, rated = _evaluation(year)
     if parcels.empty:

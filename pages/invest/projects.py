@@ -36,12 +36,7 @@ def note(total: int, shown: int, unit: str = "个") -> None:
         st.caption(text)
 
 
-growth, pipeline, lag, bonds, detail = st.tabs(  # a link to a project (?project=) opens 项目查询 on it
-    ["投资增长", "项目推进", "滞后项目", "专项债", "项目查询"],
-    default="项目查询" if links.requested_project() else None,
-)
-
-with growth:
+def growth() -> None:
     measure = st.radio(
         "指标", list(pr.INVEST_MEASURES), format_func=lambda m: BY_ID[m].name, horizontal=True, key="invest_measure"
     )
@@ -112,7 +107,8 @@ with growth:
         "基础设施、平台提升项目无行业，归入“非工业（基础设施/平台）”，选择产业链或行业筛选时不计入。"
     )
 
-with pipeline:
+
+def pipeline() -> None:
     r = pr.rates_of(ui.q("project_rates", p))
     c1, c2, c3 = st.columns(3)
     c1.metric(
@@ -170,7 +166,8 @@ with pipeline:
         "“已达到”= 该阶段日期不晚于期末；在谈 = 已洽谈未签约。基础设施、平台提升项目只有谋划、开工、竣工。"
     )
 
-with lag:
+
+def lagging_projects() -> None:
     rule = pr.load_lag_rule()
     LAG_COLS = [
         "light",
@@ -218,7 +215,8 @@ with lag:
     links.follow(event, enterprise=late["ent_id"], project=late["project_id"])
     st.caption("点击项目查看项目详情，点击项目业主打开企业画像。")
 
-with bonds:
+
+def bonds() -> None:
     ui.indicator_cards("invest", 2, per_row=3)
     st.markdown(f"**{f.year}年项目储备与专项债计划：实际与目标**")
     if ui.indicator_cards("invest", 3, per_row=3):
@@ -274,7 +272,8 @@ with bonds:
         f"{rules.status.yellow_points:g} 个百分点为预警，更多为滞后。"
     )
 
-with detail:
+
+def detail() -> None:
     search = st.text_input(
         "搜索全部项目（名称或编号中的文字）", key="project_search", max_chars=50, placeholder="输入项目名称或编号"
     ).strip()
@@ -331,3 +330,11 @@ with detail:
                 f"截至{period}末累计完成 {fmt.wan(monthly['invest_cum_wan'].iloc[-1])}，"
                 f"累计计划 {fmt.wan(monthly['plan_cum_wan'].iloc[-1])}。"
             )
+
+
+links.requested_project(tab=("invest_tab", "项目查询"))  # a link to a project (?project=) opens 项目查询 on it
+ui.tabs(
+    {"投资增长": growth, "项目推进": pipeline, "滞后项目": lagging_projects, "专项债": bonds, "项目查询": detail},
+    key="invest_tab",
+    keep=("invest_measure", "invest_dim", "funnel_kind", "project_search", "project_pick"),
+)

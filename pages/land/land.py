@@ -60,9 +60,8 @@ else:
         title=f"{f.year}年计划整治行动：按方式与状态（亩，截至{period}末）",
     )
 
-parcels, candidates, vacant, plot = st.tabs(["整治地块", "候选企业", "闲置地块", "地块地图"])
 
-with parcels:
+def parcels() -> None:
     show = land.with_uplift(actions)
     event = ui.table(
         show[
@@ -105,12 +104,10 @@ with parcels:
         "点击一行打开地块上现有企业（面积最大者）的企业画像。"
     )
 
-with candidates:
+
+def candidates() -> None:
     cfg = mujun.load_config()
-    periods = ui.q("data_periods")
-    eval_year, eval_note = mujun.evaluation_year(
-        f.year, dict(zip(periods["year"].astype(int), periods["last_month"].astype(int)))
-    )
+    eval_year, eval_note = map_view.evaluation_year()  # the year the map colours by too
     # the D 类 list of the zone-wide 亩均 evaluation, computed once per data version and rules
     d_class = mujun_cache.evaluated(cfg).d_list(eval_year)
     below = ui.q("land_candidates", p, eval_year=eval_year, floor_wan_per_mu=floor)
@@ -156,7 +153,8 @@ with candidates:
         "亩均税收门槛在 config/rules.toml 的低效用地一节中设置。"
     )
 
-with vacant:
+
+def vacant() -> None:
     plots = ui.q("land_vacant", p)
     free = plots[plots["is_available"]]
     st.markdown(
@@ -180,5 +178,13 @@ with vacant:
     )
     st.caption("闲置状态为数据截至日的现状（地块表的“用途”）。")
 
-with plot:
-    map_view.show(key="land_map", mode="整治状态", year=eval_year)
+
+def plot() -> None:
+    map_view.show(key="land_map", mode="整治状态")  # the evaluation year of 候选企业
+
+
+ui.tabs(
+    {"整治地块": parcels, "候选企业": candidates, "闲置地块": vacant, "地块地图": plot},
+    key="land_tab",
+    keep=("land_map_mode",),
+)

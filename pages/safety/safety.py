@@ -130,7 +130,8 @@ with right, present.section("隐患构成"):
         title=f"按{dim}：本期隐患构成（个）",
     )
 
-with present.section("隐患钻取"):
+
+def drill_down() -> None:
     st.subheader("隐患钻取：按类别、企业查看清单")
     pick_col, list_col = ui.columns([2, 3])
     with pick_col:
@@ -201,8 +202,9 @@ with present.section("隐患钻取"):
             export=whole_register(category=category, ent_id=ent_id or ""),
         )
 
+
 # --- accidents, training ---
-with present.section("事故与培训"):
+def accidents_and_training() -> None:
     st.subheader("事故与培训")
     acc_col, train_col = ui.columns(2)
     accidents = ui.q("safety_accidents", p)
@@ -259,58 +261,59 @@ with present.section("事故与培训"):
         )
         st.caption("培训、演练按片区统计，产业链/行业/高新筛选不适用。")
 
-# --- 化工集聚区 risk grade: only for a zone that has one (片区 with 是否化工集聚区 = 是) ---
-with present.section("化工集聚区"):
-    if ui.q("areas")["is_chemical_cluster"].any():
-        st.subheader("化工集聚区安全风险等级")
-        graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
-        bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
-        grade_col, table_col = ui.columns([3, 2])
-        with grade_col:
-            if graded.empty:
-                st.info("截至期末尚无评估记录。")
-            else:
-                graded["label"] = graded["grade_by_rule"] + " 类"
-                ui.chart(
-                    charts.score_history,
-                    graded,
-                    date="assess_date",
-                    score="score",
-                    bands=bands,
-                    label="label",
-                    title="化工集聚区安全风险评估得分（分）",
-                )
-        with table_col:
-            if not graded.empty:
-                last = graded.iloc[-1]
-                gap = safety.points_to_goal(last["score"], rules.grade)
-                st.markdown(
-                    f"最近一次（{last['assess_date']:%Y-%m-%d}，{ui.plain(last['assessor'])}）："
-                    f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
-                    f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
-                    + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。")
-                )
-                ui.table(
-                    graded,
-                    name="化工集聚区风险评估",
-                    key="safety_grades",
-                    column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
-                    column_config={
-                        "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
-                        "assessor": st.column_config.TextColumn("评估方"),
-                        "score": st.column_config.NumberColumn("得分（分）", format="%.1f"),
-                        "grade": st.column_config.TextColumn("公布等级"),
-                        "grade_by_rule": st.column_config.TextColumn("按现行分档"),
-                    },
-                )
-            st.caption(
-                f"分档（可在 config/rules.toml 修改）：A < {rules.grade.b:g} 分，B {rules.grade.b:g}—"
-                f"{rules.grade.c:g}，C {rules.grade.c:g}—{rules.grade.d:g}，D ≥ {rules.grade.d:g}"
-                "（D 类风险最低）。整治提升事项清单暂无数据。"
+
+# --- 化工集聚区 risk grade: a tab only for a zone that has one (片区 with 是否化工集聚区 = 是) ---
+def chemical_cluster() -> None:
+    st.subheader("化工集聚区安全风险等级")
+    graded = safety.grade_history(ui.q("safety_risk_assessments", p), rules.grade)
+    bands = {"B": rules.grade.b, "C": rules.grade.c, "D": rules.grade.d}
+    grade_col, table_col = ui.columns([3, 2])
+    with grade_col:
+        if graded.empty:
+            st.info("截至期末尚无评估记录。")
+        else:
+            graded["label"] = graded["grade_by_rule"] + " 类"
+            ui.chart(
+                charts.score_history,
+                graded,
+                date="assess_date",
+                score="score",
+                bands=bands,
+                label="label",
+                title="化工集聚区安全风险评估得分（分）",
             )
+    with table_col:
+        if not graded.empty:
+            last = graded.iloc[-1]
+            gap = safety.points_to_goal(last["score"], rules.grade)
+            st.markdown(
+                f"最近一次（{last['assess_date']:%Y-%m-%d}，{ui.plain(last['assessor'])}）："
+                f"**{last['grade_by_rule']} 类，{fmt.num(last['score'], 1)} 分**；"
+                f"目标 {rules.grade.goal} 类（≥ {fmt.num(safety.goal_floor(rules.grade), 0)} 分），"
+                + ("已达到。" if gap == 0 else f"还差 {fmt.num(gap, 1)} 分。")
+            )
+            ui.table(
+                graded,
+                name="化工集聚区风险评估",
+                key="safety_grades",
+                column_order=["assess_date", "assessor", "score", "grade", "grade_by_rule"],
+                column_config={
+                    "assess_date": st.column_config.DateColumn("评估日期", format="YYYY-MM-DD"),
+                    "assessor": st.column_config.TextColumn("评估方"),
+                    "score": st.column_config.NumberColumn("得分（分）", format="%.1f"),
+                    "grade": st.column_config.TextColumn("公布等级"),
+                    "grade_by_rule": st.column_config.TextColumn("按现行分档"),
+                },
+            )
+        st.caption(
+            f"分档（可在 config/rules.toml 修改）：A < {rules.grade.b:g} 分，B {rules.grade.b:g}—"
+            f"{rules.grade.c:g}，C {rules.grade.c:g}—{rules.grade.d:g}，D ≥ {rules.grade.d:g}"
+            "（D 类风险最低）。整治提升事项清单暂无数据。"
+        )
+
 
 # --- 减污降碳 ---
-with present.section("减污降碳"):
+def pollution_and_carbon() -> None:
     st.subheader("减污降碳")
     trend = safety.intensity_trend(ui.q("safety_energy_emission", p))
     ui.indicator_cards("safety", 3, per_row=2)
@@ -337,3 +340,17 @@ with present.section("减污降碳"):
         "规上工业企业口径：逐月累计综合能耗（吨标煤）、主要污染物排放当量（吨）÷ 同期工业增加值（现价）。"
         "污水零直排区建设情况暂无数据。"
     )
+
+
+# the details in tabs: a filter change redraws only the open one (each tab is its 演示模式 step)
+ui.tabs(
+    {
+        "隐患钻取": drill_down,
+        "事故与培训": accidents_and_training,
+        **({"化工集聚区": chemical_cluster} if ui.q("areas")["is_chemical_cluster"].any() else {}),
+        "减污降碳": pollution_and_carbon,
+    },
+    key="safety_tab",
+    keep=("safety_ent_search", "safety_ent"),
+    steps=True,
+)
