@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from conftest import ROOT
 from streamlit.testing.v1 import AppTest
+from tabs import each_tab, open_tab
 
 from cockpit.app import mujun_cache
 from cockpit.data.dimensions import EVERYTHING
@@ -42,8 +43,9 @@ def test_page_shows_109_63_and_the_class_counts(real_db):
     assert m["参评企业"] == f"{n} 家"
     assert m["D 类 倒逼整治"] == f"{counts['D']} 家" and counts["D"] > 0
     assert m["A 类 优先发展"] == f"{counts['A']} 家"
-    assert len(at.get("vega_lite_chart")) == 4  # class shares by 产业链 and 片区, scores, the 亩均一张图
-    assert len(at.dataframe) == 4  # ranking, indicators, history, D list
+    assert len(at.get("vega_lite_chart")) == 4  # class shares by 产业链 and 片区, scores, the 亩均一张图 (first tab)
+    tables = {tab: len(at.dataframe) for tab in each_tab(at)}
+    assert tables == {"亩均一张图": 0, "排名": 1, "企业画像": 2, "D类名单": 1}  # indicators and history: 企业画像
 
 
 def test_sector_filter_narrows_the_enterprises(real_db):
@@ -55,7 +57,7 @@ def test_sector_filter_narrows_the_enterprises(real_db):
     n, counts = expected_counts(real_db, 2023, mujun.load_config(), chains=["新材料"])
     assert metrics(at)["参评企业"] == f"{n} 家" != before
     assert metrics(at)["D 类 倒逼整治"] == f"{counts['D']} 家"
-    assert set(at.dataframe[0].value["chain"]) == {"新材料"}
+    assert set(open_tab(at, "排名").dataframe[0].value["chain"]) == {"新材料"}
 
 
 def test_year_in_progress_evaluates_the_last_complete_year():
@@ -83,7 +85,7 @@ def test_what_if_giving_back_land_raises_the_score(real_db):
     inputs = mujun.read_inputs(real_db.run)
     ents = mujun.evaluate(inputs, 2023, mujun.load_config()).enterprises
     last = ents.sort_values(["score", "ent_id"]).iloc[0]
-    at = new_app()
+    at = open_tab(new_app(), "企业画像")
     at.selectbox(key="mj_ent").set_value(last["ent_id"]).run()
     assert metrics(at)["模拟后分类"] == "D 类 倒逼整治"
     land = next(n for n in at.number_input if n.key.startswith("mj_land_"))
@@ -102,10 +104,10 @@ def test_long_tables_show_their_first_rows_and_the_picker_searches_names(monkeyp
     monkeypatch.setattr(mujun_cache, "PICK_LIMIT", 20)
     at = new_app()
     n = int(metrics(at)["参评企业"].split()[0].replace(",", ""))
-    ranking = at.dataframe[0].value
+    ranking = open_tab(at, "排名").dataframe[0].value
     assert n > 20 and len(ranking) == 10 and list(ranking["rank"]) == sorted(ranking["rank"])
     assert any(f"共 {n:,} 家，显示前 10 家；下载 Excel 可得全部" in c.value for c in at.caption)
-    picker = at.selectbox(key="mj_ent")
+    picker = open_tab(at, "企业画像").selectbox(key="mj_ent")
     assert len(picker.options) == 20
     ev = mujun.evaluate(mujun.read_inputs(real_db.run), 2023, mujun.load_config())
     middle = ev.enterprises.sort_values(["rank", "ent_id"]).iloc[n // 2]

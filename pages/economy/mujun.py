@@ -102,46 +102,49 @@ with present.section("分布"):
         step=10.0,
     )
 
-with present.section("亩均一张图"):
+ranked = ents  # in ranking order (rank, then ent_id; not rated last)
+columns = {
+    "rank": st.column_config.NumberColumn("全区排名", format="%d"),
+    "ent_name": st.column_config.TextColumn("企业名称"),
+    "chain": st.column_config.TextColumn("产业链"),
+    "area_name": st.column_config.TextColumn("片区"),
+    "parcel_id": st.column_config.TextColumn("地块"),
+    "n_enterprises": st.column_config.NumberColumn("同地块参评企业（家）", format="%d"),
+    "land_mu": st.column_config.NumberColumn("企业用地（亩）", format="%.2f"),
+    "score": st.column_config.NumberColumn("综合得分（分）", format="%.1f"),
+    "cls_label": st.column_config.TextColumn("分类"),
+    **{i.key: st.column_config.NumberColumn(f"{i.name}（{i.unit}）", format="%.2f") for i in mujun.INDICATORS},
+    "missing": st.column_config.TextColumn("缺项指标"),
+    "action_id": st.column_config.TextColumn("低效用地整治编号"),
+    "action_year": st.column_config.NumberColumn("整治计划年度", format="%d"),
+    "method": st.column_config.TextColumn("整治方式"),
+    "status": st.column_config.TextColumn("整治进度"),
+}
+
+
+def long_table(df, shown_columns, **kwargs):
+    """The first mujun_cache.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
+    event = ui.table(
+        df.head(mujun_cache.SHOW_ROWS)[shown_columns],
+        export=df,
+        column_order=shown_columns,
+        column_config=columns,
+        **kwargs,
+        **links.CLICKABLE,
+    )
+    links.follow(event, enterprise=df["ent_id"].head(mujun_cache.SHOW_ROWS))
+    note = fmt.shown_note(len(df), mujun_cache.SHOW_ROWS, "家")
+    if note:
+        st.caption(note)
+
+
+def parcel_map() -> None:
     st.subheader("亩均一张图")
     map_view.show(key="mj_map", mode="亩均分类", year=year)
 
-with present.section("排名"):
+
+def ranking() -> None:
     st.subheader("排名")
-    columns = {
-        "rank": st.column_config.NumberColumn("全区排名", format="%d"),
-        "ent_name": st.column_config.TextColumn("企业名称"),
-        "chain": st.column_config.TextColumn("产业链"),
-        "area_name": st.column_config.TextColumn("片区"),
-        "parcel_id": st.column_config.TextColumn("地块"),
-        "n_enterprises": st.column_config.NumberColumn("同地块参评企业（家）", format="%d"),
-        "land_mu": st.column_config.NumberColumn("企业用地（亩）", format="%.2f"),
-        "score": st.column_config.NumberColumn("综合得分（分）", format="%.1f"),
-        "cls_label": st.column_config.TextColumn("分类"),
-        **{i.key: st.column_config.NumberColumn(f"{i.name}（{i.unit}）", format="%.2f") for i in mujun.INDICATORS},
-        "missing": st.column_config.TextColumn("缺项指标"),
-        "action_id": st.column_config.TextColumn("低效用地整治编号"),
-        "action_year": st.column_config.NumberColumn("整治计划年度", format="%d"),
-        "method": st.column_config.TextColumn("整治方式"),
-        "status": st.column_config.TextColumn("整治进度"),
-    }
-
-    def long_table(df, shown_columns, **kwargs):
-        """The first mujun_cache.SHOW_ROWS rows with a note under them; the download holds every row (built on click)."""
-        event = ui.table(
-            df.head(mujun_cache.SHOW_ROWS)[shown_columns],
-            export=df,
-            column_order=shown_columns,
-            column_config=columns,
-            **kwargs,
-            **links.CLICKABLE,
-        )
-        links.follow(event, enterprise=df["ent_id"].head(mujun_cache.SHOW_ROWS))
-        note = fmt.shown_note(len(df), mujun_cache.SHOW_ROWS, "家")
-        if note:
-            st.caption(note)
-
-    ranked = ents  # in ranking order (rank, then ent_id; not rated last)
     long_table(
         ranked,
         [
@@ -162,11 +165,12 @@ with present.section("排名"):
     )
     st.caption("同一地块上的企业合并为一个评价单元，排名、得分和各项指标均为该地块合计后的数值。点击企业打开企业画像。")
 
-with present.section("企业画像"):
+
+def profile() -> None:
     st.subheader("企业画像")
     if ranked.empty:
         st.info("筛选范围内没有参评企业。")
-        st.stop()
+        return
     search = ""
     if len(ranked) > mujun_cache.PICK_LIMIT:
         search = st.text_input(
@@ -259,7 +263,8 @@ with present.section("企业画像"):
             "同地块其他企业的数据不变，地块合计按差额调整。"
         )
 
-with present.section("D类名单"):
+
+def d_list() -> None:
     st.subheader(f"{cfg.label('D')}名单")
     long_table(
         view.d_list,
@@ -284,3 +289,12 @@ with present.section("D类名单"):
     st.caption(
         "整治编号、方式和进度来自低效用地整治台账（该地块最近一次整治）；空白表示地块尚未列入整治，详见“低效用地”页面。"
     )
+
+
+# the map and the lists in tabs: a filter change redraws only the open one (each tab is its 演示模式 step)
+ui.tabs(
+    {"亩均一张图": parcel_map, "排名": ranking, "企业画像": profile, "D类名单": d_list},
+    key="mujun_tab",
+    keep=("mj_map_mode", "mj_search", "mj_ent"),
+    steps=True,
+)
