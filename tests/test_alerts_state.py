@@ -225,3 +225,7 @@ def test_open_summary_counts_as_the_frame_rules(tmp_path):
     live = S.open_items(S.items(tmp_path))
     assert counts == live["severity"].value_counts().to_dict() == {"严重": 3, "一般": 1}
     assert late == int(S.overdue(live, SEPT.today).sum()) == 1
+    # counted once per state version and day: a change of state is seen on the next call, a new day too
+    S.move(tmp_path, "hazard_major_overdue|YH0", "已办结", actor="管理员", expected="处理中")
+    assert S.open_summary(tmp_path, SEPT.today) == ({"严重": 2, "一般": 1}, 0)
+    assert S.open_summary(tmp_path, dt.date(2024, 10, 26)) == ({"严重": 2, "一般": 1}, 1)  # YH1 due 10-25

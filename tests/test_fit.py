@@ -134,14 +134,12 @@ def test_empty_message_reads_chinese():
 
 
 def test_scope_size_counts_the_sample(real_db):
-    """Test scope_size on the sample for the parts of a scope: 通航智造产业区 holds 3 enterprises, 新材料 35, none of
-    them both (counted with pandas from the parquet)."""
+    """Test Scope.holds over scope_cells on the sample for the parts of a scope: 通航智造产业区 holds 3 enterprises,
+    新材料 35, none of them both (counted with pandas from the parquet)."""
     areas = real_db.run("areas").set_index("area_name")["area_code"]
     f = Filters(2024, 9, chains=("新材料",), areas=(areas["通航智造产业区"],), high_tech_only=True)
-    got = {
-        name: int(real_db.run("scope_size", {"scope": s}).iloc[0]["in_scope"])
-        for name, s in empty.parts(f.scope).items()
-    }
+    cells = real_db.run("scope_cells")
+    got = {name: s.holds(cells) for name, s in empty.parts(f.scope).items()}
     ents = pd.read_parquet(real_db.directory / "enterprises.parquet")
     chains = pd.read_parquet(real_db.directory / "sectors.parquet").set_index("sector_code")["chain"]
     chain, area = ents["sector_code"].map(chains) == "新材料", ents["area_code"] == areas["通航智造产业区"]
@@ -152,6 +150,33 @@ def test_scope_size_counts_the_sample(real_db):
         "in_industry_areas": int((chain & area).sum()),
     }
     assert (got["in_industry"], got["in_areas"], got["in_industry_areas"]) == (35, 3, 0)
+
+
+def test_scope_holds_agrees_with_the_sql_scope_for_every_choice(real_db):
+    """Test that Scope.holds over scope_cells counts the enterprises SQL's in_scope selects (scoped_enterprises, via
+    mujun_scope: one row per enterprise in scope) for each single choice of every dimension, pairs of 产业链 × 片区
+    with the 高新 toggle, a choice of two, and a choice that matches nothing."""
+    import itertools
+
+    from cockpit.data.dimensions import DIMENSIONS, Scope
+
+    cells = real_db.run("scope_cells")
+    scopes = [Scope()]
+    for d in DIMENSIONS:
+        values = [True] if d.flag else sorted(cells[d.column].dropna().astype(str).unique())
+        scopes += [Scope.of(**{d.param: v if d.flag else (v,)}) for v in values]
+        if not d.flag:
+            scopes.append(Scope.of(**{d.param: tuple(values[:2])}))
+            scopes.append(Scope.of(**{d.param: ("no such key",)}))
+    chains, areas = sorted(cells["chain"].dropna().unique()), sorted(cells["area_code"].dropna().unique())
+    scopes += [
+        Scope.of(chains=(c,), areas=(a,), high_tech_only=h)
+        for c, a, h in itertools.product(chains, areas, (False, True))
+    ]
+    got = [s.holds(cells) for s in scopes]
+    want = [len(real_db.run("mujun_scope", {"scope": s})) for s in scopes]
+    assert got == want
+    assert got[0] == len(real_db.run("mujun_scope", {"scope": Scope()})) > 0 and 0 in got and len(set(got)) > 10
 
 
 def test_a_long_title_breaks_after_its_colon_only_when_the_chart_is_narrower():

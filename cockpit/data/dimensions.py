@@ -169,6 +169,21 @@ class Scope:
         """The STRUCT value DuckDB binds: lists for the multi-selects, a bool for a flag."""
         return {d.param: (v if d.flag else list(v)) for d, v in self.items()}
 
+    def holds(self, cells) -> int:
+        """How many enterprises the scope holds, from `cells` (queries/scope_cells.sql: one row per combination of
+        the dimensions' key columns, with its count `enterprises`): the rules of the `in_scope` macro
+        (queries/macros/keys.sql) — a dimension without a choice keeps every row, a flag keeps its true rows, a
+        choice keeps the rows whose key (as text) is chosen, so a null key is outside any choice."""
+        keep = None
+        for d, v in self.items():
+            if not v:
+                continue
+            column = cells[d.column]
+            hit = column.fillna(False).astype(bool) if d.flag else column.astype("string").isin(list(v)).fillna(False)
+            keep = hit if keep is None else keep & hit
+        counts = cells["enterprises"] if keep is None else cells["enterprises"][keep.to_numpy(dtype=bool)]
+        return int(counts.sum())
+
     def describe(self, names: dict[str, dict[str, str]] | None = None) -> list[str]:
         """The scope line's parts: '产业链：新材料', '全部片区', '仅高新技术产业' (names: param → key → name)."""
         names = names or {}

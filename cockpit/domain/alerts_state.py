@@ -362,8 +362,15 @@ def open_counts(counted: pd.DataFrame, today: dt.date) -> tuple[dict[str, int], 
 
 
 def open_summary(directory: Path, today: dt.date) -> tuple[dict[str, int], int]:
-    """({severity: open warnings}, 督办逾期) — what the 总览's strip shows."""
-    return open_counts(tally(directory), today)
+    """({severity: open warnings}, 督办逾期) — what the 总览's strip shows on every rerun: counted again only when
+    `version` or the day changes (the counting is pandas work of ~20 ms a rerun at a county, profiled). Shared:
+    callers must not change the dict."""
+    return _open_summary(version(directory), today)
+
+
+@functools.lru_cache(maxsize=8)
+def _open_summary(ver: tuple, today: dt.date) -> tuple[dict[str, int], int]:
+    return open_counts(_tally(ver), today)
 
 
 def _where(active: int | None, **values: tuple | None) -> tuple[str, list]:

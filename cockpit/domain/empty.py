@@ -1,7 +1,8 @@
 """Empty states: one sentence that says a scope holds no data, and why, instead of empty charts and cards of "—".
 
-`reason(size, filters, sector_names, area_names)` reads the counts of `queries/scope_size.sql` for the scopes of
-`parts(scope)` (pure: the tests hand it small frames); `cockpit.app.ui.empty` shows `message(reason)`.
+`reason(size, filters, sector_names, area_names)` reads the enterprises each scope of `parts(scope)` holds
+(`Scope.holds` over queries/scope_cells.sql; pure: the tests hand it small frames); `cockpit.app.ui.empty` shows
+`message(reason)`.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def industry_phrase(filters, sector_names: dict[str, str]) -> str:
 def reason(size, filters, sector_names: dict[str, str], area_names: dict[str, str]) -> str | None:
     """Why the scope holds no enterprise, or None when it holds some (or no filter is set).
 
-    `size`: one row of scope_size (in_scope, in_industry, in_areas, in_industry_areas)."""
+    `size`: the enterprises each part holds (in_scope, in_industry, in_areas, in_industry_areas)."""
     row = size.iloc[0] if hasattr(size, "iloc") else size
     if int(row["in_scope"]) > 0 or not filters.is_filtered:
         return None
