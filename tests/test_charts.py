@@ -221,6 +221,46 @@ def test_map_features_carry_plain_values_with_none_for_missing():
     json.dumps(got, allow_nan=False)  # JSON-ready: no NaN, no numpy scalars
 
 
+def decoded(topology: dict) -> list[list[list[list[float]]]]:
+    """Each shape's rings as lon/lat positions, decoded from a quantised TopoJSON as the TopoJSON spec says."""
+    (kx, ky), (x0, y0) = topology["transform"]["scale"], topology["transform"]["translate"]
+    arcs = []
+    for arc in topology["arcs"]:
+        x = y = 0
+        ring = []
+        for dx, dy in arc:
+            x, y = x + dx, y + dy
+            ring.append([x * kx + x0, y * ky + y0])
+        arcs.append(ring)
+    shapes = []
+    for g in topology["objects"]["shapes"]["geometries"]:
+        polygons = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+        shapes.append([arcs[ring[0]] for polygon in polygons for ring in polygon])
+    return shapes
+
+
+def test_topology_decodes_to_the_outlines_within_a_grid_step():
+    """Test that the quantised TopoJSON of a Polygon (with a hole) and a MultiPolygon decodes to their positions,
+    each within half a grid step (the extent / QUANTISE), rings closed and in order, ids as properties."""
+    outer = [[118.40, 29.07], [118.40, 29.08], [118.41, 29.08], [118.41, 29.07], [118.40, 29.07]]
+    hole = [[118.402, 29.072], [118.408, 29.072], [118.408, 29.078], [118.402, 29.072]]
+    far = [[118.50, 29.10], [118.50, 29.1012345], [118.5012345, 29.10], [118.50, 29.10]]
+    shapes = [
+        {"type": "Polygon", "coordinates": [outer, hole]},
+        {"type": "MultiPolygon", "coordinates": [[far], [outer]]},
+    ]
+    topology = charts._topology(["A", "B"], shapes)
+    assert topology["type"] == "Topology" and len(topology["arcs"]) == 4
+    assert [g["properties"]["id"] for g in topology["objects"]["shapes"]["geometries"]] == ["A", "B"]
+    step = max(topology["transform"]["scale"])
+    want = [[outer, hole], [far, outer]]
+    for got_rings, want_rings in zip(decoded(topology), want):
+        assert len(got_rings) == len(want_rings)
+        for got, ring in zip(got_rings, want_rings):
+            assert len(got) == len(ring) and got[0] == got[-1]
+            assert max(abs(a - b) for p, q in zip(got, ring) for a, b in zip(p, q)) <= step / 2 + 1e-12
+
+
 def test_parcel_map_joins_colour_and_tooltip_by_parcel_and_writes_a_dash_for_no_figure():
     """Test that the map's inline GeoJSON holds only each parcel's geometry and id, that its colour and tooltip
     columns come from a table joined by parcel_id (the drawn SVG has each parcel's category colour and its tooltip
@@ -246,7 +286,9 @@ def test_parcel_map_joins_colour_and_tooltip_by_parcel_and_writes_a_dash_for_no_
         tooltip={"tax_per_mu": "亩均税收（万元/亩）"},
     )
     shapes = chart["layer"][0] if "layer" in chart else chart
-    assert [set(f) for f in shapes["data"]["values"]] == [{"type", "geometry", "parcel_id"}] * 2
+    topology = shapes["data"]["values"]  # outlines and ids only (quantised TopoJSON), nothing else inline
+    assert shapes["data"]["format"] == {"type": "topojson", "feature": "shapes"}
+    assert [g["properties"] for g in topology["objects"]["shapes"]["geometries"]] == [{"id": "P1"}, {"id": "P2"}]
     joined = shapes["transform"][0]["from"]["data"]
     assert joined["tax_per_mu"].tolist() == ["12.35", "—"] and joined["category"].tolist() == ["A 类", "未参评"]
     brief._register_fonts(vlc)
