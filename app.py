@@ -2,11 +2,13 @@
 
 import streamlit as st
 
-from cockpit.app import admission, alerts_ui, filters, fit, gate, links, prefetch, present, ui
+from cockpit.app import admission, alerts_ui, collector, filters, fit, gate, links, prefetch, present, ui
 from cockpit.domain import navigation
 
+collector.start()  # full garbage collections while no page runs (cockpit.app.collector)
+
 # one page run at a time per process; the others wait in line (cockpit.app.admission)
-with admission.turn():
+with admission.turn(), collector.page_run():
     st.set_page_config(page_title=f"{ui.zone().short_name} · 领导驾驶舱", page_icon=str(ui.FAVICON), layout="wide")
     st.html(fit.css())  # card grids that fit the width (cockpit.app.fit)
 

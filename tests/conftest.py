@@ -24,6 +24,7 @@ def pytest_configure(config):
     import tempfile
 
     os.environ.setdefault("COCKPIT_VALIDATE_CHARTS", "1")  # every chart a test draws is schema-checked
+    os.environ.setdefault("COCKPIT_COLLECTOR", "0")  # no idle-time gc passes here: tests/test_collector.py drives them
     if "COCKPIT_DATA_DIR" not in os.environ:
         os.environ["COCKPIT_DATA_DIR"] = tempfile.mkdtemp(prefix="cockpit-test-data-")
 

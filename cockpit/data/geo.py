@@ -390,15 +390,20 @@ def _signed_area(ring: list) -> float:
 
 def for_map(geom: dict, tolerance_m: float) -> dict:
     """`rewind(simplify(geom, tolerance_m))` for drawing, with plain lists for the small rings of most parcels
-    (a ring of at most 5 positions, a quadrilateral, has nothing to simplify)."""
+    (a ring of at most 5 positions, a quadrilateral, has nothing to simplify). Positions are (lon, lat) tuples:
+    the drawn outlines are kept (`to_text`), and the garbage collector stops tracking tuples of numbers, where
+    each kept list of two is one more object every full collection walks (cockpit.app.collector)."""
     parts = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
     if any(len(ring) > 5 for rings in parts for ring in rings):
-        return rewind(simplify(geom, tolerance_m))
+        drawn = rewind(simplify(geom, tolerance_m))
+        parts = [drawn["coordinates"]] if geom["type"] == "Polygon" else drawn["coordinates"]
+        out = [[[(float(p[0]), float(p[1])) for p in ring] for ring in rings] for rings in parts]
+        return {"type": geom["type"], "coordinates": out[0] if geom["type"] == "Polygon" else out}
     out = []
     for rings in parts:
         wound = []
         for k, ring in enumerate(rings):
-            ring = [[float(p[0]), float(p[1])] for p in ring]
+            ring = [(float(p[0]), float(p[1])) for p in ring]
             wound.append(ring if (_signed_area(ring) > 0) == (k > 0) else ring[::-1])
         out.append(wound)
     return {"type": geom["type"], "coordinates": out[0] if geom["type"] == "Polygon" else out}

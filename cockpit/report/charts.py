@@ -811,7 +811,9 @@ def _topology(ids: list, geometries: list[dict], name: str = "shapes") -> dict:
     steps = np.diff(grid, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64) if len(lengths) else lengths
     steps[starts] = grid[starts]  # each arc starts at an absolute position
-    flat = steps.tolist()  # one conversion: per ring, ~2,000 small ones cost several times as much
+    # one conversion (per ring, ~2,000 small ones cost several times as much); pairs as tuples, which the garbage
+    # collector stops tracking (cockpit.app.collector: a province process's collections walk every list it keeps)
+    flat = list(map(tuple, steps.tolist()))
     arcs = [flat[a : a + n] for a, n in zip(starts.tolist(), lengths.tolist())]
     shapes, k = [], 0
     for shape_id, geometry, shape in zip(ids, geometries, polygons):
@@ -829,7 +831,7 @@ def _topology(ids: list, geometries: list[dict], name: str = "shapes") -> dict:
     }
 
 
-@functools.lru_cache(maxsize=32)
+@functools.lru_cache(maxsize=4)
 def _outlines(ids: tuple, texts: tuple) -> dict:
     """`_topology` of the outlines (GeoJSON texts) `texts` of shapes `ids`, kept for the next map of the same
     parcels (a 产业链 change recolours a 片区's parcels, it does not move them). Shared: read it, do not change it."""
