@@ -9,3 +9,4 @@ select
     count(*) as enterprises
 from enterprise_keys() as k
 group by all
+order by all

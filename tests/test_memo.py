@@ -208,5 +208,6 @@ def test_map_specs_built_at_once_on_several_threads_are_whole():
     assert errors == []
     for k in range(4):
         shapes = out[k]["layer"][0]
-        assert [f["parcel_id"] for f in shapes["data"]["values"]] == ["P1", "P2"] and out[k]["title"] == f"#{k}"
+        shown = [g["properties"]["id"] for g in shapes["data"]["values"]["objects"]["shapes"]["geometries"]]
+        assert shown == ["P1", "P2"] and out[k]["title"] == f"#{k}"
         assert ("condition" in shapes["encoding"]["stroke"]) == bool(k % 2)
