@@ -32,7 +32,6 @@ upgrade that moves the factory fails them instead of silently dropping the heade
 from __future__ import annotations
 
 import base64
-import gc
 import hashlib
 import os
 import re
@@ -75,9 +74,10 @@ def preload() -> None:
         pass
     # what is loaded now (the libraries, their schemas) lives as long as the process: out of the collector's
     # generations, so a full collection walks only what the sessions made (see runner.postScriptGC in
-    # .streamlit/config.toml)
-    gc.collect()
-    gc.freeze()
+    # .streamlit/config.toml); later passes, while no page runs: cockpit.app.collector
+    from cockpit.app import collector
+
+    collector.collect_and_freeze()
 
 
 def inline_script_hashes(html: str) -> list[str]:

@@ -528,18 +528,17 @@ def chart(builder, data, *, key: str | None = None, on_select="ignore", **option
     return st.vega_lite_chart(spec=spec, theme=None, width="stretch", key=key, on_select=on_select)
 
 
-def tabs(bodies: dict[str, Callable[[], None]], *, key: str, keep: tuple[str, ...] = (), steps: bool = False) -> str:
+def tabs(bodies: dict[str, Callable[[], None]], *, key: str, keep: tuple[str, ...] = (), steps: bool = False) -> None:
     """`st.tabs` of `bodies` ({label: function drawing the tab}) in which only the open tab is drawn: a click on
     another tab reruns the page with that tab open (Streamlit's lazy tabs). A filter change then reruns only what
-    the leader is looking at — the other tabs' queries, tables, charts and maps cost nothing. Returns the open
-    tab's label. The open tab is kept under `key` (set it in Session State before the call to open another).
+    the leader is looking at — the other tabs' queries, tables, charts and maps cost nothing. The open tab is kept
+    under `key` (set it in Session State before the call to open another).
 
     `keep`: keys of widgets inside the tabs whose choice must survive while their tab is closed (Streamlit forgets
     the state of a widget a run does not draw; writing its value back keeps it).
 
     `steps`: each tab is the page's 演示模式 step of its label (`present.section`). In 演示模式 the tabs are not
-    drawn: every body runs in turn, stacked, and shows on its step (one idea per screen, as `columns` does);
-    returns ''."""
+    drawn: every body runs in turn, stacked, and shows on its step (one idea per screen, as `columns` does)."""
     from cockpit.app import present
 
     def run(label: str, draw: Callable[[], None]) -> None:
@@ -550,17 +549,14 @@ def tabs(bodies: dict[str, Callable[[], None]], *, key: str, keep: tuple[str, ..
         for label, draw in bodies.items():
             with st.container():
                 run(label, draw)
-        return ""
+        return
     for widget in keep:
         if widget in st.session_state:
             st.session_state[widget] = st.session_state[widget]
-    opened = ""
     for (label, draw), tab in zip(bodies.items(), st.tabs(list(bodies), key=key, on_change="rerun")):
         if tab.open:
-            opened = label
             with tab:
                 run(label, draw)
-    return opened
 
 
 def columns(spec, **kwargs) -> list:

@@ -5,7 +5,8 @@ return Vega-Lite specs as plain dicts whose `data` are those DataFrames; `spec` 
 gets (data as Arrow datasets, the house theme), `vega_lite_values` into a spec with inline values (the PDF).
 They write Vega-Lite directly: Altair took 20–60 ms to build each chart (it copies the whole chart on every
 method call), more than the query behind it. The maps (`parcel_map`, `area_map`) are dicts too; their geoshapes
-carry inline GeoJSON values (Vega-Lite needs the geometry as objects), not Arrow datasets.
+carry inline values (Vega-Lite needs the geometry as objects), not Arrow datasets: GeoJSON, and for the parcels a
+quantised TopoJSON whose colour and tooltip columns are joined from an Arrow dataset.
 """
 
 from __future__ import annotations
