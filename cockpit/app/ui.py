@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from cockpit.app import prefetch
 from cockpit.data.config import Rules, load_rules
-from cockpit.data.db import SAMPLE_DIR, Database, data_dir
+from cockpit.data.db import SAMPLE_DIR, Database, data_dir, load_query
 from cockpit.data.store import ensure_working_dir
 from cockpit.domain import format as fmt
 from cockpit.domain import memo
@@ -130,21 +130,22 @@ def _copy_frame(df):
 def q(name: str, params: dict | None = None, **extra):
     """Run a named query, cached by (name, parameters it declares, data version); callers get a copy.
 
-    Keys the query does not declare are dropped before caching, so unrelated filters share entries.
+    Keys the query does not declare are dropped before caching, and the scope keeps only the dimensions the
+    query's SQL applies (a 片区-only query is not run again for a 产业链 change), so unrelated filters share entries.
     The cache is `cockpit.domain.memo` (a copy of a few hundred rows costs ~0.1 ms, where `st.cache_data`
     pickles and unpickles every hit for ~1–2 ms).
     """
-    from cockpit.data.db import load_query
     from cockpit.data.dimensions import with_scope
 
-    declared = load_query(name).params
+    spec = load_query(name)
+    declared = spec.params
     merged = with_scope({**(params or {}), **extra}, declared)
     key = tuple(sorted((k, _freeze(v)) for k, v in merged.items() if k in declared))
     missing = [p for p in declared if p not in merged]
     if missing:
         raise KeyError(f"查询 {name} 缺少参数: {', '.join(missing)}")
-    prefetch.record(name, key)
-    return memo.call(_run, name, key, str(database().directory), data_version(), copy=_copy_frame)
+    prefetch.record(name, key)  # the filter bar's scope, so that the trace replays the next one
+    return memo.call(_run, name, spec.narrowed(key), str(database().directory), data_version(), copy=_copy_frame)
 
 
 def derived(fn, *args, **kwargs):
@@ -174,6 +175,7 @@ def prefetch_page(page: str) -> None:
     directory, version = str(database().directory), data_version()
 
     def start(name: str, key: tuple) -> bool:
+        key = load_query(name).narrowed(key)
         if memo.cached(_run, name, key, directory, version):
             return False
         prefetch.submit(functools.partial(memo.call, _run, name, key, directory, version, copy=_same))

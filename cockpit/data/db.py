@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from cockpit.data.dimensions import Scope, with_scope
+from cockpit.data.dimensions import ALL, Scope, followed, with_scope
 from cockpit.data.schema import SPECS, arrow_schema
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -76,6 +76,14 @@ class QuerySpec:
     params: dict[str, str]  # name → DuckDB type, in header order
     grain: str
     sql: str
+    follows: frozenset = ALL  # the filter dimensions its SQL applies (dimensions.followed): the rest cannot change it
+
+    def narrowed(self, key: tuple) -> tuple:
+        """A cache key ((parameter, value) pairs) with its scope reduced to the dimensions this query follows: a
+        query that reads only the 片区 gives the same rows whatever the 产业链, so a 产业链 change finds it cached."""
+        if self.follows == ALL or "scope" not in self.params:
+            return key
+        return tuple((k, v.only(self.follows) if k == "scope" and isinstance(v, Scope) else v) for k, v in key)
 
 
 def query_names() -> list[str]:
@@ -96,7 +104,7 @@ def parse_header(name: str, sql: str) -> QuerySpec:
     if missing:
         raise ValueError(f"查询 {name}.sql 缺少文件头: {', '.join(missing)}")
     params = dict(_PARAM.findall(fields["params"]))
-    return QuerySpec(name, fields["purpose"], params, fields["grain"], sql)
+    return QuerySpec(name, fields["purpose"], params, fields["grain"], sql, followed(sql))
 
 
 @lru_cache(maxsize=None)
