@@ -51,6 +51,7 @@ def test_summary_tables_are_whitelisted_names():
         "enterprise_pair_cube": {"enterprise_month"} | ent,
         "enterprise_pair_entry": {"enterprise_month"} | ent,
         "hazard_facts": {"areas", "hazards"} | ent,
+        "parcel_bounds": {"parcels"},
         "project_month_cube": {"projects", "project_month"} | proj,
         "project_year_entry": {"projects", "project_month"} | proj,
     }
