@@ -44,11 +44,20 @@ def test_investment_2023(real_db):
 
 def test_safety_2023_zero_accidents(real_db):
     """Test that 2023 had no production-safety accident."""
-    assert rows(real_db, "safety_kpis")[2023]["accidents"] == 0
+    assert rows(real_db, "safety_accidents")[2023]["accidents"] == 0
 
 
 @pytest.mark.parametrize(
-    "name", ["industry_kpis", "investment_kpis", "land_kpis", "safety_kpis", "output_trend", "output_by_chain"]
+    "name",
+    [
+        "industry_kpis",
+        "investment_kpis",
+        "land_kpis",
+        "hazard_totals",
+        "safety_accidents",
+        "output_trend",
+        "output_by_chain",
+    ],
 )
 def test_every_overview_query_answers_on_the_shipped_data(real_db, name):
     """Test that the 总览 queries return rows for 2024 1—9月 on the shipped data."""

@@ -110,14 +110,21 @@ def test_land_kpis(tiny_db):
     assert by_year(tiny_db.run("land_kpis", params(month=3, areas=["A2"])))[2023]["reclaimed_mu"] == 5
 
 
-def test_safety_kpis_open_overdue_and_accidents(tiny_db):
-    """Test open and overdue 重大隐患 at the month end, and accidents in 1—m月."""
-    rows = by_year(tiny_db.run("safety_kpis", params()))
+def test_major_hazards_open_overdue_and_accidents(tiny_db):
+    """Test open and overdue 重大隐患 at the month end (hazard_totals' 重大 rows, what the cards read), and accidents
+    in 1—m月."""
+
+    def major(**kw):
+        df = tiny_db.run("hazard_totals", params(**kw))
+        return by_year(df[df["level"] == "重大"])
+
+    rows = major()
     # at 2023-02-28: H1 rectified (late), H2 open past deadline, H3 open within, H5 not yet found
-    assert (rows[2023]["major_open"], rows[2023]["major_overdue"]) == (2, 1)
-    assert rows[2023]["accidents"] == 0 and rows[2022]["accidents"] == 1
-    area = by_year(tiny_db.run("safety_kpis", params(areas=["A2"])))
-    assert (area[2023]["major_open"], area[2023]["major_overdue"]) == (1, 0)
+    assert (rows[2023]["open"], rows[2023]["overdue"]) == (2, 1)
+    accidents = by_year(tiny_db.run("safety_accidents", params()))
+    assert accidents[2023]["accidents"] == 0 and accidents[2022]["accidents"] == 1
+    area = major(areas=["A2"])
+    assert (area[2023]["open"], area[2023]["overdue"]) == (1, 0)
 
 
 def test_output_trend_cumulates_by_year(tiny_db):

@@ -484,17 +484,6 @@ def test_hazard_breakdown_follows_the_definitions(real_db, year, month, scope):
         assert have.values.tolist() == want.values.tolist(), dimension
 
 
-@pytest.mark.parametrize("year, month, scope", SCOPES)
-def test_safety_kpis_major_counts_agree_with_hazard_totals(real_db, year, month, scope):
-    """Test that the 总览's open and overdue 重大隐患 equal the 安全生产 page's, for both years."""
-    params = {**ALL, "year": year, "month": month, **scope}
-    kpis = real_db.run("safety_kpis", params).set_index("year")
-    totals = real_db.run("hazard_totals", params)
-    for y in (year, year - 1):
-        t = safety.totals(totals, y)
-        assert (kpis.loc[y, "major_open"], kpis.loc[y, "major_overdue"]) == (t["open_major"], t["overdue_major"])
-
-
 def test_hazard_facts_carry_each_hazards_enterprise_attributes(real_db):
     """Test that the summary built at load time has every hazard of a known enterprise once, with the
     enterprise's 产业链, 行业, 片区 and 高新."""
