@@ -13,8 +13,9 @@ def open_page(page, url):
     wait_for_app(page)
     page.wait_for_selector("[data-testid=stMetric]")
     assert page.locator("[data-testid=stException]").count() == 0
-    # A deep link opened first on a fresh server may raise Streamlit's "Page not found" dialog although the
-    # page itself renders (app-wide, reported to the lead); close it so the sliders are not inert.
+    # A deep link opened first on a fresh server raised Streamlit's "Page not found" dialog before its sessions
+    # waited for the warm-up (cockpit.app.serve, tested in tests/test_serve.py); should one show, close it so the
+    # sliders are not inert.
     dialog = page.locator("[role=dialog]").filter(has_text="Page not found")
     if dialog.count():
         page.keyboard.press("Escape")

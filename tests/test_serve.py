@@ -32,7 +32,7 @@ def test_serve_runs_streamlit_on_the_app(monkeypatch):
 
     seen = {}
     monkeypatch.setattr(serve, "preload", lambda: None)
-    monkeypatch.setattr(serve, "install", lambda: None)
+    monkeypatch.setattr(serve, "install", lambda ready: None)
     monkeypatch.setattr(serve, "trust_proxies", lambda environ: None)
     monkeypatch.delenv(serve.ADDRESS_ENV, raising=False)
     monkeypatch.setattr(cli, "main", lambda: seen.setdefault("argv", list(sys.argv)))
@@ -49,14 +49,14 @@ def test_main_installs_the_serving_rules(monkeypatch):
 
     calls = []
     monkeypatch.setattr(serve, "preload", lambda: None)
-    monkeypatch.setattr(serve, "install", lambda: calls.append("install"))
+    monkeypatch.setattr(serve, "install", lambda ready: calls.append(("install", ready)))
     monkeypatch.setattr(serve, "trust_proxies", lambda environ: calls.append("proxies"))
     monkeypatch.setattr(cli, "main", lambda: calls.append(list(sys.argv)))
     monkeypatch.setattr(sys, "argv", ["x"])
     monkeypatch.setenv(serve.ADDRESS_ENV, "0.0.0.0")
     serve.main(["--server.port", "9"])
     assert calls == [
-        "install",
+        ("install", serve.WARMED),  # its sessions wait for the warm-up
         "proxies",
         ["streamlit", "run", str(serve.APP), "--server.port", "9", "--server.address", "0.0.0.0"],
     ]
@@ -190,10 +190,11 @@ def test_warm_itself_preloads_once_the_server_answers(monkeypatch):
 
     calls = []
     monkeypatch.setattr(warmup, "wait_healthy", lambda base, timeout: calls.append(("healthy", base)))
-    monkeypatch.setattr(warmup, "warm_up", lambda base: calls.append(("warm", base)))
+    monkeypatch.setattr(warmup, "warm_up", lambda base, headers: calls.append(("warm", base)))
     serve.warm_itself(["--server.port", "8123"], preload=lambda: calls.append(("preload", "")))
     base = "http://127.0.0.1:8123"
     assert calls == [("healthy", base), ("preload", ""), ("healthy", base), ("warm", base)]
+    assert serve.WARMED.is_set()  # the sessions held until the warm-up finished go on
 
     calls.clear()
 
@@ -232,3 +233,43 @@ def test_no_script_relies_on_streamlit_magic():
                     continue  # a docstring
                 shown.append(f"{script.relative_to(root)}:{statement.lineno}: {ast.unparse(statement)[:60]}")
     assert not shown, shown
+
+
+def test_a_deep_link_opened_before_the_warm_up_finished_finds_its_page():
+    """Test, on the real server, a leader's first visit right after a restart, by a deep link: the session connects
+    as soon as the server answers (before its warm-up run), waits for the warm-up (serve.Hardened holds it), and
+    its run knows the page — no "Page not found" (Streamlit knows the pages only after a first run) — and draws it."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from browser import free_port
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+
+    from cockpit.app import warmup
+
+    port = free_port()
+    cmd = [sys.executable, "-m", "cockpit.app.serve", "--server.headless", "true", "--server.port", str(port)]
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(cmd, cwd=serve.APP.parent, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            warmup.wait_healthy(base, timeout=60, alive=lambda: proc.poll() is None)
+            msg = BackMsg()
+            msg.rerun_script.page_name = "industry"
+            kinds, texts = [], []
+            with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=60) as ws:
+                ws.send(msg.SerializeToString())
+                while "script_finished" not in kinds:
+                    fwd = ForwardMsg()
+                    fwd.ParseFromString(ws.recv(timeout=60))
+                    kinds.append(fwd.WhichOneof("type"))
+                    if kinds[-1] == "delta":
+                        texts.append(str(fwd.delta))
+            assert "page_not_found" not in kinds
+            assert any("工业经济" in t for t in texts)  # the page asked for ran
+        finally:
+            proc.terminate()
+            proc.wait(10)

@@ -6,8 +6,10 @@ Start-up order (cold start, process start → first page drawn, is measured by `
 the first page — on the first visitor's clock, because Streamlit runs nothing before a session connects. The server
 first starts listening with nothing of that imported (the browser then loads Streamlit's static files, about a second
 of its own work, meanwhile); then a background thread does the preload and runs the app once in a throwaway session
-(`warm_itself`), so the first visitor's run finds the caches filled. Nothing the preload does is required: if it
-fails or has not finished, the first session does the same work itself. Streamlit's scan of every installed package
+(`warm_itself`), so the first visitor's run finds the caches filled and the pages known. A session that connects
+before that run has finished waits for it (`Hardened` holds its websocket, HOLD_AT_MOST at most): before, a deep
+link opened in that second got Streamlit's English "Page not found" dialog over the page, and its run competed with
+the warm-up's. If the preload or the warm-up fails, sessions go on and do the same work themselves. Streamlit's scan of every installed package
 for v2 components (~0.4 s at start, before the server listens) is skipped: the app declares none (`skip_component_scan`).
 
 Serving rules (every HTTP response of the server, static files included; the WebSocket is untouched):
@@ -31,12 +33,15 @@ upgrade that moves the factory fails them instead of silently dropping the heade
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import os
 import re
+import secrets
 import sys
 import threading
+import time
 from pathlib import Path
 
 APP = Path(__file__).resolve().parent.parent.parent / "app.py"
@@ -45,6 +50,13 @@ TRUSTED_PROXIES_ENV = "COCKPIT_TRUSTED_PROXIES"
 REPLICA_ENV = "COCKPIT_REPLICA"
 HIDDEN_PATHS = ("_stcore/metrics",)
 PRELOAD_AFTER = 5.0  # s: the preload waits this long at most for the server to answer
+# A session that connects before this process's warm-up run has finished waits for it (at most HOLD_AT_MOST): the
+# pages are known only after a first run (a deep link opened earlier gets Streamlit's English "Page not found"),
+# and a first session running beside the warm-up doubles the work of both on the first visitor's clock.
+WARMED = threading.Event()  # set when the warm-up run has finished or given up
+WARM_UP_HEADER = "X-Cockpit-Warm-Up"
+WARM_UP_TOKEN = secrets.token_urlsafe(16)  # carried by this process's own warm-up session only
+HOLD_AT_MOST = 30.0  # s
 
 
 def preload() -> None:
@@ -182,8 +194,17 @@ class Hardened:
     """ASGI middleware: 404 for the hidden paths, the security headers on every other HTTP response (the app's
     own component files may be framed by the same origin)."""
 
-    def __init__(self, app, headers: dict[str, str], hidden: frozenset[str], base_url_path: str = "") -> None:
+    def __init__(
+        self,
+        app,
+        headers: dict[str, str],
+        hidden: frozenset[str],
+        base_url_path: str = "",
+        ready: threading.Event | None = None,
+    ) -> None:
         self.app = app
+        self.ready = ready  # None: sessions are never held (a server without the warm-up)
+        self.warm_up = (WARM_UP_HEADER.lower().encode("latin-1"), WARM_UP_TOKEN.encode("latin-1"))
         self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         self.framed_headers = [
             (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in same_origin_framing(headers).items()
@@ -193,6 +214,8 @@ class Hardened:
         self.hidden = hidden
 
     async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "websocket" and self.ready is not None and self.warm_up not in scope.get("headers", ()):
+            await self._until_warm()
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -212,6 +235,12 @@ class Hardened:
 
         await self.app(scope, receive, send_with_headers)
 
+    async def _until_warm(self) -> None:
+        """Wait (without blocking the event loop) until the warm-up run has finished, HOLD_AT_MOST at most."""
+        deadline = time.monotonic() + HOLD_AT_MOST
+        while not self.ready.is_set() and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
     async def _not_found(self, send) -> None:
         body = b"Not Found"
         await send(
@@ -228,8 +257,9 @@ class Hardened:
         await send({"type": "http.response.body", "body": body})
 
 
-def install() -> None:
-    """Make the Starlette app Streamlit builds carry `Hardened` (outermost, so it sees every response)."""
+def install(ready: threading.Event | None = None) -> None:
+    """Make the Starlette app Streamlit builds carry `Hardened` (outermost, so it sees every response); `ready`: the
+    event its sessions wait for (the warm-up's, `WARMED`), None for none."""
     from streamlit import config
     from streamlit.web.server.starlette import starlette_server
 
@@ -245,6 +275,7 @@ def install() -> None:
             headers={**security_headers(), **replica_header(os.environ)},
             hidden=hidden_paths(base),
             base_url_path=base,
+            ready=ready,
         )
         return app
 
@@ -283,15 +314,18 @@ def warm_itself(args: list[str], preload=preload) -> None:
             port = arg.split("=", 1)[1]
     base = f"http://127.0.0.1:{port}"
     try:
-        warmup.wait_healthy(base, timeout=PRELOAD_AFTER)
-    except Exception:  # noqa: BLE001 - not reached (yet): preload all the same
-        pass
-    preload()
-    try:
-        warmup.wait_healthy(base, timeout=120)
-        warmup.warm_up(base)
-    except Exception:  # noqa: BLE001 - the first visitor's run does the same, only later
-        pass
+        try:
+            warmup.wait_healthy(base, timeout=PRELOAD_AFTER)
+        except Exception:  # noqa: BLE001 - not reached (yet): preload all the same
+            pass
+        preload()
+        try:
+            warmup.wait_healthy(base, timeout=120)
+            warmup.warm_up(base, headers={WARM_UP_HEADER: WARM_UP_TOKEN})
+        except Exception:  # noqa: BLE001 - the first visitor's run does the same, only later
+            pass
+    finally:
+        WARMED.set()  # sessions held until now go on (cockpit.app.serve.Hardened)
 
 
 def skip_component_scan() -> None:
@@ -311,7 +345,7 @@ def skip_component_scan() -> None:
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
-    install()
+    install(ready=WARMED)
     skip_component_scan()
     trust_proxies(os.environ)
     args = streamlit_args(list(sys.argv[1:] if argv is None else argv), os.environ)

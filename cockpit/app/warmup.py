@@ -30,8 +30,9 @@ def wait_healthy(base: str, timeout: float = 60.0, alive=lambda: True) -> None:
         time.sleep(0.2)
 
 
-def warm_up(base: str, timeout: float = 60.0) -> bool:
-    """Open one websocket session, run the default page to the end; True when it finished."""
+def warm_up(base: str, timeout: float = 60.0, headers: dict[str, str] | None = None) -> bool:
+    """Open one websocket session, run the default page to the end; True when it finished. `headers`: sent with
+    the handshake (the server's own warm-up says who it is: cockpit.app.serve)."""
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
@@ -42,7 +43,10 @@ def warm_up(base: str, timeout: float = 60.0) -> bool:
     msg.rerun_script.page_script_hash = ""
     msg.rerun_script.page_name = ""
     deadline = time.time() + timeout
-    with connect(url, subprotocols=["streamlit"], open_timeout=10, max_size=None) as ws:
+    # the handshake waits while the server warms itself (up to serve.HOLD_AT_MOST)
+    with connect(
+        url, subprotocols=["streamlit"], open_timeout=timeout, max_size=None, additional_headers=headers
+    ) as ws:
         ws.send(msg.SerializeToString())
         while time.time() < deadline:
             try:
