@@ -191,7 +191,10 @@ def test_warm_itself_preloads_once_the_server_answers(monkeypatch):
     calls = []
     monkeypatch.setattr(warmup, "wait_healthy", lambda base, timeout: calls.append(("healthy", base)))
     monkeypatch.setattr(warmup, "warm_up", lambda base, headers: calls.append(("warm", base)))
-    serve.warm_itself(["--server.port", "8123"], preload=lambda: calls.append(("preload", "")))
+    serve.WARMED.clear()
+    serve.warm_itself(
+        ["--server.port", "8123"], preload=lambda: calls.append(("preload", "") if not serve.WARMED.is_set() else "")
+    )
     base = "http://127.0.0.1:8123"
     assert calls == [("healthy", base), ("preload", ""), ("healthy", base), ("warm", base)]
     assert serve.WARMED.is_set()  # the sessions held until the warm-up finished go on
@@ -203,8 +206,9 @@ def test_warm_itself_preloads_once_the_server_answers(monkeypatch):
         raise TimeoutError(base)
 
     monkeypatch.setattr(warmup, "wait_healthy", unreachable)
-    serve.warm_itself([], preload=lambda: calls.append(("preload", "")))
-    assert calls == [("healthy", serve.PRELOAD_AFTER), ("preload", ""), ("healthy", 120)]
+    serve.WARMED.clear()
+    serve.warm_itself([], preload=lambda: calls.append(("preload", "") if serve.WARMED.is_set() else ("held", "")))
+    assert calls == [("healthy", serve.PRELOAD_AFTER), ("preload", ""), ("healthy", 120)]  # not held meanwhile
 
 
 def test_no_script_relies_on_streamlit_magic():

@@ -9,8 +9,9 @@ of its own work, meanwhile); then a background thread does the preload and runs 
 (`warm_itself`), so the first visitor's run finds the caches filled and the pages known. A session that connects
 before that run has finished waits for it (`Hardened` holds its websocket, HOLD_AT_MOST at most): before, a deep
 link opened in that second got Streamlit's English "Page not found" dialog over the page, and its run competed with
-the warm-up's. If the preload or the warm-up fails, sessions go on and do the same work themselves. Streamlit's scan of every installed package
-for v2 components (~0.4 s at start, before the server listens) is skipped: the app declares none (`skip_component_scan`).
+the warm-up's. If the preload or the warm-up fails, or the server does not answer on 127.0.0.1 within PRELOAD_AFTER,
+sessions are not held and do the same work themselves. Streamlit's scan of every installed package for v2
+components (~0.4 s at start, before the server listens) is skipped: the app declares none (`skip_component_scan`).
 
 Serving rules (every HTTP response of the server, static files included; the WebSocket is untouched):
 - `/_stcore/metrics` answers 404: it is Streamlit's unauthenticated OpenMetrics endpoint (cache names, session
@@ -317,7 +318,7 @@ def warm_itself(args: list[str], preload=preload) -> None:
         try:
             warmup.wait_healthy(base, timeout=PRELOAD_AFTER)
         except Exception:  # noqa: BLE001 - not reached (yet): preload all the same
-            pass
+            WARMED.set()  # (listening elsewhere only, or very slow): sessions do not wait for a warm-up
         preload()
         try:
             warmup.wait_healthy(base, timeout=120)
