@@ -35,10 +35,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(env: dict | None = None, timeout: float = 60.0):
+def streamlit_server(env: dict | None = None, timeout: float = 60.0, warm: bool = True):
     """Start the app as `make run` does (`python -m cockpit.app.serve`, i.e. `streamlit run app.py` with the
     preload and the serving rules) headless on a free port, listening where the configuration says (127.0.0.1
-    unless `env` sets COCKPIT_ADDRESS); yield its base URL on 127.0.0.1."""
+    unless `env` sets COCKPIT_ADDRESS); yield its base URL on 127.0.0.1 once it answers and (`warm`) the app has
+    run once in it."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -62,7 +63,8 @@ def streamlit_server(env: dict | None = None, timeout: float = 60.0):
         except TimeoutError:
             log.seek(0)
             raise RuntimeError("streamlit did not start:\n" + log.read().decode(errors="replace")) from None
-        warm_up(base)  # the first session of a new server would otherwise see "Page not found"
+        if warm:
+            warm_up(base)  # the server's own warm-up has run (sessions wait for it) and the caches are filled
         yield base
     finally:
         proc.terminate()

@@ -243,37 +243,24 @@ def test_a_deep_link_opened_before_the_warm_up_finished_finds_its_page():
     """Test, on the real server, a leader's first visit right after a restart, by a deep link: the session connects
     as soon as the server answers (before its warm-up run), waits for the warm-up (serve.Hardened holds it), and
     its run knows the page — no "Page not found" (Streamlit knows the pages only after a first run) — and draws it."""
-    import subprocess
-    import sys
-    import tempfile
-
-    from browser import free_port
+    from browser import streamlit_server
     from streamlit.proto.BackMsg_pb2 import BackMsg
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
     from websockets.sync.client import connect
 
-    from cockpit.app import warmup
-
-    port = free_port()
-    cmd = [sys.executable, "-m", "cockpit.app.serve", "--server.headless", "true", "--server.port", str(port)]
-    with tempfile.TemporaryFile() as log:
-        proc = subprocess.Popen(cmd, cwd=serve.APP.parent, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            warmup.wait_healthy(base, timeout=60, alive=lambda: proc.poll() is None)
-            msg = BackMsg()
-            msg.rerun_script.page_name = "industry"
-            kinds, texts = [], []
-            with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], open_timeout=60) as ws:
-                ws.send(msg.SerializeToString())
-                while "script_finished" not in kinds:
-                    fwd = ForwardMsg()
-                    fwd.ParseFromString(ws.recv(timeout=60))
-                    kinds.append(fwd.WhichOneof("type"))
-                    if kinds[-1] == "delta":
-                        texts.append(str(fwd.delta))
-            assert "page_not_found" not in kinds
-            assert any("工业经济" in t for t in texts)  # the page asked for ran
-        finally:
-            proc.terminate()
-            proc.wait(10)
+    with streamlit_server(warm=False) as base:
+        msg = BackMsg()
+        msg.rerun_script.page_name = "industry"
+        kinds, texts = [], []
+        with connect(
+            base.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"], open_timeout=60
+        ) as ws:
+            ws.send(msg.SerializeToString())
+            while "script_finished" not in kinds:
+                fwd = ForwardMsg()
+                fwd.ParseFromString(ws.recv(timeout=60))
+                kinds.append(fwd.WhichOneof("type"))
+                if kinds[-1] == "delta":
+                    texts.append(str(fwd.delta))
+    assert "page_not_found" not in kinds
+    assert any("工业经济" in t for t in texts)  # the page asked for ran

@@ -205,7 +205,7 @@ class Hardened:
     ) -> None:
         self.app = app
         self.ready = ready  # None: sessions are never held (a server without the warm-up)
-        self.warm_up = (WARM_UP_HEADER.lower().encode("latin-1"), WARM_UP_TOKEN.encode("latin-1"))
+        self.warm_up_header = (WARM_UP_HEADER.lower().encode("latin-1"), WARM_UP_TOKEN.encode("latin-1"))
         self.headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         self.framed_headers = [
             (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in same_origin_framing(headers).items()
@@ -215,7 +215,11 @@ class Hardened:
         self.hidden = hidden
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "websocket" and self.ready is not None and self.warm_up not in scope.get("headers", ()):
+        if (
+            scope["type"] == "websocket"
+            and self.ready is not None
+            and self.warm_up_header not in scope.get("headers", ())
+        ):
             await self._until_warm()
         if scope["type"] != "http":
             await self.app(scope, receive, send)
