@@ -295,3 +295,23 @@ def test_parcel_map_joins_colour_and_tooltip_by_parcel_and_writes_a_dash_for_no_
     svg = vlc.vegalite_to_svg(charts.vega_lite_values(chart, width=400))
     assert 'fill="#2e9e5b"' in svg and 'fill="#8c8c8c"' in svg
     assert "亩均税收（万元/亩）: 12.35" in svg and "亩均税收（万元/亩）: —" in svg
+
+
+def test_the_area_maps_legend_labels_are_distinct_for_a_narrow_range():
+    """Test that the 片区 map's colour legend does not print the same label twice when the shares span a few
+    points (a province's D 类 shares of 4–6 %: ticks every 0.5 printed as whole numbers read '4 5 5 6')."""
+    import re
+
+    import vl_convert as vlc
+
+    from cockpit.report import brief
+
+    brief._register_fonts(vlc)
+    df, options, _ = ALL_BUILDERS["area_map"]
+    two = pd.concat([df, df.assign(area_code="A2", area_name="乙区", share_pct=6.1)], ignore_index=True)
+    two.loc[0, "share_pct"] = 3.9
+    svg = vlc.vegalite_to_svg(charts.vega_lite_values(charts.area_map(two, **options), width=400))
+    legend = svg[svg.index('class="mark-group role-legend"') :]
+    labels = re.findall(r"role-legend-label.*?</g>", legend, flags=re.S)
+    texts = re.findall(r">([0-9.]+)</text>", labels[0] if labels else legend)
+    assert len(texts) >= 3 and len(set(texts)) == len(texts), texts

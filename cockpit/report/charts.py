@@ -970,7 +970,7 @@ def area_map(
                 "share_pct:Q",
                 title=share_title,
                 scale={"scheme": "orangered"},
-                legend={"orient": "top", "format": ".0f"},
+                legend={"orient": "top", "format": ".1~f"},
             ),
             "tooltip": [
                 tip("area_name:N", "片区"),
