@@ -18,6 +18,23 @@ def _restore_main_module():
     sys.modules["__main__"] = _MAIN
 
 
+def copy_data_dir(source: Path, target: Path) -> Path:
+    """A copy of a data directory another connection may be using: the files without the state database's
+    write-ahead log, then the database through SQLite's online backup (a closing connection deletes the -wal and
+    -shm files, so a plain copytree could list them and then not find them, and could copy a half-checkpointed
+    database)."""
+    import shutil
+    import sqlite3
+
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("state.sqlite*"))
+    if (source / "state.sqlite").exists():
+        with sqlite3.connect(source / "state.sqlite") as live, sqlite3.connect(target / "state.sqlite") as copy:
+            live.backup(copy)
+        live.close()
+        copy.close()
+    return target
+
+
 def pytest_configure(config):
     """Run the app (AppTest and the browser's server) on a throwaway working copy of the sample."""
     import os

@@ -7,7 +7,7 @@ import sys
 import new_zone as nz
 import pandas as pd
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data_dir
 from streamlit.testing.v1 import AppTest
 
 from cockpit.domain import navigation
@@ -101,10 +101,7 @@ def test_every_page_runs_on_the_new_zone_and_shows_only_its_data(app, page):
 
 def test_rollback_to_the_first_version_returns_the_empty_zone(zone_dir, app, tmp_path, monkeypatch):
     """Test that the command-line rollback to 初始 empties the zone, and the app then says what to do."""
-    import shutil
-
-    copy = tmp_path / "copy"
-    shutil.copytree(zone_dir, copy)
+    copy = copy_data_dir(zone_dir, tmp_path / "copy")
     run = cli("cockpit.data.zone", "rollback", "初始", "--data-dir", str(copy), "--user", "王会计")
     assert "已回滚到版本 初始" in run.stdout
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(copy))

@@ -20,7 +20,7 @@ import new_zone as nz
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT
+from conftest import ROOT, copy_data_dir
 
 from cockpit.data import schema
 from cockpit.data.db import SAMPLE_DIR, Database
@@ -751,8 +751,6 @@ def test_the_navigation_knows_a_zone_without_statistics_before_the_database_open
     """Test `ui.has_monthly_statistics` (read from the parquet footer, so the entry script registers its pages before
     the database opens — ~20 s for a province): False for a freshly made zone (its enterprise_month has no row),
     True for a copy of the sample; `ui.zone()` names the zone without opening the database."""
-    import shutil
-
     import new_zone as nz
 
     from cockpit.app import ui
@@ -762,7 +760,7 @@ def test_the_navigation_knows_a_zone_without_statistics_before_the_database_open
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(empty))
     assert ui.has_monthly_statistics() is False and ui.zone().name == nz.NAME
     full = tmp_path / "full"
-    shutil.copytree(ROOT / "data", full)
+    copy_data_dir(ROOT / "data", full)
     monkeypatch.setenv("COCKPIT_DATA_DIR", str(full))
     assert ui.has_monthly_statistics() is True
     (full / "enterprise_month.parquet").unlink()
