@@ -2,25 +2,14 @@
 --          (新进规: now, not a year ago) and leavers (退出: a year ago, not now)
 -- params: $year INTEGER, $month INTEGER, $scope STRUCT
 -- grain: one row
-with scope as (
-    select * from scoped_enterprises($scope)
-),
-
--- from the per-year month lists (queries/materialized/enterprise_year_months.sql): reporting = a 产值 in months 1—m
-reporting as (
-    select
-        y.ent_id,
-        bool_or(y.year = $year and list_aggregate(y.output[1:$month], 'count') > 0) as is_reporting,
-        bool_or(y.year = $year - 1 and list_aggregate(y.output[1:$month], 'count') > 0) as was_reporting
-    from enterprise_year_months as y
-    join scope as s using (ent_id)
-    where y.year in ($year, $year - 1)
-    group by y.ent_id
-)
-
+-- read from enterprise_turnover_entry (queries/materialized): each enterprise counted once per year at its first
+-- month with a 产值 this year (now_first) and last year (before_first); a null first month is never ≤ $month
 select
-    count(*) filter (where is_reporting) as now,
-    count(*) filter (where was_reporting) as before,
-    count(*) filter (where is_reporting and not was_reporting) as entered,
-    count(*) filter (where was_reporting and not is_reporting) as left_count
-from reporting
+    coalesce(sum(enterprises) filter (where now_first <= $month), 0)::bigint as now,
+    coalesce(sum(enterprises) filter (where before_first <= $month), 0)::bigint as before,
+    coalesce(sum(enterprises) filter (where now_first <= $month and not coalesce(before_first <= $month, false)), 0)
+        ::bigint as entered,
+    coalesce(sum(enterprises) filter (where before_first <= $month and not coalesce(now_first <= $month, false)), 0)
+        ::bigint as left_count
+from scoped_turnover($scope)
+where year = $year

@@ -115,6 +115,21 @@ def test_turnover_query_equals_python(tiny_db):
 
 
 @pytest.mark.parametrize("which", ["tiny_db", "real_db"])
+@pytest.mark.parametrize("month", [1, 3, 7, 12])
+@pytest.mark.parametrize("year", [2022, 2023, 2024])
+@pytest.mark.parametrize("chains", [[], ["新材料"], ["新能源及电子信息", "食品饮料"]])
+def test_turnover_summary_equals_the_enterprise_rows(which, month, year, chains, request):
+    """Test that industry_turnover (read from the enterprise_turnover_entry summary) counts what enterprise_turnover
+    counts over industry_enterprises (every enterprise-month), for years with and without a year before, months
+    inside and past the data, and 产业链 scopes (one of them empty on the tiny data)."""
+    db = request.getfixturevalue(which)
+    p = params(year=year, month=month, chains=chains)
+    assert industry.turnover_counts(db.run("industry_turnover", p)) == industry.enterprise_turnover(
+        db.run("industry_enterprises", p)
+    )
+
+
+@pytest.mark.parametrize("which", ["tiny_db", "real_db"])
 @pytest.mark.parametrize("measure", ["产值", "增加值"])
 @pytest.mark.parametrize("kind", ["top", "growth", "decline"])
 @pytest.mark.parametrize("search,n,chains", [("", 10, []), ("", 100, ["新材料"]), ("科技", 8, []), ("饮料", 5, [])])

@@ -50,6 +50,7 @@ def test_summary_tables_are_whitelisted_names():
         "enterprise_year_months": {"enterprise_month"},
         "enterprise_pair_cube": {"enterprise_month"} | ent,
         "enterprise_pair_entry": {"enterprise_month"} | ent,
+        "enterprise_turnover_entry": {"enterprise_month"} | ent,
         "hazard_facts": {"areas", "hazards"} | ent,
         "parcel_bounds": {"parcels"},
         "project_month_cube": {"projects", "project_month"} | proj,

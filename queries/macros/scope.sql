@@ -77,3 +77,7 @@ select * from scoped_summary('enterprise_pair_cube', scope);
 
 create macro scoped_pair_entries(scope) as table
 select * from scoped_summary('enterprise_pair_entry', scope);
+
+-- 规上企业数 now and a year ago by their first months with a 产值 (enterprise_turnover_entry)
+create macro scoped_turnover(scope) as table
+select * from scoped_summary('enterprise_turnover_entry', scope);
