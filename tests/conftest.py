@@ -25,13 +25,15 @@ def copy_data_dir(source: Path, target: Path) -> Path:
     database)."""
     import shutil
     import sqlite3
+    from contextlib import closing
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("state.sqlite*"))
     if (source / "state.sqlite").exists():
-        with sqlite3.connect(source / "state.sqlite") as live, sqlite3.connect(target / "state.sqlite") as copy:
+        with (
+            closing(sqlite3.connect(source / "state.sqlite")) as live,
+            closing(sqlite3.connect(target / "state.sqlite")) as copy,
+        ):
             live.backup(copy)
-        live.close()
-        copy.close()
     return target
 
 
