@@ -5,6 +5,8 @@ tiny, 1—3月: 产值 2023 = E1 360 + E2 120 + E3 90 = 570 万元, 2022 = E1 30
 增加值 2023 = 72 + 24 + 18 = 114, 2022 = 60 + 30 = 90; every month of 2023 has 增加值 38 (24 + 8 + 6).
 """
 
+import dataclasses
+
 import pandas as pd
 import pytest
 import tiny
@@ -153,6 +155,9 @@ def test_same_enterprises_growth(db):
     assert e.change == pytest.approx((480 / 450 - 1) * 100)
     assert e.change_all == pytest.approx((570 / 450 - 1) * 100)
     assert cards.card(e).notes == ("同口径 2 家 · 全口径 +26.7%",)
+    province = dataclasses.replace(e, same_count=176946)  # counted as the 规上工业企业数 card counts: with separators
+    assert cards.card(province).notes == ("同口径 176,946 家 · 全口径 +26.7%",)
+    assert province.basis == "同口径（两期均有申报的 176,946 家企业）"
     plain = {
         x.id: x
         for x in indicators.evaluate(

@@ -105,6 +105,7 @@ def test_format_units_and_precision():
     assert fmt.pct(35.6123) == "35.6%" and fmt.pct(6.04, signed=True) == "+6.0%"
     assert fmt.pct(-2.35, signed=True) == "-2.4%" or fmt.pct(-2.35, signed=True) == "-2.3%"
     assert fmt.pp(1.26) == "+1.3 个百分点" and fmt.pp(-0.5) == "-0.5 个百分点"
+    assert fmt.pp(-0.04) == "+0.0 个百分点" and fmt.pct(-0.04, signed=True) == "+0.0%"  # a change that rounds to zero
     assert fmt.mu(150) == "150.0 亩"
     assert fmt.count(90) == "90 个"
     assert fmt.by_unit(109.6298, "万元/亩") == "109.63 万元/亩"

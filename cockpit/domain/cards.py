@@ -153,7 +153,9 @@ def notes(e: Evaluation) -> tuple[str, ...]:
     if e.scope_note:
         out.append(e.scope_note)
     if e.comparable and e.indicator.change == "pct" and (e.same_count is not None or e.price):
-        parts = [x for x in ((f"同口径 {e.same_count} 家" if e.same_count is not None else None), e.price) if x]
+        parts = [
+            x for x in ((f"同口径 {fmt.count(e.same_count, '家')}" if e.same_count is not None else None), e.price) if x
+        ]
         if e.change_all is not None:
             parts.append(f"全口径 {fmt.pct(e.change_all, signed=True)}")
         out.append(" · ".join(parts))

@@ -44,16 +44,21 @@ def wan(x, digits: int = 0) -> str:
     return DASH if _missing(x) else f"{num(x, digits)} 万元"
 
 
+def _signed(x, digits: int) -> str:
+    """x with its sign and `digits` decimals; a change that rounds to zero reads '+0.0', never '-0.0'."""
+    return f"{(x if round(x, digits) != 0 else 0.0):+.{digits}f}"
+
+
 def pct(x, digits: int = 1, signed: bool = False) -> str:
     """Percentage value already in percent: 35.6 → '35.6%' (signed → '+35.6%')."""
     if _missing(x):
         return DASH
-    return f"{x:+.{digits}f}%" if signed else f"{x:.{digits}f}%"
+    return f"{_signed(x, digits)}%" if signed else f"{x:.{digits}f}%"
 
 
 def pp(x, digits: int = 1) -> str:
     """Difference of two percentages: 2.34 → '+2.3 个百分点'."""
-    return DASH if _missing(x) else f"{x:+.{digits}f} 个百分点"
+    return DASH if _missing(x) else f"{_signed(x, digits)} 个百分点"
 
 
 def mu(x, digits: int = 1) -> str:

@@ -254,7 +254,7 @@ class Evaluation:
         """How the change was computed: '同口径（两期均有申报的 121 家企业）· 现价' (None: plain)."""
         parts = []
         if self.same_count is not None:
-            parts.append(f"同口径（两期均有申报的 {self.same_count} 家企业）")
+            parts.append(f"同口径（两期均有申报的 {fmt.count(self.same_count, '家')}企业）")
         if self.price:
             parts.append(self.price)
         return " · ".join(parts) or None
