@@ -17,7 +17,7 @@ with matching as (
 latest as (
     select
         ent_id,
-        list_sum(output) as output_wan
+        output_ytd[12] as output_wan
     from enterprise_year_months
     where year = (select max(year) from enterprise_year_months)
 )

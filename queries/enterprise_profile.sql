@@ -2,13 +2,11 @@
 --          land and parcel (the parcel's 亩, use, how many enterprises share it), the first and last month it reported
 -- params: $ent_id VARCHAR
 -- grain: one row (none when there is no such enterprise)
--- from the per enterprise-year month lists (queries/materialized/enterprise_year_months.sql): one row per year
+-- from the per enterprise-year summary (queries/materialized/enterprise_year_months.sql): one row per year
 with reported as (
     select
         min(year * 100 + first_month) as first_period,
-        max(year * 100 + list_max(list_filter(range(1, 13),
-                                              lambda m: output[m] is not null or value_added[m] is not null)))
-            as last_period
+        max(year * 100 + last_month) as last_period
     from enterprise_year_months
     where ent_id = $ent_id
 )

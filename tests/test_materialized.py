@@ -47,7 +47,7 @@ def test_summary_tables_are_whitelisted_names():
     assert summaries == {
         "enterprise_month_cube": {"enterprise_month"} | ent,
         "enterprise_year_entry": {"enterprises", "enterprise_month"} | ent,
-        "enterprise_year_months": {"enterprise_month"},
+        "enterprise_year_months": {"enterprises", "enterprise_month"} | ent,
         "enterprise_pair_cube": {"enterprise_month"} | ent,
         "enterprise_pair_entry": {"enterprise_month"} | ent,
         "enterprise_turnover_entry": {"enterprise_month"} | ent,
@@ -96,22 +96,33 @@ def test_project_cube_equals_raw_sums(which, request):
 @pytest.mark.parametrize("month", [1, 2, 9, 12])
 @pytest.mark.parametrize("which", ["tiny_db", "real_db"])
 def test_month_lists_equal_raw_sums(which, month, request):
-    """Test that slicing the per-year month lists (enterprise_year_months) gives each enterprise's 1—m月 产值
-    and 增加值, and first_month says whether it has any row in 1—m月."""
+    """Test that element m of the per-year running sums (enterprise_year_months) is each enterprise's 1—m月 产值
+    and 增加值, first_month says whether it has any row in 1—m月, last_month is its last month with a value, and
+    the row carries the enterprise's filter keys and name."""
     con = request.getfixturevalue(which)._current().cursor()
     raw = con.execute(
-        "select ent_id, year, sum(output_wan) as o, sum(value_added_wan) as v from enterprise_month "
-        "where month <= $m group by all order by all",
+        "select f.ent_id, f.year, sum(f.output_wan) as o, sum(f.value_added_wan) as v, "
+        "  any_value(k.chain) as chain, any_value(k.area_code) as area_code, any_value(e.ent_name) as ent_name "
+        "from enterprise_month as f join enterprise_keys() as k using (ent_id) join enterprises as e using (ent_id) "
+        "where f.month <= $m group by all order by all",
         {"m": month},
     ).df()
     lists = con.execute(
-        "select ent_id, year, list_sum(output[1:$m]) as o, list_sum(value_added[1:$m]) as v "
+        "select ent_id, year, output_ytd[$m] as o, value_added_ytd[$m] as v, chain, area_code, ent_name "
         "from enterprise_year_months where first_month <= $m order by all",
         {"m": month},
     ).df()
     assert len(raw) > 0 and raw[["ent_id", "year"]].equals(lists[["ent_id", "year"]])
+    assert raw[["chain", "area_code", "ent_name"]].equals(lists[["chain", "area_code", "ent_name"]])
     for col in ("o", "v"):
         assert lists[col].to_numpy() == pytest.approx(raw[col].to_numpy(), rel=1e-9, nan_ok=True)
+    last = con.execute(
+        "select l.ent_id, l.year, l.last_month, r.last_month as raw_last from enterprise_year_months as l "
+        "left join (select ent_id, year, max(month) as last_month from enterprise_month "
+        "           where output_wan is not null or value_added_wan is not null group by all) as r "
+        "using (ent_id, year) where l.last_month is distinct from r.last_month"
+    ).fetchall()
+    assert last == []
 
 
 # investment_kpis as it was before it read the summaries: every project-month joined to its project
