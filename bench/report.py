@@ -131,6 +131,12 @@ def markdown(result: dict) -> str:
                             else ""
                         )
                     )
+                elif key.startswith("pinned_click_"):
+                    lines.append(
+                        f"- the same clicks, {key[13:]}, the server on one core and the browser on the other (as a "
+                        f"browser on a leader's own machine; a fresh server): {_s(st)} ms"
+                        + (f" ({len(st['timeouts'])} clicks not counted)" if st.get("timeouts") else "")
+                    )
             lines.append("")
         if "baseline_overview" in r:
             bl = r["baseline_overview"]
