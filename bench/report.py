@@ -133,8 +133,8 @@ def markdown(result: dict) -> str:
                     )
                 elif key.startswith("pinned_click_"):
                     lines.append(
-                        f"- the same clicks, {key[13:]}, the server on one core and the browser on the other (as a "
-                        f"browser on a leader's own machine; a fresh server): {_s(st)} ms"
+                        f"- the same clicks, {key[13:]}, the server on one core and the browser on the other (neither "
+                        f"waits for the other's core, but the browser has one core only; a fresh server): {_s(st)} ms"
                         + (f" ({len(st['timeouts'])} clicks not counted)" if st.get("timeouts") else "")
                     )
             lines.append("")

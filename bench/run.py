@@ -431,7 +431,7 @@ def _clicks(page, server: Server, url: str, repeat: int) -> tuple[dict, dict]:
 
 def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overview", "industry")) -> dict:
     """Cold start to the first rendered page, click → charts settled per page, server peak memory; the clicks
-    again with the server and the browser each on a core of its own (as a leader's browser on another machine)."""
+    again with the server and the browser each on a core of its own."""
     from browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
     from playwright.sync_api import sync_playwright
 
@@ -469,8 +469,9 @@ def bench_browser(directory: Path, repeat: int, pages: tuple[str, ...] = ("overv
         finally:
             server.stop()
         # the same clicks on a fresh server (nothing cached) pinned to core 0, this process and the browser to
-        # core 1: on these 2 cores the browser's drawing (0.5-1 s of CPU per click at a province) otherwise
-        # slows the server's rerun, which a browser on a leader's own machine does not
+        # core 1: the browser's drawing (0.5-1 s of renderer CPU per 工业 click at a province, over several
+        # threads) no longer takes the server's core, but the browser has one core only; the two figures
+        # bracket a browser on a leader's own machine
         everything = os.sched_getaffinity(0)
         if len(everything) >= 2:
             server_cpu, browser_cpu = sorted(everything)[:2]
