@@ -45,18 +45,19 @@ ranked as (
     from sums
 ),
 
+-- the $n shown, in ranking order (sort_key, then ent_id); 片区 names are joined for these rows only
 shown as (
-    select *
+    select
+        *,
+        case when $kind = 'top' then -current_wan
+             when $kind = 'growth' then -yoy_pct
+             else delta_wan end as sort_key
     from ranked
     where ($search = '' or contains(lower(ent_name), lower($search)))
       and ($kind = 'top'
            or ($kind = 'growth' and previous_wan > 0)
            or ($kind = 'decline' and delta_wan < 0))
-    order by
-        case when $kind = 'top' then -current_wan
-             when $kind = 'growth' then -yoy_pct
-             else delta_wan end,
-        ent_id
+    order by sort_key, ent_id
     limit $n
 )
 
@@ -73,8 +74,4 @@ select
     s.pull_pp
 from shown as s
 left join areas as a on a.area_code = s.area_code
-order by
-    case when $kind = 'top' then -s.current_wan
-         when $kind = 'growth' then -s.yoy_pct
-         else s.delta_wan end,
-    s.ent_id
+order by s.sort_key, s.ent_id
